@@ -1,0 +1,2 @@
+//! The effects of a plan: the quarantine Maildir, the log line, the report
+//! block and mail injection.

@@ -1,0 +1,85 @@
+//! The shell: one function per command, all I/O sequenced here. Filter mode
+//! carries a [`crate::verdict::Plan`] out in a fixed order: quarantine or
+//! forward, log line, report block, incident reports, exit.
+
+use std::ffi::OsString;
+use std::panic::{self, AssertUnwindSafe};
+
+use clap::Parser;
+use clap::error::ErrorKind;
+
+use crate::cli::{Cli, Command};
+use crate::exit::Exit;
+
+/// Subcommands that are not filter mode: a usage error naming one of them
+/// is an administrator's typo (exit 2), not a dot-qmail line (exit 111).
+const ADMIN_COMMANDS: &[&str] = &["check", "config", "cleanup", "help"];
+
+/// Parses `args` and runs the command, turning a usage error in filter mode
+/// and any panic into a deferral. Never panics; the only caller is `main`.
+pub fn main_guarded(args: Vec<OsString>) -> Exit {
+    // qmail-local shows the program's stdout and stderr to the sender of a
+    // bounce: keep the default hook's multi-line output off stderr and turn
+    // the panic into one line.
+    panic::set_hook(Box::new(|_| {}));
+    match panic::catch_unwind(AssertUnwindSafe(|| run(args))) {
+        Ok(exit) => exit,
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown".into());
+            Exit::defer(format!("internal error: {what}"))
+        }
+    }
+}
+
+/// Parses `args` and runs the command.
+pub fn run(args: Vec<OsString>) -> Exit {
+    let admin = args
+        .iter()
+        .skip(1)
+        .any(|a| a.to_str().is_some_and(|a| ADMIN_COMMANDS.contains(&a)));
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+            print!("{e}");
+            return Exit::Status(0);
+        }
+        Err(e) if admin => {
+            eprint!("{e}");
+            return Exit::Status(2);
+        }
+        Err(e) => {
+            // A typo in a dot-qmail line must never bounce mail: defer, and
+            // say what was wrong in one line.
+            let first = e
+                .to_string()
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim_start_matches("error: ")
+                .to_string();
+            return Exit::defer(format!("usage: {first}"));
+        }
+    };
+    match cli.command {
+        None => filter::run(cli.config.as_deref(), cli.user_profiles),
+        Some(Command::Filter { user_profiles }) => {
+            filter::run(cli.config.as_deref(), user_profiles || cli.user_profiles)
+        }
+        Some(_) => Exit::Status(2),
+    }
+}
+
+mod filter {
+    //! Filter mode (placeholder).
+    use std::path::Path;
+
+    use crate::exit::Exit;
+
+    pub fn run(_config: Option<&Path>, _user_profiles: bool) -> Exit {
+        Exit::defer("not yet implemented")
+    }
+}

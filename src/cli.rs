@@ -1,0 +1,103 @@
+//! The command line (SPEC §2), as clap definitions. Their doc comments are
+//! the help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// qmvc: a qmail-local delivery filter (Qmail Mail and Virus Control).
+///
+/// Put `|/usr/local/bin/qmvc` as the first line of a dot-qmail file. With no
+/// command, qmvc runs in filter mode: it reads the envelope from
+/// qmail-local's environment and the message from stdin, and exits 0 (pass),
+/// 99 (taken out), 100 (bounce) or 111 (defer).
+#[derive(Debug, Parser)]
+#[command(name = "qmvc", version, about, long_about = None)]
+pub struct Cli {
+    /// Main configuration file (else $QMVC_CONFIG, else
+    /// /etc/qmvc/qmvc.toml, else the embedded default).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Look for a per-user profile in the delivering user's home (QMVC's
+    /// -u). Filter mode only.
+    #[arg(short = 'u', long = "user-profiles")]
+    pub user_profiles: bool,
+
+    /// What to do; filter mode when absent.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Filter mode, as qmail-local runs it (the default).
+    Filter {
+        /// Look for a per-user profile in the delivering user's home.
+        #[arg(short = 'u', long = "user-profiles")]
+        user_profiles: bool,
+    },
+    /// Dry run on message files: the same decision, no side effects.
+    Check(CheckArgs),
+    /// Validate or show the configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Remove stale per-message work directories.
+    Cleanup {
+        /// Age past which a work directory is stale (e.g. 30h, 2d, 45m).
+        #[arg(long, default_value = "30h", value_name = "DUR")]
+        older_than: String,
+    },
+}
+
+/// `qmvc check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// One JSON object per file, one per line.
+    #[arg(long)]
+    pub json: bool,
+    /// Envelope sender to stand in (empty for the null sender).
+    #[arg(long, default_value = "", value_name = "ADDR")]
+    pub sender: String,
+    /// Envelope recipient to stand in; its domain chooses the profile.
+    #[arg(long, default_value = "postmaster@localhost", value_name = "ADDR")]
+    pub recipient: String,
+    /// Message files; `-` reads stdin.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}
+
+/// `qmvc config ...`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Validate the main file, every profile, regex and engine definition;
+    /// list every problem as `file: key: what is wrong`. Exit 0 clean, 1
+    /// problems.
+    Check {
+        /// Also contact the engines.
+        #[arg(long)]
+        probe: bool,
+    },
+    /// Print the effective profile for a domain (and user).
+    Show {
+        /// Recipient domain (chooses the profile).
+        #[arg(long, default_value = "", value_name = "D")]
+        domain: String,
+        /// Delivering user's home directory, for a per-user profile.
+        #[arg(long, value_name = "U")]
+        user: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ShowFormat::Toml)]
+        format: ShowFormat,
+    },
+}
+
+/// Output of `config show`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ShowFormat {
+    /// TOML, as a profile file would be written.
+    Toml,
+    /// JSON.
+    Json,
+}

@@ -1,0 +1,126 @@
+//! The crate's one error type. Every error knows whether it is temporary
+//! (qmail-local should retry: exit 111) or permanent; anything not classified
+//! is temporary, as qmail-command(8) treats unknown exit codes.
+//!
+//! Display texts are lower case, say what failed on what, and do not repeat
+//! their source's text: [`Error::chain`] joins the source chain for the one
+//! line qmail-local shows.
+
+use std::io;
+use std::path::PathBuf;
+
+use crate::config::Problem;
+
+/// Everything that can go wrong outside the pure core.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file or directory could not be read.
+    #[error("cannot read {what} {}", path.display())]
+    Read {
+        /// What the file is for ("configuration", "profile", ...).
+        what: &'static str,
+        /// The path tried.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: io::Error,
+    },
+    /// A file or directory could not be written (quarantine, log, work
+    /// directory, state...). ENOSPC lands here.
+    #[error("cannot write {what} {}", path.display())]
+    Write {
+        /// What the file is for ("quarantine", "log", ...).
+        what: &'static str,
+        /// The path tried.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: io::Error,
+    },
+    /// The message could not be read from stdin (or a file in `check`).
+    #[error("cannot read the message")]
+    Message {
+        /// The underlying error.
+        #[source]
+        source: io::Error,
+    },
+    /// The configuration or a profile is invalid; every problem is listed.
+    #[error("configuration is invalid: {}", first_problem(problems))]
+    Config {
+        /// Every problem found, as `file: key: what is wrong`.
+        problems: Vec<Problem>,
+    },
+    /// An anti-virus engine failed (unreachable, timed out, answered
+    /// garbage). Temporary: the message must not pass unscanned unless the
+    /// profile says so.
+    #[error("engine {name}: {detail}")]
+    Engine {
+        /// The engine's configured name.
+        name: String,
+        /// What went wrong, one line.
+        detail: String,
+    },
+    /// A program (inject, scanner) could not be run or failed.
+    #[error("{what} failed: {detail}")]
+    Program {
+        /// What the program is for ("inject", "scanner ...").
+        what: String,
+        /// Exit status or spawn error, one line.
+        detail: String,
+    },
+    /// The command line was wrong. In filter mode this defers (a typo in a
+    /// dot-qmail line must never bounce mail).
+    #[error("usage: {0}")]
+    Usage(String),
+}
+
+fn first_problem(problems: &[Problem]) -> String {
+    match problems {
+        [] => "no details".to_string(),
+        [one] => one.to_string(),
+        [first, rest @ ..] => format!("{first} (and {} more)", rest.len()),
+    }
+}
+
+impl Error {
+    /// True when qmail-local should retry later (exit 111). Every error of
+    /// qmvc is temporary today: a broken configuration, a full disk or a dead
+    /// engine are the administrator's to fix, never a reason to bounce.
+    pub fn is_temporary(&self) -> bool {
+        true
+    }
+
+    /// The error and its sources joined with `": "`, e.g.
+    /// `cannot write quarantine /q/tmp/x: No space left on device`.
+    pub fn chain(&self) -> String {
+        let mut out = self.to_string();
+        let mut source = std::error::Error::source(self);
+        while let Some(s) = source {
+            out.push_str(": ");
+            out.push_str(&s.to_string());
+            source = s.source();
+        }
+        out
+    }
+}
+
+/// `Result` with the crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chain_joins_sources_once() {
+        let e = Error::Write {
+            what: "quarantine",
+            path: "/q/tmp/x".into(),
+            source: io::Error::from_raw_os_error(28),
+        };
+        let c = e.chain();
+        assert!(c.starts_with("cannot write quarantine /q/tmp/x: "), "{c}");
+        assert_eq!(c.matches("No space left").count(), 1, "{c}");
+        assert!(e.is_temporary());
+    }
+}

@@ -1,0 +1,179 @@
+//! The message model: a raw RFC 5322 message turned into a flat list of
+//! [`Part`]s, each with its declared type, every plausible filename, the
+//! decoded content and the type detected from its magic bytes.
+//!
+//! Pure: takes bytes and limits, returns a [`Message`]; no I/O. Parsing never
+//! fails: broken structure is recorded as an [`Anomaly`] and parsing goes on
+//! best effort (as mail-parser does). Everything is bounded by [`Limits`].
+
+mod filename;
+mod magic;
+mod parse;
+mod uuencode;
+
+pub use filename::{normalise_windows_name, suspicious_chars};
+pub use magic::detect;
+pub use parse::parse;
+
+use serde::{Deserialize, Serialize};
+
+/// Caps on the work done for one message. Exceeding one is an
+/// [`Anomaly::LimitExceeded`], never a crash; what it means for the verdict
+/// is the profile's to say (errormail by default).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Bytes of the message read from stdin (bytes). Default 64 MiB.
+    pub max_message_bytes: usize,
+    /// Bytes of one header field, unfolded (bytes). Default 64 KiB.
+    pub max_header_bytes: usize,
+    /// MIME nesting depth (multiparts and message/rfc822). Default 20.
+    pub max_depth: usize,
+    /// Parts in the flat list, uuencoded blocks included. Default 1000.
+    pub max_parts: usize,
+    /// Decoded bytes over all parts (bytes). Default 128 MiB.
+    pub max_decoded_bytes: usize,
+    /// uuencoded blocks decoded per text part. Default 50.
+    pub max_uuencode_blocks: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_message_bytes: 64 << 20,
+            max_header_bytes: 64 << 10,
+            max_depth: 20,
+            max_parts: 1000,
+            max_decoded_bytes: 128 << 20,
+            max_uuencode_blocks: 50,
+        }
+    }
+}
+
+/// A parsed message.
+#[derive(Debug, Clone, Default)]
+pub struct Message {
+    /// The top-level header fields in order: (name as written, value
+    /// unfolded and RFC 2047 decoded, lossily to UTF-8). Bounded by
+    /// [`Limits::max_header_bytes`] per field.
+    pub headers: Vec<(String, String)>,
+    /// The top-level `Subject:`, unfolded and RFC 2047 decoded; `None` when
+    /// absent.
+    pub subject: Option<String>,
+    /// Every leaf part in document order (multipart containers are not
+    /// listed; a message/rfc822 part's own leaves are). A message without
+    /// MIME structure has exactly one part: its body.
+    pub parts: Vec<Part>,
+    /// What was broken or cut, in the order found.
+    pub anomalies: Vec<Anomaly>,
+    /// Size of the raw message in bytes (as read, before any cap).
+    pub size: usize,
+}
+
+impl Message {
+    /// The value of the first top-level header called `name`
+    /// (case-insensitive), if any.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Where a part came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    /// A MIME leaf part (or the body of a non-MIME message).
+    Mime,
+    /// A `begin NNN name` ... `end` block found inside a text part, decoded
+    /// as qmail-scanner did.
+    Uuencode,
+}
+
+/// One leaf part of the message.
+#[derive(Debug, Clone)]
+pub struct Part {
+    /// MIME part number in IMAP style (`1`, `2.1`, ...); a uuencoded block
+    /// inside part `1` is `1.u1`. The top-level non-MIME body is `1`.
+    pub id: String,
+    /// Nesting depth: 0 for the top level.
+    pub depth: usize,
+    /// Declared `type/subtype`, lower case, without parameters
+    /// (`text/plain` when absent, as RFC 2045 §5.2 says; a uuencoded block
+    /// gets `application/octet-stream`).
+    pub declared_type: String,
+    /// Every plausible filename, decoded, in order of preference, without
+    /// duplicates: Content-Disposition `filename` (RFC 2231, continuations,
+    /// charsets), Content-Type `name`, RFC 2047 encoded words in either,
+    /// raw 8-bit bytes as UTF-8 and as Latin-1, the uuencode `begin` name.
+    /// Empty when the part has no name.
+    pub names: Vec<String>,
+    /// True when `Content-Disposition: attachment` or a name is present.
+    pub attachment: bool,
+    /// The content with the transfer encoding removed (base64,
+    /// quoted-printable, uuencode), capped by [`Limits::max_decoded_bytes`].
+    pub body: Vec<u8>,
+    /// For `text/*` parts: the body decoded from its charset (lossy
+    /// UTF-8). `None` for other types.
+    pub text: Option<String>,
+    /// The MIME type detected from the content's magic bytes
+    /// (see [`detect`]), `None` when nothing was recognised.
+    pub detected_type: Option<&'static str>,
+    /// Where the part came from.
+    pub origin: Origin,
+}
+
+/// Something broken, odd or cut in the message. Never fatal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Anomaly {
+    /// A multipart without a boundary parameter, or whose boundary never
+    /// occurs, or whose closing boundary is missing.
+    Boundary {
+        /// The part concerned.
+        part: String,
+        /// What was wrong, one line.
+        detail: String,
+    },
+    /// A transfer encoding that did not decode cleanly (bad base64...).
+    Encoding {
+        /// The part concerned.
+        part: String,
+        /// What was wrong, one line.
+        detail: String,
+    },
+    /// A header that occurs twice where RFC 5322/2045 allows it once
+    /// (Content-Type, Content-Transfer-Encoding, Subject, From...), or that
+    /// could not be parsed.
+    Header {
+        /// The part concerned (`0` for the top-level header).
+        part: String,
+        /// What was wrong, one line.
+        detail: String,
+    },
+    /// A limit of [`Limits`] was reached; content beyond it was not examined.
+    LimitExceeded {
+        /// Which limit (`max_depth`, `max_parts`, ...).
+        limit: String,
+        /// One line.
+        detail: String,
+    },
+}
+
+impl Anomaly {
+    /// One line describing the anomaly, for findings, logs and reports.
+    pub fn describe(&self) -> String {
+        match self {
+            Anomaly::Boundary { part, detail } => {
+                format!("part {part}: broken MIME boundary: {detail}")
+            }
+            Anomaly::Encoding { part, detail } => {
+                format!("part {part}: bad transfer encoding: {detail}")
+            }
+            Anomaly::Header { part, detail } => format!("part {part}: bad header: {detail}"),
+            Anomaly::LimitExceeded { limit, detail } => format!("limit {limit} exceeded: {detail}"),
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! uuencoded blocks inside text parts (placeholder).

@@ -1,0 +1,291 @@
+//! The decision: findings and engine answers in, [`Verdict`] and [`Plan`] out.
+//!
+//! Pure: no files, no network, no environment, no clock. The shell
+//! (`app`) carries the plan out in a fixed order: quarantine or forward,
+//! log line, report block, incident reports, exit.
+
+use serde::{Deserialize, Serialize};
+
+use crate::engines::{EngineReport, EngineResult};
+use crate::exit::Exit;
+
+/// Which condition of a profile (or which engine) produced a [`Finding`].
+/// The names are SPEC §2's `condition` values and the letters of the log
+/// line's counter field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Condition {
+    /// A subject rule matched (log letter S).
+    Subject,
+    /// A body rule matched a decoded text part (B).
+    Body,
+    /// An attachment filename rule matched, or a name carries bidi or
+    /// zero-width control characters (F).
+    Filename,
+    /// A declared or detected MIME type rule matched, or they disagree (T).
+    Mimetype,
+    /// The envelope sender is null and the profile refuses that (N).
+    Nullsender,
+    /// Required headers are missing or the MIME structure is broken (E).
+    Errormail,
+    /// An anti-virus engine found a virus (V).
+    Virus,
+    /// The sender passed the virus-bomber threshold.
+    Bomber,
+}
+
+impl Condition {
+    /// The SPEC name (`subject`, `filename`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Condition::Subject => "subject",
+            Condition::Body => "body",
+            Condition::Filename => "filename",
+            Condition::Mimetype => "mimetype",
+            Condition::Nullsender => "nullsender",
+            Condition::Errormail => "errormail",
+            Condition::Virus => "virus",
+            Condition::Bomber => "bomber",
+        }
+    }
+
+    /// The verdict a finding of this condition leads to on its own.
+    pub fn verdict(self) -> Verdict {
+        match self {
+            Condition::Virus => Verdict::Virus,
+            Condition::Errormail => Verdict::Errormail,
+            _ => Verdict::Badmail,
+        }
+    }
+}
+
+/// One thing a rule or an engine found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Which condition.
+    pub condition: Condition,
+    /// The part it concerns (`1.2`...), `None` for the whole message.
+    pub part: Option<String>,
+    /// What matched, e.g. the filename, the subject, the virus name. Comes
+    /// from the message: escape it before it reaches a log or a header.
+    pub detail: String,
+    /// The rule's description from the profile (for logs and reports).
+    pub description: String,
+}
+
+/// The overall judgement of a message. Precedence: virus, badmail,
+/// errormail, clean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Nothing found.
+    Clean,
+    /// Broken or incomplete mail (errormail condition only).
+    Errormail,
+    /// A badmail condition matched.
+    Badmail,
+    /// An engine found a virus.
+    Virus,
+}
+
+impl Verdict {
+    /// `clean`, `badmail`, `virus`, `errormail`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Clean => "clean",
+            Verdict::Errormail => "errormail",
+            Verdict::Badmail => "badmail",
+            Verdict::Virus => "virus",
+        }
+    }
+}
+
+/// What is done with a message (SPEC §2 `action`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// Deliver on: exit 0.
+    Pass,
+    /// Store in the quarantine Maildir, then exit 99.
+    Quarantine,
+    /// Re-inject to the profile's forward address, then exit 99.
+    Forward,
+    /// Exit 100 with a one-line reason.
+    Bounce,
+    /// Exit 99 without storing (the message is gone: use with care).
+    Drop,
+    /// Exit 111: leave the message in the queue (engine trouble).
+    Defer,
+}
+
+impl Action {
+    /// `pass`, `quarantine`, `forward`, `bounce`, `drop`, `defer`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Pass => "pass",
+            Action::Quarantine => "quarantine",
+            Action::Forward => "forward",
+            Action::Bounce => "bounce",
+            Action::Drop => "drop",
+            Action::Defer => "defer",
+        }
+    }
+}
+
+/// The action a profile prescribes per verdict (QMVC's Actions).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ActionPolicy {
+    /// For [`Verdict::Virus`]. Default quarantine.
+    pub virus: Action,
+    /// For [`Verdict::Badmail`]. Default quarantine.
+    pub badmail: Action,
+    /// For [`Verdict::Errormail`]. Default pass (counted and logged).
+    pub errormail: Action,
+    /// Where `forward` sends the message (one RFC 5321 address).
+    pub forward_to: Option<String>,
+}
+
+impl Default for ActionPolicy {
+    fn default() -> Self {
+        ActionPolicy {
+            virus: Action::Quarantine,
+            badmail: Action::Quarantine,
+            errormail: Action::Pass,
+            forward_to: None,
+        }
+    }
+}
+
+impl ActionPolicy {
+    /// The action for a verdict; clean always passes.
+    pub fn for_verdict(&self, verdict: Verdict) -> Action {
+        match verdict {
+            Verdict::Clean => Action::Pass,
+            Verdict::Errormail => self.errormail,
+            Verdict::Badmail => self.badmail,
+            Verdict::Virus => self.virus,
+        }
+    }
+}
+
+/// What to do with one message: plain data, computed by [`decide`], carried
+/// out by the shell or printed by `check`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// The verdict.
+    pub verdict: Verdict,
+    /// The action.
+    pub action: Action,
+    /// Every finding, rules first, then engines.
+    pub findings: Vec<Finding>,
+    /// Every engine's answer, in chain order.
+    pub engines: Vec<EngineReport>,
+    /// Forward address when `action` is forward.
+    pub forward_to: Option<String>,
+    /// The exit the shell takes once the action is carried out.
+    pub exit: Exit,
+}
+
+impl Plan {
+    /// True when the message is an incident (anything but clean, or
+    /// deferred because of engine trouble).
+    pub fn is_incident(&self) -> bool {
+        self.verdict != Verdict::Clean || self.action == Action::Defer
+    }
+}
+
+/// Decides. `findings` come from the rules, `engines` from the chain;
+/// `unscanned` is true when the chain could not scan and its failure policy
+/// says defer. Never fails: a forward without an address quarantines
+/// instead (mail is never lost to a configuration slip).
+pub fn decide(
+    mut findings: Vec<Finding>,
+    engines: Vec<EngineReport>,
+    unscanned: bool,
+    policy: &ActionPolicy,
+) -> Plan {
+    for report in &engines {
+        if let EngineResult::Virus(names) = &report.result {
+            for name in names {
+                findings.push(Finding {
+                    condition: Condition::Virus,
+                    part: None,
+                    detail: name.clone(),
+                    description: format!("found by {}", report.name),
+                });
+            }
+        }
+    }
+    let verdict = findings
+        .iter()
+        .map(|f| f.condition.verdict())
+        .max()
+        .unwrap_or(Verdict::Clean);
+    let mut action = policy.for_verdict(verdict);
+    if unscanned && verdict != Verdict::Virus {
+        // A message that could not be scanned stays in the queue, unless a
+        // rule already decided to take it out (then no engine can change
+        // that decision).
+        if matches!(action, Action::Pass) {
+            action = Action::Defer;
+        }
+    }
+    if action == Action::Forward && policy.forward_to.is_none() {
+        action = Action::Quarantine;
+    }
+    let forward_to = match action {
+        Action::Forward => policy.forward_to.clone(),
+        _ => None,
+    };
+    let exit = match action {
+        Action::Pass => Exit::Pass,
+        Action::Quarantine | Action::Forward | Action::Drop => Exit::Stop,
+        Action::Bounce => Exit::Bounce(bounce_line(verdict, &findings)),
+        Action::Defer => Exit::Defer(defer_line(&engines)),
+    };
+    Plan {
+        verdict,
+        action,
+        findings,
+        engines,
+        forward_to,
+        exit,
+    }
+}
+
+/// The bounce text: one sentence naming the first finding, ending in
+/// `(#5.7.1)` ("delivery not authorized, message refused", RFC 3463).
+fn bounce_line(verdict: Verdict, findings: &[Finding]) -> String {
+    let why = match findings.first() {
+        Some(f) => match f.condition {
+            Condition::Filename => format!("attachment \"{}\" is not accepted here", f.detail),
+            Condition::Virus => format!("the message carries a virus ({})", f.detail),
+            Condition::Mimetype => format!("content of type {} is not accepted here", f.detail),
+            Condition::Subject => "the subject is not accepted here".to_string(),
+            Condition::Body => "the message text is not accepted here".to_string(),
+            Condition::Nullsender => "mail from the null sender is not accepted here".to_string(),
+            Condition::Errormail => format!("the message is malformed ({})", f.description),
+            Condition::Bomber => "too many infected messages from this sender".to_string(),
+        },
+        None => format!("the message was judged {}", verdict.name()),
+    };
+    format!("qmvc: {why} (#5.7.1)")
+}
+
+/// The deferral text for an engine failure: which engines failed.
+fn defer_line(engines: &[EngineReport]) -> String {
+    let failed: Vec<&str> = engines
+        .iter()
+        .filter(|r| matches!(r.result, EngineResult::Error(_)))
+        .map(|r| r.name.as_str())
+        .collect();
+    if failed.is_empty() {
+        "qmvc: message could not be scanned (#4.3.0)".to_string()
+    } else {
+        format!(
+            "qmvc: anti-virus engine unavailable: {} (#4.3.0)",
+            failed.join(", ")
+        )
+    }
+}
