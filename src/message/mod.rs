@@ -12,7 +12,7 @@ mod parse;
 mod uuencode;
 
 pub use filename::{normalise_windows_name, suspicious_chars};
-pub use magic::detect;
+pub use magic::{detect, is_executable_type};
 pub use parse::parse;
 
 use serde::{Deserialize, Serialize};
