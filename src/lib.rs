@@ -20,6 +20,7 @@ pub mod config;
 pub mod engines;
 pub mod envelope;
 pub mod error;
+pub mod escape;
 pub mod exit;
 pub mod message;
 pub mod profile;

@@ -1,0 +1,304 @@
+//! The `qmvc.log` line (SPEC §4): one line per message, appended with a
+//! single `write(2)` on an `O_APPEND` descriptor so that concurrent
+//! deliveries never interleave.
+//!
+//! `qmvc pid:PID|YYYY-MM-DD HH:MM:SS|SENDER|RECIPIENT|PROFILE|E:n+S:n+B:n+F:n+T:n+N:n+V:n|ENGINE=R+...|A:ACTION|RC:EXIT|ms:MS|id:ID`
+//!
+//! Formatting and parsing are pure; [`append`] is the one effect.
+
+use std::fs::{DirBuilder, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::Path;
+
+use crate::engines::EngineReport;
+use crate::error::{Error, Result};
+use crate::escape::{log_field, unescape_log_field};
+use crate::verdict::{Condition, Finding};
+
+/// Cap on one escaped field (bytes), so that a line stays far below
+/// PIPE_BUF-like sizes and one `write(2)` stays one line.
+pub const FIELD_MAX: usize = 400;
+
+/// The counters of the log line, in its order: E S B F T N V.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// E: errormail findings.
+    pub errormail: u32,
+    /// S: subject findings.
+    pub subject: u32,
+    /// B: body findings.
+    pub body: u32,
+    /// F: filename findings.
+    pub filename: u32,
+    /// T: MIME-type findings.
+    pub mimetype: u32,
+    /// N: null-sender findings.
+    pub nullsender: u32,
+    /// V: viruses (bomber findings count here too: they stand for one).
+    pub virus: u32,
+}
+
+impl Counts {
+    /// Counts findings by condition.
+    pub fn of(findings: &[Finding]) -> Counts {
+        let mut c = Counts::default();
+        for f in findings {
+            let slot = match f.condition {
+                Condition::Errormail => &mut c.errormail,
+                Condition::Subject => &mut c.subject,
+                Condition::Body => &mut c.body,
+                Condition::Filename => &mut c.filename,
+                Condition::Mimetype => &mut c.mimetype,
+                Condition::Nullsender => &mut c.nullsender,
+                Condition::Virus | Condition::Bomber => &mut c.virus,
+            };
+            *slot = slot.saturating_add(1);
+        }
+        c
+    }
+}
+
+/// One log line's content, unescaped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogLine {
+    /// The qmvc process id.
+    pub pid: u32,
+    /// Local time, `YYYY-MM-DD HH:MM:SS`.
+    pub time: String,
+    /// Envelope sender (empty for the null sender).
+    pub sender: String,
+    /// The recipient the user knows.
+    pub recipient: String,
+    /// Profile name.
+    pub profile: String,
+    /// Finding counters.
+    pub counts: Counts,
+    /// (engine name, letter `C` `V` `E` `-`), in chain order.
+    pub engines: Vec<(String, char)>,
+    /// Action name (`pass`, `quarantine`...).
+    pub action: String,
+    /// Exit code.
+    pub exit: u8,
+    /// Wall time for the message, milliseconds.
+    pub ms: u64,
+    /// Incident id.
+    pub id: String,
+}
+
+impl LogLine {
+    /// The engine field entries from the chain's reports.
+    pub fn engines_of(reports: &[EngineReport]) -> Vec<(String, char)> {
+        reports
+            .iter()
+            .map(|r| (r.name.clone(), r.result.letter()))
+            .collect()
+    }
+
+    /// The line, escaped, ending in `\n`. With no engine the engine field
+    /// is `-`.
+    pub fn format(&self) -> String {
+        let c = &self.counts;
+        let engines = if self.engines.is_empty() {
+            "-".to_string()
+        } else {
+            self.engines
+                .iter()
+                .map(|(n, r)| format!("{}={r}", log_field(n, 64)))
+                .collect::<Vec<_>>()
+                .join("+")
+        };
+        format!(
+            "qmvc pid:{}|{}|{}|{}|{}|E:{}+S:{}+B:{}+F:{}+T:{}+N:{}+V:{}|{}|A:{}|RC:{}|ms:{}|id:{}\n",
+            self.pid,
+            log_field(&self.time, 32),
+            log_field(&self.sender, FIELD_MAX),
+            log_field(&self.recipient, FIELD_MAX),
+            log_field(&self.profile, 128),
+            c.errormail,
+            c.subject,
+            c.body,
+            c.filename,
+            c.mimetype,
+            c.nullsender,
+            c.virus,
+            engines,
+            log_field(&self.action, 16),
+            self.exit,
+            self.ms,
+            log_field(&self.id, 64),
+        )
+    }
+
+    /// Parses a line written by [`LogLine::format`] (with or without its
+    /// newline). `None` for anything else: lines of other programs in a
+    /// shared log, cut lines.
+    pub fn parse(line: &str) -> Option<LogLine> {
+        let line = line.strip_suffix('\n').unwrap_or(line);
+        let f: Vec<&str> = line.split('|').collect();
+        let [
+            pid,
+            time,
+            sender,
+            recipient,
+            profile,
+            counts,
+            engines,
+            action,
+            rc,
+            ms,
+            id,
+        ] = f.as_slice()
+        else {
+            return None;
+        };
+        let pid = pid.strip_prefix("qmvc pid:")?.parse().ok()?;
+        let mut c = Counts::default();
+        let mut seen = 0;
+        for item in counts.split('+') {
+            let (k, v) = item.split_once(':')?;
+            let v: u32 = v.parse().ok()?;
+            let slot = match k {
+                "E" => &mut c.errormail,
+                "S" => &mut c.subject,
+                "B" => &mut c.body,
+                "F" => &mut c.filename,
+                "T" => &mut c.mimetype,
+                "N" => &mut c.nullsender,
+                "V" => &mut c.virus,
+                _ => return None,
+            };
+            *slot = v;
+            seen += 1;
+        }
+        if seen != 7 {
+            return None;
+        }
+        let engines = if *engines == "-" {
+            Vec::new()
+        } else {
+            engines
+                .split('+')
+                .map(|e| {
+                    let (n, r) = e.rsplit_once('=')?;
+                    let r = r
+                        .chars()
+                        .next()
+                        .filter(|r| matches!(r, 'C' | 'V' | 'E' | '-'))?;
+                    Some((unescape_log_field(n), r))
+                })
+                .collect::<Option<Vec<_>>>()?
+        };
+        Some(LogLine {
+            pid,
+            time: unescape_log_field(time),
+            sender: unescape_log_field(sender),
+            recipient: unescape_log_field(recipient),
+            profile: unescape_log_field(profile),
+            counts: c,
+            engines,
+            action: unescape_log_field(action.strip_prefix("A:")?),
+            exit: rc.strip_prefix("RC:")?.parse().ok()?,
+            ms: ms.strip_prefix("ms:")?.parse().ok()?,
+            id: unescape_log_field(id.strip_prefix("id:")?),
+        })
+    }
+}
+
+/// Appends `line` to the log at `path` with one `write(2)` on an
+/// `O_APPEND` descriptor (created 0600 with its directory 0700 when
+/// missing). A short write is an error: the line would be cut.
+///
+/// Errors: [`Error::Write`] (what = `what`).
+pub fn append(path: &Path, line: &str, what: &'static str) -> Result<()> {
+    let err = |source: io::Error| Error::Write {
+        what,
+        path: path.to_path_buf(),
+        source,
+    };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+        && !parent.is_dir()
+    {
+        DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(parent)
+            .map_err(err)?;
+    }
+    let mut file = OpenOptions::new()
+        .append(true)
+        .create(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(err)?;
+    let n = file.write(line.as_bytes()).map_err(err)?;
+    if n != line.len() {
+        return Err(err(io::Error::new(
+            io::ErrorKind::WriteZero,
+            format!("short write: {n} of {} bytes", line.len()),
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> LogLine {
+        LogLine {
+            pid: 4242,
+            time: "2026-11-21 04:13:00".into(),
+            sender: "evil|x\n@example.org".into(),
+            recipient: "info@example.com".into(),
+            profile: "default".into(),
+            counts: Counts {
+                filename: 2,
+                virus: 1,
+                ..Counts::default()
+            },
+            engines: vec![("clamd".into(), 'V'), ("yara+x=y".into(), '-')],
+            action: "quarantine".into(),
+            exit: 99,
+            ms: 12,
+            id: "1763698380123456.4242".into(),
+        }
+    }
+
+    #[test]
+    fn format_matches_spec_shape() {
+        let l = sample().format();
+        assert!(l.starts_with("qmvc pid:4242|2026-11-21 04:13:00|evil%7Cx%0A@example.org|info@example.com|default|E:0+S:0+B:0+F:2+T:0+N:0+V:1|clamd=V+yara%2Bx%3Dy=-|A:quarantine|RC:99|ms:12|id:"), "{l}");
+        assert_eq!(l.matches('\n').count(), 1);
+        assert_eq!(l.matches('|').count(), 10);
+    }
+
+    #[test]
+    fn round_trip() {
+        let s = sample();
+        assert_eq!(LogLine::parse(&s.format()), Some(s));
+        let no_engines = LogLine {
+            engines: vec![],
+            ..sample()
+        };
+        assert!(no_engines.format().contains("|-|A:"));
+        assert_eq!(LogLine::parse(&no_engines.format()), Some(no_engines));
+    }
+
+    #[test]
+    fn parse_rejects_foreign_lines() {
+        assert_eq!(LogLine::parse("@4000000 qmail-send: status"), None);
+        assert_eq!(LogLine::parse("qmvc pid:1|a|b"), None);
+    }
+
+    #[test]
+    fn append_is_one_line_per_call() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| Error::Message { source: e })?;
+        let p = dir.path().join("log/qmvc.log");
+        append(&p, &sample().format(), "log")?;
+        append(&p, &sample().format(), "log")?;
+        let text = std::fs::read_to_string(&p).unwrap_or_default();
+        assert_eq!(text.lines().filter_map(LogLine::parse).count(), 2);
+        Ok(())
+    }
+}
