@@ -8,8 +8,13 @@ use std::panic::{self, AssertUnwindSafe};
 use clap::Parser;
 use clap::error::ErrorKind;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, ConfigCommand};
 use crate::exit::Exit;
+
+mod check;
+mod config_cmd;
+mod filter;
+mod pipeline;
 
 /// Subcommands that are not filter mode: a usage error naming one of them
 /// is an administrator's typo (exit 2), not a dot-qmail line (exit 111).
@@ -64,22 +69,19 @@ pub fn run(args: Vec<OsString>) -> Exit {
             return Exit::defer(format!("usage: {first}"));
         }
     };
+    let env_config = std::env::var_os("QMVC_CONFIG");
+    let env_config = env_config.as_deref();
+    let config = cli.config.as_deref();
     match cli.command {
-        None => filter::run(cli.config.as_deref(), cli.user_profiles),
+        None => filter::run(config, env_config, cli.user_profiles),
         Some(Command::Filter { user_profiles }) => {
-            filter::run(cli.config.as_deref(), user_profiles || cli.user_profiles)
+            filter::run(config, env_config, user_profiles || cli.user_profiles)
         }
-        Some(_) => Exit::Status(2),
-    }
-}
-
-mod filter {
-    //! Filter mode (placeholder).
-    use std::path::Path;
-
-    use crate::exit::Exit;
-
-    pub fn run(_config: Option<&Path>, _user_profiles: bool) -> Exit {
-        Exit::defer("not yet implemented")
+        Some(Command::Check(args)) => check::run(config, env_config, &args),
+        Some(Command::Config(ConfigCommand::Check { probe })) => {
+            config_cmd::check(config, env_config, probe)
+        }
+        Some(Command::Config(ConfigCommand::Show { .. })) => Exit::Status(2),
+        Some(Command::Cleanup { .. }) => Exit::Status(2),
     }
 }

@@ -4,6 +4,9 @@
 //! The clamd client, command-line scanners and the chain itself live in
 //! submodules; this file holds the shapes the rest of qmvc sees.
 
+mod stub;
+pub use stub::{ChainInput, ChainOutcome, probe, run_chain};
+
 use serde::{Deserialize, Serialize};
 
 /// One engine's answer for one message.

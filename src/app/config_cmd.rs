@@ -1,0 +1,35 @@
+//! `qmvc config check` and `qmvc config show`.
+
+use std::ffi::OsStr;
+use std::path::Path;
+
+use crate::config::{self, Config};
+use crate::exit::Exit;
+
+/// `config check`: every problem as `file: key: problem` on stdout; exit 0
+/// when clean, 1 with problems.
+pub fn check(config_path: Option<&Path>, env_config: Option<&OsStr>, probe: bool) -> Exit {
+    let mut problems: Vec<String> = config::check_all(config_path, env_config)
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+    if probe && problems.is_empty() {
+        if let Ok(cfg) = Config::load(config_path, env_config) {
+            for (name, result) in crate::engines::probe(&cfg.engines) {
+                match result {
+                    Ok(()) => println!("engine {name}: ok"),
+                    Err(e) => problems.push(format!("{}: engine.{name}: {e}", cfg.source)),
+                }
+            }
+        }
+    }
+    for p in &problems {
+        println!("{p}");
+    }
+    if problems.is_empty() {
+        println!("configuration ok");
+        Exit::Status(0)
+    } else {
+        Exit::Status(1)
+    }
+}
