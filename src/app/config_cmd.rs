@@ -13,13 +13,14 @@ pub fn check(config_path: Option<&Path>, env_config: Option<&OsStr>, probe: bool
         .iter()
         .map(|p| p.to_string())
         .collect();
-    if probe && problems.is_empty() {
-        if let Ok(cfg) = Config::load(config_path, env_config) {
-            for (name, result) in crate::engines::probe(&cfg.engines) {
-                match result {
-                    Ok(()) => println!("engine {name}: ok"),
-                    Err(e) => problems.push(format!("{}: engine.{name}: {e}", cfg.source)),
-                }
+    if probe
+        && problems.is_empty()
+        && let Ok(cfg) = Config::load(config_path, env_config)
+    {
+        for (name, result) in crate::engines::probe(&cfg.engines) {
+            match result {
+                Ok(()) => println!("engine {name}: ok"),
+                Err(e) => problems.push(format!("{}: engine.{name}: {e}", cfg.source)),
             }
         }
     }
