@@ -76,7 +76,8 @@ fn is_suspicious(c: char) -> bool {
 
 /// Every plausible filename of a part, in order of preference and without
 /// duplicates: first from the `Content-Disposition` fields' `filename`
-/// parameter, then from the `Content-Type` fields' `name` parameter.
+/// parameter (then their `name`), then from the `Content-Type` fields'
+/// `name` parameter (then their `filename`).
 ///
 /// `dispositions` and `types` are the raw values of every such field of
 /// the part (as written, folded, 8-bit bytes untouched). For each value:
@@ -88,11 +89,15 @@ fn is_suspicious(c: char) -> bool {
 /// carrying `\` or `/`. At most 32 names.
 pub(crate) fn part_names(dispositions: &[&[u8]], types: &[&[u8]]) -> Vec<String> {
     let mut names = Vec::new();
+    // RFC 2183 names `filename` and RFC 2045 `name`, but mailers put
+    // either in either field, and clients read them.
     for raw in dispositions {
         names_from_field(raw, "filename", &mut names);
+        names_from_field(raw, "name", &mut names);
     }
     for raw in types {
         names_from_field(raw, "name", &mut names);
+        names_from_field(raw, "filename", &mut names);
     }
     names
 }
@@ -530,6 +535,15 @@ mod tests {
         ] {
             assert!(n.contains(&want.to_owned()), "{want} not in {n:?}");
         }
+    }
+
+    #[test]
+    fn name_in_disposition_and_filename_in_type() {
+        let n = names(
+            "attachment; name*0=\"example4\"; name*1=\".txt\"",
+            "application/octet-stream; filename=x.exe",
+        );
+        assert_eq!(n, ["example4.txt", "x.exe"]);
     }
 
     #[test]

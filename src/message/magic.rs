@@ -31,9 +31,10 @@ const SCAN_BYTES: usize = 1 << 20;
 /// (`#!` scripts), `application/x-ms-shortcut` (.lnk), `application/x-msi`
 /// (MSI, MSP and MST), `application/java-vm` (class files),
 /// `application/java-archive` (JAR), `application/vnd.android.package-archive`
-/// (APK). Everything else is what `infer` says, or one of the extra types
-/// listed in the module doc. `None` for empty or unrecognised content
-/// (plain text included).
+/// (APK), `application/x-bat` (`@echo off` batch files). Everything else is
+/// what `infer` says, or one of the extra types listed in the module doc;
+/// content that looks like text is `text/csv` or `text/plain`. `None` for
+/// empty or unrecognised binary content.
 pub fn detect(content: &[u8]) -> Option<&'static str> {
     let head = content.get(..SCAN_BYTES).unwrap_or(content);
     if head.is_empty() {
@@ -68,6 +69,7 @@ pub fn is_executable_type(mime: &str) -> bool {
         "application/vnd.android.dex",
         "application/vnd.android.dey",
         "application/wasm",
+        "application/x-bat",
     ];
     let mime = mime.trim();
     EXECUTABLE.iter().any(|e| e.eq_ignore_ascii_case(mime))
@@ -192,11 +194,50 @@ fn ole(c: &[u8]) -> Option<&'static str> {
         (guid(0x00021A14, 0, 0), "application/vnd.visio"),
         (guid(0x00021A13, 0, 0), "application/vnd.visio"),
     ];
-    TABLE
+    let by_clsid = TABLE
         .iter()
         .find(|(id, _)| id.as_slice() == clsid)
-        .map(|(_, mime)| *mime)
+        .map(|(_, mime)| *mime);
+    if by_clsid == Some("application/x-msi") {
+        return by_clsid;
+    }
+    // The application opens its own stream whatever the CLSID says (an
+    // Excel workbook stamped with Word's CLSID is still a workbook).
+    root.and_then(|o| ole_by_streams(c, o - 0x50, sector))
+        .or(by_clsid)
         .or(generic)
+}
+
+/// The names of the streams in the first directory sector tell an Office
+/// document's kind (Excel often leaves the root CLSID null) ([MS-CFB] §2.6.1: 128-byte
+/// entries, the name UTF-16LE in the first 64 bytes; [MS-XLS] `Workbook`,
+/// [MS-DOC] `WordDocument`, [MS-PPT] `PowerPoint Document`, [MS-OXMSG]
+/// `__substg1.0_`, [MS-VSDX]'s binary predecessor `VisioDocument`).
+fn ole_by_streams(c: &[u8], dir: usize, sector: usize) -> Option<&'static str> {
+    const STREAMS: &[(&str, &str)] = &[
+        ("Workbook", "application/vnd.ms-excel"),
+        ("Book", "application/vnd.ms-excel"),
+        ("WordDocument", "application/msword"),
+        ("PowerPoint Document", "application/vnd.ms-powerpoint"),
+        ("__substg1.0_", "application/vnd.ms-outlook"),
+        ("VisioDocument", "application/vnd.visio"),
+    ];
+    let entries = c
+        .get(dir..dir.checked_add(sector)?)
+        .unwrap_or(c.get(dir..)?);
+    for entry in entries.chunks(128) {
+        let units: Vec<u16> = entry
+            .get(..64)?
+            .chunks(2)
+            .filter_map(|u| Some(u16::from_le_bytes([*u.first()?, *u.get(1)?])))
+            .take_while(|&u| u != 0)
+            .collect();
+        let name = String::from_utf16_lossy(&units);
+        if let Some((_, mime)) = STREAMS.iter().find(|(s, _)| name.starts_with(s)) {
+            return Some(mime);
+        }
+    }
+    None
 }
 
 /// `{XXXXXXXX-YYYY-ZZZZ-C000-000000000046}` (the OLE family) as stored.
@@ -209,7 +250,8 @@ const fn guid(a: u32, b: u16, c: u16) -> [u8; 16] {
     ]
 }
 
-/// JAR and APK are ZIP files told apart by their members' names: the
+/// JAR, APK and OOXML documents are ZIP files told apart by their
+/// members' names: the
 /// local file headers' names in the first MiB (APPNOTE.TXT §4.3.7).
 fn zip_flavour(c: &[u8]) -> Option<&'static str> {
     if !c.starts_with(b"PK\x03\x04") {
@@ -228,6 +270,20 @@ fn zip_flavour(c: &[u8]) -> Option<&'static str> {
                 return Some("application/vnd.android.package-archive");
             }
             b"META-INF/MANIFEST.MF" => jar = true,
+            // ECMA-376 Part 2: the main part's folder names the kind.
+            _ if name.starts_with(b"word/") => {
+                return Some(
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                );
+            }
+            _ if name.starts_with(b"xl/") => {
+                return Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+            }
+            _ if name.starts_with(b"ppt/") => {
+                return Some(
+                    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                );
+            }
             _ if name.ends_with(b".class") => jar = true,
             _ => {}
         }
@@ -249,6 +305,10 @@ fn archive(full: &[u8]) -> Option<&'static str> {
     }
     if c.starts_with(b"ITSF") {
         return Some("application/vnd.ms-htmlhelp");
+    }
+    // Mozilla's LZ4 framing (jsonlz4, session stores).
+    if c.starts_with(b"mozLz40\0") {
+        return Some("application/x-lz4");
     }
     if c.starts_with(b"xar!") {
         return Some("application/x-xar");
@@ -294,7 +354,47 @@ fn text(c: &[u8]) -> Option<&'static str> {
     if lower.starts_with(b"<!doctype html") || lower.starts_with(b"<html") {
         return Some("text/html");
     }
-    None
+    if lower.starts_with(b"@echo off") {
+        return Some("application/x-bat");
+    }
+    plain_text(c)
+}
+
+/// `text/csv` or `text/plain` for content that looks like text: no
+/// control characters but tab, line ends, form feed and escape in the
+/// first 4 KiB, and valid UTF-8 there (or 8-bit text in a legacy
+/// charset). CSV when the first lines (at least two, up to ten) hold the
+/// same non-zero number of commas, semicolons or tabs (RFC 4180 loosely).
+fn plain_text(c: &[u8]) -> Option<&'static str> {
+    let head = c.get(..4096).unwrap_or(c);
+    if head
+        .iter()
+        .any(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C | 0x1B))
+    {
+        return None;
+    }
+    let lines: Vec<&[u8]> = head
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
+        .take(10)
+        .collect();
+    // The last line of the 4 KiB window may be cut.
+    let whole = if head.len() < c.len() {
+        lines.len().saturating_sub(1)
+    } else {
+        lines.len()
+    };
+    let lines = lines.get(..whole).unwrap_or(&[]);
+    if lines.len() >= 2 {
+        for sep in [b',', b';', b'\t'] {
+            let count = |l: &&[u8]| l.iter().filter(|&&b| b == sep).count();
+            let first = lines.first().map_or(0, count);
+            if first > 0 && lines.iter().all(|l| count(l) == first) {
+                return Some("text/csv");
+            }
+        }
+    }
+    Some("text/plain")
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -425,6 +525,10 @@ mod tests {
             Some("application/vnd.android.package-archive")
         );
         assert_eq!(detect(&zip(b"readme.txt")), Some("application/zip"));
+        assert_eq!(
+            detect(&zip(b"xl/workbook.xml")),
+            Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        );
     }
 
     #[test]
@@ -432,7 +536,14 @@ mod tests {
         assert_eq!(detect(b"%PDF-1.7\n"), Some("application/pdf"));
         assert_eq!(detect(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Some("image/png"));
         assert_eq!(detect(b"BEGIN:VCALENDAR\r\n"), Some("text/calendar"));
-        assert_eq!(detect(b"hello world"), None);
+        assert_eq!(detect(b"hello world"), Some("text/plain"));
+        assert_eq!(detect(b"a,b,c\n1,2,3\n"), Some("text/csv"));
+        assert_eq!(detect(b"a,b\nno comma\n"), Some("text/plain"));
+        assert_eq!(
+            detect(b"@ECHO OFF\r\ndel *.*\r\n"),
+            Some("application/x-bat")
+        );
+        assert_eq!(detect(b"\x00\x01\x02binary"), None);
         assert_eq!(detect(b""), None);
     }
 
