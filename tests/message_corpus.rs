@@ -406,3 +406,29 @@ fn every_corpus_message_parses() {
     );
     assert!(files > 2000, "only {files} message files found");
 }
+
+/// ClamAV's test mails hide clam.exe behind boundary and header evasions;
+/// every one must come out as an executable part of its own (544 bytes).
+#[test]
+#[ignore = "needs ../shared/corpus"]
+fn clamav_evasions_expose_clam_exe() {
+    let dir = corpus().join("peer-clamav");
+    let expected = rows(&dir.join("expected.csv"));
+    assert!(!expected.is_empty(), "no clamav cases found");
+    let mut found = 0;
+    for row in &expected {
+        let file = col(row, "file");
+        let m = load(&dir.join(file));
+        let exe = m
+            .parts
+            .iter()
+            .any(|p| p.body.len() == 544 && p.detected_type.is_some_and(is_executable_type));
+        if exe {
+            found += 1;
+        } else {
+            println!("  miss {file} ({})", col(row, "trick"));
+        }
+    }
+    println!("clamav: {found}/{} expose clam.exe", expected.len());
+    assert_eq!(found, expected.len());
+}

@@ -133,10 +133,14 @@ struct Head<'a> {
 }
 
 impl Head<'_> {
+    /// The fields called `name`, a comment after the name ignored:
+    /// `Content-Type(x):` is no field RFC 5322 knows, but some readers
+    /// take it for Content-Type (ClamAV's clam.mail-comment-header-name).
     fn all(&self, name: &str) -> impl Iterator<Item = &Field<'_>> {
-        self.fields
-            .iter()
-            .filter(move |f| f.name.eq_ignore_ascii_case(name))
+        self.fields.iter().filter(move |f| {
+            let base = f.name.split('(').next().unwrap_or("").trim_end();
+            base.eq_ignore_ascii_case(name)
+        })
     }
 }
 
@@ -260,6 +264,12 @@ impl Walker<'_> {
             Ok((h, _)) => (h.get_key().trim_end().to_owned(), h.get_value()),
             Err(_) => (String::from_utf8_lossy(raw).into_owned(), String::new()),
         };
+        if name.contains('(') {
+            self.anomaly(Anomaly::Header {
+                part: part.into(),
+                detail: format!("field name {:?} carries a comment", clip(&name)),
+            });
+        }
         fields.push(Field { name, value, raw });
     }
 
@@ -311,10 +321,17 @@ impl Walker<'_> {
         let charset = ctype
             .as_ref()
             .and_then(|ct| ct.params.get("charset").cloned());
+        // The mechanism is one token (RFC 2045 §6.1); mailers append `;`
+        // or comments that clients ignore.
         let cte = encodings
             .first()
-            .map(|f| f.value.trim().to_ascii_lowercase())
-            .unwrap_or_default();
+            .and_then(|f| {
+                f.value
+                    .split(|c: char| c == ';' || c == '(' || c.is_whitespace())
+                    .find(|t| !t.is_empty())
+            })
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         let disposition_raw: Vec<&[u8]> = dispositions.iter().map(|f| f.raw_value()).collect();
         let type_raw: Vec<&[u8]> = types.iter().map(|f| f.raw_value()).collect();
         let names = part_names(&disposition_raw, &type_raw);
@@ -327,9 +344,12 @@ impl Walker<'_> {
             });
 
         if declared.starts_with("multipart/") {
+            // An unterminated quote (`boundary="abc` to the end of the
+            // line) is kept by mailparse; clients drop it.
             let boundary = ctype
                 .as_ref()
                 .and_then(|ct| ct.params.get("boundary"))
+                .map(|b| b.trim().trim_matches('"'))
                 .filter(|b| !b.is_empty());
             match boundary {
                 None => {
@@ -349,7 +369,21 @@ impl Walker<'_> {
                     }
                     let digest = declared == "multipart/digest";
                     let split = split_multipart(body, boundary.as_bytes());
-                    if split.parts.is_empty() && !split.found {
+                    // A second Content-Type with another boundary is an
+                    // evasion (ClamAV's clam.mail-multiple-content-type):
+                    // some readers take the first, some the last, so the
+                    // parts of every boundary are examined.
+                    let mut children = split.parts;
+                    for other in types.iter().skip(1) {
+                        let ct = mailparse::parse_content_type(&other.value);
+                        if let Some(b) = ct.params.get("boundary") {
+                            let b = b.trim().trim_matches('"');
+                            if !b.is_empty() && b != boundary {
+                                children.extend(split_multipart(body, b.as_bytes()).parts);
+                            }
+                        }
+                    }
+                    if children.is_empty() && !split.found {
                         self.anomaly(Anomaly::Boundary {
                             part: part_label.into(),
                             detail: format!("boundary {:?} never occurs", clip(boundary)),
@@ -357,7 +391,7 @@ impl Walker<'_> {
                         // Best effort: the body is shown as text.
                         declared = "text/plain".into();
                     } else {
-                        if !split.closed {
+                        if split.found && !split.closed {
                             self.anomaly(Anomaly::Boundary {
                                 part: part_label.into(),
                                 detail: format!("closing boundary {:?} missing", clip(boundary)),
@@ -368,7 +402,7 @@ impl Walker<'_> {
                         } else {
                             "text/plain"
                         };
-                        for (n, child) in split.parts.iter().enumerate() {
+                        for (n, child) in children.iter().enumerate() {
                             if self.parts_full() {
                                 break;
                             }
@@ -394,6 +428,20 @@ impl Walker<'_> {
 
         if (declared == "message/rfc822" || declared == "message/global") && depth < self.max_depth
         {
+            // A transfer-encoded message (not allowed by RFC 2046 §5.2.1,
+            // but sent) is a decoded copy at each level: it counts against
+            // the decoded budget so that nesting cannot multiply memory.
+            if let Cow::Owned(copy) = &decoded {
+                if copy.len() > self.budget() {
+                    let max = self.limits.max_decoded_bytes;
+                    self.limit(
+                        "max_decoded_bytes",
+                        format!("part {id}: more than {max} decoded bytes in all"),
+                    );
+                    return;
+                }
+                self.decoded += copy.len();
+            }
             // A named message attachment is a part of its own too: its name
             // ("invoice.eml", "x.exe") is what the filename rules look at.
             if !names.is_empty() {
@@ -948,6 +996,47 @@ epilogue\r\n";
             .filter(|a| matches!(a, Anomaly::Header { part, .. } if part == "1"))
             .collect();
         assert_eq!(dup.len(), 2, "{:?}", m.anomalies);
+    }
+
+    #[test]
+    fn lenient_boundary_and_encoding_values() {
+        let m = p(
+            "Content-Type: multipart/mixed;boundary=\"--b\n\n----b\nContent-Transfer-Encoding: base64; (odd)\n\nQ2F0\n----b--\n",
+        );
+        assert_eq!(ids(&m), ["1"]);
+        assert_eq!(m.parts[0].body, b"Cat");
+        assert!(m.anomalies.is_empty(), "{:?}", m.anomalies);
+    }
+
+    #[test]
+    fn evasions_of_clamav_tests() {
+        // Two Content-Type fields with two boundaries: both are split.
+        let m = p(
+            "Content-Type: multipart/mixed; boundary=X\nContent-Type: multipart/mixed; boundary=Y\n\n--X\n\ntext\n--X--\n--Y\nContent-Transfer-Encoding: base64\n\nTVo=\n--Y--\n",
+        );
+        assert_eq!(ids(&m), ["1", "2"]);
+        assert_eq!(m.parts[1].detected_type, Some("application/x-dosexec"));
+        // A comment after the field name.
+        let m = p(
+            "Content-Type(meow): multipart/mixed; boundary=Y\n\n--Y\nContent-Transfer-Encoding: base64\n\nTVo=\n--Y--\n",
+        );
+        assert_eq!(m.parts[0].body, b"MZ");
+        assert_eq!(m.anomalies.len(), 1, "{:?}", m.anomalies);
+    }
+
+    #[test]
+    fn encoded_nested_messages_count_against_the_budget() {
+        // "Subject: x\n\nbody" in base64, wrapped in a base64 message/rfc822.
+        let inner = "Content-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\nU3ViamVjdDogeAoKYm9keQ==\n";
+        let limits = Limits {
+            max_decoded_bytes: 10,
+            ..Limits::default()
+        };
+        let m = parse(inner.as_bytes(), &limits);
+        assert!(m.parts.is_empty());
+        assert_eq!(cut(&m), ["max_decoded_bytes"]);
+        let m = p(inner);
+        assert_eq!(m.parts[0].body, b"body");
     }
 
     #[test]
