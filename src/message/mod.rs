@@ -61,8 +61,12 @@ pub struct Message {
     /// absent.
     pub subject: Option<String>,
     /// Every leaf part in document order (multipart containers are not
-    /// listed; a message/rfc822 part's own leaves are). A message without
-    /// MIME structure has exactly one part: its body.
+    /// listed; a message/rfc822 part's own leaves are, and so is the
+    /// message/rfc822 part itself when it carries a filename, so that the
+    /// filename rules see `fwd.eml` or `invoice.exe` whatever its content;
+    /// its body is then the encapsulated message). uuencoded blocks follow
+    /// the text part that holds them. A message without MIME structure has
+    /// exactly one part: its body.
     pub parts: Vec<Part>,
     /// What was broken or cut, in the order found.
     pub anomalies: Vec<Anomaly>,
