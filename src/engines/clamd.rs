@@ -122,6 +122,8 @@ impl fmt::Display for Failure {
     }
 }
 
+impl std::error::Error for Failure {}
+
 /// Time limits of one attempt: the per-attempt timeout and the overall
 /// deadline, whichever comes first.
 #[derive(Debug, Clone, Copy)]

@@ -40,6 +40,10 @@ const COUNT_EXIT: [i32; 255] = {
     codes
 };
 
+/// clamscan(1)/clamdscan(1) output: `/path: Name FOUND`, the name with a
+/// `(hash:size)` suffix under `--extended-detection-info`.
+const CLAM_FOUND: &str = r"^.*?: (.+?)(?:\([0-9a-f]+:[0-9]+\))? FOUND$";
+
 /// Every preset, by name.
 pub const PRESETS: &[Preset] = &[
     // clamscan(1): "RETURN CODES: 0 : No virus found. 1 : Virus(es) found.
@@ -57,7 +61,7 @@ pub const PRESETS: &[Preset] = &[
         ],
         clean_exit: &[0],
         virus_exit: &[1],
-        virus_regex: r"^.*?: (.+?)(?:\([0-9a-f]+:[0-9]+\))? FOUND$",
+        virus_regex: CLAM_FOUND,
         match_is_virus: false,
     },
     // clamdscan(1): same return codes and output as clamscan. `--stream`
@@ -76,7 +80,7 @@ pub const PRESETS: &[Preset] = &[
         ],
         clean_exit: &[0],
         virus_exit: &[1],
-        virus_regex: r"^.*?: (.+?)(?:\([0-9a-f]+:[0-9]+\))? FOUND$",
+        virus_regex: CLAM_FOUND,
         match_is_virus: false,
     },
     // yara(1): prints `RULE_NAME FILE` per match and exits 0 whether or not
@@ -105,19 +109,6 @@ pub const PRESETS: &[Preset] = &[
         name: "savscan",
         command: &[
             "savscan", "-nc", "-nb", "-f", "-all", "-rec", "-ss", "-sc", "-archive", "-mime",
-            "-tnef", "{dir}",
-        ],
-        clean_exit: &[0],
-        virus_exit: &[3],
-        virus_regex: r">>> Virus(?: fragment)? '([^']+)' found",
-        match_is_virus: false,
-    },
-    // sweep: the same program under its old name (Sophos Anti-Virus
-    // User Manual for UNIX), same codes and output.
-    Preset {
-        name: "sweep",
-        command: &[
-            "sweep", "-nc", "-nb", "-f", "-all", "-rec", "-ss", "-sc", "-archive", "-mime",
             "-tnef", "{dir}",
         ],
         clean_exit: &[0],
@@ -267,14 +258,27 @@ pub const PRESETS: &[Preset] = &[
     },
 ];
 
-/// The preset called `name`, if there is one.
+/// Other names of presets: `sweep` is savscan's old name (Sophos
+/// Anti-Virus User Manual for UNIX: same options, codes and output; SAV
+/// for Linux installs both).
+const ALIASES: &[(&str, &str)] = &[("sweep", "savscan")];
+
+/// The preset called `name` (or one of its [`ALIASES`]), if there is one.
 pub fn find(name: &str) -> Option<&'static Preset> {
+    let name = ALIASES
+        .iter()
+        .find(|(alias, _)| *alias == name)
+        .map_or(name, |(_, real)| real);
     PRESETS.iter().find(|p| p.name == name)
 }
 
-/// The names of every preset, for error messages.
+/// The names of every preset and alias, for error messages.
 pub fn names() -> Vec<&'static str> {
-    PRESETS.iter().map(|p| p.name).collect()
+    PRESETS
+        .iter()
+        .map(|p| p.name)
+        .chain(ALIASES.iter().map(|(a, _)| *a))
+        .collect()
 }
 
 #[cfg(test)]
@@ -309,5 +313,6 @@ mod tests {
         }
         assert_eq!(find("vscan").map(|p| p.virus_exit.len()), Some(255));
         assert!(find("nonesuch").is_none());
+        assert_eq!(find("sweep").map(|p| p.name), Some("savscan"));
     }
 }
