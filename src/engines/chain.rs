@@ -15,6 +15,7 @@
 //! reads the clock for their timings; it makes no decision about the
 //! message itself ([`crate::verdict::decide`] does).
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -169,12 +170,12 @@ fn skip_all(input: &ChainInput<'_>) -> Option<String> {
 }
 
 /// One piece of content an engine is given.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Item<'a> {
     kind: FileKind,
-    /// `None` for the whole message, else the part's id.
+    /// `None` for the whole message or a segment, else the part's id.
     part: Option<&'a str>,
-    data: &'a [u8],
+    data: Cow<'a, [u8]>,
 }
 
 /// The files of one [`ScanInput`] in the work directory.
@@ -257,6 +258,7 @@ impl<'a> Run<'a, '_> {
         let limit = engine.max_size;
         let (small, big): (Vec<Item<'_>>, Vec<Item<'_>>) = items
             .iter()
+            .cloned()
             .partition(|i| limit.is_none_or(|max| i.data.len() as u64 <= max));
         for item in &big {
             tally.oversize.push(oversize_note(item, limit));
@@ -307,7 +309,7 @@ impl<'a> Run<'a, '_> {
         let dir = workdir.subdir(&name)?;
         let mut files = Vec::with_capacity(items.len());
         for item in items {
-            files.push(workdir.write(&dir, item.kind, item.data)?);
+            files.push(workdir.write(&dir, item.kind, &item.data)?);
         }
         self.views.push(View { input, dir, files });
         Ok(self.views.len() - 1)
@@ -315,15 +317,16 @@ impl<'a> Run<'a, '_> {
 }
 
 /// The content `input` selects: the whole message and/or each decoded
-/// part with a body. When the parser found no part with content, `Parts`
-/// falls back to the whole message (an engine is never given nothing).
+/// part with a body and each MIME segment (see [`segments`]). When the
+/// parser found no part with content, `Parts` falls back to the whole
+/// message (an engine is never given nothing).
 fn items<'a>(input: &ChainInput<'a>, what: ScanInput) -> Vec<Item<'a>> {
     let whole = Item {
         kind: FileKind::Message,
         part: None,
-        data: input.raw,
+        data: Cow::Borrowed(input.raw),
     };
-    let parts = input
+    let mut parts: Vec<Item<'a>> = input
         .message
         .parts
         .iter()
@@ -331,16 +334,73 @@ fn items<'a>(input: &ChainInput<'a>, what: ScanInput) -> Vec<Item<'a>> {
         .map(|p| Item {
             kind: FileKind::Part,
             part: Some(p.id.as_str()),
-            data: p.body.as_slice(),
-        });
+            data: Cow::Borrowed(p.body.as_slice()),
+        })
+        .collect();
+    parts.extend(segments(input.raw).into_iter().map(|data| Item {
+        kind: FileKind::Message,
+        part: None,
+        data: Cow::Owned(data),
+    }));
     match what {
         ScanInput::Message => vec![whole],
         ScanInput::Both => std::iter::once(whole).chain(parts).collect(),
-        ScanInput::Parts => {
-            let parts: Vec<Item<'a>> = parts.collect();
-            if parts.is_empty() { vec![whole] } else { parts }
-        }
+        ScanInput::Parts if parts.is_empty() => vec![whole],
+        ScanInput::Parts => parts,
     }
+}
+
+/// The most segments [`segments`] returns.
+const MAX_SEGMENTS: usize = 100;
+
+/// The message body cut at every line that looks like a MIME boundary
+/// delimiter (RFC 2046 §5.1.1: it begins with `--`), whatever boundary the
+/// headers declare, each piece made a minimal message of its own so that
+/// the engine's MIME decoder reads its headers. This defeats boundary and
+/// header evasions that fool both qmvc's parser and the engine's (two
+/// Content-Type headers, two boundary parameters: peer-clamav). Empty when
+/// the body has fewer than two delimiter lines; at most [`MAX_SEGMENTS`].
+fn segments(raw: &[u8]) -> Vec<Vec<u8>> {
+    let Some(body_at) = find(raw, b"\n\r\n")
+        .map(|i| i + 3)
+        .into_iter()
+        .chain(find(raw, b"\n\n").map(|i| i + 2))
+        .min()
+    else {
+        return Vec::new();
+    };
+    let body = raw.get(body_at..).unwrap_or_default();
+    let mut cuts = Vec::new();
+    let mut at = 0;
+    for line in body.split_inclusive(|&b| b == b'\n') {
+        if line.starts_with(b"--") {
+            cuts.push((at, at + line.len()));
+        }
+        at += line.len();
+    }
+    if cuts.len() < 2 {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut start = cuts.first().map_or(0, |c| c.1);
+    for &(cut, next) in cuts
+        .iter()
+        .skip(1)
+        .chain(std::iter::once(&(body.len(), body.len())))
+    {
+        let piece = body.get(start..cut).unwrap_or_default();
+        if piece.iter().any(|b| !b.is_ascii_whitespace()) && out.len() < MAX_SEGMENTS {
+            let mut m = b"From: qmvc\r\nMIME-Version: 1.0\r\n".to_vec();
+            m.extend_from_slice(piece);
+            out.push(m);
+        }
+        start = next;
+    }
+    out
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 fn oversize_note(item: &Item<'_>, limit: Option<u64>) -> String {
@@ -386,7 +446,7 @@ fn clamd_tally(engine: &EngineConfig, items: &[Item<'_>]) -> Tally {
             tally.oversize.push(oversize_note(item, engine.max_size));
             continue;
         }
-        match pool.scan(item.data, limits) {
+        match pool.scan(&item.data, limits) {
             Ok(Answer::Clean) => tally.scanned += 1,
             Ok(Answer::Found(names)) => {
                 tally.scanned += 1;
@@ -510,4 +570,24 @@ fn is_executable(program: &str) -> bool {
     }
     std::env::var_os("PATH")
         .is_some_and(|path| std::env::split_paths(&path).any(|d| ok(&d.join(program))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_cut_at_every_delimiter_line() {
+        let raw = b"Content-Type: multipart/mixed; boundary=X\r\nContent-Type: multipart/mixed; boundary=Y\r\n\r\n\
+--X\r\nContent-Type: text/plain\r\n\r\nhi\r\n--X--\r\n--Y\r\nContent-Type: application/x\r\n\r\nQUJD\r\n--Y--\r\n";
+        let segs = segments(raw);
+        assert_eq!(segs.len(), 2, "{segs:?}");
+        assert!(segs.iter().all(|s| s.starts_with(b"From: qmvc\r\n")));
+        assert!(
+            segs.get(1)
+                .is_some_and(|s| s.ends_with(b"\r\n\r\nQUJD\r\n"))
+        );
+        assert!(segments(b"Subject: x\n\nno parts\n-- \nsig\n").is_empty());
+        assert!(segments(b"no body at all").is_empty());
+    }
 }
