@@ -263,7 +263,7 @@ pub const PRESETS: &[Preset] = &[
 /// for Linux installs both).
 const ALIASES: &[(&str, &str)] = &[("sweep", "savscan")];
 
-/// The preset called `name` (or one of its [`ALIASES`]), if there is one.
+/// The preset called `name` (or an alias such as `sweep`), if there is one.
 pub fn find(name: &str) -> Option<&'static Preset> {
     let name = ALIASES
         .iter()
