@@ -1,0 +1,593 @@
+//! The anti-virus chain of one message: which engines run, on what, in
+//! which order, and what their answers and failures add up to.
+//!
+//! Order of the checks (QMVC's short-circuits, amavisd-new's backups):
+//! 1. `bypass`: a badmail finding already decided, so no engine runs.
+//! 2. `noscan_types`: every part is of a type that cannot carry a virus.
+//! 3. The primary engines in order (the profile's `engines`, or every
+//!    configured engine not named as a backup); in `first` mode the engines
+//!    after the first virus are skipped, in `mutual` mode all run.
+//! 4. The `backup` engines, only when every primary engine failed.
+//!
+//! Every engine considered gets an [`EngineReport`] (result, name, time),
+//! skipped ones included, so the log line always has one letter per engine.
+//! This module runs engines (network, processes, the work directory) and
+//! reads the clock for their timings; it makes no decision about the
+//! message itself ([`crate::verdict::decide`] does).
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use super::clamd::{self, Answer, Pool, Server};
+use super::command::Scanner;
+use super::workdir::{FileKind, WorkDir};
+use super::{
+    ChainMode, EngineConfig, EngineKind, EngineReport, EngineResult, HeuristicPolicy, OnError,
+    Oversize, ScanInput, ScanPolicy, is_limit_heuristic, type_matches,
+};
+use crate::exit::one_line;
+use crate::message::Message;
+use crate::verdict::{Condition, Finding, Verdict};
+
+/// Input of one chain run.
+#[derive(Debug, Clone, Copy)]
+pub struct ChainInput<'a> {
+    /// Every `[[engine]]` of the main file, in order.
+    pub engines: &'a [EngineConfig],
+    /// The profile's `[scan]`.
+    pub policy: &'a ScanPolicy,
+    /// The whole message as read.
+    pub raw: &'a [u8],
+    /// The parsed message (parts with decoded bodies).
+    pub message: &'a Message,
+    /// Rule findings so far (for `bypass`).
+    pub findings: &'a [Finding],
+    /// `[paths].workdir`: the parent of per-message work directories.
+    pub workdir: &'a Path,
+}
+
+/// What the chain did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChainOutcome {
+    /// One report per engine considered (primaries, then backups), in
+    /// order.
+    pub reports: Vec<EngineReport>,
+    /// Extra findings: errormail from `Heuristics.*` names or oversize
+    /// content when so configured.
+    pub findings: Vec<Finding>,
+    /// True when the message could not be scanned and `on_error` is
+    /// `defer`: a primary engine failed and no backup answered instead.
+    pub unscanned: bool,
+}
+
+/// Runs the chain. Never fails: every trouble is an engine's
+/// [`EngineResult::Error`], and `unscanned` says what it means.
+pub fn run_chain(input: &ChainInput<'_>) -> ChainOutcome {
+    let (primaries, backups) = select(input.engines, input.policy);
+    let mut outcome = ChainOutcome::default();
+    if let Some(why) = skip_all(input) {
+        for name in primaries.iter().chain(&backups).map(|s| s.name()) {
+            outcome.reports.push(EngineReport {
+                name: name.to_string(),
+                result: EngineResult::Skipped(why.clone()),
+                ms: 0,
+            });
+        }
+        return outcome;
+    }
+    let mut run = Run {
+        input,
+        workdir: None,
+        views: Vec::new(),
+    };
+    let primary_failed = run.engines(&primaries, &mut outcome);
+    let all_failed = !primaries.is_empty() && primary_failed == primaries.len();
+    let backups_answered = if all_failed && !backups.is_empty() {
+        let before = outcome.reports.len();
+        let failed = run.engines(&backups, &mut outcome);
+        outcome.reports.len() - before > failed
+    } else {
+        for b in &backups {
+            outcome.reports.push(EngineReport {
+                name: b.name().to_string(),
+                result: EngineResult::Skipped("backup not needed".into()),
+                ms: 0,
+            });
+        }
+        false
+    };
+    outcome.unscanned =
+        input.policy.on_error == OnError::Defer && primary_failed > 0 && !backups_answered;
+    outcome
+}
+
+/// An engine named by the profile: configured, or only a name.
+#[derive(Debug, Clone, Copy)]
+enum Selected<'a> {
+    Engine(&'a EngineConfig),
+    Missing(&'a str),
+}
+
+impl Selected<'_> {
+    fn name(&self) -> &str {
+        match self {
+            Selected::Engine(e) => &e.name,
+            Selected::Missing(n) => n,
+        }
+    }
+}
+
+/// The primary and backup engines of `policy`. No names = every
+/// configured engine that is not a backup, in file order.
+fn select<'a>(
+    engines: &'a [EngineConfig],
+    policy: &'a ScanPolicy,
+) -> (Vec<Selected<'a>>, Vec<Selected<'a>>) {
+    let lookup = |name: &'a String| match engines.iter().find(|e| &e.name == name) {
+        Some(e) => Selected::Engine(e),
+        None => Selected::Missing(name),
+    };
+    let primaries = if policy.engines.is_empty() {
+        engines
+            .iter()
+            .filter(|e| !policy.backup.contains(&e.name))
+            .map(Selected::Engine)
+            .collect()
+    } else {
+        policy.engines.iter().map(lookup).collect()
+    };
+    let backups = policy.backup.iter().map(lookup).collect();
+    (primaries, backups)
+}
+
+/// Why no engine runs at all, if none does.
+fn skip_all(input: &ChainInput<'_>) -> Option<String> {
+    let policy = input.policy;
+    if policy.bypass
+        && let Some(f) = input
+            .findings
+            .iter()
+            .find(|f| f.condition.verdict() >= Verdict::Badmail)
+    {
+        return Some(format!(
+            "bypass: {} condition already decided",
+            f.condition.name()
+        ));
+    }
+    let parts = &input.message.parts;
+    if !policy.noscan_types.is_empty()
+        && !parts.is_empty()
+        && parts.iter().all(|p| {
+            type_matches(&p.declared_type, &policy.noscan_types)
+                && p.detected_type
+                    .is_none_or(|d| type_matches(d, &policy.noscan_types))
+        })
+    {
+        return Some("noscan_types: no part can carry a virus".into());
+    }
+    None
+}
+
+/// One piece of content an engine is given.
+#[derive(Debug, Clone)]
+struct Item<'a> {
+    kind: FileKind,
+    /// `None` for the whole message or a segment, else the part's id.
+    part: Option<&'a str>,
+    data: Cow<'a, [u8]>,
+}
+
+/// The files of one [`ScanInput`] in the work directory.
+#[derive(Debug)]
+struct View {
+    input: ScanInput,
+    dir: PathBuf,
+    files: Vec<PathBuf>,
+}
+
+/// State of one chain run: the work directory is made the first time a
+/// command engine needs it and removed when the run ends.
+struct Run<'a, 'i> {
+    input: &'i ChainInput<'a>,
+    workdir: Option<WorkDir>,
+    views: Vec<View>,
+}
+
+/// What one engine found, before it becomes a report.
+#[derive(Debug, Default)]
+struct Tally {
+    viruses: Vec<String>,
+    scanned: usize,
+    oversize: Vec<String>,
+    error: Option<String>,
+}
+
+impl<'a> Run<'a, '_> {
+    /// Runs `engines` in order into `outcome`; returns how many failed.
+    fn engines(&mut self, engines: &[Selected<'_>], outcome: &mut ChainOutcome) -> usize {
+        let mut failed = 0;
+        for selected in engines {
+            let virus_so_far = outcome
+                .reports
+                .iter()
+                .any(|r| matches!(r.result, EngineResult::Virus(_)));
+            let started = Instant::now();
+            let result = match selected {
+                Selected::Missing(name) => {
+                    EngineResult::Error(format!("engine {name:?} is not configured"))
+                }
+                Selected::Engine(_)
+                    if virus_so_far && self.input.policy.mode == ChainMode::First =>
+                {
+                    EngineResult::Skipped("an earlier engine found a virus".into())
+                }
+                Selected::Engine(engine) => self.engine(engine, &mut outcome.findings),
+            };
+            if matches!(result, EngineResult::Error(_)) {
+                failed += 1;
+            }
+            outcome.reports.push(EngineReport {
+                name: selected.name().to_string(),
+                result,
+                ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            });
+        }
+        failed
+    }
+
+    /// Runs one engine over the content its `input` asks for.
+    fn engine(&mut self, engine: &EngineConfig, findings: &mut Vec<Finding>) -> EngineResult {
+        let items = items(self.input, engine.scan_input());
+        let tally = match engine.kind {
+            EngineKind::Clamd => clamd_tally(engine, &items),
+            EngineKind::Command => self.command_tally(engine, &items),
+        };
+        judge(engine, tally, findings)
+    }
+
+    fn command_tally(&mut self, engine: &EngineConfig, items: &[Item<'_>]) -> Tally {
+        let mut tally = Tally::default();
+        let scanner = match Scanner::from_config(engine) {
+            Ok(s) => s,
+            Err(e) => {
+                tally.error = Some(e);
+                return tally;
+            }
+        };
+        let limit = engine.max_size;
+        let (small, big): (Vec<Item<'_>>, Vec<Item<'_>>) = items
+            .iter()
+            .cloned()
+            .partition(|i| limit.is_none_or(|max| i.data.len() as u64 <= max));
+        for item in &big {
+            tally.oversize.push(oversize_note(item, limit));
+        }
+        if small.is_empty() {
+            return tally;
+        }
+        let view = match self.view(engine.scan_input(), &small) {
+            Ok(i) => self.views.get(i),
+            Err(e) => {
+                tally.error = Some(e.chain());
+                return tally;
+            }
+        };
+        let Some(view) = view else {
+            tally.error = Some("work directory view missing".into());
+            return tally;
+        };
+        match scanner.scan(&view.dir, &view.files, engine.attempt_timeout()) {
+            Ok(names) => {
+                tally.scanned = small.len();
+                tally.viruses = names;
+            }
+            Err(e) => tally.error = Some(e),
+        }
+        tally
+    }
+
+    /// The files of `input` (only `items`), written on first use; returns
+    /// the view's index in `views`.
+    fn view(&mut self, input: ScanInput, items: &[Item<'_>]) -> Result<usize, crate::error::Error> {
+        // A view is written for one set of items; an engine with a smaller
+        // size limit gets its own.
+        let wanted = items.len();
+        let pos = self
+            .views
+            .iter()
+            .position(|v| v.input == input && v.files.len() == wanted);
+        if let Some(pos) = pos {
+            return Ok(pos);
+        }
+        let workdir = match &mut self.workdir {
+            Some(w) => w,
+            None => self.workdir.insert(WorkDir::create(self.input.workdir)?),
+        };
+        // Names qmvc makes up: v0, v1... (one per view).
+        let name = format!("v{}", self.views.len());
+        let dir = workdir.subdir(&name)?;
+        let mut files = Vec::with_capacity(items.len());
+        for item in items {
+            files.push(workdir.write(&dir, item.kind, &item.data)?);
+        }
+        self.views.push(View { input, dir, files });
+        Ok(self.views.len() - 1)
+    }
+}
+
+/// The content `input` selects: the whole message and/or each decoded
+/// part with a body and each MIME segment (see [`segments`]). When the
+/// parser found no part with content, `Parts` falls back to the whole
+/// message (an engine is never given nothing).
+fn items<'a>(input: &ChainInput<'a>, what: ScanInput) -> Vec<Item<'a>> {
+    let whole = Item {
+        kind: FileKind::Message,
+        part: None,
+        data: Cow::Borrowed(input.raw),
+    };
+    let mut parts: Vec<Item<'a>> = input
+        .message
+        .parts
+        .iter()
+        .filter(|p| !p.body.is_empty())
+        .map(|p| Item {
+            kind: FileKind::Part,
+            part: Some(p.id.as_str()),
+            data: Cow::Borrowed(p.body.as_slice()),
+        })
+        .collect();
+    parts.extend(segments(input.raw).into_iter().map(|data| Item {
+        kind: FileKind::Message,
+        part: None,
+        data: Cow::Owned(data),
+    }));
+    match what {
+        ScanInput::Message => vec![whole],
+        ScanInput::Both => std::iter::once(whole).chain(parts).collect(),
+        ScanInput::Parts if parts.is_empty() => vec![whole],
+        ScanInput::Parts => parts,
+    }
+}
+
+/// The most segments [`segments`] returns.
+const MAX_SEGMENTS: usize = 100;
+
+/// The message body cut at every line that looks like a MIME boundary
+/// delimiter (RFC 2046 §5.1.1: it begins with `--`), whatever boundary the
+/// headers declare, each piece made a minimal message of its own so that
+/// the engine's MIME decoder reads its headers. This defeats boundary and
+/// header evasions that fool both qmvc's parser and the engine's (two
+/// Content-Type headers, two boundary parameters: peer-clamav). Empty when
+/// the body has fewer than two delimiter lines; at most [`MAX_SEGMENTS`].
+fn segments(raw: &[u8]) -> Vec<Vec<u8>> {
+    let Some(body_at) = find(raw, b"\n\r\n")
+        .map(|i| i + 3)
+        .into_iter()
+        .chain(find(raw, b"\n\n").map(|i| i + 2))
+        .min()
+    else {
+        return Vec::new();
+    };
+    let body = raw.get(body_at..).unwrap_or_default();
+    let mut cuts = Vec::new();
+    let mut at = 0;
+    for line in body.split_inclusive(|&b| b == b'\n') {
+        if line.starts_with(b"--") {
+            cuts.push((at, at + line.len()));
+        }
+        at += line.len();
+    }
+    if cuts.len() < 2 {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut start = cuts.first().map_or(0, |c| c.1);
+    for &(cut, next) in cuts
+        .iter()
+        .skip(1)
+        .chain(std::iter::once(&(body.len(), body.len())))
+    {
+        let piece = body.get(start..cut).unwrap_or_default();
+        if piece.iter().any(|b| !b.is_ascii_whitespace()) && out.len() < MAX_SEGMENTS {
+            let mut m = b"From: qmvc\r\nMIME-Version: 1.0\r\n".to_vec();
+            m.extend_from_slice(piece);
+            out.push(m);
+        }
+        start = next;
+    }
+    out
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn oversize_note(item: &Item<'_>, limit: Option<u64>) -> String {
+    let what = match item.part {
+        Some(id) => format!("part {id}"),
+        None => "message".to_string(),
+    };
+    match limit {
+        Some(max) => format!("{what} ({} bytes) over max_size {max}", item.data.len()),
+        None => format!(
+            "{what} ({} bytes) over the server's stream limit",
+            item.data.len()
+        ),
+    }
+}
+
+/// Scans `items` one by one on the engine's servers; stops at the first
+/// virus or failure (both are final for this engine).
+fn clamd_tally(engine: &EngineConfig, items: &[Item<'_>]) -> Tally {
+    let mut tally = Tally::default();
+    let servers: Result<Vec<Server>, String> =
+        engine.servers.iter().map(|s| Server::parse(s)).collect();
+    let mut pool = match servers {
+        Ok(s) if !s.is_empty() => Pool::new(s),
+        Ok(_) => {
+            tally.error = Some("no servers configured".into());
+            return tally;
+        }
+        Err(e) => {
+            tally.error = Some(e);
+            return tally;
+        }
+    };
+    let limits = clamd::Limits {
+        attempt: engine.attempt_timeout(),
+        deadline: Instant::now() + engine.overall_deadline(),
+    };
+    for item in items {
+        if engine
+            .max_size
+            .is_some_and(|max| item.data.len() as u64 > max)
+        {
+            tally.oversize.push(oversize_note(item, engine.max_size));
+            continue;
+        }
+        match pool.scan(&item.data, limits) {
+            Ok(Answer::Clean) => tally.scanned += 1,
+            Ok(Answer::Found(names)) => {
+                tally.scanned += 1;
+                let real = names.iter().any(|n| !is_limit_heuristic(n));
+                tally.viruses.extend(names);
+                if real {
+                    break;
+                }
+            }
+            Ok(Answer::SizeLimit) => tally.oversize.push(oversize_note(item, None)),
+            Err(e) => {
+                tally.error = Some(e);
+                break;
+            }
+        }
+    }
+    tally
+}
+
+/// Turns what an engine found into its result, applying the engine's
+/// `heuristics` and `oversize` policies (which may add findings).
+fn judge(engine: &EngineConfig, tally: Tally, findings: &mut Vec<Finding>) -> EngineResult {
+    let mut viruses = Vec::new();
+    for name in tally.viruses {
+        if !is_limit_heuristic(&name) {
+            viruses.push(name);
+            continue;
+        }
+        match engine.heuristics {
+            HeuristicPolicy::Virus => viruses.push(name),
+            HeuristicPolicy::Errormail => findings.push(Finding {
+                condition: Condition::Errormail,
+                part: None,
+                description: format!(
+                    "engine {} could not fully scan the content (scan limit or encryption)",
+                    engine.name
+                ),
+                detail: name,
+            }),
+            HeuristicPolicy::Ignore => {}
+        }
+    }
+    // A virus is a definite answer, whatever else went wrong.
+    if !viruses.is_empty() {
+        return EngineResult::Virus(viruses);
+    }
+    if let Some(e) = tally.error {
+        return EngineResult::Error(one_line(&e, 300));
+    }
+    if !tally.oversize.is_empty() {
+        let note = one_line(&tally.oversize.join("; "), 300);
+        match engine.oversize {
+            Oversize::Error => return EngineResult::Error(note),
+            Oversize::Errormail => findings.push(Finding {
+                condition: Condition::Errormail,
+                part: None,
+                detail: note.clone(),
+                description: format!("content too large for engine {}", engine.name),
+            }),
+            Oversize::Skip => {}
+        }
+        if tally.scanned == 0 {
+            return EngineResult::Skipped(format!("oversize: {note}"));
+        }
+    }
+    EngineResult::Clean
+}
+
+/// Contacts every engine (`qmvc config check --probe`): `zPING` on every
+/// server of a clamd engine (each within `timeout`, at most 10 s); for a
+/// command engine, checks that its program exists and is executable
+/// (running a scan would need a message).
+pub fn probe(engines: &[EngineConfig]) -> Vec<(String, Result<(), String>)> {
+    engines
+        .iter()
+        .map(|e| (e.name.clone(), probe_one(e)))
+        .collect()
+}
+
+fn probe_one(engine: &EngineConfig) -> Result<(), String> {
+    match engine.kind {
+        EngineKind::Clamd => {
+            let servers = engine
+                .servers
+                .iter()
+                .map(|s| Server::parse(s))
+                .collect::<Result<Vec<_>, _>>()?;
+            if servers.is_empty() {
+                return Err("no servers configured".into());
+            }
+            let attempt = engine.attempt_timeout().min(Duration::from_secs(10));
+            let limits = clamd::Limits {
+                attempt,
+                deadline: Instant::now() + attempt * u32::try_from(servers.len()).unwrap_or(1),
+            };
+            Pool::in_order(servers).ping_all(limits)
+        }
+        EngineKind::Command => {
+            let scanner = Scanner::from_config(engine)?;
+            let program = scanner.argv.first().ok_or("empty command")?;
+            if is_executable(program) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{program} is not an executable file (or not in PATH)"
+                ))
+            }
+        }
+    }
+}
+
+/// True when `program` names an executable file, directly (with a `/`)
+/// or through `PATH`, as execvp(3) would find it.
+fn is_executable(program: &str) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    let ok = |p: &Path| {
+        std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    };
+    if program.contains('/') {
+        return ok(Path::new(program));
+    }
+    std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|d| ok(&d.join(program))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_cut_at_every_delimiter_line() {
+        let raw = b"Content-Type: multipart/mixed; boundary=X\r\nContent-Type: multipart/mixed; boundary=Y\r\n\r\n\
+--X\r\nContent-Type: text/plain\r\n\r\nhi\r\n--X--\r\n--Y\r\nContent-Type: application/x\r\n\r\nQUJD\r\n--Y--\r\n";
+        let segs = segments(raw);
+        assert_eq!(segs.len(), 2, "{segs:?}");
+        assert!(segs.iter().all(|s| s.starts_with(b"From: qmvc\r\n")));
+        assert!(
+            segs.get(1)
+                .is_some_and(|s| s.ends_with(b"\r\n\r\nQUJD\r\n"))
+        );
+        assert!(segments(b"Subject: x\n\nno parts\n-- \nsig\n").is_empty());
+        assert!(segments(b"no body at all").is_empty());
+    }
+}

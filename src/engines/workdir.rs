@@ -1,0 +1,248 @@
+//! Per-message work directories under `[paths].workdir`, where command-line
+//! scanners find the message and its decoded parts as files.
+//!
+//! A work directory is `qmvc-PID-NANOS-RANDOM`, mode 0700; files inside are
+//! mode 0600 and get names qmvc makes up (`message.eml`, `part-0001.bin`),
+//! never an attachment's own name (which is attacker-controlled: `../x`,
+//! NUL bytes, names that mean something to a scanner). A [`WorkDir`] removes
+//! its directory when dropped, on every exit path. [`cleanup`] removes what
+//! a crash left behind (qmail-scanner's `-z`).
+
+use std::fs::{self, DirBuilder, OpenOptions};
+use std::io::Write;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crate::error::Error;
+
+/// The prefix of every work directory's name; [`cleanup`] removes nothing
+/// else.
+const PREFIX: &str = "qmvc-";
+
+/// Default age after which [`cleanup`] removes a work directory: 30 hours,
+/// as qmail-scanner's `-z`.
+pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(30 * 3600);
+
+/// One message's work directory; removed with everything in it on drop.
+#[derive(Debug)]
+pub struct WorkDir {
+    path: PathBuf,
+    files: usize,
+}
+
+impl WorkDir {
+    /// Creates a fresh work directory (mode 0700) under `parent`, creating
+    /// `parent` first when it is missing.
+    ///
+    /// Errors: [`Error::Write`] when either cannot be created.
+    pub fn create(parent: &Path) -> Result<WorkDir, Error> {
+        let write_err = |path: &Path, source| Error::Write {
+            what: "work directory",
+            path: path.to_path_buf(),
+            source,
+        };
+        fs::create_dir_all(parent).map_err(|e| write_err(parent, e))?;
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        let name = format!(
+            "{PREFIX}{}-{nanos}-{:08x}",
+            std::process::id(),
+            fastrand::u32(..)
+        );
+        let path = parent.join(name);
+        // create, not create_all: the name is new, and a directory that is
+        // already there is not ours to use.
+        DirBuilder::new()
+            .mode(0o700)
+            .create(&path)
+            .map_err(|e| write_err(&path, e))?;
+        Ok(WorkDir { path, files: 0 })
+    }
+
+    /// The directory.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Creates the subdirectory `name` (mode 0700) and returns its path;
+    /// `name` is one qmvc made up (`v0`, `v1`...), never from the message.
+    ///
+    /// Errors: [`Error::Write`].
+    pub fn subdir(&self, name: &str) -> Result<PathBuf, Error> {
+        let path = self.path.join(name);
+        DirBuilder::new()
+            .mode(0o700)
+            .create(&path)
+            .map_err(|source| Error::Write {
+                what: "work directory",
+                path: path.clone(),
+                source,
+            })?;
+        Ok(path)
+    }
+
+    /// Writes `content` to a new file (mode 0600) in `dir` (the work
+    /// directory or one of its [`WorkDir::subdir`]s), named after `kind`
+    /// and a counter: `message-0001.eml`, `part-0002.bin`... Returns its
+    /// path.
+    ///
+    /// Errors: [`Error::Write`] (ENOSPC and the like).
+    pub fn write(&mut self, dir: &Path, kind: FileKind, content: &[u8]) -> Result<PathBuf, Error> {
+        self.files += 1;
+        let name = match kind {
+            FileKind::Message => format!("message-{:04}.eml", self.files),
+            FileKind::Part => format!("part-{:04}.bin", self.files),
+        };
+        let path = dir.join(name);
+        let result = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)
+            .and_then(|mut f| f.write_all(content));
+        result.map_err(|source| Error::Write {
+            what: "work file",
+            path: path.clone(),
+            source,
+        })?;
+        Ok(path)
+    }
+}
+
+impl Drop for WorkDir {
+    fn drop(&mut self) {
+        // Nothing to do about a failure here; `qmvc cleanup` catches what
+        // is left.
+        let _ = fs::remove_dir_all(&self.path);
+    }
+}
+
+/// What a file in a work directory holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// The whole message as read.
+    Message,
+    /// One decoded part.
+    Part,
+}
+
+/// Removes work directories under `parent` whose modification time is
+/// older than `older_than` before `now`; only entries named `qmvc-*` that
+/// are real directories (not links) are touched. Returns how many were
+/// removed. A missing `parent` has nothing to clean (0).
+///
+/// Errors: [`Error::Read`] when `parent` cannot be listed;
+/// [`Error::Write`] for the first directory that could not be removed
+/// (the others are still tried).
+pub fn cleanup(parent: &Path, older_than: Duration, now: SystemTime) -> Result<usize, Error> {
+    if !parent.exists() {
+        return Ok(0);
+    }
+    let cutoff = now.checked_sub(older_than).unwrap_or(UNIX_EPOCH);
+    let mut removed = 0;
+    let mut first_error = None;
+    for entry in walkdir::WalkDir::new(parent).min_depth(1).max_depth(1) {
+        let entry = entry.map_err(|e| Error::Read {
+            what: "work directory",
+            path: parent.to_path_buf(),
+            source: e.into(),
+        })?;
+        let ours = entry
+            .file_name()
+            .to_str()
+            .is_some_and(|n| n.starts_with(PREFIX));
+        if !ours || !entry.file_type().is_dir() {
+            continue;
+        }
+        let old = entry
+            .metadata()
+            .ok()
+            .and_then(|m| m.modified().ok())
+            .is_some_and(|t| t < cutoff);
+        if !old {
+            continue;
+        }
+        match fs::remove_dir_all(entry.path()) {
+            Ok(()) => removed += 1,
+            Err(source) => {
+                first_error.get_or_insert(Error::Write {
+                    what: "work directory",
+                    path: entry.path().to_path_buf(),
+                    source,
+                });
+            }
+        }
+    }
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(removed),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    fn mode(p: &Path) -> u32 {
+        fs::metadata(p)
+            .map(|m| m.permissions().mode() & 0o777)
+            .unwrap_or(0)
+    }
+
+    #[test]
+    fn workdir_is_private_and_removed_on_drop() -> Result<(), Box<dyn std::error::Error>> {
+        let parent = tempfile::tempdir()?;
+        let dir_path;
+        {
+            let mut dir = WorkDir::create(&parent.path().join("work"))?;
+            dir_path = dir.path().to_path_buf();
+            assert_eq!(mode(&dir_path), 0o700);
+            let root = dir.path().to_path_buf();
+            let m = dir.write(&root, FileKind::Message, b"hello")?;
+            let sub = dir.subdir("parts")?;
+            assert_eq!(mode(&sub), 0o700);
+            let p = dir.write(&sub, FileKind::Part, b"part")?;
+            assert_eq!(mode(&m), 0o600);
+            assert_eq!(fs::read(&p)?, b"part");
+            assert_ne!(m, p);
+            assert!(
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("part-"))
+            );
+        }
+        assert!(!dir_path.exists());
+        Ok(())
+    }
+
+    #[test]
+    fn cleanup_removes_only_old_qmvc_directories() -> Result<(), Box<dyn std::error::Error>> {
+        let parent = tempfile::tempdir()?;
+        let old = WorkDir::create(parent.path())?;
+        let old_path = old.path().to_path_buf();
+        // Leak the guard: this is what a crash leaves behind.
+        std::mem::forget(old);
+        fs::create_dir(parent.path().join("not-ours"))?;
+        fs::write(parent.path().join("qmvc-file"), b"x")?;
+        let now = SystemTime::now();
+        // Nothing is 30 h old yet.
+        assert_eq!(cleanup(parent.path(), DEFAULT_MAX_AGE, now)?, 0);
+        assert!(old_path.exists());
+        // Seen from 31 h in the future it is.
+        let later = now + Duration::from_secs(31 * 3600);
+        assert_eq!(cleanup(parent.path(), DEFAULT_MAX_AGE, later)?, 1);
+        assert!(!old_path.exists());
+        assert!(parent.path().join("not-ours").exists());
+        assert!(parent.path().join("qmvc-file").exists());
+        assert_eq!(
+            cleanup(&parent.path().join("missing"), DEFAULT_MAX_AGE, later)?,
+            0
+        );
+        Ok(())
+    }
+}
