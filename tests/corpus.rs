@@ -26,7 +26,9 @@ fn corpus_messages() -> Vec<PathBuf> {
             let s = p.to_string_lossy();
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
             !s.contains("/_ref/")
-                && !["csv", "md", "json", "rs"].iter().any(|e| name.ends_with(&format!(".{e}")))
+                && !["csv", "md", "json", "rs"]
+                    .iter()
+                    .any(|e| name.ends_with(&format!(".{e}")))
                 && !["LICENSE", "COPYING", "README", "gitattributes"].contains(&name)
         })
         .collect();
@@ -39,7 +41,11 @@ fn corpus_messages() -> Vec<PathBuf> {
 fn every_corpus_message_passes_or_is_taken_out_in_filter_mode() {
     let site = Site::new("");
     let messages = corpus_messages();
-    assert!(messages.len() > 2500, "only {} corpus messages found", messages.len());
+    assert!(
+        messages.len() > 2500,
+        "only {} corpus messages found",
+        messages.len()
+    );
     let mut codes: BTreeMap<i32, usize> = BTreeMap::new();
     let mut bad = Vec::new();
     for m in &messages {
@@ -47,12 +53,29 @@ fn every_corpus_message_passes_or_is_taken_out_in_filter_mode() {
         let run = site.deliver(&raw, "sender@example.org", "user@example.com");
         *codes.entry(run.code).or_default() += 1;
         if run.code != 0 && run.code != 99 {
-            bad.push(format!("{}: {} {}", m.display(), run.code, run.stdout.trim()));
+            bad.push(format!(
+                "{}: {} {}",
+                m.display(),
+                run.code,
+                run.stdout.trim()
+            ));
         }
     }
-    eprintln!("filter mode over {} corpus messages: exit codes {codes:?}", messages.len());
-    assert!(bad.is_empty(), "{} messages broke the contract:\n{}", bad.len(), bad.join("\n"));
-    assert_eq!(site.log_lines().len(), messages.len(), "one log line per message");
+    eprintln!(
+        "filter mode over {} corpus messages: exit codes {codes:?}",
+        messages.len()
+    );
+    assert!(
+        bad.is_empty(),
+        "{} messages broke the contract:\n{}",
+        bad.len(),
+        bad.join("\n")
+    );
+    assert_eq!(
+        site.log_lines().len(),
+        messages.len(),
+        "one log line per message"
+    );
 }
 
 #[test]
@@ -67,7 +90,14 @@ fn check_json_prints_one_valid_line_per_phishing_pot_message() {
     assert_eq!(files.len(), 2000);
     let tmp = tempfile::tempdir().expect("tempdir");
     let config = tmp.path().join("qmvc.toml");
-    std::fs::write(&config, format!("[paths]\nprofiles = \"{}/profiles\"\n", tmp.path().display())).expect("write");
+    std::fs::write(
+        &config,
+        format!(
+            "[paths]\nprofiles = \"{}/profiles\"\n",
+            tmp.path().display()
+        ),
+    )
+    .expect("write");
     let out = Command::new(QMVC)
         .arg("check")
         .arg("--json")
@@ -76,24 +106,36 @@ fn check_json_prints_one_valid_line_per_phishing_pot_message() {
         .args(&files)
         .output()
         .expect("run qmvc check");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     let mut verdicts: BTreeMap<String, usize> = BTreeMap::new();
     let mut slowest = (0u64, String::new());
     let mut lines = 0;
     for line in text.lines() {
-        let v: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        let v: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
         assert!(v.get("error").is_none(), "{line}");
-        for key in ["file", "profile", "verdict", "action", "exit", "findings", "engines"] {
+        for key in [
+            "file", "profile", "verdict", "action", "exit", "findings", "engines",
+        ] {
             assert!(v.get(key).is_some(), "{key} missing: {line}");
         }
-        *verdicts.entry(v["verdict"].as_str().unwrap_or("?").to_string()).or_default() += 1;
+        *verdicts
+            .entry(v["verdict"].as_str().unwrap_or("?").to_string())
+            .or_default() += 1;
         let ms = v["ms"].as_u64().unwrap_or(0);
         if ms >= slowest.0 {
             slowest = (ms, v["file"].as_str().unwrap_or("").to_string());
         }
         lines += 1;
     }
-    eprintln!("check --json over phishing_pot: {lines} lines, verdicts {verdicts:?}, slowest {} ms: {}", slowest.0, slowest.1);
+    eprintln!(
+        "check --json over phishing_pot: {lines} lines, verdicts {verdicts:?}, slowest {} ms: {}",
+        slowest.0, slowest.1
+    );
     assert_eq!(lines, 2000);
 }

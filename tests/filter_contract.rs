@@ -19,7 +19,11 @@ fn fields(line: &str) -> Vec<&str> {
 #[test]
 fn clean_message_passes_and_writes_only_the_log_line() {
     let site = Site::new("");
-    let run = site.deliver(&msg("clean-plain.eml"), "alice@example.org", "bob@example.com");
+    let run = site.deliver(
+        &msg("clean-plain.eml"),
+        "alice@example.org",
+        "bob@example.com",
+    );
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(run.stdout, "");
     let log = site.log_lines();
@@ -50,10 +54,21 @@ fn badmail_is_quarantined_before_exit_99() {
     assert!(site.quarantine("tmp").is_empty());
     let stored = fs::read(&new[0]).expect("quarantine file");
     let text = String::from_utf8_lossy(&stored);
-    assert!(text.starts_with("Return-Path: <alice@example.org>\nDelivered-To: bob@example.com\nX-Qmvc-Incident: "), "{text}");
+    assert!(
+        text.starts_with(
+            "Return-Path: <alice@example.org>\nDelivered-To: bob@example.com\nX-Qmvc-Incident: "
+        ),
+        "{text}"
+    );
     assert!(text.contains("\nX-Qmvc-Verdict: badmail\n"));
-    assert!(text.contains("\nX-Qmvc-Finding: filename part 2: invoice.exe"), "{text}");
-    assert!(stored.ends_with(&original), "the original follows byte for byte");
+    assert!(
+        text.contains("\nX-Qmvc-Finding: filename part 2: invoice.exe"),
+        "{text}"
+    );
+    assert!(
+        stored.ends_with(&original),
+        "the original follows byte for byte"
+    );
     let log = site.log_lines();
     let f = fields(&log[0]);
     assert_eq!(f[7], "A:quarantine");
@@ -62,9 +77,19 @@ fn badmail_is_quarantined_before_exit_99() {
     let id = f[10].trim_start_matches("id:");
     assert!(text.contains(&format!("X-Qmvc-Incident: {id}\n")));
     let rep = site.rep();
-    assert!(rep.contains(&format!("--- qmvc incident {id} ---")), "{rep}");
-    assert!(rep.contains("finding: filename part 2: invoice.exe"), "{rep}");
-    let name = new[0].file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+    assert!(
+        rep.contains(&format!("--- qmvc incident {id} ---")),
+        "{rep}"
+    );
+    assert!(
+        rep.contains("finding: filename part 2: invoice.exe"),
+        "{rep}"
+    );
+    let name = new[0]
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_string();
     assert!(rep.contains(&format!("quarantine file {name}")), "{rep}");
 }
 
@@ -72,9 +97,16 @@ fn badmail_is_quarantined_before_exit_99() {
 fn bounce_profile_exits_100_with_the_reason() {
     let site = Site::new("");
     site.profile("default", "[actions]\nbadmail = \"bounce\"\n");
-    let run = site.deliver(&msg("badmail-exe.eml"), "alice@example.org", "bob@example.com");
+    let run = site.deliver(
+        &msg("badmail-exe.eml"),
+        "alice@example.org",
+        "bob@example.com",
+    );
     assert_eq!(run.code, 100, "{run:?}");
-    assert_eq!(run.stdout, "qmvc: attachment \"invoice.exe\" is not accepted here (#5.7.1)\n");
+    assert_eq!(
+        run.stdout,
+        "qmvc: attachment \"invoice.exe\" is not accepted here (#5.7.1)\n"
+    );
     assert!(site.quarantine("new").is_empty());
     assert!(site.log_lines()[0].contains("|A:bounce|RC:100|"));
 }
@@ -82,7 +114,10 @@ fn bounce_profile_exits_100_with_the_reason() {
 #[test]
 fn forward_injects_to_the_address_then_exits_99() {
     let site = Site::new("");
-    site.profile("default", "[actions]\nbadmail = \"forward\"\nforward_to = \"guard@example.com\"\n");
+    site.profile(
+        "default",
+        "[actions]\nbadmail = \"forward\"\nforward_to = \"guard@example.com\"\n",
+    );
     let original = msg("badmail-exe.eml");
     let run = site.deliver(&original, "alice@example.org", "bob@example.com");
     assert_eq!(run.code, 99, "{run:?}");
@@ -96,9 +131,16 @@ fn forward_injects_to_the_address_then_exits_99() {
 #[test]
 fn failing_forward_defers() {
     let site = Site::new("");
-    site.profile("default", "[actions]\nbadmail = \"forward\"\nforward_to = \"guard@example.com\"\n");
+    site.profile(
+        "default",
+        "[actions]\nbadmail = \"forward\"\nforward_to = \"guard@example.com\"\n",
+    );
     fs::write(site.dir().join("bin/inject"), "#!/bin/sh\nexit 1\n").expect("write");
-    let run = site.deliver(&msg("badmail-exe.eml"), "alice@example.org", "bob@example.com");
+    let run = site.deliver(
+        &msg("badmail-exe.eml"),
+        "alice@example.org",
+        "bob@example.com",
+    );
     assert_eq!(run.code, 111, "{run:?}");
     assert!(run.stdout.ends_with("(#4.3.0)\n"), "{}", run.stdout);
 }
@@ -107,7 +149,11 @@ fn failing_forward_defers() {
 fn drop_exits_99_and_stores_nothing() {
     let site = Site::new("");
     site.profile("default", "[actions]\nbadmail = \"drop\"\n");
-    let run = site.deliver(&msg("badmail-iloveyou.eml"), "alice@example.org", "bob@example.com");
+    let run = site.deliver(
+        &msg("badmail-iloveyou.eml"),
+        "alice@example.org",
+        "bob@example.com",
+    );
     assert_eq!(run.code, 99, "{run:?}");
     assert!(site.quarantine("new").is_empty());
     assert!(site.log_lines()[0].contains("|A:drop|RC:99|"));
@@ -119,7 +165,11 @@ fn broken_main_file_defers_with_one_line() {
     let run = site.deliver(&msg("clean-plain.eml"), "a@b", "c@d");
     assert_eq!(run.code, 111, "{run:?}");
     assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
-    assert!(run.stdout.starts_with("qmvc: ") && run.stdout.ends_with("(#4.3.0)\n"), "{}", run.stdout);
+    assert!(
+        run.stdout.starts_with("qmvc: ") && run.stdout.ends_with("(#4.3.0)\n"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -133,7 +183,10 @@ fn missing_main_file_named_by_qmvc_config_defers() {
 #[test]
 fn broken_profile_defers() {
     let site = Site::new("");
-    site.profile("default", "[conditions.subject]\nrules = [ { pattern = \"(unclosed\" } ]\n");
+    site.profile(
+        "default",
+        "[conditions.subject]\nrules = [ { pattern = \"(unclosed\" } ]\n",
+    );
     let run = site.deliver(&msg("clean-plain.eml"), "a@b", "c@example.com");
     assert_eq!(run.code, 111, "{run:?}");
     assert!(site.log_lines().is_empty());
@@ -143,10 +196,24 @@ fn broken_profile_defers() {
 fn unknown_flag_in_the_dot_qmail_line_defers() {
     let site = Site::new("");
     let env = qmail_env("a@b", "c", "example.com", "");
-    let run = site.run(&msg("clean-plain.eml"), &env, &["--frobnicate"], Stdin::File);
+    let run = site.run(
+        &msg("clean-plain.eml"),
+        &env,
+        &["--frobnicate"],
+        Stdin::File,
+    );
     assert_eq!(run.code, 111, "{run:?}");
-    assert!(run.stdout.contains("--frobnicate") && run.stdout.ends_with("(#4.3.0)\n"), "{}", run.stdout);
-    let run = site.run(&msg("clean-plain.eml"), &env, &["filter", "extra"], Stdin::File);
+    assert!(
+        run.stdout.contains("--frobnicate") && run.stdout.ends_with("(#4.3.0)\n"),
+        "{}",
+        run.stdout
+    );
+    let run = site.run(
+        &msg("clean-plain.eml"),
+        &env,
+        &["filter", "extra"],
+        Stdin::File,
+    );
     assert_eq!(run.code, 111, "{run:?}");
 }
 
@@ -180,7 +247,10 @@ fn hostile_sender_cannot_forge_log_fields_or_lines() {
     assert_eq!(log.len(), 1, "{log:?}");
     assert_eq!(fields(&log[0]).len(), 11);
     let stored = fs::read_to_string(&site.quarantine("new")[0]).unwrap_or_default();
-    assert!(stored.starts_with("Return-Path: <x?y?qmvc?pid:1?forged>\n"), "{stored}");
+    assert!(
+        stored.starts_with("Return-Path: <x?y?qmvc?pid:1?forged>\n"),
+        "{stored}"
+    );
 }
 
 #[test]
@@ -190,7 +260,11 @@ fn unwritable_quarantine_defers_and_stores_nothing() {
     fs::write(site.dir().join("quarantine"), b"").expect("write");
     let run = site.deliver(&msg("badmail-exe.eml"), "a@b", "c@d");
     assert_eq!(run.code, 111, "{run:?}");
-    assert!(run.stdout.starts_with("qmvc: cannot write quarantine "), "{}", run.stdout);
+    assert!(
+        run.stdout.starts_with("qmvc: cannot write quarantine "),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -199,7 +273,11 @@ fn unwritable_log_defers_even_a_clean_message() {
     fs::write(site.dir().join("log"), b"").expect("write");
     let run = site.deliver(&msg("clean-plain.eml"), "a@b", "c@d");
     assert_eq!(run.code, 111, "{run:?}");
-    assert!(run.stdout.starts_with("qmvc: cannot write log "), "{}", run.stdout);
+    assert!(
+        run.stdout.starts_with("qmvc: cannot write log "),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -208,5 +286,8 @@ fn unwritable_log_after_quarantine_retracts_the_file() {
     fs::write(site.dir().join("log"), b"").expect("write");
     let run = site.deliver(&msg("badmail-exe.eml"), "a@b", "c@d");
     assert_eq!(run.code, 111, "{run:?}");
-    assert!(site.quarantine("new").is_empty(), "a retry must not store the message twice");
+    assert!(
+        site.quarantine("new").is_empty(),
+        "a retry must not store the message twice"
+    );
 }

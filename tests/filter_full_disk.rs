@@ -18,11 +18,21 @@ impl Tmpfs {
     fn mount(dir: &Path, kib: u32) -> Tmpfs {
         fs::create_dir_all(dir).expect("mkdir");
         let ok = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={kib}k,mode=0700"), "tmpfs"])
+            .args([
+                "-t",
+                "tmpfs",
+                "-o",
+                &format!("size={kib}k,mode=0700"),
+                "tmpfs",
+            ])
             .arg(dir)
             .status()
             .expect("run mount");
-        assert!(ok.success(), "mount tmpfs on {} (are we root?)", dir.display());
+        assert!(
+            ok.success(),
+            "mount tmpfs on {} (are we root?)",
+            dir.display()
+        );
         Tmpfs(dir.to_path_buf())
     }
 }
@@ -67,11 +77,21 @@ fn full_quarantine_filesystem_defers_and_leaves_nothing_in_new() {
     let _fs = Tmpfs::mount(&q, 128);
     let run = site.deliver(&big_badmail(), "a@example.org", "b@example.com");
     assert_eq!(run.code, 111, "{run:?}");
-    assert!(run.stdout.contains("No space left on device"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("No space left on device"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.ends_with("(#4.3.0)\n"));
     assert!(site.quarantine("new").is_empty());
-    assert!(site.quarantine("tmp").is_empty(), "the partial tmp/ file is removed");
-    assert!(site.log_lines().is_empty(), "no log line claims a quarantine that did not happen");
+    assert!(
+        site.quarantine("tmp").is_empty(),
+        "the partial tmp/ file is removed"
+    );
+    assert!(
+        site.log_lines().is_empty(),
+        "no log line claims a quarantine that did not happen"
+    );
 }
 
 #[test]
@@ -81,9 +101,17 @@ fn full_log_filesystem_defers_a_clean_message() {
     let log = site.dir().join("log");
     let _fs = Tmpfs::mount(&log, 16);
     fill(&log);
-    let run = site.deliver(&fs::read(data("clean-plain.eml")).expect("msg"), "a@example.org", "b@example.com");
+    let run = site.deliver(
+        &fs::read(data("clean-plain.eml")).expect("msg"),
+        "a@example.org",
+        "b@example.com",
+    );
     assert_eq!(run.code, 111, "{run:?}");
-    assert!(run.stdout.contains("No space left on device"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("No space left on device"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -93,7 +121,11 @@ fn full_log_filesystem_after_quarantine_defers_and_retracts() {
     let log = site.dir().join("log");
     let _fs = Tmpfs::mount(&log, 16);
     fill(&log);
-    let run = site.deliver(&fs::read(data("badmail-exe.eml")).expect("msg"), "a@example.org", "b@example.com");
+    let run = site.deliver(
+        &fs::read(data("badmail-exe.eml")).expect("msg"),
+        "a@example.org",
+        "b@example.com",
+    );
     assert_eq!(run.code, 111, "{run:?}");
     assert!(site.quarantine("new").is_empty());
 }

@@ -12,6 +12,7 @@ use crate::cli::{Cli, Command, ConfigCommand};
 use crate::exit::Exit;
 
 mod check;
+mod cleanup;
 mod config_cmd;
 mod filter;
 mod pipeline;
@@ -82,6 +83,6 @@ pub fn run(args: Vec<OsString>) -> Exit {
             config_cmd::check(config, env_config, probe)
         }
         Some(Command::Config(ConfigCommand::Show { .. })) => Exit::Status(2),
-        Some(Command::Cleanup { .. }) => Exit::Status(2),
+        Some(Command::Cleanup { older_than }) => cleanup::run(config, env_config, &older_than),
     }
 }

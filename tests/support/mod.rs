@@ -18,7 +18,9 @@ pub const QMVC: &str = env!("CARGO_BIN_EXE_qmvc");
 
 /// `tests/data`.
 pub fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
 }
 
 /// `../shared/corpus`, beside the checkout.
@@ -100,19 +102,36 @@ impl Site {
 
     /// Writes `profiles/NAME.toml`.
     pub fn profile(&self, name: &str, text: &str) {
-        fs::write(self.dir().join("profiles").join(format!("{name}.toml")), text).expect("write profile");
+        fs::write(
+            self.dir().join("profiles").join(format!("{name}.toml")),
+            text,
+        )
+        .expect("write profile");
     }
 
     /// Delivers `message` to `recipient` from `sender` as qmail-local would
     /// for a plain user (`LOCAL@HOST`), stdin a file.
     pub fn deliver(&self, message: &[u8], sender: &str, recipient: &str) -> Run {
-        let (local, host) = recipient.rsplit_once('@').unwrap_or((recipient, "localhost"));
-        self.run(message, &qmail_env(sender, local, host, ""), &[], Stdin::File)
+        let (local, host) = recipient
+            .rsplit_once('@')
+            .unwrap_or((recipient, "localhost"));
+        self.run(
+            message,
+            &qmail_env(sender, local, host, ""),
+            &[],
+            Stdin::File,
+        )
     }
 
     /// Runs qmvc with `args` on `message` with exactly the environment
     /// `env` (plus `PATH`), as qmail-local does.
-    pub fn run(&self, message: &[u8], env: &[(String, String)], args: &[&str], stdin: Stdin) -> Run {
+    pub fn run(
+        &self,
+        message: &[u8],
+        env: &[(String, String)],
+        args: &[&str],
+        stdin: Stdin,
+    ) -> Run {
         let mut cmd = Command::new(QMVC);
         cmd.args(args)
             .env_clear()
@@ -197,7 +216,10 @@ pub fn qmail_env(sender: &str, local: &str, host: &str, ext: &str) -> Vec<(Strin
         ("EXT", ext.to_string()),
         ("DTLINE", format!("Delivered-To: {recipient}\n")),
         ("RPLINE", format!("Return-Path: <{sender}>\n")),
-        ("UFLINE", format!("From {sender} Thu Jan  1 00:00:00 1970\n")),
+        (
+            "UFLINE",
+            format!("From {sender} Thu Jan  1 00:00:00 1970\n"),
+        ),
     ];
     if !ext.is_empty() {
         v.push(("DEFAULT", ext.to_string()));
@@ -206,7 +228,11 @@ pub fn qmail_env(sender: &str, local: &str, host: &str, ext: &str) -> Vec<(Strin
 }
 
 fn read_lines(p: &Path) -> Vec<String> {
-    fs::read_to_string(p).unwrap_or_default().lines().map(str::to_string).collect()
+    fs::read_to_string(p)
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_string)
+        .collect()
 }
 
 fn list(dir: &Path) -> Vec<PathBuf> {
@@ -220,5 +246,9 @@ fn list(dir: &Path) -> Vec<PathBuf> {
 fn fastrand_name() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);
-    format!("{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
 }
