@@ -248,7 +248,7 @@ pub(crate) fn build(
         name = format!("user:{user}");
         layers.push(layer);
     }
-    let profile = compile(config, name, layers, &mut problems);
+    let profile = compile(config, name, layers, Depth::InUse, &mut problems);
     Ok((profile, problems))
 }
 
@@ -257,7 +257,13 @@ pub(crate) fn build(
 /// directory is no problem (the embedded default serves).
 pub(crate) fn check_directory(config: &Config) -> Vec<Problem> {
     let mut problems = Vec::new();
-    compile(config, "default".into(), Vec::new(), &mut problems);
+    compile(
+        config,
+        "default".into(),
+        Vec::new(),
+        Depth::Everything,
+        &mut problems,
+    );
     let dir = &config.paths.profiles;
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
@@ -297,7 +303,7 @@ pub(crate) fn check_directory(config: &Config) -> Vec<Problem> {
         });
         match result {
             Ok(layers) => {
-                compile(config, name, layers, &mut problems);
+                compile(config, name, layers, Depth::Everything, &mut problems);
             }
             Err(e) => problems.push(problem(&label, "-", e.chain())),
         }
@@ -305,12 +311,25 @@ pub(crate) fn check_directory(config: &Config) -> Vec<Problem> {
     problems
 }
 
+/// How much of a profile [`compile`] examines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Depth {
+    /// What a message needs: disabled conditions are not compiled.
+    InUse,
+    /// `config check`: the rules of disabled conditions too, so that
+    /// enabling one later holds no surprise.
+    Everything,
+}
+
 /// Lays `layers` over the embedded default, reads the result and compiles
-/// it; problems are blamed on the file that wrote the key.
+/// it; problems are blamed on the file that wrote the key. A value that
+/// could not be read is reported once: nothing more is said about what is
+/// below its key.
 fn compile(
     config: &Config,
     name: String,
     layers: Vec<Layer>,
+    depth: Depth,
     problems: &mut Vec<Problem>,
 ) -> Profile {
     let mut origins = Origins::default();
@@ -333,12 +352,21 @@ fn compile(
         key,
         what,
     };
-    let (spec, found) = lenient::deserialize_all::<ProfileSpec>(merged, "");
-    problems.extend(found.into_iter().map(blame));
+    let (spec, unreadable) = lenient::deserialize_all::<ProfileSpec>(merged, "");
     let mut spec = spec.unwrap_or_default();
     spec.extends = None;
 
-    let filename = &spec.conditions.filename;
+    let mut checked = spec.clone();
+    if depth == Depth::Everything {
+        let c = &mut checked.conditions;
+        c.subject.enabled = true;
+        c.body.enabled = true;
+        c.filename.enabled = true;
+        c.mimetype.enabled = true;
+        c.errormail.enabled = true;
+    }
+    let mut found = Vec::new();
+    let filename = &checked.conditions.filename;
     let imported = match (&filename.import, filename.enabled) {
         (Some(path), true) => {
             let at = blame(("conditions.filename.import".into(), String::new())).file;
@@ -346,9 +374,11 @@ fn compile(
         }
         _ => None,
     };
-    let (conditions, found) = Conditions::compile(&spec.conditions, imported.as_ref());
-    problems.extend(found.into_iter().map(blame));
-    let mut found = Vec::new();
+    let (mut conditions, compiled) = Conditions::compile(&checked.conditions, imported.as_ref());
+    found.extend(compiled);
+    if depth == Depth::Everything {
+        conditions = Conditions::compile(&spec.conditions, imported.as_ref()).0;
+    }
     check_scan(&spec.scan, config, &mut found);
     check_actions(&spec.actions, &mut found);
     if !is_language_tag(&spec.language) {
@@ -357,6 +387,14 @@ fn compile(
             format!("{:?} is not a language tag", spec.language),
         ));
     }
+    let said = |key: &str| {
+        unreadable.iter().any(|(bad, _)| {
+            key.strip_prefix(bad.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+        })
+    };
+    found.retain(|(key, _)| !said(key));
+    problems.extend(unreadable.iter().cloned().map(blame));
     problems.extend(found.into_iter().map(blame));
 
     Profile {
