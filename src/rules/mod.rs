@@ -74,6 +74,28 @@ impl PatternSet {
     }
 }
 
+/// Globs, case ignored, each with a description. Patterns without a glob
+/// metacharacter (most type rules) go into a hash table: building a
+/// [`GlobSet`] costs far more than the lookups it saves.
+#[derive(Debug, Clone, Default)]
+struct Globs {
+    /// Lower-case literal -> description.
+    exact: HashMap<String, String>,
+    set: Option<(GlobSet, Vec<String>)>,
+}
+
+impl Globs {
+    /// The description of a rule matching `text`, exact patterns first.
+    fn find(&self, text: &str) -> Option<&str> {
+        if let Some(description) = self.exact.get(&text.to_lowercase()) {
+            return Some(description);
+        }
+        let (set, descriptions) = self.set.as_ref()?;
+        let first = *set.matches(text).first()?;
+        descriptions.get(first).map(String::as_str)
+    }
+}
+
 #[derive(Debug, Clone)]
 struct SubjectRules {
     patterns: Option<PatternSet>,
@@ -97,7 +119,7 @@ struct BodyRules {
 struct FilenameRules {
     /// Extension with its dot, lower case -> description.
     extensions: HashMap<String, String>,
-    globs: Option<(GlobSet, Vec<String>)>,
+    globs: Globs,
     regexes: Option<PatternSet>,
     /// Normalised name -> `(size, 0 = any; description)`.
     names: HashMap<String, Vec<(u64, String)>>,
@@ -106,8 +128,8 @@ struct FilenameRules {
 
 #[derive(Debug, Clone)]
 struct MimetypeRules {
-    declared: Option<(GlobSet, Vec<String>)>,
-    detected: Option<(GlobSet, Vec<String>)>,
+    declared: Globs,
+    detected: Globs,
     executable: Option<String>,
     mismatch: Option<String>,
     executable_types: Vec<String>,
@@ -426,42 +448,47 @@ fn regex_problem(error: &regex::Error) -> String {
     }
 }
 
-/// Compiles globs (case ignored) into one [`GlobSet`] with a description
-/// per glob.
+/// Compiles globs (case ignored) into [`Globs`].
 fn glob_set(
     rules: &[RuleSpec],
     key: &str,
     description: &str,
     problems: &mut Vec<(String, String)>,
-) -> Option<(GlobSet, Vec<String>)> {
+) -> Globs {
+    let mut globs = Globs::default();
     let mut builder = GlobSetBuilder::new();
     let mut descriptions = Vec::new();
     for (i, rule) in rules.iter().enumerate() {
+        let own = describe(&rule.description, description);
         if rule.pattern.is_empty() {
             problems.push((format!("{key}[{i}]"), "empty pattern".into()));
-            continue;
-        }
-        match GlobBuilder::new(&rule.pattern)
-            .case_insensitive(true)
-            .build()
-        {
-            Ok(glob) => {
-                builder.add(glob);
-                descriptions.push(describe(&rule.description, description));
+        } else if !rule.pattern.contains(['*', '?', '[', ']', '{', '}', '\\']) {
+            globs
+                .exact
+                .entry(rule.pattern.to_lowercase())
+                .or_insert(own);
+        } else {
+            match GlobBuilder::new(&rule.pattern)
+                .case_insensitive(true)
+                .build()
+            {
+                Ok(glob) => {
+                    builder.add(glob);
+                    descriptions.push(own);
+                }
+                Err(e) => {
+                    problems.push((format!("{key}[{i}]"), format!("invalid glob: {}", e.kind())))
+                }
             }
-            Err(e) => problems.push((format!("{key}[{i}]"), format!("invalid glob: {}", e.kind()))),
         }
     }
-    if descriptions.is_empty() {
-        return None;
-    }
-    match builder.build() {
-        Ok(set) => Some((set, descriptions)),
-        Err(e) => {
-            problems.push((key.to_string(), format!("invalid glob: {}", e.kind())));
-            None
+    if !descriptions.is_empty() {
+        match builder.build() {
+            Ok(set) => globs.set = Some((set, descriptions)),
+            Err(e) => problems.push((key.to_string(), format!("invalid glob: {}", e.kind()))),
         }
     }
+    globs
 }
 
 /// Every finding of `conditions` on `message` and `envelope`, in condition
@@ -631,10 +658,8 @@ fn filename_rule(name: &str, size: u64, rules: &FilenameRules) -> Option<String>
             return Some(description.clone());
         }
     }
-    if let Some((set, descriptions)) = &rules.globs
-        && let Some(index) = set.matches(name).first()
-    {
-        return descriptions.get(*index).cloned();
+    if let Some(description) = rules.globs.find(name) {
+        return Some(description.to_string());
     }
     if let Some(set) = &rules.regexes
         && let Some(index) = set.matches(name).first()
@@ -653,24 +678,14 @@ fn mimetype(part: &Part, rules: &MimetypeRules, out: &mut Vec<Finding>) {
             description,
         });
     };
-    if let Some((set, descriptions)) = &rules.declared
-        && let Some(index) = set.matches(&part.declared_type).first()
-    {
-        push(
-            part.declared_type.clone(),
-            descriptions.get(*index).cloned().unwrap_or_default(),
-        );
+    if let Some(description) = rules.declared.find(&part.declared_type) {
+        push(part.declared_type.clone(), description.to_string());
     }
     let Some(detected) = part.detected_type else {
         return;
     };
-    if let Some((set, descriptions)) = &rules.detected
-        && let Some(index) = set.matches(detected).first()
-    {
-        push(
-            detected.to_string(),
-            descriptions.get(*index).cloned().unwrap_or_default(),
-        );
+    if let Some(description) = rules.detected.find(detected) {
+        push(detected.to_string(), description.to_string());
         return;
     }
     let executable =
