@@ -2,19 +2,44 @@
 //! engines, limits, and how the recipient is worked out. Loading reports
 //! every problem at once as `file: key: problem`.
 //!
-//! The embedded default configuration (the same text as the shipped
-//! example) makes every command usable with no file at all.
+//! The embedded default configuration (the same text as the shipped,
+//! commented example `src/config/qmvc.toml`) makes every command usable
+//! with no file at all.
+//!
+//! Resolution ([`Config::load`]): `--config FILE`, else `$QMVC_CONFIG`
+//! (the caller passes its value: this module never reads the
+//! environment), else `/etc/qmvc/qmvc.toml` when it exists, else the
+//! embedded default.
 
-mod stub;
-pub use stub::check_all;
+pub(crate) mod lenient;
 
+use std::ffi::OsStr;
 use std::fmt;
-use std::path::PathBuf;
+use std::fs::{File, OpenOptions};
+use std::io::{self, Read};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::engines::EngineConfig;
+use crate::error::Error;
 use crate::message::Limits;
+use crate::profile::{self, Effective, Profile};
+
+/// The embedded default main file: the text of the shipped example.
+pub const EMBEDDED_MAIN: &str = include_str!("qmvc.toml");
+
+/// The file label of embedded text in problems and sources.
+pub const EMBEDDED: &str = "<embedded>";
+
+/// The main file looked for when neither `--config` nor `$QMVC_CONFIG`
+/// names one.
+pub const SYSTEM_PATH: &str = "/etc/qmvc/qmvc.toml";
+
+/// Largest configuration, profile or import file read (bytes). Anything
+/// larger is not a hand-written configuration.
+pub const MAX_FILE_BYTES: u64 = 1 << 20;
 
 /// One configuration problem: `file: key: what is wrong`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +76,41 @@ pub struct Config {
     pub limits: Limits,
     /// `[[engine]]` tables in file order.
     pub engines: Vec<EngineConfig>,
+    /// `[user_profiles]`: where per-user profiles are looked up.
+    pub user_profiles: UserProfiles,
+}
+
+/// `[user_profiles]`: the per-user profile (QMVC's `-u`), read only when
+/// qmvc runs with `-u`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct UserProfiles {
+    /// File name in the delivering user's home (`$HOME`). Default
+    /// `.qmvc.toml`.
+    pub file: String,
+}
+
+impl Default for UserProfiles {
+    fn default() -> Self {
+        UserProfiles {
+            file: ".qmvc.toml".into(),
+        }
+    }
+}
+
+/// The main file as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct MainFile {
+    paths: Paths,
+    mail: Mail,
+    guards: Guards,
+    recipient: RecipientRule,
+    limits: Limits,
+    user_profiles: UserProfiles,
+    /// Each `[[engine]]` is read on its own, so that one bad engine does not
+    /// hide the problems of the next.
+    engine: Vec<toml::Value>,
 }
 
 /// `[paths]`: every place qmvc reads or writes.
@@ -147,4 +207,276 @@ pub enum RecipientMode {
     Ext,
     /// `RECIPIENT` unchanged.
     Recipient,
+}
+
+/// Where the main file comes from.
+enum Origin {
+    File(PathBuf),
+    Embedded,
+}
+
+/// `--config`, else `$QMVC_CONFIG` (when not empty), else `system` when it
+/// exists, else the embedded default.
+fn locate(explicit: Option<&Path>, env_value: Option<&OsStr>, system: &Path) -> Origin {
+    if let Some(path) = explicit {
+        return Origin::File(path.to_path_buf());
+    }
+    if let Some(value) = env_value.filter(|v| !v.is_empty()) {
+        return Origin::File(PathBuf::from(value));
+    }
+    match system.try_exists() {
+        // A file that exists but cannot be looked at is still "there": the
+        // read reports it rather than silently falling back.
+        Ok(false) => Origin::Embedded,
+        _ => Origin::File(system.to_path_buf()),
+    }
+}
+
+/// Reads a configuration file as UTF-8: at most [`MAX_FILE_BYTES`], regular
+/// files only (a FIFO or device is refused without blocking on it).
+pub(crate) fn read_text(path: &Path) -> io::Result<String> {
+    let file: File = OpenOptions::new()
+        .read(true)
+        .custom_flags(nix::fcntl::OFlag::O_NONBLOCK.bits())
+        .open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("larger than {MAX_FILE_BYTES} bytes"),
+        ));
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "not UTF-8 text"))
+}
+
+impl Config {
+    /// Loads the main file: `explicit` (`--config`), else `env_value` (the
+    /// value of `$QMVC_CONFIG`, passed in by the caller), else
+    /// `/etc/qmvc/qmvc.toml` when it exists, else [`Config::embedded`].
+    ///
+    /// Errors: [`Error::Read`] when the chosen file cannot be read;
+    /// [`Error::Config`] with every problem (`file: key: problem`) when it
+    /// is invalid.
+    pub fn load(explicit: Option<&Path>, env_value: Option<&OsStr>) -> Result<Config, Error> {
+        Config::load_from(explicit, env_value, Path::new(SYSTEM_PATH))
+    }
+
+    /// [`Config::load`] with another system path (for tests).
+    pub fn load_from(
+        explicit: Option<&Path>,
+        env_value: Option<&OsStr>,
+        system: &Path,
+    ) -> Result<Config, Error> {
+        match locate(explicit, env_value, system) {
+            Origin::Embedded => Ok(Config::embedded()),
+            Origin::File(path) => {
+                let text = read_text(&path).map_err(|source| Error::Read {
+                    what: "configuration",
+                    path: path.clone(),
+                    source,
+                })?;
+                let (config, problems) = Config::parse(&text, &path.display().to_string());
+                if problems.is_empty() {
+                    Ok(config)
+                } else {
+                    Err(Error::Config { problems })
+                }
+            }
+        }
+    }
+
+    /// The embedded default configuration (no engine, the paths of
+    /// `src/config/qmvc.toml`).
+    pub fn embedded() -> Config {
+        Config::parse(EMBEDDED_MAIN, EMBEDDED).0
+    }
+
+    /// Reads `text` (the main file, labelled `file` in problems). Returns
+    /// the configuration made of everything valid, and every problem; the
+    /// configuration is only fit for use when there is none.
+    pub fn parse(text: &str, file: &str) -> (Config, Vec<Problem>) {
+        let mut found: Vec<(String, String)> = Vec::new();
+        let table = lenient::parse_table(text).unwrap_or_else(|problem| {
+            found.push(problem);
+            toml::Table::new()
+        });
+        let (main, problems) = lenient::deserialize_all::<MainFile>(table, "");
+        found.extend(problems);
+        let main = main.unwrap_or_default();
+        let mut engines = Vec::with_capacity(main.engine.len());
+        for (i, value) in main.engine.into_iter().enumerate() {
+            let prefix = format!("engine[{i}]");
+            let toml::Value::Table(table) = value else {
+                found.push((prefix, "expected a table".into()));
+                continue;
+            };
+            let (engine, problems) = lenient::deserialize_all::<EngineConfig>(table, &prefix);
+            found.extend(problems);
+            engines.extend(engine);
+        }
+        found.extend(crate::engines::validate(&engines));
+        let config = Config {
+            source: file.to_string(),
+            paths: main.paths,
+            mail: main.mail,
+            guards: main.guards,
+            recipient: main.recipient,
+            limits: main.limits,
+            engines,
+            user_profiles: main.user_profiles,
+        };
+        config.check(&mut found);
+        let problems = found
+            .into_iter()
+            .map(|(key, what)| Problem {
+                file: file.to_string(),
+                key,
+                what,
+            })
+            .collect();
+        (config, problems)
+    }
+
+    /// Checks values serde cannot: absolute paths, the inject program,
+    /// addresses, limits, the per-user file name.
+    fn check(&self, found: &mut Vec<(String, String)>) {
+        let p = &self.paths;
+        let paths = [
+            ("log", &p.log),
+            ("report", &p.report),
+            ("quarantine", &p.quarantine),
+            ("workdir", &p.workdir),
+            ("state", &p.state),
+            ("profiles", &p.profiles),
+            ("templates", &p.templates),
+            ("locales", &p.locales),
+        ];
+        for (key, path) in paths {
+            // qmail-local runs qmvc in the user's home: a relative path would
+            // land in a different place for every user.
+            if !path.is_absolute() {
+                found.push((format!("paths.{key}"), "must be an absolute path".into()));
+            }
+        }
+        match self.mail.inject.first() {
+            None => found.push(("mail.inject".into(), "must name a program".into())),
+            Some(program) if !Path::new(program).is_absolute() => {
+                found.push(("mail.inject[0]".into(), "must be an absolute path".into()));
+            }
+            Some(_) => {}
+        }
+        if self.mail.from.trim().is_empty() || self.mail.from.chars().any(char::is_control) {
+            found.push(("mail.from".into(), "must be one line of text".into()));
+        }
+        let guards = [
+            ("antivirus", &self.guards.antivirus),
+            ("badmail", &self.guards.badmail),
+        ];
+        for (key, list) in guards {
+            for (i, address) in list.iter().enumerate() {
+                if !profile::is_address(address) {
+                    found.push((
+                        format!("guards.{key}[{i}]"),
+                        format!("{address:?} is not an address"),
+                    ));
+                }
+            }
+        }
+        let l = &self.limits;
+        let limits = [
+            ("max_message_bytes", l.max_message_bytes),
+            ("max_header_bytes", l.max_header_bytes),
+            ("max_depth", l.max_depth),
+            ("max_parts", l.max_parts),
+            ("max_decoded_bytes", l.max_decoded_bytes),
+            ("max_uuencode_blocks", l.max_uuencode_blocks),
+        ];
+        for (key, value) in limits {
+            if value == 0 {
+                found.push((format!("limits.{key}"), "must be above 0".into()));
+            }
+        }
+        let file = &self.user_profiles.file;
+        if file.is_empty() || file.contains('/') || file == "." || file == ".." {
+            found.push((
+                "user_profiles.file".into(),
+                "must be a file name in the user's home".into(),
+            ));
+        }
+    }
+
+    /// The compiled profile for a message to `domain` (`HOST`): the exact
+    /// domain's profile, else each parent domain's, else `default`, laid
+    /// over the embedded default through `extends`; then, with
+    /// `user_home`, the per-user profile found there.
+    ///
+    /// Errors: [`Error::Read`] when a file on the path exists but cannot be
+    /// read; [`Error::Config`] with every problem when one is invalid.
+    pub fn profile_for(&self, domain: &str, user_home: Option<&Path>) -> Result<Profile, Error> {
+        let (profile, problems) = profile::build(self, domain, user_home)?;
+        if problems.is_empty() {
+            Ok(profile)
+        } else {
+            Err(Error::Config { problems })
+        }
+    }
+
+    /// `config show`: the effective profile for `domain` (and the user
+    /// whose home is `user_home`), as plain data with its sources; render
+    /// it with [`Effective::to_toml`] or [`Effective::to_json`].
+    ///
+    /// Errors: as [`Config::profile_for`].
+    pub fn effective(&self, domain: &str, user_home: Option<&Path>) -> Result<Effective, Error> {
+        self.profile_for(domain, user_home)
+            .map(|profile| Effective::of(&profile))
+    }
+}
+
+/// `config check`: validates the main file (resolved as [`Config::load`]
+/// does), the embedded default profile, every profile in
+/// `[paths].profiles` (each resolved through `extends`), their regexes,
+/// globs and imported qmail-scanner files, and the engine definitions.
+/// Returns every problem, in file order, each once; empty when all is well.
+pub fn check_all(explicit: Option<&Path>, env_value: Option<&OsStr>) -> Vec<Problem> {
+    check_all_from(explicit, env_value, Path::new(SYSTEM_PATH))
+}
+
+/// [`check_all`] with another system path (for tests).
+pub fn check_all_from(
+    explicit: Option<&Path>,
+    env_value: Option<&OsStr>,
+    system: &Path,
+) -> Vec<Problem> {
+    let (config, mut problems) = match locate(explicit, env_value, system) {
+        Origin::Embedded => Config::parse(EMBEDDED_MAIN, EMBEDDED),
+        Origin::File(path) => {
+            let file = path.display().to_string();
+            match read_text(&path) {
+                Ok(text) => Config::parse(&text, &file),
+                Err(e) => {
+                    return vec![Problem {
+                        file,
+                        key: "-".into(),
+                        what: format!("cannot read: {e}"),
+                    }];
+                }
+            }
+        }
+    };
+    problems.extend(profile::check_directory(&config));
+    let mut unique: Vec<Problem> = Vec::with_capacity(problems.len());
+    for problem in problems {
+        if !unique.contains(&problem) {
+            unique.push(problem);
+        }
+    }
+    unique
 }

@@ -4,11 +4,38 @@
 //!
 //! Selection by `HOST`: the exact domain, then each parent domain, then
 //! `default`. Optional per-user profiles (QMVC's `-u`) come last.
+//!
+//! Layering, most general first: the embedded default profile (the text of
+//! the shipped `profiles/default.toml`), the directory's `default.toml`,
+//! every profile named by `extends` (a profile without `extends` extends
+//! `default`), the domain's profile, the user's. Tables merge key by key;
+//! any other value, arrays included, replaces the one below it. A problem
+//! is blamed on the file that wrote the key.
+//!
+//! The per-user profile is `[user_profiles].file` (default `.qmvc.toml`)
+//! in the delivering user's home. It may only set `description`,
+//! `language`, `[conditions]` (without `filename.import`) and `[actions]`:
+//! a user may tighten or loosen what is checked and what is done, never
+//! name engines, programs or paths.
+//!
+//! Reads only the files on the path; regexes are compiled once per call.
 
-use serde::Serialize;
+mod load;
+
+pub(crate) use load::{build, check_directory, is_address};
+
+use serde::{Deserialize, Serialize};
 
 use crate::engines::ScanPolicy;
+use crate::rules::spec::ConditionsSpec;
 use crate::verdict::ActionPolicy;
+
+/// The embedded default profile: the same text as the shipped
+/// `profiles/default.toml`.
+pub const EMBEDDED_DEFAULT: &str = include_str!("../../profiles/default.toml");
+
+/// The file label of the embedded default profile in sources and problems.
+pub const EMBEDDED: &str = "<embedded>";
 
 /// A resolved, compiled security profile.
 #[derive(Debug, Clone)]
@@ -29,6 +56,36 @@ pub struct Profile {
     pub scan: ScanPolicy,
     /// `[actions]`: what each verdict leads to.
     pub actions: ActionPolicy,
+    /// `[reactions]` as written (merged through `extends`), for the
+    /// incident reports: guard, recipient and sender reports, languages,
+    /// bomber limits. Its keys are the reports' to check.
+    pub reactions: toml::Table,
+    /// The whole effective profile as TOML data, every key with its value
+    /// (defaults included), for `config show`.
+    pub effective: toml::Table,
+}
+
+/// A profile file as written (every key optional: a profile lays only what
+/// it changes over the one it extends).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ProfileSpec {
+    /// The profile this one is laid over (`profiles/<name>.toml`); absent
+    /// means `default`. Not allowed in `default.toml` itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extends: Option<String>,
+    /// Free text shown by `config show`.
+    pub description: String,
+    /// Language tag for guard and recipient reports.
+    pub language: String,
+    /// `[conditions]`.
+    pub conditions: ConditionsSpec,
+    /// `[scan]`.
+    pub scan: ScanPolicy,
+    /// `[actions]`.
+    pub actions: ActionPolicy,
+    /// `[reactions]`, kept as written.
+    pub reactions: toml::Table,
 }
 
 /// The effective profile as plain data, for `config show`.
@@ -38,4 +95,34 @@ pub struct Effective {
     pub name: String,
     /// Files it was built from.
     pub sources: Vec<String>,
+    /// Every key of the profile with its effective value.
+    pub profile: toml::Table,
+}
+
+impl Effective {
+    /// The effective profile of `profile`.
+    pub fn of(profile: &Profile) -> Effective {
+        Effective {
+            name: profile.name.clone(),
+            sources: profile.sources.clone(),
+            profile: profile.effective.clone(),
+        }
+    }
+
+    /// As a profile file would be written, headed by comments naming the
+    /// profile and its sources.
+    pub fn to_toml(&self) -> String {
+        let mut out = format!("# profile: {}\n", self.name);
+        for source in &self.sources {
+            out.push_str(&format!("# source: {source}\n"));
+        }
+        out.push('\n');
+        out.push_str(&toml::to_string_pretty(&self.profile).unwrap_or_default());
+        out
+    }
+
+    /// `{"name": ..., "sources": [...], "profile": {...}}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
 }

@@ -2,23 +2,726 @@
 //! MIME type, null sender and errormail rules, compiled once per profile
 //! and evaluated against a message.
 //!
-//! Pure: message + envelope + compiled conditions in, findings out.
+//! Pure: message + envelope + compiled conditions in, findings out. The
+//! profile loader ([`crate::profile`]) reads the files; [`Conditions::compile`]
+//! turns the `[conditions]` table as written ([`spec`]) and any imported
+//! qmail-scanner rules ([`import`]) into regex sets, glob sets and hash
+//! tables, compiling nothing for a disabled condition.
+
+pub mod import;
+pub mod spec;
+
+use std::collections::HashMap;
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
 use crate::envelope::Envelope;
-use crate::message::Message;
-use crate::verdict::Finding;
+use crate::message::{self, Anomaly, Message, Part};
+use crate::verdict::{Condition, Finding};
 
-/// A profile's compiled Conditions (placeholder until the profile loader
-/// lands).
+use self::import::Imported;
+use self::spec::{ConditionsSpec, FilenameSpec, MimetypeSpec, RuleSpec};
+
+/// Longest `Finding::detail` taken from the message (bytes, cut on a
+/// character boundary): enough to recognise, too little to abuse.
+const MAX_DETAIL: usize = 200;
+
+/// Dots of a name looked at from the end for multi-part extensions
+/// (`.tar.gz`); bounds the work on a name made of dots.
+const MAX_EXTENSION_DOTS: usize = 4;
+
+/// A profile's compiled Conditions. `None` is a disabled condition.
 #[derive(Debug, Clone, Default)]
-pub struct Conditions {}
+pub struct Conditions {
+    subject: Option<SubjectRules>,
+    body: Option<BodyRules>,
+    filename: Option<FilenameRules>,
+    mimetype: Option<MimetypeRules>,
+    /// The null-sender finding's description.
+    nullsender: Option<String>,
+    errormail: Option<ErrormailRules>,
+}
+
+/// Regexes compiled once into a set, with one description each.
+#[derive(Debug, Clone)]
+struct PatternSet {
+    set: RegexSet,
+    patterns: Vec<String>,
+    descriptions: Vec<String>,
+    case_insensitive: bool,
+}
+
+impl PatternSet {
+    /// Indices of the rules that match `text`.
+    fn matches(&self, text: &str) -> Vec<usize> {
+        self.set.matches(text).into_iter().collect()
+    }
+
+    /// What rule `index` matched in `text`, compiled on demand: only a
+    /// message that already matched pays for it.
+    fn matched<'t>(&self, index: usize, text: &'t str) -> Option<&'t str> {
+        let pattern = self.patterns.get(index)?;
+        let regex = RegexBuilder::new(pattern)
+            .case_insensitive(self.case_insensitive)
+            .build()
+            .ok()?;
+        regex.find(text).map(|m| m.as_str())
+    }
+
+    fn description(&self, index: usize) -> String {
+        self.descriptions.get(index).cloned().unwrap_or_default()
+    }
+}
+
+/// Globs, case ignored, each with a description. Patterns without a glob
+/// metacharacter (most type rules) go into a hash table: building a
+/// [`GlobSet`] costs far more than the lookups it saves.
+#[derive(Debug, Clone, Default)]
+struct Globs {
+    /// Lower-case literal -> description.
+    exact: HashMap<String, String>,
+    set: Option<(GlobSet, Vec<String>)>,
+}
+
+impl Globs {
+    /// The description of a rule matching `text`, exact patterns first.
+    fn find(&self, text: &str) -> Option<&str> {
+        if let Some(description) = self.exact.get(&text.to_lowercase()) {
+            return Some(description);
+        }
+        let (set, descriptions) = self.set.as_ref()?;
+        let first = *set.matches(text).first()?;
+        descriptions.get(first).map(String::as_str)
+    }
+}
+
+#[derive(Debug, Clone)]
+struct SubjectRules {
+    patterns: Option<PatternSet>,
+    headers: Vec<HeaderRule>,
+}
+
+#[derive(Debug, Clone)]
+struct HeaderRule {
+    header: String,
+    regex: Regex,
+    description: String,
+}
+
+#[derive(Debug, Clone)]
+struct BodyRules {
+    patterns: PatternSet,
+    max_bytes: usize,
+}
+
+#[derive(Debug, Clone)]
+struct FilenameRules {
+    /// Extension with its dot, lower case -> description.
+    extensions: HashMap<String, String>,
+    globs: Globs,
+    regexes: Option<PatternSet>,
+    /// Normalised name -> `(size, 0 = any; description)`.
+    names: HashMap<String, Vec<(u64, String)>>,
+    suspicious: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+struct MimetypeRules {
+    declared: Globs,
+    detected: Globs,
+    executable: Option<String>,
+    mismatch: Option<String>,
+    executable_types: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+struct ErrormailRules {
+    description: String,
+    required_headers: Vec<String>,
+    null_sender_exempt: bool,
+    broken_mime: Option<String>,
+}
+
+impl Conditions {
+    /// Compiles `spec` (with the rules of an imported qmail-scanner file,
+    /// if any) into regex sets, glob sets and tables. Invalid rules are left
+    /// out and reported as `(key, problem)`, keys under `conditions.`
+    /// (`conditions.subject.rules[2].pattern`). A disabled condition costs
+    /// nothing.
+    pub fn compile(
+        spec: &ConditionsSpec,
+        imported: Option<&Imported>,
+    ) -> (Conditions, Vec<(String, String)>) {
+        let mut problems = Vec::new();
+        let p = &mut problems;
+        let subject = &spec.subject;
+        let conditions = Conditions {
+            subject: subject.enabled.then(|| {
+                let mut headers: Vec<HeaderRule> = Vec::new();
+                let written = subject
+                    .headers
+                    .iter()
+                    .enumerate()
+                    .map(|(i, h)| (format!("conditions.subject.headers[{i}]"), h));
+                let imported_rules = imported
+                    .into_iter()
+                    .flat_map(|i| i.headers.iter())
+                    .map(|h| ("conditions.filename.import".to_string(), h));
+                for (key, rule) in written.chain(imported_rules) {
+                    if !import::is_field_name(&rule.header) {
+                        p.push((format!("{key}.header"), "not a header field name".into()));
+                        continue;
+                    }
+                    match RegexBuilder::new(&rule.pattern)
+                        .case_insensitive(!subject.case_sensitive)
+                        .build()
+                    {
+                        Ok(regex) => headers.push(HeaderRule {
+                            header: rule.header.clone(),
+                            regex,
+                            description: describe(&rule.description, &subject.description),
+                        }),
+                        Err(e) => p.push((format!("{key}.pattern"), regex_problem(&e))),
+                    }
+                }
+                SubjectRules {
+                    patterns: pattern_set(
+                        &subject.rules,
+                        "conditions.subject.rules",
+                        &subject.description,
+                        !subject.case_sensitive,
+                        p,
+                    ),
+                    headers,
+                }
+            }),
+            body: spec.body.enabled.then_some(()).and_then(|()| {
+                if spec.body.max_bytes == 0 {
+                    p.push(("conditions.body.max_bytes".into(), "must be above 0".into()));
+                }
+                Some(BodyRules {
+                    patterns: pattern_set(
+                        &spec.body.rules,
+                        "conditions.body.rules",
+                        &spec.body.description,
+                        !spec.body.case_sensitive,
+                        p,
+                    )?,
+                    max_bytes: spec.body.max_bytes,
+                })
+            }),
+            filename: spec
+                .filename
+                .enabled
+                .then(|| compile_filename(&spec.filename, imported, p)),
+            mimetype: spec
+                .mimetype
+                .enabled
+                .then(|| compile_mimetype(&spec.mimetype, p)),
+            nullsender: spec
+                .nullsender
+                .enabled
+                .then(|| spec.nullsender.description.clone()),
+            errormail: spec.errormail.enabled.then(|| {
+                let e = &spec.errormail;
+                for (i, name) in e.required_headers.iter().enumerate() {
+                    if !import::is_field_name(name) {
+                        p.push((
+                            format!("conditions.errormail.required_headers[{i}]"),
+                            "not a header field name".into(),
+                        ));
+                    }
+                }
+                ErrormailRules {
+                    description: e.description.clone(),
+                    required_headers: e.required_headers.clone(),
+                    null_sender_exempt: e.null_sender_exempt,
+                    broken_mime: e.broken_mime.description("broken MIME structure"),
+                }
+            }),
+        };
+        (conditions, problems)
+    }
+
+    /// True when no condition is enabled.
+    pub fn is_empty(&self) -> bool {
+        self.subject.is_none()
+            && self.body.is_none()
+            && self.filename.is_none()
+            && self.mimetype.is_none()
+            && self.nullsender.is_none()
+            && self.errormail.is_none()
+    }
+}
+
+fn compile_filename(
+    spec: &FilenameSpec,
+    imported: Option<&Imported>,
+    p: &mut Vec<(String, String)>,
+) -> FilenameRules {
+    let mut extensions = HashMap::new();
+    for (i, ext) in spec.extensions.iter().enumerate() {
+        match normalise_extension(ext) {
+            Some(ext) => {
+                extensions.insert(ext, spec.description.clone());
+            }
+            None => p.push((
+                format!("conditions.filename.extensions[{i}]"),
+                format!("{ext:?} is not an extension"),
+            )),
+        }
+    }
+    let mut names: HashMap<String, Vec<(u64, String)>> = HashMap::new();
+    for (i, rule) in spec.names.iter().enumerate() {
+        let name = message::normalise_windows_name(&rule.name);
+        if name.is_empty() {
+            p.push((
+                format!("conditions.filename.names[{i}].name"),
+                "empty name".into(),
+            ));
+            continue;
+        }
+        names
+            .entry(name)
+            .or_default()
+            .push((rule.size, describe(&rule.description, &spec.description)));
+    }
+    if let Some(imported) = imported {
+        for (ext, description) in &imported.extensions {
+            if let Some(ext) = normalise_extension(ext) {
+                let description = describe(&Some(description.clone()), &spec.description);
+                extensions.entry(ext).or_insert(description);
+            }
+        }
+        for rule in &imported.names {
+            names
+                .entry(message::normalise_windows_name(&rule.name))
+                .or_default()
+                .push((rule.size, describe(&rule.description, &spec.description)));
+        }
+    }
+    FilenameRules {
+        extensions,
+        globs: glob_set(
+            &spec.globs,
+            "conditions.filename.globs",
+            &spec.description,
+            p,
+        ),
+        regexes: pattern_set(
+            &spec.regexes,
+            "conditions.filename.regexes",
+            &spec.description,
+            true,
+            p,
+        ),
+        names,
+        suspicious: spec
+            .suspicious_chars
+            .description("filename carries bidi or zero-width control characters"),
+    }
+}
+
+fn compile_mimetype(spec: &MimetypeSpec, p: &mut Vec<(String, String)>) -> MimetypeRules {
+    MimetypeRules {
+        declared: glob_set(
+            &spec.declared,
+            "conditions.mimetype.declared",
+            &spec.description,
+            p,
+        ),
+        detected: glob_set(
+            &spec.detected,
+            "conditions.mimetype.detected",
+            &spec.description,
+            p,
+        ),
+        executable: spec.executable.description("executable content"),
+        mismatch: spec
+            .mismatch
+            .description("executable content declared as another type"),
+        executable_types: spec
+            .executable_types
+            .iter()
+            .map(|t| t.trim().to_ascii_lowercase())
+            .collect(),
+    }
+}
+
+/// `.EXE`, `exe`, ` .exe ` -> `.exe`; `None` for an empty or path-like one.
+fn normalise_extension(ext: &str) -> Option<String> {
+    let ext = ext.trim().trim_start_matches('.');
+    if ext.is_empty() || ext.contains(['/', '\\', '*', '?']) || ext.contains(char::is_whitespace) {
+        return None;
+    }
+    Some(format!(".{}", ext.to_lowercase()))
+}
+
+fn describe(own: &Option<String>, fallback: &str) -> String {
+    match own {
+        Some(text) if !text.trim().is_empty() => text.clone(),
+        _ => fallback.to_string(),
+    }
+}
+
+/// Compiles `rules` into one [`RegexSet`]. The set is built in one go; only
+/// when that fails is each pattern tried alone, to name the bad ones.
+fn pattern_set(
+    rules: &[RuleSpec],
+    key: &str,
+    description: &str,
+    case_insensitive: bool,
+    problems: &mut Vec<(String, String)>,
+) -> Option<PatternSet> {
+    let mut patterns: Vec<String> = Vec::with_capacity(rules.len());
+    let mut descriptions = Vec::with_capacity(rules.len());
+    for (i, rule) in rules.iter().enumerate() {
+        if rule.pattern.is_empty() {
+            problems.push((format!("{key}[{i}]"), "empty pattern".into()));
+            continue;
+        }
+        patterns.push(rule.pattern.clone());
+        descriptions.push(describe(&rule.description, description));
+    }
+    if patterns.is_empty() {
+        return None;
+    }
+    let build = |patterns: &[String]| {
+        RegexSetBuilder::new(patterns)
+            .case_insensitive(case_insensitive)
+            .build()
+    };
+    let set = match build(&patterns) {
+        Ok(set) => set,
+        Err(_) => {
+            let mut good = Vec::new();
+            let mut good_descriptions = Vec::new();
+            for (i, rule) in rules.iter().enumerate() {
+                if rule.pattern.is_empty() {
+                    continue;
+                }
+                match RegexBuilder::new(&rule.pattern)
+                    .case_insensitive(case_insensitive)
+                    .build()
+                {
+                    Ok(_) => {
+                        good.push(rule.pattern.clone());
+                        good_descriptions.push(describe(&rule.description, description));
+                    }
+                    Err(e) => problems.push((format!("{key}[{i}]"), regex_problem(&e))),
+                }
+            }
+            patterns = good;
+            descriptions = good_descriptions;
+            match build(&patterns) {
+                Ok(set) => set,
+                Err(e) => {
+                    problems.push((key.to_string(), regex_problem(&e)));
+                    return None;
+                }
+            }
+        }
+    };
+    Some(PatternSet {
+        set,
+        patterns,
+        descriptions,
+        case_insensitive,
+    })
+}
+
+/// One line for a regex error: the `error:` line of the syntax report.
+fn regex_problem(error: &regex::Error) -> String {
+    match error {
+        regex::Error::Syntax(text) => {
+            let why = text
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("error: "))
+                .unwrap_or("syntax error");
+            format!("invalid regex: {why}")
+        }
+        regex::Error::CompiledTooBig(limit) => {
+            format!("regex too big (compiled size over {limit} bytes)")
+        }
+        _ => "invalid regex".to_string(),
+    }
+}
+
+/// Compiles globs (case ignored) into [`Globs`].
+fn glob_set(
+    rules: &[RuleSpec],
+    key: &str,
+    description: &str,
+    problems: &mut Vec<(String, String)>,
+) -> Globs {
+    let mut globs = Globs::default();
+    let mut builder = GlobSetBuilder::new();
+    let mut descriptions = Vec::new();
+    for (i, rule) in rules.iter().enumerate() {
+        let own = describe(&rule.description, description);
+        if rule.pattern.is_empty() {
+            problems.push((format!("{key}[{i}]"), "empty pattern".into()));
+        } else if !rule.pattern.contains(['*', '?', '[', ']', '{', '}', '\\']) {
+            globs
+                .exact
+                .entry(rule.pattern.to_lowercase())
+                .or_insert(own);
+        } else {
+            match GlobBuilder::new(&rule.pattern)
+                .case_insensitive(true)
+                .build()
+            {
+                Ok(glob) => {
+                    builder.add(glob);
+                    descriptions.push(own);
+                }
+                Err(e) => {
+                    problems.push((format!("{key}[{i}]"), format!("invalid glob: {}", e.kind())))
+                }
+            }
+        }
+    }
+    if !descriptions.is_empty() {
+        match builder.build() {
+            Ok(set) => globs.set = Some((set, descriptions)),
+            Err(e) => problems.push((key.to_string(), format!("invalid glob: {}", e.kind()))),
+        }
+    }
+    globs
+}
 
 /// Every finding of `conditions` on `message` and `envelope`, in condition
 /// order (errormail, subject, body, filename, mimetype, nullsender).
-pub fn evaluate(
-    _message: &Message,
-    _envelope: &Envelope,
-    _conditions: &Conditions,
-) -> Vec<Finding> {
-    Vec::new()
+pub fn evaluate(message: &Message, envelope: &Envelope, conditions: &Conditions) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    if let Some(rules) = &conditions.errormail {
+        errormail(message, envelope, rules, &mut findings);
+    }
+    if let Some(rules) = &conditions.subject {
+        subject(message, rules, &mut findings);
+    }
+    if let Some(rules) = &conditions.body {
+        for part in &message.parts {
+            body(part, rules, &mut findings);
+        }
+    }
+    if let Some(rules) = &conditions.filename {
+        for part in &message.parts {
+            filename(part, rules, &mut findings);
+        }
+    }
+    if let Some(rules) = &conditions.mimetype {
+        for part in &message.parts {
+            mimetype(part, rules, &mut findings);
+        }
+    }
+    if let Some(description) = &conditions.nullsender
+        && envelope.null_sender
+    {
+        findings.push(Finding {
+            condition: Condition::Nullsender,
+            part: None,
+            detail: if envelope.sender.is_empty() {
+                "<>".to_string()
+            } else {
+                bounded(&envelope.sender)
+            },
+            description: description.clone(),
+        });
+    }
+    findings
+}
+
+fn errormail(
+    message: &Message,
+    envelope: &Envelope,
+    rules: &ErrormailRules,
+    out: &mut Vec<Finding>,
+) {
+    if !(envelope.null_sender && rules.null_sender_exempt) {
+        for name in &rules.required_headers {
+            if message.header(name).is_none() {
+                out.push(Finding {
+                    condition: Condition::Errormail,
+                    part: None,
+                    detail: format!("no {name} header"),
+                    description: rules.description.clone(),
+                });
+            }
+        }
+    }
+    if let Some(description) = &rules.broken_mime {
+        for anomaly in &message.anomalies {
+            let part = match anomaly {
+                Anomaly::Boundary { part, .. }
+                | Anomaly::Encoding { part, .. }
+                | Anomaly::Header { part, .. } => Some(part.clone()),
+                Anomaly::LimitExceeded { .. } => None,
+            };
+            out.push(Finding {
+                condition: Condition::Errormail,
+                part,
+                detail: bounded(&anomaly.describe()),
+                description: description.clone(),
+            });
+        }
+    }
+}
+
+fn subject(message: &Message, rules: &SubjectRules, out: &mut Vec<Finding>) {
+    if let (Some(set), Some(subject)) = (&rules.patterns, &message.subject) {
+        for index in set.matches(subject) {
+            out.push(Finding {
+                condition: Condition::Subject,
+                part: None,
+                detail: bounded(subject),
+                description: set.description(index),
+            });
+        }
+    }
+    for rule in &rules.headers {
+        let hit = message
+            .headers
+            .iter()
+            .filter(|(name, _)| name.eq_ignore_ascii_case(&rule.header))
+            .find(|(_, value)| rule.regex.is_match(value));
+        if let Some((name, value)) = hit {
+            out.push(Finding {
+                condition: Condition::Subject,
+                part: None,
+                detail: bounded(&format!("{name}: {value}")),
+                description: rule.description.clone(),
+            });
+        }
+    }
+}
+
+fn body(part: &Part, rules: &BodyRules, out: &mut Vec<Finding>) {
+    let Some(text) = &part.text else {
+        return;
+    };
+    let text = prefix(text, rules.max_bytes);
+    for index in rules.patterns.matches(text) {
+        out.push(Finding {
+            condition: Condition::Body,
+            part: Some(part.id.clone()),
+            detail: bounded(rules.patterns.matched(index, text).unwrap_or_default()),
+            description: rules.patterns.description(index),
+        });
+    }
+}
+
+fn filename(part: &Part, rules: &FilenameRules, out: &mut Vec<Finding>) {
+    let mut seen: Vec<String> = Vec::new();
+    for name in &part.names {
+        let suspicious = message::suspicious_chars(name);
+        if let (Some(description), false) = (&rules.suspicious, suspicious.is_empty()) {
+            let chars: Vec<String> = suspicious
+                .iter()
+                .map(|c| format!("U+{:04X}", u32::from(*c)))
+                .collect();
+            out.push(Finding {
+                condition: Condition::Filename,
+                part: Some(part.id.clone()),
+                detail: bounded(name),
+                description: format!("{description} ({})", chars.join(" ")),
+            });
+        }
+        let normal = message::normalise_windows_name(name);
+        if seen.contains(&normal) {
+            continue;
+        }
+        if let Some(description) = filename_rule(&normal, part.body.len() as u64, rules) {
+            out.push(Finding {
+                condition: Condition::Filename,
+                part: Some(part.id.clone()),
+                detail: bounded(name),
+                description,
+            });
+        }
+        seen.push(normal);
+    }
+}
+
+/// The description of the first rule `name` (normalised) breaks: exact
+/// name and size, extension, glob, regex.
+fn filename_rule(name: &str, size: u64, rules: &FilenameRules) -> Option<String> {
+    if let Some(sized) = rules.names.get(name)
+        && let Some((_, description)) = sized.iter().find(|(s, _)| *s == 0 || *s == size)
+    {
+        return Some(description.clone());
+    }
+    let dots = name.char_indices().rev().filter(|(_, c)| *c == '.');
+    for (at, _) in dots.take(MAX_EXTENSION_DOTS) {
+        if let Some(description) = name.get(at..).and_then(|ext| rules.extensions.get(ext)) {
+            return Some(description.clone());
+        }
+    }
+    if let Some(description) = rules.globs.find(name) {
+        return Some(description.to_string());
+    }
+    if let Some(set) = &rules.regexes
+        && let Some(index) = set.matches(name).first()
+    {
+        return Some(set.description(*index));
+    }
+    None
+}
+
+fn mimetype(part: &Part, rules: &MimetypeRules, out: &mut Vec<Finding>) {
+    let mut push = |detail: String, description: String| {
+        out.push(Finding {
+            condition: Condition::Mimetype,
+            part: Some(part.id.clone()),
+            detail: bounded(&detail),
+            description,
+        });
+    };
+    if let Some(description) = rules.declared.find(&part.declared_type) {
+        push(part.declared_type.clone(), description.to_string());
+    }
+    let Some(detected) = part.detected_type else {
+        return;
+    };
+    if let Some(description) = rules.detected.find(detected) {
+        push(detected.to_string(), description.to_string());
+        return;
+    }
+    let executable =
+        |t: &str| message::is_executable_type(t) || rules.executable_types.iter().any(|e| e == t);
+    if !executable(detected) {
+        return;
+    }
+    // An executable sent as what it is (or as opaque bytes) is not lying
+    // about itself; declared as an image or text, it is (RFC 2046 §4.5.1
+    // makes application/octet-stream the honest "unknown").
+    let honest =
+        executable(&part.declared_type) || part.declared_type == "application/octet-stream";
+    let description = match (&rules.mismatch, honest) {
+        (Some(mismatch), false) => Some(mismatch),
+        _ => rules.executable.as_ref(),
+    };
+    if let Some(description) = description {
+        push(
+            format!("{detected} declared as {}", part.declared_type),
+            description.clone(),
+        );
+    }
+}
+
+/// The first `max` bytes of `text`, cut on a character boundary.
+fn prefix(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.get(..end).unwrap_or_default()
+}
+
+fn bounded(text: &str) -> String {
+    prefix(text, MAX_DETAIL).to_string()
 }

@@ -1,0 +1,549 @@
+//! Finding, reading, layering and compiling profile files. The only I/O of
+//! the profile module: reads the files on the path from the domain to the
+//! embedded default, and the user's file.
+
+use std::io;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use toml::{Table, Value};
+
+use super::{EMBEDDED, EMBEDDED_DEFAULT, Profile, ProfileSpec};
+use crate::config::lenient::{self, Origins};
+use crate::config::{Config, Problem, read_text};
+use crate::engines::ScanPolicy;
+use crate::error::Error;
+use crate::rules::{Conditions, import};
+use crate::verdict::{Action, ActionPolicy};
+
+/// Longest `extends` chain (profiles, the starting one included).
+const MAX_EXTENDS: usize = 8;
+
+/// Longest profile or domain name (RFC 1035 §2.3.4: 253 for a domain).
+const MAX_NAME: usize = 253;
+
+/// Top-level keys a per-user profile may set.
+const USER_KEYS: &[&str] = &["description", "language", "conditions", "actions"];
+
+/// One file's table, with the label problems and sources use.
+struct Layer {
+    file: String,
+    table: Table,
+}
+
+/// A profile file found and read: its name, label and text.
+struct Found {
+    name: String,
+    file: String,
+    text: String,
+}
+
+/// The embedded default profile, parsed once per process.
+fn embedded_table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    TABLE.get_or_init(|| lenient::parse_table(EMBEDDED_DEFAULT).unwrap_or_default())
+}
+
+/// True for a name that can only mean a file directly in the profile
+/// directory: ASCII letters, digits, `.`, `-`, `_`, not starting with a
+/// dot. `HOST` and `extends` values pass through here before any path is
+/// built from them.
+fn safe_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= MAX_NAME
+        && !name.starts_with('.')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+}
+
+/// Reads `dir/<name>.toml`; `None` when there is no such file.
+fn find(dir: &Path, name: &str) -> Result<Option<Found>, Error> {
+    let path = dir.join(format!("{name}.toml"));
+    match read_text(&path) {
+        Ok(text) => Ok(Some(Found {
+            name: name.to_string(),
+            file: path.display().to_string(),
+            text,
+        })),
+        Err(e) if is_missing(&e) => Ok(None),
+        Err(source) => Err(Error::Read {
+            what: "profile",
+            path,
+            source,
+        }),
+    }
+}
+
+fn is_missing(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+    )
+}
+
+/// The profile for `domain`: the exact domain, then each parent, then
+/// `default`; `None` when not even `default.toml` is there.
+fn find_for_domain(dir: &Path, domain: &str) -> Result<Option<Found>, Error> {
+    let domain = domain.trim_end_matches('.').to_ascii_lowercase();
+    if safe_name(&domain) {
+        let mut rest = domain.as_str();
+        loop {
+            if let Some(found) = find(dir, rest)? {
+                return Ok(Some(found));
+            }
+            match rest.split_once('.') {
+                Some((_, parent)) if !parent.is_empty() => rest = parent,
+                _ => break,
+            }
+        }
+    }
+    find(dir, "default")
+}
+
+/// Follows `extends` from `start`; returns the layers most general first
+/// (the embedded default not included).
+fn chain(dir: &Path, start: Found, problems: &mut Vec<Problem>) -> Result<Vec<Layer>, Error> {
+    let mut layers = Vec::new();
+    let mut visited: Vec<String> = Vec::new();
+    let mut current = Some(start);
+    while let Some(Found { name, file, text }) = current.take() {
+        visited.push(name.clone());
+        let table = lenient::parse_table(&text).unwrap_or_else(|(key, what)| {
+            problems.push(problem(&file, key, what));
+            Table::new()
+        });
+        let extends = match table.get("extends") {
+            Some(Value::String(s)) => Some(s.clone()),
+            // A wrong type is reported when the merged table is read.
+            _ => None,
+        };
+        let next = if name == "default" {
+            if extends.is_some() {
+                problems.push(problem(
+                    &file,
+                    "extends",
+                    "the default profile cannot extend another",
+                ));
+            }
+            None
+        } else {
+            Some(extends.unwrap_or_else(|| "default".to_string()))
+        };
+        layers.push(Layer {
+            file: file.clone(),
+            table,
+        });
+        let Some(next) = next else { break };
+        if !safe_name(&next) {
+            problems.push(problem(
+                &file,
+                "extends",
+                format!("{next:?} is not a profile name"),
+            ));
+        } else if visited.contains(&next) {
+            problems.push(problem(
+                &file,
+                "extends",
+                format!("extends cycle: {} -> {next}", visited.join(" -> ")),
+            ));
+        } else if visited.len() >= MAX_EXTENDS {
+            problems.push(problem(
+                &file,
+                "extends",
+                format!("extends chain longer than {MAX_EXTENDS} profiles"),
+            ));
+        } else {
+            current = find(dir, &next)?;
+            if current.is_none() && next != "default" {
+                problems.push(problem(
+                    &file,
+                    "extends",
+                    format!("no profile {next:?} in {}", dir.display()),
+                ));
+            }
+        }
+    }
+    layers.reverse();
+    Ok(layers)
+}
+
+fn problem(file: &str, key: impl Into<String>, what: impl Into<String>) -> Problem {
+    Problem {
+        file: file.to_string(),
+        key: key.into(),
+        what: what.into(),
+    }
+}
+
+/// The per-user profile in `home`, if there is one, with the keys a user
+/// may not set reported and taken out.
+fn user_layer(
+    config: &Config,
+    home: &Path,
+    problems: &mut Vec<Problem>,
+) -> Result<Option<Layer>, Error> {
+    let path = home.join(&config.user_profiles.file);
+    let text = match read_text(&path) {
+        Ok(text) => text,
+        Err(e) if is_missing(&e) => return Ok(None),
+        Err(source) => {
+            return Err(Error::Read {
+                what: "user profile",
+                path,
+                source,
+            });
+        }
+    };
+    let file = path.display().to_string();
+    let mut table = lenient::parse_table(&text).unwrap_or_else(|(key, what)| {
+        problems.push(problem(&file, key, what));
+        Table::new()
+    });
+    const NOT_ALLOWED: &str = "not allowed in a per-user profile";
+    let forbidden: Vec<String> = table
+        .keys()
+        .filter(|k| !USER_KEYS.contains(&k.as_str()))
+        .cloned()
+        .collect();
+    for key in forbidden {
+        table.remove(&key);
+        problems.push(problem(&file, key, NOT_ALLOWED));
+    }
+    let filename = table
+        .get_mut("conditions")
+        .and_then(Value::as_table_mut)
+        .and_then(|c| c.get_mut("filename"))
+        .and_then(Value::as_table_mut);
+    if let Some(filename) = filename
+        && filename.remove("import").is_some()
+    {
+        problems.push(problem(&file, "conditions.filename.import", NOT_ALLOWED));
+    }
+    Ok(Some(Layer { file, table }))
+}
+
+/// The profile a message to `domain` gets (and its user's, with
+/// `user_home`), and every problem found on the way. `Err` only when a file
+/// on the path exists but cannot be read.
+pub(crate) fn build(
+    config: &Config,
+    domain: &str,
+    user_home: Option<&Path>,
+) -> Result<(Profile, Vec<Problem>), Error> {
+    let dir = &config.paths.profiles;
+    let mut problems = Vec::new();
+    let (name, mut layers) = match find_for_domain(dir, domain)? {
+        Some(found) => (found.name.clone(), chain(dir, found, &mut problems)?),
+        None => ("default".to_string(), Vec::new()),
+    };
+    let mut name = name;
+    if let Some(home) = user_home
+        && let Some(layer) = user_layer(config, home, &mut problems)?
+    {
+        let user = home
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| home.display().to_string());
+        name = format!("user:{user}");
+        layers.push(layer);
+    }
+    let profile = compile(config, name, layers, Depth::InUse, &mut problems);
+    Ok((profile, problems))
+}
+
+/// Every problem of every `*.toml` profile in `[paths].profiles`, each
+/// resolved through `extends`, and of the embedded default. A missing
+/// directory is no problem (the embedded default serves).
+pub(crate) fn check_directory(config: &Config) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    compile(
+        config,
+        "default".into(),
+        Vec::new(),
+        Depth::Everything,
+        &mut problems,
+    );
+    let dir = &config.paths.profiles;
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if is_missing(&e) => return problems,
+        Err(e) => {
+            problems.push(problem(
+                &dir.display().to_string(),
+                "-",
+                format!("cannot read directory: {e}"),
+            ));
+            return problems;
+        }
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| entry.file_type().is_ok_and(|t| !t.is_dir()))
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            name.strip_suffix(".toml").map(str::to_string)
+        })
+        .collect();
+    names.sort();
+    for name in names {
+        let path = dir.join(format!("{name}.toml"));
+        let label = path.display().to_string();
+        if !safe_name(&name) {
+            problems.push(problem(
+                &label,
+                "-",
+                "not a profile name (letters, digits, . - _)",
+            ));
+            continue;
+        }
+        let result = find(dir, &name).and_then(|found| match found {
+            Some(found) => chain(dir, found, &mut problems),
+            None => Ok(Vec::new()),
+        });
+        match result {
+            Ok(layers) => {
+                compile(config, name, layers, Depth::Everything, &mut problems);
+            }
+            Err(e) => problems.push(problem(&label, "-", e.chain())),
+        }
+    }
+    problems
+}
+
+/// How much of a profile [`compile`] examines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Depth {
+    /// What a message needs: disabled conditions are not compiled.
+    InUse,
+    /// `config check`: the rules of disabled conditions too, so that
+    /// enabling one later holds no surprise.
+    Everything,
+}
+
+/// Lays `layers` over the embedded default, reads the result and compiles
+/// it; problems are blamed on the file that wrote the key. A value that
+/// could not be read is reported once: nothing more is said about what is
+/// below its key.
+fn compile(
+    config: &Config,
+    name: String,
+    layers: Vec<Layer>,
+    depth: Depth,
+    problems: &mut Vec<Problem>,
+) -> Profile {
+    let mut origins = Origins::default();
+    let mut merged = Table::new();
+    lenient::merge(
+        &mut merged,
+        embedded_table().clone(),
+        EMBEDDED,
+        &mut origins,
+    );
+    let mut sources = vec![EMBEDDED.to_string()];
+    let mut leaf = EMBEDDED.to_string();
+    for layer in layers {
+        lenient::merge(&mut merged, layer.table, &layer.file, &mut origins);
+        leaf.clone_from(&layer.file);
+        sources.push(layer.file);
+    }
+    let blame = |(key, what): (String, String)| Problem {
+        file: origins.file_of(&key).unwrap_or(&leaf).to_string(),
+        key,
+        what,
+    };
+    let (spec, unreadable) = lenient::deserialize_all::<ProfileSpec>(merged, "");
+    let mut spec = spec.unwrap_or_default();
+    spec.extends = None;
+
+    let mut checked = spec.clone();
+    if depth == Depth::Everything {
+        let c = &mut checked.conditions;
+        c.subject.enabled = true;
+        c.body.enabled = true;
+        c.filename.enabled = true;
+        c.mimetype.enabled = true;
+        c.errormail.enabled = true;
+    }
+    let mut found = Vec::new();
+    let filename = &checked.conditions.filename;
+    let imported = match (&filename.import, filename.enabled) {
+        (Some(path), true) => {
+            let at = blame(("conditions.filename.import".into(), String::new())).file;
+            import_file(path, &at, problems)
+        }
+        _ => None,
+    };
+    let (mut conditions, compiled) = Conditions::compile(&checked.conditions, imported.as_ref());
+    found.extend(compiled);
+    if depth == Depth::Everything {
+        conditions = Conditions::compile(&spec.conditions, imported.as_ref()).0;
+    }
+    check_scan(&spec.scan, config, &mut found);
+    check_actions(&spec.actions, &mut found);
+    if !is_language_tag(&spec.language) {
+        found.push((
+            "language".into(),
+            format!("{:?} is not a language tag", spec.language),
+        ));
+    }
+    let said = |key: &str| {
+        unreadable.iter().any(|(bad, _)| {
+            key.strip_prefix(bad.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+        })
+    };
+    found.retain(|(key, _)| !said(key));
+    problems.extend(unreadable.iter().cloned().map(blame));
+    problems.extend(found.into_iter().map(blame));
+
+    Profile {
+        name,
+        sources,
+        description: spec.description.clone(),
+        language: spec.language.clone(),
+        conditions,
+        scan: spec.scan.clone(),
+        actions: spec.actions.clone(),
+        reactions: spec.reactions.clone(),
+        effective: Table::try_from(&spec).unwrap_or_default(),
+    }
+}
+
+/// Reads and parses a qmail-scanner file named by `profile_file`.
+fn import_file(
+    path: &Path,
+    profile_file: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<import::Imported> {
+    const KEY: &str = "conditions.filename.import";
+    if !path.is_absolute() {
+        problems.push(problem(profile_file, KEY, "must be an absolute path"));
+        return None;
+    }
+    let text = match read_text(path) {
+        Ok(text) => text,
+        Err(e) => {
+            problems.push(problem(
+                profile_file,
+                KEY,
+                format!("cannot read {}: {e}", path.display()),
+            ));
+            return None;
+        }
+    };
+    let (imported, bad) = import::parse(&text);
+    let file = path.display().to_string();
+    problems.extend(
+        bad.into_iter()
+            .map(|(line, what)| problem(&file, format!("line {line}"), what)),
+    );
+    Some(imported)
+}
+
+fn check_scan(scan: &ScanPolicy, config: &Config, out: &mut Vec<(String, String)>) {
+    let lists = [
+        ("scan.engines", &scan.engines),
+        ("scan.backup", &scan.backup),
+    ];
+    for (key, names) in lists {
+        for (i, name) in names.iter().enumerate() {
+            if !config.engines.iter().any(|e| &e.name == name) {
+                out.push((
+                    format!("{key}[{i}]"),
+                    format!("no engine {name:?} in {}", config.source),
+                ));
+            }
+        }
+    }
+    for (i, t) in scan.noscan_types.iter().enumerate() {
+        if t.split_once('/')
+            .is_none_or(|(a, b)| a.is_empty() || b.is_empty())
+        {
+            out.push((
+                format!("scan.noscan_types[{i}]"),
+                format!("{t:?} is not a type/subtype"),
+            ));
+        }
+    }
+}
+
+fn check_actions(actions: &ActionPolicy, out: &mut Vec<(String, String)>) {
+    let each = [
+        ("actions.virus", actions.virus),
+        ("actions.badmail", actions.badmail),
+        ("actions.errormail", actions.errormail),
+    ];
+    for (key, action) in each {
+        match action {
+            Action::Defer => out.push((
+                key.into(),
+                "defer is not a profile action (it would keep the message in the queue until it bounces)"
+                    .into(),
+            )),
+            Action::Forward if actions.forward_to.is_none() => {
+                out.push((key.into(), "forward needs actions.forward_to".into()));
+            }
+            _ => {}
+        }
+    }
+    if let Some(to) = &actions.forward_to
+        && !is_address(to)
+    {
+        out.push((
+            "actions.forward_to".into(),
+            format!("{to:?} is not an address"),
+        ));
+    }
+}
+
+/// A plain `local@domain` an inject program can take as an argument: no
+/// spaces or control characters, no leading `-`, bounded (RFC 5321
+/// §4.5.3.1.3: 256 octets for a path).
+pub(crate) fn is_address(address: &str) -> bool {
+    address.len() <= 256
+        && !address.starts_with('-')
+        && address
+            .rsplit_once('@')
+            .is_some_and(|(l, d)| !l.is_empty() && !d.is_empty())
+        && !address
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
+}
+
+/// BCP 47 in shape: letters, digits and `-`, starting with a letter.
+fn is_language_tag(tag: &str) -> bool {
+    tag.len() <= 35
+        && tag.starts_with(|c: char| c.is_ascii_alphabetic())
+        && tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_names_never_become_paths() {
+        for bad in [
+            "",
+            "../etc/passwd",
+            ".hidden",
+            "a/b",
+            "a b",
+            "x\0y",
+            &"a".repeat(300),
+        ] {
+            assert!(!safe_name(bad), "{bad:?}");
+        }
+        assert!(safe_name("mail.example.com"));
+        assert!(safe_name("strict_2"));
+    }
+
+    #[test]
+    fn addresses_for_forward() {
+        assert!(is_address("abuse@example.com"));
+        for bad in ["-f@x", "a b@c", "nobody", "@x", "x@", "<a@b>"] {
+            assert!(!is_address(bad), "{bad}");
+        }
+    }
+}
