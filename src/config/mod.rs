@@ -312,6 +312,8 @@ impl Config {
         found.extend(problems);
         let main = main.unwrap_or_default();
         let mut engines = Vec::with_capacity(main.engine.len());
+        // Position in the file of each engine kept, for validate's keys.
+        let mut positions = Vec::with_capacity(main.engine.len());
         for (i, value) in main.engine.into_iter().enumerate() {
             let prefix = format!("engine[{i}]");
             let toml::Value::Table(table) = value else {
@@ -320,9 +322,20 @@ impl Config {
             };
             let (engine, problems) = lenient::deserialize_all::<EngineConfig>(table, &prefix);
             found.extend(problems);
+            if engine.is_some() {
+                positions.push(i);
+            }
             engines.extend(engine);
         }
-        found.extend(crate::engines::validate(&engines));
+        // validate numbers the engines it was given; map them back to the
+        // file, and say nothing more about a key that already has a problem
+        // (its bad value was dropped, so validate sees it missing).
+        for (key, what) in crate::engines::validate(&engines) {
+            let key = renumber_engine_key(&key, &positions);
+            if !found.iter().any(|(k, _)| *k == key) {
+                found.push((key, what));
+            }
+        }
         let config = Config {
             source: file.to_string(),
             paths: main.paths,
@@ -437,6 +450,19 @@ impl Config {
     pub fn effective(&self, domain: &str, user_home: Option<&Path>) -> Result<Effective, Error> {
         self.profile_for(domain, user_home)
             .map(|profile| Effective::of(&profile))
+    }
+}
+
+/// `engine[N]...` with N an index into the engines kept, rewritten to the
+/// engine's position in the file.
+fn renumber_engine_key(key: &str, positions: &[usize]) -> String {
+    let renumbered = key
+        .strip_prefix("engine[")
+        .and_then(|rest| rest.split_once(']'))
+        .and_then(|(n, rest)| Some((positions.get(n.parse::<usize>().ok()?)?, rest)));
+    match renumbered {
+        Some((n, rest)) => format!("engine[{n}]{rest}"),
+        None => key.to_string(),
     }
 }
 
