@@ -58,7 +58,12 @@ pub fn everyone() -> Reactions {
 }
 
 /// A finding.
-pub fn finding(condition: Condition, part: Option<&str>, detail: &str, description: &str) -> Finding {
+pub fn finding(
+    condition: Condition,
+    part: Option<&str>,
+    detail: &str,
+    description: &str,
+) -> Finding {
     Finding {
         condition,
         part: part.map(str::to_string),
@@ -72,7 +77,12 @@ pub fn finding(condition: Condition, part: Option<&str>, detail: &str, descripti
 pub fn badmail_plan() -> Plan {
     decide(
         vec![
-            finding(Condition::Filename, Some("2"), "invoice.pdf.exe", "executable attachments"),
+            finding(
+                Condition::Filename,
+                Some("2"),
+                "invoice.pdf.exe",
+                "executable attachments",
+            ),
             finding(Condition::Subject, None, "ILOVEYOU", "the ILOVEYOU worm"),
         ],
         vec![EngineReport {
@@ -88,11 +98,19 @@ pub fn badmail_plan() -> Plan {
 /// A virus plan: two engines ran, one found two viruses, one was clean.
 pub fn virus_plan() -> Plan {
     decide(
-        vec![finding(Condition::Filename, Some("2"), "photo.scr", "screen savers")],
+        vec![finding(
+            Condition::Filename,
+            Some("2"),
+            "photo.scr",
+            "screen savers",
+        )],
         vec![
             EngineReport {
                 name: "clamd".into(),
-                result: EngineResult::Virus(vec!["Win.Worm.Mydoom".into(), "Eicar-Signature".into()]),
+                result: EngineResult::Virus(vec![
+                    "Win.Worm.Mydoom".into(),
+                    "Eicar-Signature".into(),
+                ]),
                 ms: 31,
             },
             EngineReport {
@@ -149,7 +167,7 @@ impl Injector for Capture {
 }
 
 impl Capture {
-    pub fn taken(&self) -> Vec<(Vec<String>, Vec<u8>)> {
+    pub fn taken(&self) -> Taken {
         self.reports.lock().map(|r| r.clone()).unwrap_or_default()
     }
 }
@@ -178,6 +196,9 @@ pub fn incident(plan: &Plan, envelope: &Envelope, message: &Message) -> Incident
     )
 }
 
+/// Captured reports: (recipients, message bytes).
+pub type Taken = Vec<(Vec<String>, Vec<u8>)>;
+
 /// Runs the reactions for one message with `reactions` and the language
 /// `en`, capturing reports.
 pub fn react(
@@ -190,7 +211,12 @@ pub fn react(
 ) -> Outcome {
     let config = config(dir);
     let incident = incident(plan, envelope, message);
-    let case = Case { plan, envelope, message, incident: &incident };
+    let case = Case {
+        plan,
+        envelope,
+        message,
+        incident: &incident,
+    };
     notify::react(&setup(&config, reactions), &case, capture)
 }
 
@@ -216,11 +242,58 @@ pub fn preview(
 ) -> (String, Option<String>) {
     let config = config(dir);
     let incident = incident(plan, envelope, message);
-    let case = Case { plan, envelope, message, incident: &incident };
+    let case = Case {
+        plan,
+        envelope,
+        message,
+        incident: &incident,
+    };
     match notify::preview(&setup(&config, reactions), &case, audience, lang) {
         Ok(p) => (String::from_utf8_lossy(&p.message).into_owned(), p.warning),
         Err(e) => panic!("preview failed: {}", e.chain()),
     }
+}
+
+/// Reacts to a message from `sender` with `headers` in a fresh temp
+/// directory; returns the outcome and every captured report.
+pub fn react_fresh(
+    reactions: &Reactions,
+    plan: &Plan,
+    sender: &str,
+    headers: &[(&str, &str)],
+) -> (Outcome, Taken) {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let capture = Capture::default();
+    let outcome = react(
+        dir.path(),
+        reactions,
+        plan,
+        &envelope(sender),
+        &message(headers),
+        &capture,
+    );
+    (outcome, capture.taken())
+}
+
+/// The preview for `audience` in a fresh temp directory: (text, warning).
+pub fn preview_fresh(
+    reactions: &Reactions,
+    plan: &Plan,
+    sender: &str,
+    headers: &[(&str, &str)],
+    audience: Audience,
+    lang: Option<&str>,
+) -> (String, Option<String>) {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    preview(
+        dir.path(),
+        reactions,
+        plan,
+        &envelope(sender),
+        &message(headers),
+        audience,
+        lang,
+    )
 }
 
 /// A captured report, parsed back.
@@ -255,7 +328,10 @@ impl Parsed {
 pub fn parse(bytes: &[u8]) -> Parsed {
     let mail = match mailparse::parse_mail(bytes) {
         Ok(m) => m,
-        Err(e) => panic!("report does not parse: {e}\n{}", String::from_utf8_lossy(bytes)),
+        Err(e) => panic!(
+            "report does not parse: {e}\n{}",
+            String::from_utf8_lossy(bytes)
+        ),
     };
     Parsed {
         headers: mail
