@@ -96,7 +96,7 @@ pub fn plan(input: &Input<'_>) -> Reports {
         }
         return out;
     }
-    let default_lang = i18n::parse_tag(input.language).unwrap_or_default();
+    let default_lang = profile_language(input);
     if let Some(b) = input.bomber.filter(|b| b.over()) {
         let reason = format!(
             "sender passed the bomber threshold ({} incidents since {})",
@@ -158,6 +158,15 @@ pub fn plan(input: &Input<'_>) -> Reports {
         }),
     }
     out
+}
+
+/// The profile's language as one the reports can be written in: the
+/// best available match for `Profile::language` (`de-CH` -> `de`), else
+/// English.
+pub(crate) fn profile_language(input: &Input<'_>) -> LanguageIdentifier {
+    let english: LanguageIdentifier = "en".parse().unwrap_or_default();
+    let requested: Vec<LanguageIdentifier> = i18n::parse_tag(input.language).into_iter().collect();
+    i18n::negotiate(&requested, input.available, &english)
 }
 
 /// The languages of a sender report: the negotiated one, then the
@@ -334,6 +343,31 @@ fn guard_addresses(input: &Input<'_>, verdict: Verdict) -> Result<Vec<String>, S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn profile_language_is_one_reports_can_be_written_in() {
+        let available = i18n::shipped_languages();
+        let (plan, envelope, message) = (
+            crate::verdict::decide(Vec::new(), Vec::new(), false, &Default::default()),
+            Envelope::for_check("a@b", "c@d"),
+            Message::default(),
+        );
+        let reactions = Reactions::default();
+        let guards = Guards::default();
+        for (profile, got) in [("de-CH", "de"), ("xx", "en"), ("", "en"), ("pt_BR", "pt")] {
+            let input = Input {
+                plan: &plan,
+                envelope: &envelope,
+                message: &message,
+                reactions: &reactions,
+                guards: &guards,
+                language: profile,
+                available: &available,
+                bomber: None,
+            };
+            assert_eq!(profile_language(&input).to_string(), got, "{profile}");
+        }
+    }
 
     #[test]
     fn loop_addresses() {

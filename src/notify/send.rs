@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use unic_langid::LanguageIdentifier;
 
-use super::plan::{Input, sender_languages};
+use super::plan::{Input, profile_language, sender_languages};
 use super::{
     Audience, BomberState, Incident, Notice, Reactions, Skipped, Sources, bomber, field, render,
 };
@@ -228,7 +228,7 @@ pub fn preview<'a>(
     let available = i18n::available(Some(&setup.config.paths.locales));
     let input = setup.input(case, &available, None);
     let reports = super::plan(&input);
-    let default = i18n::parse_tag(setup.language).unwrap_or_default();
+    let default = profile_language(&input);
     let planned = reports.notices.iter().find(|n| n.audience == audience);
     let warning = match (planned, plan.verdict) {
         (_, Verdict::Clean) => Some("the message is clean: no report would be sent".to_string()),
