@@ -68,6 +68,16 @@ pub enum Error {
         /// Exit status or spawn error, one line.
         detail: String,
     },
+    /// An incident report could not be built: a template that does not
+    /// compile or render, a missing sentence. The report is not sent; the
+    /// message's fate does not change.
+    #[error("cannot build {what}: {detail}")]
+    Report {
+        /// What was being built (`template sender (de)`, ...).
+        what: String,
+        /// What went wrong, one line.
+        detail: String,
+    },
     /// The command line was wrong. In filter mode this defers (a typo in a
     /// dot-qmail line must never bounce mail).
     #[error("usage: {0}")]

@@ -1,0 +1,413 @@
+//! The report planner: which audiences are told about an incident, at
+//! which addresses and in which language, and for every audience not told,
+//! why not.
+//!
+//! Pure: plan, envelope, message headers, reactions, guards, the bomber
+//! counter and the available languages in; [`Reports`] out.
+//!
+//! Never backscatter, never loop (RFC 3834 §2, §5): no report to the null
+//! sender or `#@[]`, to MAILER-DAEMON, `owner-*`, `*-owner`, `*-request`,
+//! `*-bounces`, no-reply addresses; no sender report about mail with
+//! `Precedence: bulk|junk|list`, `List-*` headers (RFC 2369, RFC 2919) or
+//! `Auto-Submitted` other than `no`; no report at all about a message that
+//! carries our own `X-Qmvc-Incident` header (a report about a report).
+
+use unic_langid::LanguageIdentifier;
+
+use super::{Audience, BomberState, Notice, Reactions, Skipped};
+use crate::config::Guards;
+use crate::envelope::Envelope;
+use crate::i18n::{self, SenderHints};
+use crate::message::Message;
+use crate::verdict::{Action, Plan, Verdict};
+
+/// The header our own reports carry; a message with it never causes a
+/// report.
+pub const INCIDENT_HEADER: &str = "X-Qmvc-Incident";
+
+/// What the planner looks at.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    /// The decision.
+    pub plan: &'a Plan,
+    /// The envelope (sender and recipient addresses).
+    pub envelope: &'a Envelope,
+    /// The message (its top-level `headers` only).
+    pub message: &'a Message,
+    /// The profile's `[reactions]`.
+    pub reactions: &'a Reactions,
+    /// `[guards]` of the main file.
+    pub guards: &'a Guards,
+    /// The profile's language (`Profile::language`): guards and recipient
+    /// get it; the sender's negotiation falls back to it.
+    pub language: &'a str,
+    /// The languages reports can be written in ([`i18n::available`]).
+    pub available: &'a [LanguageIdentifier],
+    /// The sender's bomber counter after this incident, if counted.
+    pub bomber: Option<&'a BomberState>,
+}
+
+/// The planner's answer: reports to send, and audiences not told with the
+/// reason.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reports {
+    /// Reports to send, guards first.
+    pub notices: Vec<Notice>,
+    /// Audiences not told, and why.
+    pub skipped: Vec<Skipped>,
+}
+
+impl Reports {
+    fn skip(&mut self, audience: Audience, reason: impl Into<String>) {
+        self.skipped.push(Skipped {
+            audience,
+            reason: reason.into(),
+        });
+    }
+}
+
+/// Plans the reports for one message. A clean message gets none and no
+/// reasons; a deferred one none, with the reason "deferred" (it comes
+/// back). Past the bomber threshold nobody is told except, once, the guards
+/// ([`Audience::Bomber`]).
+pub fn plan(input: &Input<'_>) -> Reports {
+    let mut out = Reports::default();
+    let plan = input.plan;
+    let parties = [Audience::Recipient, Audience::Sender];
+    let guard = guard_audience(plan.verdict);
+    if plan.verdict == Verdict::Clean && plan.action != Action::Defer {
+        return out;
+    }
+    if plan.action == Action::Defer {
+        for a in std::iter::once(guard).chain(parties) {
+            out.skip(
+                a,
+                "the message was deferred: reports wait for the final decision",
+            );
+        }
+        return out;
+    }
+    if input.message.header(INCIDENT_HEADER).is_some() {
+        for a in std::iter::once(guard).chain(parties) {
+            out.skip(
+                a,
+                "the message is itself an incident report (X-Qmvc-Incident)",
+            );
+        }
+        return out;
+    }
+    let default_lang = profile_language(input);
+    if let Some(b) = input.bomber.filter(|b| b.over()) {
+        let reason = format!(
+            "sender passed the bomber threshold ({} incidents since {})",
+            b.count,
+            b.since.format("%Y-%m-%d %H:%M:%S UTC")
+        );
+        for a in std::iter::once(guard).chain(parties) {
+            out.skip(a, reason.clone());
+        }
+        if b.alert() {
+            match guard_addresses(input, plan.verdict) {
+                Ok(to) => out.notices.push(Notice {
+                    audience: Audience::Bomber,
+                    to,
+                    languages: vec![default_lang],
+                }),
+                Err(why) => out.skip(Audience::Bomber, why),
+            }
+        }
+        return out;
+    }
+    let verdict = plan.verdict.name();
+
+    if !input.reactions.guards.contains(&plan.verdict) {
+        out.skip(guard, format!("guard reports are off for {verdict}"));
+    } else {
+        match guard_addresses(input, plan.verdict) {
+            Ok(to) => out.notices.push(Notice {
+                audience: guard,
+                to,
+                languages: vec![default_lang.clone()],
+            }),
+            Err(why) => out.skip(guard, why),
+        }
+    }
+
+    let recipient = &input.envelope.user_recipient;
+    if !input.reactions.recipient.contains(&plan.verdict) {
+        out.skip(
+            Audience::Recipient,
+            format!("recipient reports are off for {verdict}"),
+        );
+    } else if let Some(why) = unusable(recipient) {
+        out.skip(Audience::Recipient, why);
+    } else {
+        out.notices.push(Notice {
+            audience: Audience::Recipient,
+            to: vec![recipient.clone()],
+            languages: vec![default_lang.clone()],
+        });
+    }
+
+    match sender_refusal(input) {
+        Some(why) => out.skip(Audience::Sender, why),
+        None => out.notices.push(Notice {
+            audience: Audience::Sender,
+            to: vec![input.envelope.sender.clone()],
+            languages: sender_languages(input, &default_lang),
+        }),
+    }
+    out
+}
+
+/// The profile's language as one the reports can be written in: the
+/// best available match for `Profile::language` (`de-CH` -> `de`), else
+/// English.
+pub(crate) fn profile_language(input: &Input<'_>) -> LanguageIdentifier {
+    let english: LanguageIdentifier = "en".parse().unwrap_or_default();
+    let requested: Vec<LanguageIdentifier> = i18n::parse_tag(input.language).into_iter().collect();
+    i18n::negotiate(&requested, input.available, &english)
+}
+
+/// The languages of a sender report: the negotiated one, then the
+/// profile's second language when it differs.
+pub(crate) fn sender_languages(
+    input: &Input<'_>,
+    default: &LanguageIdentifier,
+) -> Vec<LanguageIdentifier> {
+    let hints = SenderHints {
+        content_language: input.message.header("Content-Language").map(str::to_string),
+        accept_language: input.message.header("Accept-Language").map(str::to_string),
+        domain: crate::envelope::domain_of(&input.envelope.sender),
+    };
+    let first = i18n::negotiate_sender(&hints, input.available, default);
+    let mut langs = vec![first];
+    if let Some(second) = input
+        .reactions
+        .second_language
+        .as_deref()
+        .and_then(i18n::parse_tag)
+        .map(|l| i18n::negotiate(&[l], input.available, default))
+        && !langs.contains(&second)
+    {
+        langs.push(second);
+    }
+    langs
+}
+
+/// Why the sender must not get a report, if so.
+fn sender_refusal(input: &Input<'_>) -> Option<String> {
+    let verdict = input.plan.verdict;
+    if !input.reactions.sender.contains(&verdict) {
+        return Some(format!("sender reports are off for {}", verdict.name()));
+    }
+    let sender = &input.envelope.sender;
+    if input.envelope.null_sender || crate::envelope::is_null_sender(sender) {
+        return Some("null sender".into());
+    }
+    if let Some(why) = unusable(sender) {
+        return Some(why);
+    }
+    list_or_automatic(input.message)
+}
+
+/// RFC 3834 §2: no automatic reply to list, bulk or automatic mail.
+fn list_or_automatic(message: &Message) -> Option<String> {
+    for (name, value) in &message.headers {
+        let name = name.trim();
+        let value = value.trim();
+        if name.eq_ignore_ascii_case("Precedence")
+            && ["bulk", "junk", "list"]
+                .iter()
+                .any(|p| value.eq_ignore_ascii_case(p))
+        {
+            return Some(format!(
+                "the message is bulk mail (Precedence: {})",
+                value.to_ascii_lowercase()
+            ));
+        }
+        if name.len() > 5
+            && name
+                .get(..5)
+                .is_some_and(|p| p.eq_ignore_ascii_case("List-"))
+        {
+            return Some(format!(
+                "the message is list mail ({})",
+                super::field(name, 40)
+            ));
+        }
+        if name.eq_ignore_ascii_case("Auto-Submitted") && !value.eq_ignore_ascii_case("no") {
+            return Some("the message is itself automatic (Auto-Submitted)".into());
+        }
+    }
+    None
+}
+
+/// Why a party's address cannot get a report, if so: not a usable
+/// address, or one that answers automatically.
+fn unusable(address: &str) -> Option<String> {
+    if crate::envelope::is_null_sender(address) {
+        return Some("null sender".into());
+    }
+    if !address.contains('@') || !is_address(address) {
+        return Some("not a usable mail address".into());
+    }
+    is_loop_address(address).then(|| {
+        format!(
+            "{} is an automatic address (RFC 3834)",
+            super::field(address, 256)
+        )
+    })
+}
+
+/// True for addresses that answer automatically or belong to list
+/// software: MAILER-DAEMON, `owner-*`, `*-owner`, `*-request`,
+/// `*-bounces` (with or without a `+` tag), no-reply addresses; and the
+/// null senders.
+pub fn is_loop_address(address: &str) -> bool {
+    if crate::envelope::is_null_sender(address) {
+        return true;
+    }
+    let local = address
+        .rsplit_once('@')
+        .map_or(address, |(l, _)| l)
+        .to_ascii_lowercase();
+    let base = local.split('+').next().unwrap_or(&local);
+    base == "mailer-daemon"
+        || base.starts_with("owner-")
+        || base.ends_with("-owner")
+        || base.ends_with("-request")
+        || base.ends_with("-bounces")
+        || base.ends_with("-bounce")
+        || matches!(base, "noreply" | "no-reply" | "donotreply" | "do-not-reply")
+}
+
+/// A plain address qmvc will write into a header and pass to the
+/// injector: 1 to 256 bytes, no white space, control characters or
+/// `<>(),;:"[]\`; when it has an `@`, both sides are non-empty. Quoted
+/// local parts are refused: a report is not worth the risk.
+pub fn is_address(address: &str) -> bool {
+    if address.is_empty() || address.len() > 256 || address.starts_with('-') {
+        return false;
+    }
+    if address
+        .chars()
+        .any(|c| c.is_control() || c.is_whitespace() || "<>(),;:\"[]\\".contains(c))
+    {
+        return false;
+    }
+    match address.rsplit_once('@') {
+        Some((local, domain)) => !local.is_empty() && !domain.is_empty(),
+        None => true,
+    }
+}
+
+/// Which guards hear about a verdict.
+fn guard_audience(verdict: Verdict) -> Audience {
+    if verdict == Verdict::Virus {
+        Audience::AntivirusGuard
+    } else {
+        Audience::BadmailGuard
+    }
+}
+
+/// The guards' addresses for a verdict: the main file's list, then the
+/// profile's extra guards, without duplicates or unusable entries.
+fn guard_addresses(input: &Input<'_>, verdict: Verdict) -> Result<Vec<String>, String> {
+    let (main, extra, kind) = if verdict == Verdict::Virus {
+        (
+            &input.guards.antivirus,
+            &input.reactions.antivirus_guards,
+            "anti-virus",
+        )
+    } else {
+        (
+            &input.guards.badmail,
+            &input.reactions.badmail_guards,
+            "badmail",
+        )
+    };
+    let mut to: Vec<String> = Vec::new();
+    for a in main.iter().chain(extra) {
+        if is_address(a) && !to.contains(a) {
+            to.push(a.clone());
+        }
+    }
+    if to.is_empty() {
+        Err(format!("no {kind} guards configured"))
+    } else {
+        Ok(to)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profile_language_is_one_reports_can_be_written_in() {
+        let available = i18n::shipped_languages();
+        let (plan, envelope, message) = (
+            crate::verdict::decide(Vec::new(), Vec::new(), false, &Default::default()),
+            Envelope::for_check("a@b", "c@d"),
+            Message::default(),
+        );
+        let reactions = Reactions::default();
+        let guards = Guards::default();
+        for (profile, got) in [("de-CH", "de"), ("xx", "en"), ("", "en"), ("pt_BR", "pt")] {
+            let input = Input {
+                plan: &plan,
+                envelope: &envelope,
+                message: &message,
+                reactions: &reactions,
+                guards: &guards,
+                language: profile,
+                available: &available,
+                bomber: None,
+            };
+            assert_eq!(profile_language(&input).to_string(), got, "{profile}");
+        }
+    }
+
+    #[test]
+    fn loop_addresses() {
+        for a in [
+            "",
+            "#@[]",
+            "MAILER-DAEMON@example.com",
+            "owner-list@example.com",
+            "list-owner@example.com",
+            "list-request@example.com",
+            "list-bounces+alice=example.com@lists.example.org",
+            "noreply@example.com",
+        ] {
+            assert!(is_loop_address(a), "{a}");
+        }
+        for a in [
+            "alice@example.com",
+            "requester@example.com",
+            "owner@example.com",
+        ] {
+            assert!(!is_loop_address(a), "{a}");
+        }
+    }
+
+    #[test]
+    fn addresses() {
+        assert!(is_address("alice@example.com"));
+        assert!(is_address("postmaster"));
+        for a in [
+            "",
+            "a b@c",
+            "a@b\r\nBcc: x@y",
+            "\"q\"@x",
+            "<a@b>",
+            "a,b@c",
+            "@example.com",
+            "alice@",
+            "-oi@x",
+        ] {
+            assert!(!is_address(a), "{a:?}");
+        }
+    }
+}

@@ -1,0 +1,192 @@
+//! Never backscatter, never loop (RFC 3834): no report to the null sender,
+//! `#@[]`, MAILER-DAEMON, `owner-*`, `*-request`, about bulk, list or
+//! automatic mail, and no report at all about one of our own reports.
+//! One test each, each against a control that does get its report.
+
+mod notify_support;
+
+use notify_support::*;
+use qmvc::notify::{Audience, Outcome, Reactions};
+
+/// Reacts to a badmail message from `sender` with `headers`, every
+/// audience on; returns the outcome and the addresses reports went to.
+fn run(sender: &str, headers: &[(&str, &str)]) -> (Outcome, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let capture = Capture::default();
+    let outcome = react(
+        dir.path(),
+        &everyone(),
+        &badmail_plan(),
+        &envelope(sender),
+        &message(headers),
+        &capture,
+    );
+    let to = capture.taken().into_iter().flat_map(|(to, _)| to).collect();
+    (outcome, to)
+}
+
+fn sender_reason(outcome: &Outcome) -> String {
+    outcome
+        .skipped
+        .iter()
+        .find(|s| s.audience == Audience::Sender)
+        .map(|s| s.reason.clone())
+        .unwrap_or_default()
+}
+
+fn assert_no_sender_report(sender: &str, headers: &[(&str, &str)], reason: &str) {
+    let (outcome, to) = run(sender, headers);
+    assert!(
+        !to.iter().any(|a| a == sender),
+        "{sender} {headers:?} got a report"
+    );
+    assert!(!outcome.sent.iter().any(|s| s.audience == Audience::Sender));
+    assert!(
+        sender_reason(&outcome).contains(reason),
+        "{}",
+        sender_reason(&outcome)
+    );
+    // The guards and the recipient are still told.
+    assert!(to.contains(&"bm-guard@example.com".to_string()), "{to:?}");
+    assert!(to.contains(&"alice@example.com".to_string()), "{to:?}");
+}
+
+#[test]
+fn control_an_ordinary_sender_gets_a_report() {
+    let (_, to) = run(
+        "bob@example.org",
+        &[("Auto-Submitted", "no"), ("Precedence", "first-class")],
+    );
+    assert_eq!(
+        to,
+        [
+            "bm-guard@example.com",
+            "alice@example.com",
+            "bob@example.org"
+        ]
+    );
+}
+
+#[test]
+fn no_report_to_the_null_sender() {
+    assert_no_sender_report("", &[], "null sender");
+}
+
+#[test]
+fn no_report_to_the_double_bounce_sender() {
+    assert_no_sender_report("#@[]", &[], "null sender");
+}
+
+#[test]
+fn no_report_to_mailer_daemon() {
+    assert_no_sender_report("MAILER-DAEMON@example.org", &[], "automatic address");
+}
+
+#[test]
+fn no_report_to_list_owners() {
+    assert_no_sender_report("owner-announce@lists.example.org", &[], "automatic address");
+}
+
+#[test]
+fn no_report_to_request_addresses() {
+    assert_no_sender_report(
+        "announce-request@lists.example.org",
+        &[],
+        "automatic address",
+    );
+}
+
+#[test]
+fn no_report_about_bulk_junk_or_list_precedence() {
+    for p in ["bulk", "junk", "LIST"] {
+        assert_no_sender_report("bob@example.org", &[("Precedence", p)], "bulk mail");
+    }
+}
+
+#[test]
+fn no_report_about_list_mail() {
+    assert_no_sender_report(
+        "bob@example.org",
+        &[("List-Id", "Announcements <announce.lists.example.org>")],
+        "list mail (List-Id)",
+    );
+}
+
+#[test]
+fn no_report_about_auto_submitted_mail() {
+    for v in [
+        "auto-replied",
+        "auto-generated",
+        "auto-notified; owner-email=\"x@y\"",
+    ] {
+        assert_no_sender_report(
+            "bob@example.org",
+            &[("Auto-Submitted", v)],
+            "Auto-Submitted",
+        );
+    }
+}
+
+#[test]
+fn no_report_about_our_own_report() {
+    let (outcome, to) = run("bob@example.org", &[("X-Qmvc-Incident", "1714979289.1")]);
+    assert!(to.is_empty(), "{to:?}");
+    assert_eq!(outcome.skipped.len(), 3);
+    assert!(
+        outcome
+            .skipped
+            .iter()
+            .all(|s| s.reason.contains("X-Qmvc-Incident"))
+    );
+    // And it is not counted against the sender either.
+    assert_eq!(outcome.bomber, None);
+}
+
+#[test]
+fn no_report_to_a_recipient_that_is_list_software() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let capture = Capture::default();
+    let envelope =
+        qmvc::envelope::Envelope::for_check("bob@example.org", "list-request@example.com");
+    react(
+        dir.path(),
+        &everyone(),
+        &badmail_plan(),
+        &envelope,
+        &message(&[]),
+        &capture,
+    );
+    let to: Vec<String> = capture.taken().into_iter().flat_map(|(to, _)| to).collect();
+    assert_eq!(to, ["bm-guard@example.com", "bob@example.org"]);
+}
+
+#[test]
+fn virus_sender_reports_are_off_by_default() {
+    let (outcome, taken) =
+        react_fresh(&Reactions::default(), &virus_plan(), "bob@example.org", &[]);
+    let to: Vec<String> = taken.into_iter().flat_map(|(to, _)| to).collect();
+    assert_eq!(to, ["av-guard@example.com", "alice@example.com"]);
+    assert_eq!(sender_reason(&outcome), "sender reports are off for virus");
+}
+
+#[test]
+fn clean_and_deferred_messages_cause_no_report() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let capture = Capture::default();
+    let policy = qmvc::verdict::ActionPolicy::default();
+    let clean = qmvc::verdict::decide(Vec::new(), Vec::new(), false, &policy);
+    let deferred = qmvc::verdict::decide(Vec::new(), Vec::new(), true, &policy);
+    for plan in [clean, deferred] {
+        let outcome = react(
+            dir.path(),
+            &everyone(),
+            &plan,
+            &envelope("bob@example.org"),
+            &message(&[]),
+            &capture,
+        );
+        assert!(outcome.sent.is_empty());
+        assert_eq!(outcome.bomber, None);
+    }
+    assert!(capture.taken().is_empty());
+}
