@@ -247,8 +247,9 @@ fn hostile_sender_cannot_forge_log_fields_or_lines() {
     assert_eq!(log.len(), 1, "{log:?}");
     assert_eq!(fields(&log[0]).len(), 11);
     let stored = fs::read_to_string(&site.quarantine("new")[0]).unwrap_or_default();
+    // `|` is a legal address character; CR and LF are what must not pass.
     assert!(
-        stored.starts_with("Return-Path: <x?y?qmvc?pid:1?forged>\n"),
+        stored.starts_with("Return-Path: <x|y?qmvc?pid:1|forged>\nDelivered-To: "),
         "{stored}"
     );
 }
