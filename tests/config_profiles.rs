@@ -124,7 +124,8 @@ fn embedded_default_profile_is_the_shipped_file() {
     assert_eq!(embedded.actions.errormail, Action::Pass);
     assert!(embedded.scan.bypass);
     assert_eq!(embedded.language, "en");
-    assert!(embedded.reactions.contains_key("bomber"));
+    assert_eq!(embedded.reactions.bomber.threshold, 10);
+    assert!(embedded.reactions.sender.is_empty(), "no sender reports by default");
 }
 
 #[test]

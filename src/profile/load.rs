@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 
 use toml::{Table, Value};
 
+use crate::notify::Reactions;
 use super::{EMBEDDED, EMBEDDED_DEFAULT, Profile, ProfileSpec};
 use crate::config::lenient::{self, Origins};
 use crate::config::{Config, Problem, read_text};
@@ -381,6 +382,13 @@ fn compile(
     }
     check_scan(&spec.scan, config, &mut found);
     check_actions(&spec.actions, &mut found);
+    let reactions = match Reactions::from_table(&spec.reactions) {
+        Ok(r) => r,
+        Err(list) => {
+            found.extend(list.into_iter().map(|(k, p)| (format!("reactions.{k}"), p)));
+            Reactions::default()
+        }
+    };
     if !is_language_tag(&spec.language) {
         found.push((
             "language".into(),
@@ -405,7 +413,7 @@ fn compile(
         conditions,
         scan: spec.scan.clone(),
         actions: spec.actions.clone(),
-        reactions: spec.reactions.clone(),
+        reactions,
         effective: Table::try_from(&spec).unwrap_or_default(),
     }
 }

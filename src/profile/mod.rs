@@ -56,10 +56,9 @@ pub struct Profile {
     pub scan: ScanPolicy,
     /// `[actions]`: what each verdict leads to.
     pub actions: ActionPolicy,
-    /// `[reactions]` as written (merged through `extends`), for the
-    /// incident reports: guard, recipient and sender reports, languages,
-    /// bomber limits. Its keys are the reports' to check.
-    pub reactions: toml::Table,
+    /// `[reactions]` (merged through `extends`): guard, recipient and
+    /// sender reports, languages, bomber limits.
+    pub reactions: crate::notify::Reactions,
     /// The whole effective profile as TOML data, every key with its value
     /// (defaults included), for `config show`.
     pub effective: toml::Table,
