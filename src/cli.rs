@@ -43,6 +43,9 @@ pub enum Command {
     /// Validate or show the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Incident reports.
+    #[command(subcommand)]
+    Notify(NotifyCommand),
     /// Remove stale per-message work directories.
     Cleanup {
         /// Age past which a work directory is stale (e.g. 30h, 2d, 45m).
@@ -100,4 +103,40 @@ pub enum ShowFormat {
     Toml,
     /// JSON.
     Json,
+}
+
+/// `qmvc notify ...`.
+#[derive(Debug, Subcommand)]
+pub enum NotifyCommand {
+    /// Render the incident report FILE would cause for an audience, as the
+    /// full message that would be injected, even where the profile would
+    /// not send it (stderr then says so).
+    Preview {
+        /// Who the report is for.
+        #[arg(long, value_enum)]
+        audience: PreviewAudience,
+        /// Language (BCP 47 tag) instead of the negotiated one.
+        #[arg(long, value_name = "TAG")]
+        lang: Option<String>,
+        /// Envelope sender to stand in.
+        #[arg(long, default_value = "", value_name = "ADDR")]
+        sender: String,
+        /// Envelope recipient to stand in; its domain chooses the profile.
+        #[arg(long, default_value = "postmaster@localhost", value_name = "ADDR")]
+        recipient: String,
+        /// The offending message; `-` reads stdin.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+}
+
+/// `--audience` of `notify preview`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PreviewAudience {
+    /// The anti-virus or badmail guards (the verdict chooses which).
+    Guard,
+    /// The recipient of the message.
+    Recipient,
+    /// The envelope sender.
+    Sender,
 }

@@ -125,7 +125,10 @@ fn embedded_default_profile_is_the_shipped_file() {
     assert!(embedded.scan.bypass);
     assert_eq!(embedded.language, "en");
     assert_eq!(embedded.reactions.bomber.threshold, 10);
-    assert!(embedded.reactions.sender.is_empty(), "no sender reports by default");
+    assert!(
+        embedded.reactions.sender.is_empty(),
+        "no sender reports by default"
+    );
 }
 
 #[test]

@@ -41,7 +41,7 @@ pub fn run(config: Option<&Path>, env_config: Option<&OsStr>, args: &CheckArgs) 
         };
         let result = match raw {
             Err(e) => Err(format!("cannot read {name}: {e}")),
-            Ok(raw) => judge(&config, &envelope, &raw, false)
+            Ok(raw) => judge(&config, &envelope, &raw, false, chrono::Utc::now())
                 .map_err(|e| e.chain())
                 .map(|j| (j, raw.len())),
         };

@@ -9,7 +9,7 @@ use std::io::{self, Read};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, Local};
+use chrono::{DateTime, Local, Utc};
 
 use super::pipeline::{Judged, judge};
 use crate::actions::log::{Counts, LogLine};
@@ -20,7 +20,8 @@ use crate::envelope::Envelope;
 use crate::error::Error;
 use crate::escape::{address, header_text};
 use crate::exit::Exit;
-use crate::verdict::Action;
+use crate::notify::{self, Case, INJECT_TIMEOUT, Incident, Inject, Outcome, Setup};
+use crate::verdict::{Action, Verdict};
 
 /// How long a forward's inject program may run.
 const FORWARD_TIMEOUT: Duration = Duration::from_secs(120);
@@ -51,7 +52,13 @@ pub fn run(config: Option<&Path>, env_config: Option<&OsStr>, user_profiles: boo
     if let Err(source) = io::stdin().lock().read_to_end(&mut raw) {
         return Exit::defer(Error::Message { source }.chain());
     }
-    let judged = match judge(&config, &envelope, &raw, user_profiles) {
+    let judged = match judge(
+        &config,
+        &envelope,
+        &raw,
+        user_profiles,
+        now.with_timezone(&Utc),
+    ) {
         Ok(j) => j,
         Err(e) => return Exit::defer(e.chain()),
     };
@@ -127,6 +134,37 @@ fn carry_out(
             }
         }
     }
+    // Incident reports come after the log line: a failed report never
+    // changes what happens to the message once it is safely stored.
+    let mut notes = Vec::new();
+    if plan.verdict != Verdict::Clean && plan.action != Action::Defer {
+        let incident = Incident::new(
+            plan,
+            envelope,
+            &judged.message,
+            &id,
+            stored.as_ref().map(|s| s.name.as_str()),
+            &judged.profile.name,
+        );
+        let setup = Setup {
+            config,
+            reactions: &judged.profile.reactions,
+            language: &judged.profile.language,
+            now: now.with_timezone(&Utc),
+        };
+        let case = Case {
+            plan,
+            envelope,
+            message: &judged.message,
+            incident: &incident,
+        };
+        let injector = Inject {
+            argv: &config.mail.inject,
+            timeout: INJECT_TIMEOUT,
+            cwd: None,
+        };
+        notes = report_notes(&notify::react(&setup, &case, &injector));
+    }
     if plan.is_incident() {
         let block = rep::Block {
             id: &id,
@@ -136,7 +174,7 @@ fn carry_out(
             subject: judged.message.subject.as_deref(),
             plan,
             quarantine: stored.as_ref().map(|s| s.name.as_str()),
-            notes: &[],
+            notes: &notes,
             exit: plan.exit.code(),
         };
         // The log line already records the incident; a lost block must not
@@ -146,6 +184,37 @@ fn carry_out(
         }
     }
     plan.exit.clone()
+}
+
+/// The `.rep` block's `notify:` lines: every report sent or failed, every
+/// audience not told and why, the bomber counter, state trouble.
+fn report_notes(outcome: &Outcome) -> Vec<String> {
+    let mut notes = Vec::new();
+    for s in &outcome.sent {
+        let status = match &s.error {
+            None => "sent".to_string(),
+            Some(e) => format!("FAILED: {e}"),
+        };
+        notes.push(format!(
+            "{:?} to {} [{}]: {status}",
+            s.audience,
+            s.to.join(", "),
+            s.languages.join(", ")
+        ));
+    }
+    for s in &outcome.skipped {
+        notes.push(format!("{:?}: not sent: {}", s.audience, s.reason));
+    }
+    if let Some(b) = &outcome.bomber {
+        notes.push(format!(
+            "bomber: {} incident(s) from this sender in the current window",
+            b.count
+        ));
+    }
+    for p in &outcome.problems {
+        notes.push(format!("problem: {p}"));
+    }
+    notes
 }
 
 /// `SECS.MICROS.PID`: unique on one host, sortable by time.

@@ -8,18 +8,19 @@ use std::panic::{self, AssertUnwindSafe};
 use clap::Parser;
 use clap::error::ErrorKind;
 
-use crate::cli::{Cli, Command, ConfigCommand};
+use crate::cli::{Cli, Command, ConfigCommand, NotifyCommand};
 use crate::exit::Exit;
 
 mod check;
 mod cleanup;
 mod config_cmd;
 mod filter;
+mod notify_cmd;
 mod pipeline;
 
 /// Subcommands that are not filter mode: a usage error naming one of them
 /// is an administrator's typo (exit 2), not a dot-qmail line (exit 111).
-const ADMIN_COMMANDS: &[&str] = &["check", "config", "cleanup", "help"];
+const ADMIN_COMMANDS: &[&str] = &["check", "config", "cleanup", "notify", "help"];
 
 /// Parses `args` and runs the command, turning a usage error in filter mode
 /// and any panic into a deferral. Never panics; the only caller is `main`.
@@ -83,6 +84,22 @@ pub fn run(args: Vec<OsString>) -> Exit {
             config_cmd::check(config, env_config, probe)
         }
         Some(Command::Config(ConfigCommand::Show { .. })) => Exit::Status(2),
+        Some(Command::Notify(NotifyCommand::Preview {
+            audience,
+            lang,
+            sender,
+            recipient,
+            file,
+        })) => {
+            let req = notify_cmd::Request {
+                audience,
+                lang: lang.as_deref(),
+                sender: &sender,
+                recipient: &recipient,
+                file: &file,
+            };
+            notify_cmd::preview_cmd(config, env_config, &req)
+        }
         Some(Command::Cleanup { older_than }) => cleanup::run(config, env_config, &older_than),
     }
 }

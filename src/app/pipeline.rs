@@ -2,11 +2,14 @@
 //! in, parsed message and [`Plan`] out. Reads the profile files and runs the
 //! engines (the only network I/O); writes nothing that outlives the call.
 
+use chrono::{DateTime, Utc};
+
 use crate::config::Config;
 use crate::engines::{ChainInput, run_chain};
 use crate::envelope::Envelope;
 use crate::error::Result;
 use crate::message::{self, Message};
+use crate::notify::bomber;
 use crate::profile::Profile;
 use crate::rules;
 use crate::verdict::{Plan, decide};
@@ -24,7 +27,8 @@ pub struct Judged {
 
 /// Chooses the profile for `envelope`, parses `raw`, evaluates the rules,
 /// runs the anti-virus chain and decides. `user_profiles` enables the
-/// per-user profile in the delivering user's home (QMVC's `-u`).
+/// per-user profile in the delivering user's home (QMVC's `-u`); `now`
+/// is the bomber clock.
 ///
 /// Errors: the profile cannot be read or is invalid ([`crate::error::Error`]
 /// is temporary: the caller defers).
@@ -33,12 +37,36 @@ pub fn judge(
     envelope: &Envelope,
     raw: &[u8],
     user_profiles: bool,
+    now: DateTime<Utc>,
 ) -> Result<Judged> {
     let home =
         (user_profiles && !envelope.home.is_empty()).then(|| std::path::Path::new(&envelope.home));
     let profile = config.profile_for(&envelope.domain, home)?;
     let message = message::parse(raw, &config.limits);
     let mut findings = rules::evaluate(&message, envelope, &profile.conditions);
+    // A virus bomber past the threshold goes straight to the action when
+    // the profile says so: no engine runs for it. The counter is only read
+    // here; a state that cannot be read brakes nothing.
+    if !envelope.null_sender {
+        match bomber::short_circuit(
+            &config.paths.state,
+            &envelope.sender,
+            now,
+            &profile.reactions.bomber,
+        ) {
+            Ok(Some(finding)) => {
+                findings.push(finding);
+                let plan = decide(findings, Vec::new(), false, &profile.actions);
+                return Ok(Judged {
+                    profile,
+                    message,
+                    plan,
+                });
+            }
+            Ok(None) => {}
+            Err(e) => eprintln!("qmvc: {}", e.chain()),
+        }
+    }
     let chain = run_chain(&ChainInput {
         engines: &config.engines,
         policy: &profile.scan,

@@ -8,12 +8,12 @@ use std::sync::OnceLock;
 
 use toml::{Table, Value};
 
-use crate::notify::Reactions;
 use super::{EMBEDDED, EMBEDDED_DEFAULT, Profile, ProfileSpec};
 use crate::config::lenient::{self, Origins};
 use crate::config::{Config, Problem, read_text};
 use crate::engines::ScanPolicy;
 use crate::error::Error;
+use crate::notify::Reactions;
 use crate::rules::{Conditions, import};
 use crate::verdict::{Action, ActionPolicy};
 

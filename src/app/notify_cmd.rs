@@ -1,0 +1,103 @@
+//! `qmvc notify preview`: the incident report a message would cause for an
+//! audience, rendered as the full message that would be injected.
+
+use std::ffi::OsStr;
+use std::io::{self, Read, Write};
+use std::path::Path;
+
+use chrono::Utc;
+
+use super::pipeline::judge;
+use crate::cli::PreviewAudience;
+use crate::config::Config;
+use crate::envelope::Envelope;
+use crate::exit::Exit;
+use crate::notify::{Audience, Case, Incident, Setup, preview};
+
+/// What `notify preview` was asked.
+#[derive(Debug)]
+pub struct Request<'a> {
+    /// The audience.
+    pub audience: PreviewAudience,
+    /// A language tag replacing the negotiated one.
+    pub lang: Option<&'a str>,
+    /// Envelope sender to stand in.
+    pub sender: &'a str,
+    /// Envelope recipient to stand in.
+    pub recipient: &'a str,
+    /// The message file, `-` for stdin.
+    pub file: &'a Path,
+}
+
+/// Prints the report on stdout (and on stderr why the profile would not
+/// send it, if so). Exit 0, 1 when the file cannot be read or the report
+/// not rendered, 2 on a bad configuration.
+pub fn preview_cmd(config: Option<&Path>, env_config: Option<&OsStr>, req: &Request<'_>) -> Exit {
+    let config = match Config::load(config, env_config) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("qmvc: {}", e.chain());
+            return Exit::Status(2);
+        }
+    };
+    let raw = if req.file.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        io::stdin().lock().read_to_end(&mut buf).map(|_| buf)
+    } else {
+        std::fs::read(req.file)
+    };
+    let raw = match raw {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("qmvc: cannot read {}: {e}", req.file.display());
+            return Exit::Status(1);
+        }
+    };
+    let now = Utc::now();
+    let envelope = Envelope::for_check(req.sender, req.recipient);
+    let judged = match judge(&config, &envelope, &raw, false, now) {
+        Ok(j) => j,
+        Err(e) => {
+            eprintln!("qmvc: {}", e.chain());
+            return Exit::Status(2);
+        }
+    };
+    let incident = Incident::new(
+        &judged.plan,
+        &envelope,
+        &judged.message,
+        "preview",
+        None,
+        &judged.profile.name,
+    );
+    let setup = Setup {
+        config: &config,
+        reactions: &judged.profile.reactions,
+        language: &judged.profile.language,
+        now,
+    };
+    let case = Case {
+        plan: &judged.plan,
+        envelope: &envelope,
+        message: &judged.message,
+        incident: &incident,
+    };
+    let audience = match req.audience {
+        PreviewAudience::Guard => Audience::BadmailGuard,
+        PreviewAudience::Recipient => Audience::Recipient,
+        PreviewAudience::Sender => Audience::Sender,
+    };
+    match preview(&setup, &case, audience, req.lang) {
+        Ok(p) => {
+            if let Some(w) = &p.warning {
+                eprintln!("qmvc: {w}");
+            }
+            let _ = io::stdout().lock().write_all(&p.message);
+            Exit::Status(0)
+        }
+        Err(e) => {
+            eprintln!("qmvc: {}", e.chain());
+            Exit::Status(1)
+        }
+    }
+}
