@@ -3,6 +3,7 @@
 use std::ffi::OsStr;
 use std::path::Path;
 
+use crate::cli::ShowFormat;
 use crate::config::{self, Config};
 use crate::exit::Exit;
 
@@ -32,5 +33,32 @@ pub fn check(config_path: Option<&Path>, env_config: Option<&OsStr>, probe: bool
         Exit::Status(0)
     } else {
         Exit::Status(1)
+    }
+}
+
+/// `config show`: the effective profile for `domain` (and the per-user
+/// profile in `user_home`), as TOML or JSON. Exit 0, 2 when the
+/// configuration or a profile is invalid.
+pub fn show(
+    config_path: Option<&Path>,
+    env_config: Option<&OsStr>,
+    domain: &str,
+    user_home: Option<&Path>,
+    format: ShowFormat,
+) -> Exit {
+    let effective =
+        Config::load(config_path, env_config).and_then(|c| c.effective(domain, user_home));
+    match effective {
+        Ok(e) => {
+            match format {
+                ShowFormat::Toml => print!("{}", e.to_toml()),
+                ShowFormat::Json => println!("{}", e.to_json()),
+            }
+            Exit::Status(0)
+        }
+        Err(e) => {
+            eprintln!("qmvc: {}", e.chain());
+            Exit::Status(2)
+        }
     }
 }

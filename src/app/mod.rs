@@ -83,7 +83,17 @@ pub fn run(args: Vec<OsString>) -> Exit {
         Some(Command::Config(ConfigCommand::Check { probe })) => {
             config_cmd::check(config, env_config, probe)
         }
-        Some(Command::Config(ConfigCommand::Show { .. })) => Exit::Status(2),
+        Some(Command::Config(ConfigCommand::Show {
+            domain,
+            user,
+            format,
+        })) => config_cmd::show(
+            config,
+            env_config,
+            &domain,
+            user.as_deref().map(std::path::Path::new),
+            format,
+        ),
         Some(Command::Notify(NotifyCommand::Preview {
             audience,
             lang,

@@ -498,6 +498,21 @@ pub fn check_all_from(
         }
     };
     problems.extend(profile::check_directory(&config));
+    // Site templates and locales (the shipped ones are checked by the
+    // tests): a broken override must show up before an incident needs it.
+    let sources = crate::notify::Sources {
+        templates: Some(config.paths.templates.as_path()),
+        locales: Some(config.paths.locales.as_path()),
+    };
+    problems.extend(
+        crate::notify::check_sources(&sources)
+            .into_iter()
+            .map(|(file, what)| Problem {
+                file,
+                key: "-".into(),
+                what,
+            }),
+    );
     let mut unique: Vec<Problem> = Vec::with_capacity(problems.len());
     for problem in problems {
         if !unique.contains(&problem) {
