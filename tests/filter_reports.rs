@@ -102,7 +102,7 @@ fn clean_mail_and_bounces_of_bounces_cause_no_report() {
     );
     assert!(site.sent().is_empty());
     // Badmail from the null sender: guards and recipient yes, sender never.
-    let site = Site::new(&format!("{GUARDS}"));
+    let site = Site::new(GUARDS);
     site.profile("default", "[reactions]\nsender = [\"badmail\"]\n");
     assert_eq!(
         site.deliver(&msg("badmail-exe.eml"), "", "bob@example.com")

@@ -43,6 +43,7 @@ pub fn config(dir: &std::path::Path) -> Config {
         recipient: RecipientRule::default(),
         limits: Limits::default(),
         engines: Vec::new(),
+        user_profiles: Default::default(),
     }
 }
 
