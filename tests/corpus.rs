@@ -80,7 +80,7 @@ fn every_corpus_message_passes_or_is_taken_out_in_filter_mode() {
 
 #[test]
 #[ignore = "needs ../shared/corpus"]
-fn check_json_prints_one_valid_line_per_phishing_pot_message() {
+fn corpus_check_json_prints_one_valid_line_per_phishing_pot_message() {
     let dir = corpus().join("phishing_pot/email");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("phishing_pot/email")

@@ -511,7 +511,7 @@ fn found_by_the_second_engine_after_a_clean_first_and_mutual_names_all() -> Test
 /// peer-clamav message clamd detects.
 #[test]
 #[ignore = "needs ../shared/corpus"]
-fn every_peer_clamav_message_is_virus() -> TestResult {
+fn corpus_every_peer_clamav_message_is_virus() -> TestResult {
     let corpus = Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../shared/corpus/peer-clamav"

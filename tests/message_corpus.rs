@@ -200,7 +200,7 @@ const QUIRK_CASES: usize = 7;
 
 #[test]
 #[ignore = "needs ../shared/corpus"]
-fn filenames_match_the_peers() {
+fn corpus_filenames_match_the_peers() {
     let mut cases = Vec::new();
     exim_cases(&mut cases);
     stalwart_cases(&mut cases);
@@ -311,7 +311,7 @@ const MAGIC_TYPES: &[(&str, &[&str])] = &[
 /// multipart/mixed root as 1, so index N is qmvc's part `N - 1`.
 #[test]
 #[ignore = "needs ../shared/corpus"]
-fn magic_matches_rspamd() {
+fn corpus_magic_matches_rspamd() {
     let dir = corpus().join("peer-rspamd");
     let expected = rows(&dir.join("magic_expected.csv"));
     assert!(!expected.is_empty(), "no magic cases found");
@@ -411,7 +411,7 @@ fn every_corpus_message_parses() {
 /// every one must come out as an executable part of its own (544 bytes).
 #[test]
 #[ignore = "needs ../shared/corpus"]
-fn clamav_evasions_expose_clam_exe() {
+fn corpus_clamav_evasions_expose_clam_exe() {
     let dir = corpus().join("peer-clamav");
     let expected = rows(&dir.join("expected.csv"));
     assert!(!expected.is_empty(), "no clamav cases found");
