@@ -456,7 +456,7 @@ fn clamd_stopped_defers_passes_or_falls_back() -> TestResult {
 
 #[test]
 #[ignore = "needs clamav-daemon and yara: run tools/install-test-deps"]
-fn found_by_the_second_engine_after_a_clean_first_and_mutual_names_all() -> TestResult {
+fn clamd_found_by_the_second_engine_after_a_clean_first_and_mutual_names_all() -> TestResult {
     // The first clamd knows only clam.exe, the second only EICAR, the third
     // EICAR under another name.
     let only_clam = Clamd::start(vec![("a.hdb".into(), clam_exe_hdb()?)])?;
@@ -511,7 +511,7 @@ fn found_by_the_second_engine_after_a_clean_first_and_mutual_names_all() -> Test
 /// peer-clamav message clamd detects.
 #[test]
 #[ignore = "needs ../shared/corpus"]
-fn corpus_every_peer_clamav_message_is_virus() -> TestResult {
+fn corpus_clamd_every_peer_clamav_message_is_virus() -> TestResult {
     let corpus = Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../shared/corpus/peer-clamav"
