@@ -3,7 +3,7 @@
 //! object per file and line (SPEC §2).
 
 use std::ffi::OsStr;
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::Path;
 use std::time::Instant;
 
@@ -33,12 +33,7 @@ pub fn run(config: Option<&Path>, env_config: Option<&OsStr>, args: &CheckArgs) 
     for file in &args.files {
         let name = file.display().to_string();
         let start = Instant::now();
-        let raw = if name == "-" {
-            let mut buf = Vec::new();
-            io::stdin().lock().read_to_end(&mut buf).map(|_| buf)
-        } else {
-            std::fs::read(file)
-        };
+        let raw = super::read_message(file);
         let result = match raw {
             Err(e) => Err(format!("cannot read {name}: {e}")),
             Ok(raw) => judge(&config, &envelope, &raw, false, chrono::Utc::now())

@@ -113,3 +113,14 @@ pub fn run(args: Vec<OsString>) -> Exit {
         Some(Command::Cleanup { older_than }) => cleanup::run(config, env_config, &older_than),
     }
 }
+
+/// Reads a message file for the administrative commands; `-` is stdin.
+fn read_message(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    if path.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut buf)?;
+        Ok(buf)
+    } else {
+        std::fs::read(path)
+    }
+}

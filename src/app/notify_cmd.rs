@@ -2,7 +2,7 @@
 //! audience, rendered as the full message that would be injected.
 
 use std::ffi::OsStr;
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::Path;
 
 use chrono::Utc;
@@ -40,12 +40,7 @@ pub fn preview_cmd(config: Option<&Path>, env_config: Option<&OsStr>, req: &Requ
             return Exit::Status(2);
         }
     };
-    let raw = if req.file.as_os_str() == "-" {
-        let mut buf = Vec::new();
-        io::stdin().lock().read_to_end(&mut buf).map(|_| buf)
-    } else {
-        std::fs::read(req.file)
-    };
+    let raw = super::read_message(req.file);
     let raw = match raw {
         Ok(r) => r,
         Err(e) => {
