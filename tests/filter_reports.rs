@@ -56,14 +56,14 @@ fn badmail_reports_go_to_the_badmail_guard_and_the_recipient() {
     }
     let rep = site.rep();
     assert!(
-        rep.contains("notify: BadmailGuard to bm@example.com [en]: sent"),
+        rep.contains("notify: guard-badmail to bm@example.com [en]: sent"),
         "{rep}"
     );
     assert!(
-        rep.contains("notify: Recipient to bob@example.com [en]: sent"),
+        rep.contains("notify: recipient to bob@example.com [en]: sent"),
         "{rep}"
     );
-    assert!(rep.contains("notify: Sender: not sent: "), "{rep}");
+    assert!(rep.contains("notify: sender: not sent: "), "{rep}");
 }
 
 #[test]
@@ -83,7 +83,7 @@ fn a_failing_inject_is_recorded_and_the_message_stays_quarantined() {
     assert_eq!(site.quarantine("new").len(), 1);
     let rep = site.rep();
     assert!(
-        rep.contains("notify: BadmailGuard to bm@example.com [en]: FAILED: "),
+        rep.contains("notify: guard-badmail to bm@example.com [en]: FAILED: "),
         "{rep}"
     );
 }

@@ -196,14 +196,14 @@ fn report_notes(outcome: &Outcome) -> Vec<String> {
             Some(e) => format!("FAILED: {e}"),
         };
         notes.push(format!(
-            "{:?} to {} [{}]: {status}",
-            s.audience,
+            "{} to {} [{}]: {status}",
+            s.audience.name(),
             s.to.join(", "),
             s.languages.join(", ")
         ));
     }
     for s in &outcome.skipped {
-        notes.push(format!("{:?}: not sent: {}", s.audience, s.reason));
+        notes.push(format!("{}: not sent: {}", s.audience.name(), s.reason));
     }
     if let Some(b) = &outcome.bomber {
         notes.push(format!(
