@@ -132,7 +132,28 @@ impl Site {
         args: &[&str],
         stdin: Stdin,
     ) -> Run {
-        let mut cmd = Command::new(QMVC);
+        self.run_wrapped(&[], message, env, args, stdin)
+    }
+
+    /// [`Site::run`] through `wrapper` (a program and its arguments that
+    /// end by running the qmvc path and arguments they are given, such as
+    /// `sh -c 'umask 000; exec "$@"' sh`); none runs qmvc directly.
+    pub fn run_wrapped(
+        &self,
+        wrapper: &[&str],
+        message: &[u8],
+        env: &[(String, String)],
+        args: &[&str],
+        stdin: Stdin,
+    ) -> Run {
+        let mut cmd = match wrapper.split_first() {
+            Some((program, rest)) => {
+                let mut c = Command::new(program);
+                c.args(rest).arg(QMVC);
+                c
+            }
+            None => Command::new(QMVC),
+        };
         cmd.args(args)
             .env_clear()
             .env("PATH", "/usr/bin:/bin")
