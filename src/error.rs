@@ -100,6 +100,19 @@ impl Error {
         true
     }
 
+    /// The enhanced status code (RFC 3463) that ends qmail-local's line:
+    /// `4.7.0` (security or policy status) when a configuration file or
+    /// directory is not trusted ([`crate::config::permissions`], as
+    /// qmail-local's "Uh-oh: .qmail file is writable. (#4.7.0)"), else
+    /// `4.3.0` (other mail system status).
+    pub fn status_code(&self) -> &'static str {
+        if crate::config::permissions::is_untrusted(self) {
+            "4.7.0"
+        } else {
+            "4.3.0"
+        }
+    }
+
     /// The error and its sources joined with `": "`, e.g.
     /// `cannot write quarantine /q/tmp/x: No space left on device`.
     pub fn chain(&self) -> String {

@@ -45,7 +45,7 @@ pub fn run(config: Option<&Path>, env_config: Option<&OsStr>, user_profiles: boo
     let now = Local::now();
     let config = match Config::load(config, env_config) {
         Ok(c) => c,
-        Err(e) => return Exit::defer(e.chain()),
+        Err(e) => return Exit::defer_error(&e),
     };
     let envelope = Envelope::from_env(|k| std::env::var_os(k), &config.recipient);
     let mut raw = Vec::new();
@@ -60,7 +60,7 @@ pub fn run(config: Option<&Path>, env_config: Option<&OsStr>, user_profiles: boo
         now.with_timezone(&Utc),
     ) {
         Ok(j) => j,
-        Err(e) => return Exit::defer(e.chain()),
+        Err(e) => return Exit::defer_error(&e),
     };
     carry_out(&config, &envelope, &raw, &judged, now, start)
 }

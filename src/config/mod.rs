@@ -12,6 +12,7 @@
 //! embedded default.
 
 pub(crate) mod lenient;
+pub mod permissions;
 
 use std::ffi::OsStr;
 use std::fmt;
@@ -232,19 +233,48 @@ fn locate(explicit: Option<&Path>, env_value: Option<&OsStr>, system: &Path) -> 
     }
 }
 
-/// Reads a configuration file as UTF-8: at most [`MAX_FILE_BYTES`], regular
-/// files only (a FIFO or device is refused without blocking on it).
+/// Reads a site configuration file (main file, profile, qmail-scanner
+/// import) as UTF-8: at most [`MAX_FILE_BYTES`], regular files only (a FIFO
+/// or device is refused without blocking on it), and one that everyone may
+/// write is refused ([`permissions::site`]).
 pub(crate) fn read_text(path: &Path) -> io::Result<String> {
-    let file: File = OpenOptions::new()
+    read_checked(path, false, |meta| {
+        permissions::site(meta).map_err(permissions::Untrusted::into_io)
+    })
+}
+
+/// Reads `path` as [`read_text`] does, with `check` on the open file's
+/// metadata instead of the site rule; `no_follow` refuses a symbolic link
+/// (`O_NOFOLLOW`: the check then sees the file itself).
+pub(crate) fn read_checked(
+    path: &Path,
+    no_follow: bool,
+    check: impl Fn(&std::fs::Metadata) -> io::Result<()>,
+) -> io::Result<String> {
+    let mut flags = nix::fcntl::OFlag::O_NONBLOCK;
+    if no_follow {
+        flags |= nix::fcntl::OFlag::O_NOFOLLOW;
+    }
+    let file: File = match OpenOptions::new()
         .read(true)
-        .custom_flags(nix::fcntl::OFlag::O_NONBLOCK.bits())
-        .open(path)?;
-    if !file.metadata()?.is_file() {
+        .custom_flags(flags.bits())
+        .open(path)
+    {
+        Ok(f) => f,
+        // open(2) says ELOOP for a final symbolic link under O_NOFOLLOW.
+        Err(e) if no_follow && e.raw_os_error() == Some(nix::errno::Errno::ELOOP as i32) => {
+            return Err(permissions::Untrusted("a symbolic link".into()).into_io());
+        }
+        Err(e) => return Err(e),
+    };
+    let meta = file.metadata()?;
+    if !meta.is_file() {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             "not a regular file",
         ));
     }
+    check(&meta)?;
     let mut bytes = Vec::new();
     file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
@@ -276,7 +306,11 @@ impl Config {
         system: &Path,
     ) -> Result<Config, Error> {
         match locate(explicit, env_value, system) {
-            Origin::Embedded => Ok(Config::embedded()),
+            Origin::Embedded => {
+                let config = Config::embedded();
+                permissions::check_dirs(&config.paths)?;
+                Ok(config)
+            }
             Origin::File(path) => {
                 let text = read_text(&path).map_err(|source| Error::Read {
                     what: "configuration",
@@ -284,11 +318,13 @@ impl Config {
                     source,
                 })?;
                 let (config, problems) = Config::parse(&text, &path.display().to_string());
-                if problems.is_empty() {
-                    Ok(config)
-                } else {
-                    Err(Error::Config { problems })
+                if !problems.is_empty() {
+                    return Err(Error::Config { problems });
                 }
+                // Whoever may write these steers qmvc (qmail-local's rule
+                // for dot-qmail files).
+                permissions::check_dirs(&config.paths)?;
+                Ok(config)
             }
         }
     }
@@ -482,11 +518,21 @@ pub fn check_all_from(
     system: &Path,
 ) -> Vec<Problem> {
     let (config, mut problems) = match locate(explicit, env_value, system) {
-        Origin::Embedded => Config::parse(EMBEDDED_MAIN, EMBEDDED),
+        Origin::Embedded => {
+            let (config, mut problems) = Config::parse(EMBEDDED_MAIN, EMBEDDED);
+            problems.extend(permissions::problems(&config.paths, None, EMBEDDED));
+            (config, problems)
+        }
         Origin::File(path) => {
             let file = path.display().to_string();
-            match read_text(&path) {
-                Ok(text) => Config::parse(&text, &file),
+            // Read whatever its mode: a main file everyone may write is one
+            // problem among the others (listed below), not the only one.
+            match read_checked(&path, false, |_| Ok(())) {
+                Ok(text) => {
+                    let (config, mut problems) = Config::parse(&text, &file);
+                    problems.extend(permissions::problems(&config.paths, Some(&path), &file));
+                    (config, problems)
+                }
                 Err(e) => {
                     return vec![Problem {
                         file,
