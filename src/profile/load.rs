@@ -3,6 +3,7 @@
 //! embedded default, and the user's file.
 
 use std::io;
+use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -10,7 +11,7 @@ use toml::{Table, Value};
 
 use super::{EMBEDDED, EMBEDDED_DEFAULT, Profile, ProfileSpec};
 use crate::config::lenient::{self, Origins};
-use crate::config::{Config, Problem, read_text};
+use crate::config::{Config, Problem, permissions, read_checked, read_text};
 use crate::engines::ScanPolicy;
 use crate::error::Error;
 use crate::notify::Reactions;
@@ -25,6 +26,10 @@ const MAX_NAME: usize = 253;
 
 /// Top-level keys a per-user profile may set.
 const USER_KEYS: &[&str] = &["description", "language", "conditions", "actions"];
+
+/// `[actions]` keys a per-user profile may not set: what happens to a
+/// virus, and the address qmvc forwards to, are the site's.
+const USER_DENIED_ACTIONS: &[&str] = &["virus", "forward_to"];
 
 /// One file's table, with the label problems and sources use.
 struct Layer {
@@ -178,14 +183,21 @@ fn problem(file: &str, key: impl Into<String>, what: impl Into<String>) -> Probl
 }
 
 /// The per-user profile in `home`, if there is one, with the keys a user
-/// may not set reported and taken out.
+/// may not set reported and taken out. The file must be the user's own
+/// ([`permissions::user`]: the home directory's owner is the user); a
+/// symbolic link is refused.
 fn user_layer(
     config: &Config,
     home: &Path,
     problems: &mut Vec<Problem>,
 ) -> Result<Option<Layer>, Error> {
     let path = home.join(&config.user_profiles.file);
-    let text = match read_text(&path) {
+    let read = std::fs::metadata(home).and_then(|h| {
+        read_checked(&path, true, |meta| {
+            permissions::user(meta, h.uid()).map_err(permissions::Untrusted::into_io)
+        })
+    });
+    let text = match read {
         Ok(text) => text,
         Err(e) if is_missing(&e) => return Ok(None),
         Err(source) => {
@@ -220,6 +232,13 @@ fn user_layer(
         && filename.remove("import").is_some()
     {
         problems.push(problem(&file, "conditions.filename.import", NOT_ALLOWED));
+    }
+    if let Some(actions) = table.get_mut("actions").and_then(Value::as_table_mut) {
+        for key in USER_DENIED_ACTIONS {
+            if actions.remove(*key).is_some() {
+                problems.push(problem(&file, format!("actions.{key}"), NOT_ALLOWED));
+            }
+        }
     }
     Ok(Some(Layer { file, table }))
 }
@@ -356,6 +375,13 @@ fn compile(
     let (spec, unreadable) = lenient::deserialize_all::<ProfileSpec>(merged, "");
     let mut spec = spec.unwrap_or_default();
     spec.extends = None;
+    // `bypass` skips the engines because a badmail finding already took
+    // the message out; when badmail passes, skipping them would deliver an
+    // infected attachment unscanned (a user who blocks everything and
+    // passes badmail would switch virus scanning off).
+    if spec.actions.badmail == Action::Pass {
+        spec.scan.bypass = false;
+    }
 
     let mut checked = spec.clone();
     if depth == Depth::Everything {

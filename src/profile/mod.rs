@@ -13,10 +13,14 @@
 //! is blamed on the file that wrote the key.
 //!
 //! The per-user profile is `[user_profiles].file` (default `.qmvc.toml`)
-//! in the delivering user's home. It may only set `description`,
-//! `language`, `[conditions]` (without `filename.import`) and `[actions]`:
-//! a user may tighten or loosen what is checked and what is done, never
-//! name engines, programs or paths.
+//! in the delivering user's home, a file of the user's own
+//! ([`crate::config::permissions::user`]). It may only set `description`,
+//! `language`, `[conditions]` (without `filename.import`) and `[actions]`
+//! (without `virus` and `forward_to`): a user may tighten or loosen what
+//! counts as badmail and what is done with badmail and errormail, never
+//! name engines, programs, paths or addresses, nor change what happens to
+//! a virus. A badmail verdict that passes never skips the engines
+//! (`bypass`), so a user who passes badmail still has viruses stopped.
 //!
 //! Reads only the files on the path; regexes are compiled once per call.
 
