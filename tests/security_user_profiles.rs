@@ -216,3 +216,40 @@ fn root_never_reads_for_a_user_what_the_user_could_not_read() {
     assert!(err.contains("a symbolic link: not trusted"), "{err}");
     assert!(!err.contains("root:"), "{err}");
 }
+
+#[test]
+fn user_rules_are_bounded_before_they_are_compiled() {
+    let site = Site::new("");
+    let f = user_file(&site);
+    let name = f.display().to_string();
+    let clean = message("clean-plain.eml");
+    let rules = |n: usize, pattern: &str| {
+        let list: String = (0..n)
+            .map(|i| format!("{{ pattern = \"{pattern}{i}\" }},\n"))
+            .collect();
+        format!("[conditions.subject]\nrules = [\n{list}]\n")
+    };
+    // Heavy Unicode patterns: at full size these cost seconds per message.
+    let heavy = r"\\w{50}[\\p{L}\\p{N}]{30}x";
+    fs::write(&f, rules(3000, heavy)).expect("write");
+    assert_defers_with(
+        &deliver_u(&site, &clean),
+        &format!("{name}: -: larger than 65536 bytes (a per-user profile) (#4.3.0)"),
+    );
+    fs::write(&f, rules(101, "x")).expect("write");
+    assert_defers_with(
+        &deliver_u(&site, &clean),
+        &format!("{name}: conditions: 101 entries, more than 100 in a per-user profile (#4.3.0)"),
+    );
+    fs::write(&f, rules(100, heavy)).expect("write");
+    assert_defers_with(
+        &deliver_u(&site, &clean),
+        &format!(
+            "{name}: conditions.subject.rules[0].pattern: not a regex of at most 65536 bytes \
+             compiled (and 99 more) (#4.3.0)"
+        ),
+    );
+    // Ordinary rules are fine.
+    fs::write(&f, rules(100, r"\\bcasino\\b")).expect("write");
+    assert_eq!(deliver_u(&site, &clean).code, 0);
+}

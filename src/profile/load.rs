@@ -27,6 +27,28 @@ const MAX_NAME: usize = 253;
 /// Top-level keys a per-user profile may set.
 const USER_KEYS: &[&str] = &["description", "language", "conditions", "actions"];
 
+/// Largest per-user profile (bytes): a user's file is a few rules.
+const USER_MAX_BYTES: usize = 64 << 10;
+
+/// Most list entries (rules, extensions, names...) a per-user profile may
+/// write under `[conditions]`.
+const USER_MAX_ENTRIES: usize = 100;
+
+/// Compiled size a per-user regex may reach (the regex crate's
+/// `size_limit`; the site's own rules get the crate's 10 MiB). Every
+/// delivery to the user compiles the user's rules while it holds one of
+/// qmail-send's local delivery slots: 1 MiB of heavy patterns cost minutes
+/// per message, this bound keeps the whole file to milliseconds.
+const USER_REGEX_SIZE: usize = 1 << 16;
+
+/// The `[conditions]` lists whose `pattern`s are regular expressions.
+const USER_REGEX_LISTS: &[(&str, &str)] = &[
+    ("subject", "rules"),
+    ("subject", "headers"),
+    ("body", "rules"),
+    ("filename", "regexes"),
+];
+
 /// `[actions]` keys a per-user profile may not set: what happens to a
 /// virus, and the address qmvc forwards to, are the site's.
 const USER_DENIED_ACTIONS: &[&str] = &["virus", "forward_to"];
@@ -209,10 +231,24 @@ fn user_layer(
         }
     };
     let file = path.display().to_string();
+    if text.len() > USER_MAX_BYTES {
+        problems.push(problem(
+            &file,
+            "-",
+            format!("larger than {USER_MAX_BYTES} bytes (a per-user profile)"),
+        ));
+        return Ok(Some(Layer {
+            file,
+            table: Table::new(),
+        }));
+    }
     let mut table = lenient::parse_table(&text).unwrap_or_else(|(key, what)| {
         problems.push(problem(&file, key, what));
         Table::new()
     });
+    if let Some(conditions) = table.get_mut("conditions").and_then(Value::as_table_mut) {
+        bound_user_rules(conditions, &file, problems);
+    }
     const NOT_ALLOWED: &str = "not allowed in a per-user profile";
     let forbidden: Vec<String> = table
         .keys()
@@ -241,6 +277,57 @@ fn user_layer(
         }
     }
     Ok(Some(Layer { file, table }))
+}
+
+/// Holds a per-user `[conditions]` table to [`USER_MAX_ENTRIES`] and
+/// [`USER_REGEX_SIZE`]: what is over is reported and taken out before
+/// anything is compiled at full size.
+fn bound_user_rules(conditions: &mut Table, file: &str, problems: &mut Vec<Problem>) {
+    fn entries(value: &Value) -> usize {
+        match value {
+            Value::Array(a) => a.len() + a.iter().map(entries).sum::<usize>(),
+            Value::Table(t) => t.values().map(entries).sum(),
+            _ => 0,
+        }
+    }
+    let count = conditions.values().map(entries).sum::<usize>();
+    if count > USER_MAX_ENTRIES {
+        conditions.clear();
+        problems.push(problem(
+            file,
+            "conditions",
+            format!("{count} entries, more than {USER_MAX_ENTRIES} in a per-user profile"),
+        ));
+        return;
+    }
+    for (table, list) in USER_REGEX_LISTS {
+        let Some(rules) = conditions
+            .get_mut(*table)
+            .and_then(Value::as_table_mut)
+            .and_then(|t| t.get_mut(*list))
+            .and_then(Value::as_array_mut)
+        else {
+            continue;
+        };
+        let mut i = 0;
+        rules.retain(|rule| {
+            let pattern = rule.get("pattern").and_then(Value::as_str).unwrap_or("");
+            let fits = regex::RegexBuilder::new(pattern)
+                .case_insensitive(true)
+                .size_limit(USER_REGEX_SIZE)
+                .build()
+                .is_ok();
+            if !fits {
+                problems.push(problem(
+                    file,
+                    format!("conditions.{table}.{list}[{i}].pattern"),
+                    format!("not a regex of at most {USER_REGEX_SIZE} bytes compiled"),
+                ));
+            }
+            i += 1;
+            fits
+        });
+    }
 }
 
 /// The profile a message to `domain` gets (and its user's, with
