@@ -166,15 +166,24 @@ fn hostile_user_files_defer_with_one_clear_line() {
     }
     fs::set_permissions(&f, fs::Permissions::from_mode(0o644)).expect("chmod");
     assert_eq!(deliver_u(&site, &clean).code, 0, "fixed: passes");
+}
+
+#[test]
+#[ignore = "needs root: gives files to another user (chown)"]
+fn full_someone_elses_user_file_defers() {
+    let site = Site::new("");
+    let f = user_file(&site);
+    fs::write(&f, "language = \"de\"\n").expect("write");
     chown(&f, Some(OTHER_UID), None).expect("chown");
     assert_defers_with(
-        &deliver_u(&site, &clean),
+        &deliver_u(&site, &message("clean-plain.eml")),
         &format!("owned by uid {OTHER_UID}, not by the user (uid 0): not trusted (#4.7.0)"),
     );
 }
 
 #[test]
-fn root_never_reads_for_a_user_what_the_user_could_not_read() {
+#[ignore = "needs root: gives the home to another user (chown)"]
+fn full_root_never_reads_for_a_user_what_the_user_could_not_read() {
     // The home belongs to another user; root runs `config show --user`.
     let site = Site::new("");
     let h = home(&site);
