@@ -118,7 +118,7 @@ fn embedded_default_profile_is_the_shipped_file() {
     assert_eq!(embedded.name, "default");
     assert_eq!(embedded.sources, ["<embedded>"]);
     assert_eq!(from_file.sources.len(), 2);
-    assert_eq!(embedded.effective, from_file.effective);
+    assert_eq!(embedded.effective(), from_file.effective());
     assert_eq!(embedded.actions, from_file.actions);
     assert_eq!(embedded.actions.virus, Action::Quarantine);
     assert_eq!(embedded.actions.errormail, Action::Pass);

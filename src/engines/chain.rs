@@ -320,6 +320,12 @@ impl<'a> Run<'a, '_> {
 /// part with a body and each MIME segment (see [`segments`]). When the
 /// parser found no part with content, `Parts` falls back to the whole
 /// message (an engine is never given nothing).
+///
+/// `Both` adds the segments only when the parser recorded an anomaly: the
+/// evasions segments defeat (two Content-Type headers or boundaries, a
+/// boundary that never occurs) all leave one, and on a well-formed message
+/// the segments are the decoded parts again, which clamd would decode a
+/// third time (the large attachments carried the tail of `both`'s cost).
 fn items<'a>(input: &ChainInput<'a>, what: ScanInput) -> Vec<Item<'a>> {
     let whole = Item {
         kind: FileKind::Message,
@@ -337,7 +343,13 @@ fn items<'a>(input: &ChainInput<'a>, what: ScanInput) -> Vec<Item<'a>> {
             data: Cow::Borrowed(p.body.as_slice()),
         })
         .collect();
-    parts.extend(segments(input.raw).into_iter().map(|data| Item {
+    let want_segments = what != ScanInput::Both || !input.message.anomalies.is_empty();
+    let cut = if want_segments {
+        segments(input.raw)
+    } else {
+        Vec::new()
+    };
+    parts.extend(cut.into_iter().map(|data| Item {
         kind: FileKind::Message,
         part: None,
         data: Cow::Owned(data),

@@ -25,21 +25,19 @@
 //! | decoded parts alone (mailparse) | 7 of 10 (misses the two Content-Type headers and the comment-in-header-name tricks) | one per part |
 //! | message + decoded parts, no segments | 9 of 10 (misses the two Content-Type headers) | 1 + one per part |
 //! | `parts` (decoded parts + segments) | 10 of 10 | parts + segments, about 5 for these |
-//! | `both` | 10 of 10 | 1 + the above |
+//! | `both` | 10 of 10 | 1 + decoded parts, + segments when the parser recorded an anomaly |
 //!
 //! No view alone is safe against every evasion: clamd's parser and a
 //! decoding parser are fooled by different tricks, so `both` is the
 //! default. Its cost is more round trips (each small: a part is usually far
 //! smaller than the message, and clamd caches clean results by hash); a
 //! site that must save scans sets `input = "message"` and loses the four
-//! evasions above. What it costs, measured by `tools/bench-clamd` (2000
-//! phishing_pot messages, one process per message, fresh content, clamd's
-//! cache off, 2 cores): against `clamdscan --stream` alone, `message` is
-//! 0.86x at the median (0.91x mean), `both` 1.18x at the median, 1.54x
-//! mean and 2.46x at p99. qmvc's own CPU is the same in both modes; the
-//! extra time is clamd decoding each attachment about three times (inside
-//! the message, as the decoded part, and inside its MIME segment), so large
-//! attachments carry the tail. The catch figures above are from the test.
+//! evasions above. The segments are sent only when qmvc's parser recorded
+//! an anomaly: every evasion they defeat leaves one, and on a well-formed
+//! message they are the decoded parts again (clamd decoded each attachment
+//! three times before, and large attachments carried the tail). What it
+//! costs against `clamdscan --stream` alone is measured by `tools/bench`
+//! (README, Performance); the catch figures above are from the test.
 //!
 //! # Failure policy
 //!

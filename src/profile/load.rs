@@ -72,6 +72,30 @@ fn embedded_table() -> &'static Table {
     TABLE.get_or_init(|| lenient::parse_table(EMBEDDED_DEFAULT).unwrap_or_default())
 }
 
+/// True when the embedded default writes `key` or the nearest enclosing
+/// key that is not a table, as [`lenient::merge`] would have recorded it
+/// (`conditions.subject.rules[1].pattern` -> `conditions.subject.rules`).
+fn embedded_wrote(key: &str) -> bool {
+    let mut key = key;
+    loop {
+        if !key.contains('[') {
+            let mut value = None;
+            let mut table = Some(embedded_table());
+            for segment in key.split('.') {
+                value = table.and_then(|t| t.get(segment));
+                table = value.and_then(Value::as_table);
+            }
+            if value.is_some_and(|v| !v.is_table()) {
+                return true;
+            }
+        }
+        match key.rfind(['.', '[']).and_then(|cut| key.get(..cut)) {
+            Some(up) => key = up,
+            None => return false,
+        }
+    }
+}
+
 /// True for a name that can only mean a file directly in the profile
 /// directory: ASCII letters, digits, `.`, `-`, `_`, not starting with a
 /// dot. `HOST` and `extends` values pass through here before any path is
@@ -439,14 +463,11 @@ fn compile(
     depth: Depth,
     problems: &mut Vec<Problem>,
 ) -> Profile {
+    // The embedded default is the bottom layer. Its keys are not recorded
+    // in `origins` (that costs more than the rest of the merge):
+    // [`embedded_wrote`] answers for them when no file wrote a key.
     let mut origins = Origins::default();
-    let mut merged = Table::new();
-    lenient::merge(
-        &mut merged,
-        embedded_table().clone(),
-        EMBEDDED,
-        &mut origins,
-    );
+    let mut merged = embedded_table().clone();
     let mut sources = vec![EMBEDDED.to_string()];
     let mut leaf = EMBEDDED.to_string();
     for layer in layers {
@@ -455,7 +476,11 @@ fn compile(
         sources.push(layer.file);
     }
     let blame = |(key, what): (String, String)| Problem {
-        file: origins.file_of(&key).unwrap_or(&leaf).to_string(),
+        file: origins
+            .file_of(&key)
+            .or_else(|| embedded_wrote(&key).then_some(EMBEDDED))
+            .unwrap_or(&leaf)
+            .to_string(),
         key,
         what,
     };
@@ -527,7 +552,7 @@ fn compile(
         scan: spec.scan.clone(),
         actions: spec.actions.clone(),
         reactions,
-        effective: Table::try_from(&spec).unwrap_or_default(),
+        spec,
     }
 }
 

@@ -63,9 +63,17 @@ pub struct Profile {
     /// `[reactions]` (merged through `extends`): guard, recipient and
     /// sender reports, languages, bomber limits.
     pub reactions: crate::notify::Reactions,
-    /// The whole effective profile as TOML data, every key with its value
-    /// (defaults included), for `config show`.
-    pub effective: toml::Table,
+    /// The effective profile as read (every key with its value, defaults
+    /// included), for `config show` ([`Profile::effective`]).
+    pub spec: ProfileSpec,
+}
+
+impl Profile {
+    /// The whole effective profile as TOML data, for `config show`. Built
+    /// on demand: filter mode never needs it.
+    pub fn effective(&self) -> toml::Table {
+        toml::Table::try_from(&self.spec).unwrap_or_default()
+    }
 }
 
 /// A profile file as written (every key optional: a profile lays only what
@@ -108,7 +116,7 @@ impl Effective {
         Effective {
             name: profile.name.clone(),
             sources: profile.sources.clone(),
-            profile: profile.effective.clone(),
+            profile: profile.effective(),
         }
     }
 

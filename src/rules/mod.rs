@@ -14,7 +14,11 @@ pub mod spec;
 use std::collections::HashMap;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexBuilder};
+use regex_automata::meta;
+use regex_automata::nfa::thompson::WhichCaptures;
+use regex_automata::util::syntax;
+use regex_automata::{Input, MatchKind};
 
 use crate::envelope::Envelope;
 use crate::message::{self, Anomaly, Message, Part};
@@ -46,7 +50,8 @@ pub struct Conditions {
 /// Regexes compiled once into a set, with one description each.
 #[derive(Debug, Clone)]
 struct PatternSet {
-    set: RegexSet,
+    /// All the patterns in one automaton ([`build_set`]).
+    set: meta::Regex,
     patterns: Vec<String>,
     descriptions: Vec<String>,
     case_insensitive: bool,
@@ -55,7 +60,10 @@ struct PatternSet {
 impl PatternSet {
     /// Indices of the rules that match `text`.
     fn matches(&self, text: &str) -> Vec<usize> {
-        self.set.matches(text).into_iter().collect()
+        let mut which = regex_automata::PatternSet::new(self.set.pattern_len());
+        self.set
+            .which_overlapping_matches(&Input::new(text), &mut which);
+        which.iter().map(|id| id.as_usize()).collect()
     }
 
     /// What rule `index` matched in `text`, compiled on demand: only a
@@ -365,8 +373,9 @@ fn describe(own: &Option<String>, fallback: &str) -> String {
     }
 }
 
-/// Compiles `rules` into one [`RegexSet`]. The set is built in one go; only
-/// when that fails is each pattern tried alone, to name the bad ones.
+/// Compiles `rules` into one set ([`build_set`]). The set is built in one
+/// go; only when that fails is each pattern tried alone, to name the bad
+/// ones.
 fn pattern_set(
     rules: &[RuleSpec],
     key: &str,
@@ -387,11 +396,7 @@ fn pattern_set(
     if patterns.is_empty() {
         return None;
     }
-    let build = |patterns: &[String]| {
-        RegexSetBuilder::new(patterns)
-            .case_insensitive(case_insensitive)
-            .build()
-    };
+    let build = |patterns: &[String]| build_set(patterns, case_insensitive);
     let set = match build(&patterns) {
         Ok(set) => set,
         Err(_) => {
@@ -417,7 +422,7 @@ fn pattern_set(
             match build(&patterns) {
                 Ok(set) => set,
                 Err(e) => {
-                    problems.push((key.to_string(), regex_problem(&e)));
+                    problems.push((key.to_string(), format!("invalid regex set: {e}")));
                     return None;
                 }
             }
@@ -429,6 +434,37 @@ fn pattern_set(
         descriptions,
         case_insensitive,
     })
+}
+
+/// `patterns` as one automaton that tells which of them match, with the
+/// semantics of [`regex::RegexSet`] (Unicode, `(?i)` when
+/// `case_insensitive`, the same size limits) but built for a process that
+/// judges one message and exits: no literal prefilter and no full DFA, whose
+/// construction (an Aho-Corasick automaton over every case variant of the
+/// literals) costs far more than the few short texts a message gives them
+/// ever save. Searches run on the lazy DFA, built as the text needs it.
+///
+/// Errors: a pattern is invalid or the set is over the size limit
+/// ([`meta::BuildError`]'s text).
+fn build_set(patterns: &[String], case_insensitive: bool) -> Result<meta::Regex, String> {
+    meta::Builder::new()
+        .configure(
+            meta::Config::new()
+                .match_kind(MatchKind::All)
+                .utf8_empty(true)
+                .which_captures(WhichCaptures::None)
+                .nfa_size_limit(Some(10 * (1 << 20)))
+                .hybrid_cache_capacity(2 * (1 << 20))
+                .auto_prefilter(false)
+                .dfa(false),
+        )
+        .syntax(
+            syntax::Config::new()
+                .case_insensitive(case_insensitive)
+                .utf8(true),
+        )
+        .build_many(patterns)
+        .map_err(|e| e.to_string())
 }
 
 /// One line for a regex error: the `error:` line of the syntax report.
