@@ -27,7 +27,7 @@ use super::{
     Oversize, ScanInput, ScanPolicy, is_limit_heuristic, type_matches,
 };
 use crate::exit::one_line;
-use crate::message::Message;
+use crate::message::{Message, Origin, Part};
 use crate::verdict::{Condition, Finding, Verdict};
 
 /// Input of one chain run.
@@ -326,24 +326,30 @@ impl<'a> Run<'a, '_> {
 /// boundary that never occurs) all leave one, and on a well-formed message
 /// the segments are the decoded parts again, which clamd would decode a
 /// third time (the large attachments carried the tail of `both`'s cost).
+/// For the same reason `Both` leaves out, on a well-formed message, the
+/// decoded copies of plain text parts (see [`plain_text`]): clamd reads
+/// them inside the whole message, and they are most of the bytes of most
+/// mail.
 fn items<'a>(input: &ChainInput<'a>, what: ScanInput) -> Vec<Item<'a>> {
     let whole = Item {
         kind: FileKind::Message,
         part: None,
         data: Cow::Borrowed(input.raw),
     };
+    let well_formed = input.message.anomalies.is_empty();
     let mut parts: Vec<Item<'a>> = input
         .message
         .parts
         .iter()
         .filter(|p| !p.body.is_empty())
+        .filter(|p| !(what == ScanInput::Both && well_formed && plain_text(p)))
         .map(|p| Item {
             kind: FileKind::Part,
             part: Some(p.id.as_str()),
             data: Cow::Borrowed(p.body.as_slice()),
         })
         .collect();
-    let want_segments = what != ScanInput::Both || !input.message.anomalies.is_empty();
+    let want_segments = what != ScanInput::Both || !well_formed;
     let cut = if want_segments {
         segments(input.raw)
     } else {
@@ -360,6 +366,18 @@ fn items<'a>(input: &ChainInput<'a>, what: ScanInput) -> Vec<Item<'a>> {
         ScanInput::Parts if parts.is_empty() => vec![whole],
         ScanInput::Parts => parts,
     }
+}
+
+/// True for a part that is text in every sense: a MIME leaf declared
+/// `text/*`, with no filename, not marked as an attachment, and whose
+/// content [`crate::message::detect`] finds to be text too. Any of
+/// those would make it a payload in disguise, which is sent on its own.
+fn plain_text(part: &Part) -> bool {
+    part.origin == Origin::Mime
+        && part.declared_type.starts_with("text/")
+        && part.names.is_empty()
+        && !part.attachment
+        && part.detected_type.is_none_or(|t| t.starts_with("text/"))
 }
 
 /// The most segments [`segments`] returns.
@@ -601,5 +619,48 @@ mod tests {
         );
         assert!(segments(b"Subject: x\n\nno parts\n-- \nsig\n").is_empty());
         assert!(segments(b"no body at all").is_empty());
+    }
+
+    /// What `both` sends for a message: the whole, then the ids of the
+    /// decoded parts (`None` = the whole message or a segment).
+    fn sent(raw: &[u8]) -> Vec<Option<String>> {
+        let message = crate::message::parse(raw, &crate::message::Limits::default());
+        let policy = ScanPolicy::default();
+        let input = ChainInput {
+            engines: &[],
+            policy: &policy,
+            raw,
+            message: &message,
+            findings: &[],
+            workdir: Path::new("/nonexistent"),
+        };
+        items(&input, ScanInput::Both)
+            .iter()
+            .map(|i| i.part.map(str::to_owned))
+            .collect()
+    }
+
+    #[test]
+    fn both_leaves_out_plain_text_of_well_formed_mail_only() {
+        let mixed = b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n\
+--B\r\nContent-Type: text/plain\r\n\r\nhello\r\n\
+--B\r\nContent-Type: text/html\r\n\r\n<p>hi</p>\r\n\
+--B\r\nContent-Type: text/plain; name=\"notes.txt\"\r\n\r\nnamed\r\n\
+--B\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\nTVqQAAMAAAAEAAAA//8AALgAAAAAAAAAQAAAAAAAAAAAAAAA\r\n\
+--B\r\nContent-Type: application/zip\r\nContent-Transfer-Encoding: base64\r\n\r\nUEsDBBQAAAAIAA==\r\n\
+--B--\r\n";
+        // The named text part, the text part that is a PE file by its magic
+        // bytes, and the zip are sent on their own; the plain text and
+        // HTML are read inside the whole message only.
+        assert_eq!(
+            sent(mixed),
+            vec![None, Some("3".into()), Some("4".into()), Some("5".into())]
+        );
+        // A boundary that never closes is an anomaly: every decoded part
+        // and every segment goes too.
+        let broken = b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n\
+--B\r\nContent-Type: text/plain\r\n\r\nhello\r\n";
+        let all = sent(broken);
+        assert!(all.contains(&Some("1".into())), "{all:?}");
     }
 }
