@@ -9,17 +9,13 @@ use std::fs;
 use std::path::Path;
 
 use support::tmpfs::Tmpfs;
-use support::{Run, Site, data};
+use support::{Run, Site, message};
 
 const SENDER: &str = "alice@example.org";
 
-fn msg(name: &str) -> Vec<u8> {
-    fs::read(data(name)).expect("test message")
-}
-
 /// A badmail message larger than any space left on a small tmpfs.
 fn big_badmail() -> Vec<u8> {
-    let mut m = msg("badmail-exe.eml");
+    let mut m = message("badmail-exe.eml");
     m.extend(std::iter::repeat_n(b'z', 256 * 1024));
     m.push(b'\n');
     m
@@ -27,12 +23,6 @@ fn big_badmail() -> Vec<u8> {
 
 fn deliver(site: &Site, message: &[u8]) -> Run {
     site.deliver(message, SENDER, "bob@example.com")
-}
-
-fn assert_defers_with(run: &Run, what: &str) {
-    assert_eq!(run.code, 111, "{run:?}");
-    assert!(run.stdout.contains(what), "{}", run.stdout);
-    assert!(run.stdout.ends_with("(#4.3.0)\n"), "{}", run.stdout);
 }
 
 /// Names in `dir` other than the `filler*` files [`Tmpfs::fill`] wrote.
@@ -54,15 +44,12 @@ fn full_work_dir_defers_the_unscanned_message_and_leaves_no_work_files() {
     site.write_config(&site.scanner_engine());
     let work = Tmpfs::mount(&site.dir().join("work"), 64);
     work.fill();
-    let run = deliver(&site, &msg("clean-plain.eml"));
-    assert_defers_with(&run, "anti-virus engine unavailable: scanner");
-    assert!(
-        run.stderr
-            .contains("qmvc: engine scanner: cannot write work file")
-            && run.stderr.contains("No space left on device"),
-        "{}",
-        run.stderr
-    );
+    let run = deliver(&site, &message("clean-plain.eml"));
+    run.assert_defers_with("anti-virus engine unavailable: scanner");
+    run.assert_stderr_has(&[
+        "qmvc: engine scanner: cannot write work file",
+        "No space left on device",
+    ]);
     let log = site.log_lines();
     assert_eq!(log.len(), 1, "{log:?}");
     assert!(log[0].contains("|scanner=E|A:defer|RC:111|"), "{log:?}");
@@ -76,7 +63,7 @@ fn full_quarantine_defers_and_leaves_nothing_in_new_or_tmp() {
     let site = Site::new("");
     let _q = Tmpfs::mount(&site.dir().join("quarantine"), 128);
     let run = deliver(&site, &big_badmail());
-    assert_defers_with(&run, "No space left on device");
+    run.assert_defers_with("No space left on device");
     assert!(run.stdout.starts_with("qmvc: cannot write quarantine "));
     assert_eq!(site.whole_quarantine(&big_badmail()), 0);
     assert!(
@@ -94,8 +81,8 @@ fn full_read_only_quarantine_defers() {
         fs::create_dir(q.path().join(sub)).expect("mkdir");
     }
     q.read_only();
-    let run = deliver(&site, &msg("badmail-exe.eml"));
-    assert_defers_with(&run, "Read-only file system");
+    let run = deliver(&site, &message("badmail-exe.eml"));
+    run.assert_defers_with("Read-only file system");
     assert_eq!(site.whole_quarantine(b""), 0);
     assert!(site.log_lines().is_empty());
 }
@@ -106,8 +93,8 @@ fn full_log_defers_a_clean_message() {
     let site = Site::new("");
     let log = Tmpfs::mount(&site.dir().join("log"), 16);
     log.fill();
-    let run = deliver(&site, &msg("clean-plain.eml"));
-    assert_defers_with(&run, "No space left on device");
+    let run = deliver(&site, &message("clean-plain.eml"));
+    run.assert_defers_with("No space left on device");
     assert!(run.stdout.starts_with("qmvc: cannot write log "));
 }
 
@@ -117,8 +104,8 @@ fn full_log_after_quarantine_defers_and_retracts_the_file() {
     let site = Site::new("");
     let log = Tmpfs::mount(&site.dir().join("log"), 16);
     log.fill();
-    let run = deliver(&site, &msg("badmail-exe.eml"));
-    assert_defers_with(&run, "cannot write log ");
+    let run = deliver(&site, &message("badmail-exe.eml"));
+    run.assert_defers_with("cannot write log ");
     assert_eq!(
         site.whole_quarantine(b""),
         0,
@@ -137,15 +124,10 @@ fn full_log_after_a_forward_exits_99_and_says_so_on_stderr() {
     );
     let log = Tmpfs::mount(&site.dir().join("log"), 16);
     log.fill();
-    let run = deliver(&site, &msg("badmail-exe.eml"));
+    let run = deliver(&site, &message("badmail-exe.eml"));
     // Deferring would forward the message a second time on the retry.
     assert_eq!(run.code, 99, "{run:?}");
-    assert!(
-        run.stderr.contains("qmvc: cannot write log ")
-            && run.stderr.contains("No space left on device"),
-        "{}",
-        run.stderr
-    );
+    run.assert_stderr_has(&["qmvc: cannot write log ", "No space left on device"]);
     let forwards = site
         .sent()
         .into_iter()
@@ -161,7 +143,7 @@ fn full_rep_changes_nothing_but_stderr() {
     let rep = Tmpfs::mount(&site.dir().join("rep"), 16);
     site.set_path("report", &rep.path().join("qmvc.rep"));
     rep.fill();
-    let original = msg("badmail-exe.eml");
+    let original = message("badmail-exe.eml");
     let run = deliver(&site, &original);
     assert_eq!(run.code, 99, "{run:?}");
     assert_eq!(site.whole_quarantine(&original), 1);
@@ -170,12 +152,7 @@ fn full_rep_changes_nothing_but_stderr() {
         log.len() == 1 && log[0].contains("|A:quarantine|RC:99|"),
         "{log:?}"
     );
-    assert!(
-        run.stderr.contains("qmvc: cannot write report ")
-            && run.stderr.contains("No space left on device"),
-        "{}",
-        run.stderr
-    );
+    run.assert_stderr_has(&["qmvc: cannot write report ", "No space left on device"]);
 }
 
 #[test]
@@ -183,19 +160,16 @@ fn full_rep_changes_nothing_but_stderr() {
 fn full_state_dir_changes_nothing_but_the_rep_and_keeps_old_counters() {
     let site = Site::new("");
     let state = Tmpfs::mount(&site.dir().join("state"), 64);
-    let original = msg("badmail-exe.eml");
+    let original = message("badmail-exe.eml");
     assert_eq!(deliver(&site, &original).code, 99);
     state.fill();
     let run = deliver(&site, &original);
     assert_eq!(run.code, 99, "{run:?}");
     assert_eq!(site.whole_quarantine(&original), 2);
-    assert!(
-        run.stderr
-            .contains("qmvc: bomber: cannot write bomber state ")
-            && run.stderr.contains("No space left on device"),
-        "{}",
-        run.stderr
-    );
+    run.assert_stderr_has(&[
+        "qmvc: bomber: cannot write bomber state ",
+        "No space left on device",
+    ]);
     assert!(
         site.rep()
             .contains("notify: problem: cannot write bomber state "),

@@ -33,7 +33,7 @@ pub struct WorkDir {
 
 impl WorkDir {
     /// Creates a fresh work directory (mode 0700) under `parent`, creating
-    /// `parent` first when it is missing.
+    /// `parent` (mode 0700, whatever the umask) first when it is missing.
     ///
     /// Errors: [`Error::Write`] when either cannot be created.
     pub fn create(parent: &Path) -> Result<WorkDir, Error> {
@@ -42,7 +42,11 @@ impl WorkDir {
             path: path.to_path_buf(),
             source,
         };
-        fs::create_dir_all(parent).map_err(|e| write_err(parent, e))?;
+        DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(parent)
+            .map_err(|e| write_err(parent, e))?;
         let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_nanos())

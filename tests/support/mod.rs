@@ -42,6 +42,33 @@ pub struct Run {
     pub stderr: String,
 }
 
+impl Run {
+    /// Asserts a deferral as qmail-local must see it: exit 111 and one
+    /// stdout line containing `what` and ending in `(#4.3.0)`.
+    pub fn assert_defers_with(&self, what: &str) {
+        assert_eq!(self.code, 111, "{self:?}");
+        assert!(self.stdout.contains(what), "{}", self.stdout);
+        assert!(self.stdout.ends_with("(#4.3.0)\n"), "{}", self.stdout);
+        assert_eq!(self.stdout.lines().count(), 1, "{}", self.stdout);
+    }
+
+    /// Asserts that stderr has every one of `parts`.
+    pub fn assert_stderr_has(&self, parts: &[&str]) {
+        for part in parts {
+            assert!(
+                self.stderr.contains(part),
+                "{part:?} not in {}",
+                self.stderr
+            );
+        }
+    }
+}
+
+/// The content of `tests/data/NAME`.
+pub fn message(name: &str) -> Vec<u8> {
+    fs::read(data(name)).expect("test message")
+}
+
 /// How the message reaches stdin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stdin {
