@@ -165,3 +165,23 @@ fn report_inject_hanging_is_killed_after_the_timeout_and_keeps_exit_99() {
     assert!(site.log_lines()[0].contains("|A:quarantine|RC:99|"));
     assert_all_killed(&pids);
 }
+
+#[test]
+fn mail_timeout_is_checked_by_config_check() {
+    for (value, ok) in [("0", false), ("3601", false), ("-1", false), ("2", true)] {
+        let site = Site::new(&format!("timeout = {value}\n"));
+        let out = std::process::Command::new(support::QMVC)
+            .args(["config", "check"])
+            .env("QMVC_CONFIG", &site.config)
+            .output()
+            .expect("run qmvc");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let line = format!("{}: mail.timeout: ", site.config.display());
+        assert_eq!(
+            out.status.code(),
+            Some(if ok { 0 } else { 1 }),
+            "{value}: {stdout}"
+        );
+        assert_eq!(stdout.contains(&line), !ok, "{value}: {stdout}");
+    }
+}
