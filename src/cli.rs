@@ -46,9 +46,9 @@ pub enum Command {
     /// Incident reports.
     #[command(subcommand)]
     Notify(NotifyCommand),
-    /// Remove stale per-message work directories.
+    /// Remove stale per-message work directories and quarantine tmp/ files.
     Cleanup {
-        /// Age past which a work directory is stale (e.g. 30h, 2d, 45m).
+        /// Age past which a work directory or tmp/ file is stale (e.g. 30h, 2d, 45m).
         #[arg(long, default_value = "30h", value_name = "DUR")]
         older_than: String,
     },

@@ -7,6 +7,7 @@ use std::fs::{self, DirBuilder, File, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::error::{Error, Result};
 
@@ -141,6 +142,54 @@ pub fn deliver(
     ))
 }
 
+/// Removes the files in `dir/tmp/` whose modification time is more than
+/// `older_than` before `now`: what a delivery killed between create and
+/// link left behind. maildir(5) lets a reader clean `tmp/` of files not
+/// accessed for 36 hours; qmvc never goes back to a `tmp/` file once its
+/// delivery has ended, so any age above the longest delivery is safe.
+/// Only regular files are touched. A missing `tmp/` has nothing to clean.
+/// Returns how many were removed.
+///
+/// Errors: [`Error::Read`] when `tmp/` cannot be listed; [`Error::Write`]
+/// for the first file that could not be removed (the others are still
+/// tried).
+pub fn clean_tmp(dir: &Path, older_than: Duration, now: SystemTime) -> Result<usize> {
+    let tmp = dir.join("tmp");
+    let entries = match fs::read_dir(&tmp) {
+        Ok(e) => e,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
+        Err(source) => {
+            return Err(Error::Read {
+                what: "quarantine",
+                path: tmp,
+                source,
+            });
+        }
+    };
+    let cutoff = now.checked_sub(older_than).unwrap_or(UNIX_EPOCH);
+    let mut removed = 0;
+    let mut first_error = None;
+    for entry in entries.flatten() {
+        let stale = entry
+            .metadata()
+            .is_ok_and(|m| m.is_file() && m.modified().is_ok_and(|t| t < cutoff));
+        if !stale {
+            continue;
+        }
+        match fs::remove_file(entry.path()) {
+            Ok(()) => removed += 1,
+            Err(source) => {
+                first_error.get_or_insert(Error::Write {
+                    what: "quarantine",
+                    path: entry.path(),
+                    source,
+                });
+            }
+        }
+    }
+    first_error.map_or(Ok(removed), Err)
+}
+
 /// Removes a delivered file again (used when a later step of the plan fails
 /// and the message is deferred, so that the retry does not store it twice).
 pub fn retract(stored: &Stored) {
@@ -197,6 +246,26 @@ mod tests {
         // The same unique stamp again gets the next Q number.
         let s2 = deliver(&q, &unique(), b"", b"x", "quarantine")?;
         assert_ne!(s.name, s2.name);
+        Ok(())
+    }
+
+    #[test]
+    fn clean_tmp_removes_only_stale_files() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| Error::Message { source: e })?;
+        let q = dir.path().join("q");
+        assert_eq!(clean_tmp(&q, Duration::ZERO, SystemTime::now())?, 0);
+        ensure(&q, "quarantine")?;
+        let io = |source| Error::Message { source };
+        fs::write(q.join("tmp/left-by-a-kill"), b"partial").map_err(io)?;
+        fs::create_dir(q.join("tmp/a-directory")).map_err(io)?;
+        let s = deliver(&q, &unique(), b"", b"x", "quarantine")?;
+        let now = SystemTime::now();
+        assert_eq!(clean_tmp(&q, Duration::from_secs(3600), now)?, 0);
+        let later = now + Duration::from_secs(31 * 3600);
+        assert_eq!(clean_tmp(&q, Duration::from_secs(30 * 3600), later)?, 1);
+        assert!(!q.join("tmp/left-by-a-kill").exists());
+        assert!(q.join("tmp/a-directory").exists());
+        assert!(s.path.exists(), "new/ is never touched");
         Ok(())
     }
 

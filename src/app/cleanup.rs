@@ -1,16 +1,20 @@
-//! `qmvc cleanup`: removes per-message work directories that a crash left
-//! behind in `[paths].workdir` (as qmail-scanner's `-z`).
+//! `qmvc cleanup`: removes what a crash or a kill left behind: per-message
+//! work directories in `[paths].workdir` (as qmail-scanner's `-z`) and
+//! unfinished files in the quarantine's `tmp/` (maildir(5)).
 
 use std::ffi::OsStr;
 use std::path::Path;
 use std::time::SystemTime;
 
+use crate::actions::maildir;
 use crate::config::Config;
 use crate::engines::workdir;
 use crate::exit::Exit;
 
-/// Runs `cleanup`; `older_than` is a duration such as `30h`, `2d`, `45m`.
-/// Exit 0 on success, 1 when the directory could not be cleaned, 2 on a bad
+/// Runs `cleanup`; `older_than` is a duration such as `30h`, `2d`, `45m`,
+/// the age past which both a work directory and a quarantine `tmp/` file
+/// are stale. Prints one `removed N stale ... from DIR` line for each.
+/// Exit 0 on success, 1 when either could not be cleaned, 2 on a bad
 /// duration or configuration.
 pub fn run(config: Option<&Path>, env_config: Option<&OsStr>, older_than: &str) -> Exit {
     let age = match humantime::parse_duration(older_than) {
@@ -27,18 +31,29 @@ pub fn run(config: Option<&Path>, env_config: Option<&OsStr>, older_than: &str) 
             return Exit::Status(2);
         }
     };
-    match workdir::cleanup(&config.paths.workdir, age, SystemTime::now()) {
-        Ok(n) => {
-            println!(
-                "removed {n} stale work director{} from {}",
-                if n == 1 { "y" } else { "ies" },
-                config.paths.workdir.display()
-            );
-            Exit::Status(0)
-        }
-        Err(e) => {
-            eprintln!("qmvc: {}", e.chain());
-            Exit::Status(1)
+    let now = SystemTime::now();
+    let work = workdir::cleanup(&config.paths.workdir, age, now);
+    let tmp = maildir::clean_tmp(&config.paths.quarantine, age, now);
+    let mut status = 0;
+    let results = [
+        (
+            work,
+            ["work directory", "work directories"],
+            &config.paths.workdir,
+        ),
+        (tmp, ["tmp/ file", "tmp/ files"], &config.paths.quarantine),
+    ];
+    for (result, [one, many], dir) in results {
+        match result {
+            Ok(n) => {
+                let what = if n == 1 { one } else { many };
+                println!("removed {n} stale {what} from {}", dir.display());
+            }
+            Err(e) => {
+                eprintln!("qmvc: {}", e.chain());
+                status = 1;
+            }
         }
     }
+    Exit::Status(status)
 }

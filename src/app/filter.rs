@@ -7,7 +7,7 @@
 use std::ffi::OsStr;
 use std::io::{self, Read};
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::{DateTime, Local, Utc};
 
@@ -16,30 +16,35 @@ use crate::actions::log::{Counts, LogLine};
 use crate::actions::maildir::{self, Stored, Unique};
 use crate::actions::{inject, log, rep};
 use crate::config::Config;
+use crate::engines::EngineResult;
 use crate::envelope::Envelope;
 use crate::error::Error;
 use crate::escape::{address, header_text};
 use crate::exit::Exit;
-use crate::notify::{self, Case, INJECT_TIMEOUT, Incident, Inject, Outcome, Setup};
-use crate::verdict::{Action, Verdict};
+use crate::notify::{self, Case, Incident, Inject, Outcome, Setup};
+use crate::verdict::{Action, Plan, Verdict};
 
-/// How long a forward's inject program may run.
-const FORWARD_TIMEOUT: Duration = Duration::from_secs(120);
 /// `X-Qmvc-Finding:` lines written at most into a quarantine file.
 const HEADER_FINDINGS_MAX: usize = 20;
 
 /// Runs filter mode. `config` is `--config`, `env_config` `$QMVC_CONFIG`.
 ///
-/// | step fails                 | exit | message                      |
-/// |----------------------------|------|------------------------------|
-/// | configuration, profile     | 111  | in the queue                 |
-/// | reading stdin              | 111  | in the queue                 |
-/// | quarantine write (ENOSPC)  | 111  | in the queue, nothing in new/|
-/// | forward inject             | 111  | in the queue                 |
-/// | log line after pass/bounce | 111  | in the queue                 |
-/// | log line after quarantine  | 111  | quarantine file retracted    |
-/// | log line after forward/drop| 99   | already forwarded / dropped  |
-/// | report block               | as planned (the log line has it) |
+/// | step fails                       | exit | message                        |
+/// |----------------------------------|------|--------------------------------|
+/// | configuration, profile           | 111  | in the queue                   |
+/// | reading stdin                    | 111  | in the queue                   |
+/// | engine (work dir, clamd...)      | 111 under `on_error = "defer"`   |
+/// | quarantine write (ENOSPC, EACCES)| 111  | in the queue, nothing in new/  |
+/// | forward inject (fails, hangs)    | 111  | in the queue                   |
+/// | log line after pass/bounce       | 111  | in the queue                   |
+/// | log line after quarantine        | 111  | quarantine file retracted      |
+/// | log line after forward/drop      | 99   | already forwarded / dropped    |
+/// | bomber state, incident report    | as planned; in the `.rep` block, on stderr |
+/// | report block                     | as planned; on stderr          |
+///
+/// Secondary trouble (bomber state, reports, the `.rep` block) goes to
+/// stderr as one `qmvc: ...` line each, except on a bounce: there
+/// qmail-local would show it to the sender.
 pub fn run(config: Option<&Path>, env_config: Option<&OsStr>, user_profiles: bool) -> Exit {
     let start = Instant::now();
     let now = Local::now();
@@ -78,6 +83,7 @@ fn carry_out(
     let pid = std::process::id();
     let id = incident_id(now, pid);
     let mut stored: Option<Stored> = None;
+    warn(plan, &engine_errors(plan));
     match plan.action {
         Action::Quarantine => {
             let unique = Unique {
@@ -102,8 +108,8 @@ fn carry_out(
             let to: Vec<String> = plan.forward_to.iter().cloned().collect();
             let mut msg = quarantine_head(envelope, judged, &id).into_bytes();
             msg.extend_from_slice(raw);
-            if let Err(e) = inject::send(&config.mail.inject, "", &to, &msg, FORWARD_TIMEOUT, None)
-            {
+            let timeout = config.mail.timeout();
+            if let Err(e) = inject::send(&config.mail.inject, "", &to, &msg, timeout, None) {
                 return Exit::defer(e.chain());
             }
         }
@@ -160,10 +166,12 @@ fn carry_out(
         };
         let injector = Inject {
             argv: &config.mail.inject,
-            timeout: INJECT_TIMEOUT,
+            timeout: config.mail.timeout(),
             cwd: None,
         };
-        notes = report_notes(&notify::react(&setup, &case, &injector));
+        let outcome = notify::react(&setup, &case, &injector);
+        warn(plan, &trouble(&outcome));
+        notes = report_notes(&outcome);
     }
     if plan.is_incident() {
         let block = rep::Block {
@@ -180,10 +188,45 @@ fn carry_out(
         // The log line already records the incident; a lost block must not
         // change what happens to the message.
         if let Err(e) = log::append(&config.paths.report, &block.format(), "report") {
-            eprintln!("qmvc: {}", e.chain());
+            warn(plan, &[e.chain()]);
         }
     }
     plan.exit.clone()
+}
+
+/// Prints secondary trouble on stderr, one `qmvc: ` line each, unless the
+/// message bounces: qmail-local puts a bounce's output in front of the
+/// sender, who is to read qmvc's one reason and nothing about its site.
+fn warn(plan: &Plan, lines: &[String]) {
+    if plan.action == Action::Bounce {
+        return;
+    }
+    for line in lines {
+        eprintln!("qmvc: {line}");
+    }
+}
+
+/// Every engine that failed and why (the log line has only `E`): the
+/// reason of a deferral, or what a fail-open profile let through.
+fn engine_errors(plan: &Plan) -> Vec<String> {
+    plan.engines
+        .iter()
+        .filter_map(|r| match &r.result {
+            EngineResult::Error(e) => Some(format!("engine {}: {e}", r.name)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// What went wrong with the reports and the bomber state, one line each.
+fn trouble(outcome: &Outcome) -> Vec<String> {
+    let failed = outcome.sent.iter().filter_map(|s| {
+        s.error
+            .as_ref()
+            .map(|e| format!("{} report not sent: {e}", s.audience.name()))
+    });
+    let problems = outcome.problems.iter().map(|p| format!("bomber: {p}"));
+    failed.chain(problems).collect()
 }
 
 /// The `.rep` block's `notify:` lines: every report sent or failed, every

@@ -20,6 +20,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Read};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
@@ -160,6 +161,21 @@ pub struct Mail {
     pub inject: Vec<String>,
     /// `From:` of incident reports.
     pub from: String,
+    /// Seconds one run of the inject program may take (a forward or one
+    /// incident report) before its whole process group is killed. Default
+    /// [`crate::notify::INJECT_TIMEOUT`] (60 s); 1 to [`MAIL_TIMEOUT_MAX`].
+    pub timeout: u64,
+}
+
+/// The longest `[mail].timeout` accepted (seconds): one hour. qmail-local
+/// itself waits for qmvc without a limit; a queue run must not.
+pub const MAIL_TIMEOUT_MAX: u64 = 3600;
+
+impl Mail {
+    /// `timeout` as a [`Duration`].
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs(self.timeout)
+    }
 }
 
 impl Default for Mail {
@@ -167,6 +183,7 @@ impl Default for Mail {
         Mail {
             inject: vec!["/var/qmail/bin/qmail-inject".into()],
             from: "qmvc <postmaster>".into(),
+            timeout: crate::notify::INJECT_TIMEOUT.as_secs(),
         }
     }
 }
@@ -424,6 +441,12 @@ impl Config {
         }
         if self.mail.from.trim().is_empty() || self.mail.from.chars().any(char::is_control) {
             found.push(("mail.from".into(), "must be one line of text".into()));
+        }
+        if !(1..=MAIL_TIMEOUT_MAX).contains(&self.mail.timeout) {
+            found.push((
+                "mail.timeout".into(),
+                format!("must be 1 to {MAIL_TIMEOUT_MAX} seconds"),
+            ));
         }
         let guards = [
             ("antivirus", &self.guards.antivirus),

@@ -3,9 +3,11 @@
 //!
 //! Counters live in 64 shard files chosen by a stable hash (FNV-1a) of the
 //! lower-cased envelope sender. Each update takes an exclusive `flock(2)`
-//! lock on its shard (std's `File::lock`), reads it, changes one line and
-//! rewrites it in place before the lock is released, so every count is
-//! exact however many deliveries race. A counter counts incidents in a
+//! lock on the shard's lock file (`NN.lock`, std's `File::lock`), reads
+//! the shard `NN`, changes one line, writes the result to `NN.new` and
+//! renames it over `NN` before the lock is released, so every count is
+//! exact however many deliveries race, and a full disk or a kill halfway
+//! through leaves the previous shard whole (rename(2) is atomic). A counter counts incidents in a
 //! fixed window starting at the first one; expired lines are dropped and a
 //! shard keeps at most 128 senders (the oldest go first), so the state
 //! never exceeds 64 × 128 short lines.
@@ -16,7 +18,7 @@
 //! the engines ([`short_circuit`], finding `bomber`).
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{Read, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -174,24 +176,31 @@ fn update(
             path: dir.clone(),
             source,
         })?;
-    let mut file = OpenOptions::new()
+    // The lock lives on a file that is never replaced: a lock on the
+    // shard itself would be lost with the inode at the rename.
+    let lock = OpenOptions::new()
         .read(true)
         .write(true)
         .create(true)
         .truncate(false)
         .mode(0o600)
-        .open(&path)
+        .open(path.with_extension("lock"))
         .map_err(write_err)?;
     if count {
-        file.lock().map_err(write_err)?;
+        lock.lock().map_err(write_err)?;
     } else {
-        file.lock_shared().map_err(write_err)?;
+        lock.lock_shared().map_err(write_err)?;
     }
     let mut text = String::new();
-    (&mut file)
-        .take(MAX_SHARD)
-        .read_to_string(&mut text)
-        .map_err(write_err)?;
+    match File::open(&path) {
+        Ok(file) => {
+            file.take(MAX_SHARD)
+                .read_to_string(&mut text)
+                .map_err(write_err)?;
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(write_err(e)),
+    }
     let mut entries = parse_shard(&text);
     let window = TimeDelta::seconds(i64::try_from(limits.window.as_secs()).unwrap_or(i64::MAX));
     let now_s = now.timestamp();
@@ -217,9 +226,9 @@ fn update(
             entries.sort_by_key(|e| std::cmp::Reverse(e.since));
             entries.truncate(MAX_ENTRIES);
         }
-        write_shard(&mut file, &entries).map_err(write_err)?;
+        replace_shard(&path, &entries).map_err(write_err)?;
     }
-    drop(file);
+    drop(lock);
     Ok(Some(BomberState {
         sender: key,
         count: entry.count,
@@ -228,16 +237,27 @@ fn update(
     }))
 }
 
-/// Rewrites the shard in place (the lock stays on this inode).
-fn write_shard(file: &mut File, entries: &[Entry]) -> std::io::Result<()> {
+/// Writes the shard to `NN.new` and renames it over `NN` (the caller
+/// holds the lock). A failed write removes `NN.new` and leaves `NN` as it
+/// was.
+fn replace_shard(path: &Path, entries: &[Entry]) -> std::io::Result<()> {
     let mut out = String::with_capacity(entries.len() * 64);
     for e in entries {
         out.push_str(&format!("{}\t{}\t{}\n", e.count, e.since, e.sender));
     }
-    file.seek(SeekFrom::Start(0))?;
-    file.set_len(0)?;
-    file.write_all(out.as_bytes())?;
-    file.flush()
+    let new = path.with_extension("new");
+    let written = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&new)
+        .and_then(|mut f| f.write_all(out.as_bytes()))
+        .and_then(|()| fs::rename(&new, path));
+    if written.is_err() {
+        let _ = fs::remove_file(&new);
+    }
+    written
 }
 
 /// The lines that parse; anything else (a torn write after a crash) is

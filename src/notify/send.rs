@@ -26,7 +26,8 @@ use crate::i18n;
 use crate::message::Message;
 use crate::verdict::{Action, Plan, Verdict};
 
-/// How long one injection may take before it is killed.
+/// How long one injection may take before it is killed, unless
+/// `[mail].timeout` says otherwise (its default).
 pub const INJECT_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Hands a finished report to the mail system.

@@ -35,6 +35,7 @@ pub fn config(dir: &std::path::Path) -> Config {
         mail: Mail {
             inject: vec!["/bin/false".into()],
             from: "qmvc <postmaster@mx.example.com>".into(),
+            ..Mail::default()
         },
         guards: Guards {
             antivirus: vec!["av-guard@example.com".into()],

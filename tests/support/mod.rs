@@ -7,6 +7,9 @@
 
 #![allow(dead_code)]
 
+pub mod fake_av;
+pub mod tmpfs;
+
 use std::fs;
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
@@ -37,6 +40,33 @@ pub struct Run {
     pub stdout: String,
     /// stderr.
     pub stderr: String,
+}
+
+impl Run {
+    /// Asserts a deferral as qmail-local must see it: exit 111 and one
+    /// stdout line containing `what` and ending in `(#4.3.0)`.
+    pub fn assert_defers_with(&self, what: &str) {
+        assert_eq!(self.code, 111, "{self:?}");
+        assert!(self.stdout.contains(what), "{}", self.stdout);
+        assert!(self.stdout.ends_with("(#4.3.0)\n"), "{}", self.stdout);
+        assert_eq!(self.stdout.lines().count(), 1, "{}", self.stdout);
+    }
+
+    /// Asserts that stderr has every one of `parts`.
+    pub fn assert_stderr_has(&self, parts: &[&str]) {
+        for part in parts {
+            assert!(
+                self.stderr.contains(part),
+                "{part:?} not in {}",
+                self.stderr
+            );
+        }
+    }
+}
+
+/// The content of `tests/data/NAME`.
+pub fn message(name: &str) -> Vec<u8> {
+    fs::read(data(name)).expect("test message")
 }
 
 /// How the message reaches stdin.
@@ -112,40 +142,25 @@ impl Site {
     /// Delivers `message` to `recipient` from `sender` as qmail-local would
     /// for a plain user (`LOCAL@HOST`), stdin a file.
     pub fn deliver(&self, message: &[u8], sender: &str, recipient: &str) -> Run {
-        let (local, host) = recipient
-            .rsplit_once('@')
-            .unwrap_or((recipient, "localhost"));
-        self.run(
-            message,
-            &qmail_env(sender, local, host, ""),
-            &[],
-            Stdin::File,
-        )
+        self.run(message, &user_env(sender, recipient), &[], Stdin::File)
     }
 
-    /// Runs qmvc with `args` on `message` with exactly the environment
-    /// `env` (plus `PATH`), as qmail-local does.
-    pub fn run(
-        &self,
-        message: &[u8],
-        env: &[(String, String)],
-        args: &[&str],
-        stdin: Stdin,
-    ) -> Run {
-        self.run_wrapped(&[], message, env, args, stdin)
+    /// The qmvc command with `args` and exactly the environment `env`
+    /// (plus `PATH` and `QMVC_CONFIG`), in the site's home directory, stdout
+    /// and stderr piped; stdin is the caller's to set.
+    pub fn command(&self, env: &[(String, String)], args: &[&str]) -> Command {
+        self.command_wrapped(&[], env, args)
     }
 
-    /// [`Site::run`] through `wrapper` (a program and its arguments that
+    /// [`Site::command`] through `wrapper` (a program and its arguments that
     /// end by running the qmvc path and arguments they are given, such as
     /// `sh -c 'umask 000; exec "$@"' sh`); none runs qmvc directly.
-    pub fn run_wrapped(
+    pub fn command_wrapped(
         &self,
         wrapper: &[&str],
-        message: &[u8],
         env: &[(String, String)],
         args: &[&str],
-        stdin: Stdin,
-    ) -> Run {
+    ) -> Command {
         let mut cmd = match wrapper.split_first() {
             Some((program, rest)) => {
                 let mut c = Command::new(program);
@@ -164,14 +179,45 @@ impl Site {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let output = match stdin {
+        cmd
+    }
+
+    /// `message` as qmail-local's queue file: a read-only regular file at
+    /// offset 0 (already unlinked, so nothing is left behind).
+    pub fn queue_file(&self, message: &[u8]) -> fs::File {
+        let path = self.dir().join(format!("queue-{}", fastrand_name()));
+        fs::write(&path, message).expect("write queue file");
+        let file = fs::File::open(&path).expect("open queue file");
+        let _ = fs::remove_file(&path);
+        file
+    }
+
+    /// Runs qmvc with `args` on `message` with exactly the environment
+    /// `env` (plus `PATH`), as qmail-local does.
+    pub fn run(
+        &self,
+        message: &[u8],
+        env: &[(String, String)],
+        args: &[&str],
+        stdin: Stdin,
+    ) -> Run {
+        self.run_wrapped(&[], message, env, args, stdin)
+    }
+
+    /// [`Site::run`] through `wrapper` (see [`Site::command_wrapped`]).
+    pub fn run_wrapped(
+        &self,
+        wrapper: &[&str],
+        message: &[u8],
+        env: &[(String, String)],
+        args: &[&str],
+        stdin: Stdin,
+    ) -> Run {
+        let mut cmd = self.command_wrapped(wrapper, env, args);
+        match stdin {
             Stdin::File => {
-                let path = self.dir().join(format!("queue-{}", fastrand_name()));
-                fs::write(&path, message).expect("write queue file");
-                cmd.stdin(fs::File::open(&path).expect("open queue file"));
-                let out = cmd.output().expect("run qmvc");
-                let _ = fs::remove_file(&path);
-                out
+                cmd.stdin(self.queue_file(message));
+                finish(cmd.output().expect("run qmvc"))
             }
             Stdin::Pipe => {
                 cmd.stdin(Stdio::piped());
@@ -183,14 +229,71 @@ impl Site {
                 });
                 let out = child.wait_with_output().expect("wait qmvc");
                 let _ = writer.join();
-                out
+                finish(out)
             }
-        };
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
         }
+    }
+
+    /// Delivers as [`Site::deliver`] does, but with qmvc running as the
+    /// user `uid:gid` (see [`Site::hand_over`]).
+    pub fn deliver_as(
+        &self,
+        (uid, gid): (u32, u32),
+        message: &[u8],
+        sender: &str,
+        recipient: &str,
+    ) -> Run {
+        use std::os::unix::process::CommandExt;
+        let mut cmd = self.command(&user_env(sender, recipient), &[]);
+        cmd.uid(uid).gid(gid).stdin(self.queue_file(message));
+        finish(cmd.output().expect("run qmvc"))
+    }
+
+    /// Sets the site up for qmvc running as `uid:gid`, the way an
+    /// administrator installs it for the delivering user: every directory
+    /// readable (configuration stays root's), the subdirectories `writable`
+    /// (created when missing) owned by that user. Root ignores mode bits;
+    /// this is how a test gets a real EACCES.
+    pub fn hand_over(&self, (uid, gid): (u32, u32), writable: &[&str]) {
+        fs::set_permissions(self.dir(), fs::Permissions::from_mode(0o755)).expect("chmod site");
+        for sub in writable {
+            let dir = self.dir().join(sub);
+            fs::create_dir_all(&dir).expect("mkdir");
+            std::os::unix::fs::chown(&dir, Some(uid), Some(gid)).expect("chown");
+        }
+    }
+
+    /// Writes `bin/scan`, a STAND-IN command-line scanner that finds
+    /// nothing (exit 0) after reading the files it is given, and returns
+    /// an `[[engine]]` table named `scanner` that runs it on the message's
+    /// work directory: the engine that makes qmvc write one.
+    pub fn scanner_engine(&self) -> String {
+        let scan = self.dir().join("bin/scan");
+        fs::write(&scan, "#!/bin/sh\ncat \"$1\"/* >/dev/null\n").expect("write scan");
+        fs::set_permissions(&scan, fs::Permissions::from_mode(0o755)).expect("chmod");
+        format!(
+            "[[engine]]\nname = \"scanner\"\ntype = \"command\"\ncommand = [\"{}\", \"{{dir}}\"]\n\
+             clean_exit = [0]\nvirus_exit = [1]\n",
+            scan.display()
+        )
+    }
+
+    /// Points `[paths].KEY` of the main file at `path` (for a write point
+    /// on a filesystem of its own).
+    pub fn set_path(&self, key: &str, path: &Path) {
+        let text = fs::read_to_string(&self.config).expect("read config");
+        let prefix = format!("{key} = ");
+        let text: Vec<String> = text
+            .lines()
+            .map(|l| {
+                if l.starts_with(&prefix) {
+                    format!("{prefix}\"{}\"", path.display())
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect();
+        fs::write(&self.config, text.join("\n") + "\n").expect("write config");
     }
 
     /// Lines of `qmvc.log`.
@@ -208,6 +311,26 @@ impl Site {
         list(&self.dir().join("quarantine").join(sub))
     }
 
+    /// Checks qmail's promise on the quarantine: every file in `new/` is
+    /// whole (qmvc's `Return-Path:`, `Delivered-To:` and `X-Qmvc-*` lines,
+    /// then `original` byte for byte) and `tmp/` is empty. Returns how
+    /// many files `new/` holds.
+    pub fn whole_quarantine(&self, original: &[u8]) -> usize {
+        let new = self.quarantine("new");
+        for p in &new {
+            let stored = fs::read(p).expect("read quarantine file");
+            assert!(
+                is_whole(&stored, original),
+                "{} is not a whole quarantine file ({} bytes, message {} bytes)",
+                p.display(),
+                stored.len(),
+                original.len()
+            );
+        }
+        assert_eq!(self.quarantine("tmp"), Vec::<PathBuf>::new(), "tmp/");
+        new.len()
+    }
+
     /// Messages the stand-in inject program received: (argv lines, message).
     pub fn sent(&self) -> Vec<(Vec<String>, Vec<u8>)> {
         let mut out = Vec::new();
@@ -220,6 +343,59 @@ impl Site {
         }
         out
     }
+}
+
+/// `nobody:nogroup` on Debian: a real user without privileges.
+pub const NOBODY: (u32, u32) = (65534, 65534);
+
+/// Every file below `dir` (recursively; directories themselves are not
+/// listed), sorted.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in list(dir) {
+        if p.is_dir() && !p.is_symlink() {
+            out.extend(files_under(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// True when `stored` is qmvc's header lines followed by the whole of
+/// `original` (SPEC §4's quarantine file).
+pub fn is_whole(stored: &[u8], original: &[u8]) -> bool {
+    let Some(head) = stored.strip_suffix(original) else {
+        return false;
+    };
+    let Ok(head) = std::str::from_utf8(head) else {
+        return false;
+    };
+    head.starts_with("Return-Path: <")
+        && head.ends_with('\n')
+        && head.lines().all(|l| {
+            ["Return-Path: ", "Delivered-To: ", "X-Qmvc-"]
+                .iter()
+                .any(|p| l.starts_with(p))
+        })
+}
+
+/// What one finished qmvc process did.
+pub fn finish(output: std::process::Output) -> Run {
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// qmail-local's environment for a plain user `LOCAL@HOST` = `recipient`.
+pub fn user_env(sender: &str, recipient: &str) -> Vec<(String, String)> {
+    let (local, host) = recipient
+        .rsplit_once('@')
+        .unwrap_or((recipient, "localhost"));
+    qmail_env(sender, local, host, "")
 }
 
 /// The environment qmail-local sets for a delivery to `LOCAL@HOST`
