@@ -153,9 +153,13 @@ pub enum QuarantineCommand {
         #[arg(long)]
         raw: bool,
     },
-    /// Re-inject the original message through [mail].inject with its
-    /// envelope sender to its recipient, then move the file to released/.
-    /// qmvc judges it again if the recipient's dot-qmail runs qmvc.
+    /// Re-inject the original message to its recipient, then move the file
+    /// to released/.
+    ///
+    /// The bytes after qmvc's lines go through [mail].inject with the
+    /// original envelope sender. qmvc marks nothing on them: if the
+    /// recipient's dot-qmail runs qmvc, the message is judged again (use
+    /// --to with the address past qmvc, or fix the profile first).
     Release {
         /// Incident id or Maildir file name.
         #[arg(value_name = "ID")]
