@@ -46,6 +46,9 @@ pub enum Command {
     /// Incident reports.
     #[command(subcommand)]
     Notify(NotifyCommand),
+    /// Quarantine management: list, show, release, purge.
+    #[command(subcommand)]
+    Quarantine(QuarantineCommand),
     /// Remove stale per-message work directories and quarantine tmp/ files.
     Cleanup {
         /// Age past which a work directory or tmp/ file is stale (e.g. 30h, 2d, 45m).
@@ -127,6 +130,52 @@ pub enum NotifyCommand {
         /// The offending message; `-` reads stdin.
         #[arg(value_name = "FILE")]
         file: PathBuf,
+    },
+}
+
+/// `qmvc quarantine ...`. ID is the incident id (the log line's `id:`,
+/// `X-Qmvc-Incident:`) or the quarantine file's Maildir name.
+#[derive(Debug, Subcommand)]
+pub enum QuarantineCommand {
+    /// One line per quarantined message (new/ and cur/), oldest first: ID,
+    /// date, verdict, envelope sender, recipient, subject, size, findings.
+    List {
+        /// One JSON object per message, one per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// What qmvc recorded and the message's headers.
+    Show {
+        /// Incident id or Maildir file name.
+        #[arg(value_name = "ID")]
+        id: String,
+        /// Print the whole stored file, byte for byte.
+        #[arg(long)]
+        raw: bool,
+    },
+    /// Re-inject the original message to its recipient, then move the file
+    /// to released/.
+    ///
+    /// The bytes after qmvc's lines go through [mail].inject with the
+    /// original envelope sender. qmvc marks nothing on them: if the
+    /// recipient's dot-qmail runs qmvc, the message is judged again (use
+    /// --to with the address past qmvc, or fix the profile first).
+    Release {
+        /// Incident id or Maildir file name.
+        #[arg(value_name = "ID")]
+        id: String,
+        /// Deliver to ADDR instead of the original recipient (repeatable).
+        #[arg(long = "to", value_name = "ADDR")]
+        to: Vec<String>,
+    },
+    /// Remove quarantined (and released) messages older than DUR.
+    Purge {
+        /// Age past which a message goes (e.g. 30d, 12h, 2w).
+        #[arg(long, required = true, value_name = "DUR")]
+        older_than: String,
+        /// Only print what would be removed.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 

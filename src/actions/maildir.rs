@@ -2,12 +2,19 @@
 //! name, exclusive create in `tmp/`, write, fsync, close with every return
 //! checked, link into `new/`, then unlink the `tmp/` name. qmvc exits 99 only
 //! after [`deliver`] returned the file's name in `new/`.
+//!
+//! The readers ([`entries`], [`open_message`], [`read_head`]) serve the
+//! administrative `qmvc quarantine` commands: they list by reading the
+//! directories (never by joining a name someone typed onto a path), never
+//! follow a symbolic link, and read only as much of a file as asked.
 
 use std::fs::{self, DirBuilder, File, OpenOptions};
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use nix::fcntl::OFlag;
 
 use crate::error::{Error, Result};
 
@@ -196,6 +203,144 @@ pub fn retract(stored: &Stored) {
     let _ = fs::remove_file(&stored.path);
 }
 
+/// One message file found by [`entries`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The full path (`DIR/new/NAME` or `DIR/cur/NAME:2,FLAGS`).
+    pub path: PathBuf,
+    /// The file name as found, info part (`:2,FLAGS`) included.
+    pub name: String,
+    /// The subdirectory it was found in (`new` or `cur`, as asked).
+    pub sub: &'static str,
+    /// Last modification: when qmvc wrote it (renames keep it).
+    pub modified: SystemTime,
+    /// Size in bytes.
+    pub len: u64,
+}
+
+impl Entry {
+    /// The unique name: the file name without the info part maildir(5)
+    /// readers add in `cur/` (`:2,S`).
+    pub fn unique(&self) -> &str {
+        self.name.split_once(':').map_or(&self.name, |(u, _)| u)
+    }
+}
+
+/// The regular files in `dir/SUB` for each of `subs`, unsorted. Names
+/// starting with `.` are skipped (maildir(5)), so are symbolic links,
+/// directories and anything else that is not a regular file, and names that
+/// are not UTF-8. A missing subdirectory (nothing quarantined yet) holds
+/// nothing.
+///
+/// Errors: [`Error::Read`] (what = `what`) when a subdirectory exists but
+/// cannot be read.
+pub fn entries(dir: &Path, subs: &[&'static str], what: &'static str) -> Result<Vec<Entry>> {
+    let mut out = Vec::new();
+    for &sub in subs {
+        let path = dir.join(sub);
+        let read_err = |source: io::Error| Error::Read {
+            what,
+            path: path.clone(),
+            source,
+        };
+        let listing = match fs::read_dir(&path) {
+            Ok(l) => l,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(read_err(e)),
+        };
+        for item in listing {
+            let item = item.map_err(read_err)?;
+            let Ok(name) = item.file_name().into_string() else {
+                continue;
+            };
+            // DirEntry::metadata is lstat(2): a link is seen as a link.
+            let Ok(meta) = item.metadata() else { continue };
+            if name.starts_with('.') || !meta.file_type().is_file() {
+                continue;
+            }
+            out.push(Entry {
+                path: item.path(),
+                name,
+                sub,
+                modified: meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+                len: meta.len(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Opens a message file for reading without following a symbolic link
+/// (`O_NOFOLLOW`) or blocking on a FIFO (`O_NONBLOCK`), and checks that
+/// what was opened is a regular file: a link planted in the quarantine
+/// must not make root read another file.
+///
+/// Errors: the open error, or `InvalidInput` for anything not a regular
+/// file.
+pub fn open_message(path: &Path) -> io::Result<File> {
+    let file = OpenOptions::new()
+        .read(true)
+        .custom_flags((OFlag::O_NOFOLLOW | OFlag::O_NONBLOCK).bits())
+        .open(path)?;
+    if !file.metadata()?.file_type().is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
+    Ok(file)
+}
+
+/// Reads from `file` up to and including the empty line that ends the
+/// header block (RFC 5322 §2.1; LF or CRLF), reading at most `cap` bytes:
+/// a message's body is never read. Without an empty line within `cap` (or
+/// before the end of the file) the bytes read so far are returned.
+///
+/// Errors: read errors.
+pub fn read_head(file: &mut impl Read, cap: usize) -> io::Result<Vec<u8>> {
+    const CHUNK: usize = 8192;
+    let mut buf: Vec<u8> = Vec::with_capacity(CHUNK.min(cap));
+    loop {
+        let start = buf.len();
+        let want = CHUNK.min(cap.saturating_sub(start));
+        if want == 0 {
+            return Ok(buf);
+        }
+        buf.resize(start + want, 0);
+        let n = match file.read(buf.get_mut(start..).unwrap_or_default()) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => 0,
+            Err(e) => return Err(e),
+        };
+        buf.truncate(start + n);
+        // Look again from a little before the new bytes: the empty line may
+        // straddle two reads.
+        if let Some(end) = head_end(&buf, start.saturating_sub(2)) {
+            buf.truncate(end);
+            return Ok(buf);
+        }
+        if n == 0 {
+            return Ok(buf);
+        }
+    }
+}
+
+/// The offset just past the empty line ending the header block, searching
+/// from `from` (which must be at a line start or inside the previous
+/// line's end): the first `\n` that is followed by `\n` or `\r\n`.
+fn head_end(buf: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    while let Some(nl) = buf.get(i..).and_then(|b| memchr::memchr(b'\n', b)) {
+        let after = i + nl + 1;
+        match buf.get(after..) {
+            Some([b'\n', ..]) => return Some(after + 1),
+            Some([b'\r', b'\n', ..]) => return Some(after + 2),
+            _ => i = after,
+        }
+    }
+    None
+}
+
 fn write_synced(mut file: File, head: &[u8], body: &[u8]) -> io::Result<()> {
     file.write_all(head)?;
     file.write_all(body)?;
@@ -283,5 +428,73 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    /// A body that fails when read: [`read_head`] must stop before it.
+    struct Unreadable;
+
+    impl Read for Unreadable {
+        fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+            Err(io::Error::other("body read"))
+        }
+    }
+
+    #[test]
+    fn read_head_stops_at_the_empty_line() {
+        let head = b"A: 1\r\nB: 2\r\n\r\n";
+        let mut r = io::Cursor::new(&head[..]).chain(Unreadable);
+        assert_eq!(read_head(&mut r, 1 << 20).ok().as_deref(), Some(&head[..]));
+        let mut r = io::Cursor::new(&b"A: 1\n\nbody\n"[..]);
+        assert_eq!(
+            read_head(&mut r, 1 << 20).ok().as_deref(),
+            Some(&b"A: 1\n\n"[..])
+        );
+        // No empty line: everything up to the cap, or to the end.
+        let mut r = io::Cursor::new(vec![b'x'; 100_000]);
+        assert_eq!(
+            read_head(&mut r, 20_000).map(|b| b.len()).ok(),
+            Some(20_000)
+        );
+        let mut r = io::Cursor::new(&b"A: 1\n"[..]);
+        assert_eq!(read_head(&mut r, 100).ok().as_deref(), Some(&b"A: 1\n"[..]));
+    }
+
+    #[test]
+    fn read_head_finds_an_empty_line_across_reads() {
+        // The first read (8192 bytes) ends inside the "\n\n" pair.
+        let mut data = vec![b'a'; 8191];
+        data.extend_from_slice(b"\n\n\nrest");
+        let mut r = io::Cursor::new(data);
+        assert_eq!(read_head(&mut r, 1 << 20).map(|b| b.len()).ok(), Some(8193));
+    }
+
+    #[test]
+    fn entries_list_files_only_and_open_refuses_links() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| Error::Message { source: e })?;
+        let q = dir.path().join("q");
+        let s = deliver(&q, &unique(), b"", b"x", "quarantine")?;
+        let secret = dir.path().join("secret");
+        let _ = fs::write(&secret, b"secret");
+        let _ = std::os::unix::fs::symlink(&secret, q.join("new/link"));
+        let _ = fs::create_dir(q.join("new/subdir"));
+        let _ = fs::write(q.join("cur/.hidden"), b"");
+        let _ = fs::write(q.join("cur/1.M2P3Q4.h:2,S"), b"seen");
+        let mut found = entries(&q, &["new", "cur", "missing"], "quarantine")?;
+        found.sort_by(|a, b| a.name.cmp(&b.name));
+        let names: Vec<(&str, &str, &str)> = found
+            .iter()
+            .map(|e| (e.sub, e.name.as_str(), e.unique()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("cur", "1.M2P3Q4.h:2,S", "1.M2P3Q4.h"),
+                ("new", s.name.as_str(), s.name.as_str())
+            ]
+        );
+        assert!(open_message(&q.join("new/link")).is_err());
+        assert!(open_message(&q.join("new/subdir")).is_err());
+        assert!(open_message(&s.path).is_ok());
+        Ok(())
     }
 }

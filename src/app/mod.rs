@@ -8,7 +8,7 @@ use std::panic::{self, AssertUnwindSafe};
 use clap::Parser;
 use clap::error::ErrorKind;
 
-use crate::cli::{Cli, Command, ConfigCommand, NotifyCommand};
+use crate::cli::{Cli, Command, ConfigCommand, NotifyCommand, QuarantineCommand};
 use crate::exit::Exit;
 
 mod check;
@@ -17,10 +17,11 @@ mod config_cmd;
 mod filter;
 mod notify_cmd;
 mod pipeline;
+mod quarantine_cmd;
 
 /// Subcommands that are not filter mode: a usage error naming one of them
 /// is an administrator's typo (exit 2), not a dot-qmail line (exit 111).
-const ADMIN_COMMANDS: &[&str] = &["check", "config", "cleanup", "notify", "help"];
+const ADMIN_COMMANDS: &[&str] = &["check", "config", "cleanup", "notify", "quarantine", "help"];
 
 /// Parses `args` and runs the command, turning a usage error in filter mode
 /// and any panic into a deferral. Never panics; the only caller is `main`.
@@ -110,6 +111,19 @@ pub fn run(args: Vec<OsString>) -> Exit {
             };
             notify_cmd::preview_cmd(config, env_config, &req)
         }
+        Some(Command::Quarantine(q)) => match q {
+            QuarantineCommand::List { json } => quarantine_cmd::list(config, env_config, json),
+            QuarantineCommand::Show { id, raw } => {
+                quarantine_cmd::show(config, env_config, &id, raw)
+            }
+            QuarantineCommand::Release { id, to } => {
+                quarantine_cmd::release(config, env_config, &id, &to)
+            }
+            QuarantineCommand::Purge {
+                older_than,
+                dry_run,
+            } => quarantine_cmd::purge(config, env_config, &older_than, dry_run),
+        },
         Some(Command::Cleanup { older_than }) => cleanup::run(config, env_config, &older_than),
     }
 }
