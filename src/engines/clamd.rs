@@ -18,7 +18,7 @@
 
 use std::fmt;
 use std::io::{self, Read, Write};
-use std::net::{TcpStream, ToSocketAddrs};
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -147,6 +147,30 @@ enum Conn {
     Tcp(TcpStream),
 }
 
+/// Resolves `host:port` (getaddrinfo(3), through `ToSocketAddrs`) within
+/// `left`. getaddrinfo has no timeout of its own and a dead resolver can
+/// block it for tens of seconds, so it runs on its own thread; past `left`
+/// that thread is abandoned (it ends with the lookup, or with the process)
+/// and the attempt fails as [`Failure::Timeout`]. An IP address literal
+/// needs no lookup and is returned at once.
+fn resolve(addr: &str, left: Duration) -> Result<Vec<SocketAddr>, Failure> {
+    if let Ok(a) = addr.parse::<SocketAddr>() {
+        return Ok(vec![a]);
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    let owned = addr.to_owned();
+    std::thread::Builder::new()
+        .name("clamd-resolve".into())
+        .spawn(move || {
+            let _ = tx.send(owned.to_socket_addrs().map(Iterator::collect::<Vec<_>>));
+        })
+        .map_err(Failure::Connect)?;
+    match rx.recv_timeout(left) {
+        Ok(found) => found.map_err(Failure::Connect),
+        Err(_) => Err(Failure::Timeout),
+    }
+}
+
 impl Conn {
     fn connect(server: &Server, end: Instant) -> Result<Conn, Failure> {
         let left = remaining(end)?;
@@ -159,7 +183,7 @@ impl Conn {
                     .map_err(Failure::Connect)
             }
             Server::Tcp(addr) => {
-                let addrs = addr.to_socket_addrs().map_err(Failure::Connect)?;
+                let addrs = resolve(addr, left)?;
                 let mut last = io::Error::new(io::ErrorKind::NotFound, "no address");
                 for a in addrs {
                     match TcpStream::connect_timeout(&a, left) {
@@ -490,6 +514,26 @@ impl Pool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn resolve_takes_literals_at_once_and_names_within_the_time_left() {
+        let lit = resolve("127.0.0.1:3310", Duration::ZERO);
+        assert!(
+            matches!(lit.as_deref(), Ok([a]) if a.port() == 3310),
+            "{lit:?}"
+        );
+        let named = resolve("localhost:3310", Duration::from_secs(30));
+        assert!(
+            named
+                .as_ref()
+                .is_ok_and(|v| v.iter().all(|a| a.ip().is_loopback())),
+            "{named:?}"
+        );
+        assert!(matches!(
+            resolve("no-such-host.invalid:3310", Duration::from_secs(30)),
+            Err(Failure::Connect(_) | Failure::Timeout)
+        ));
+    }
 
     #[test]
     fn servers_parse() {
