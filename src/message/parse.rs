@@ -17,6 +17,8 @@
 
 use std::borrow::Cow;
 
+use bytes::Bytes;
+
 use super::filename::{part_names, push_name, raw_candidates};
 use super::uuencode;
 use super::{Anomaly, Limits, Message, Origin, Part, detect};
@@ -27,8 +29,7 @@ mod transfer;
 
 use header::{Field, Head};
 use multipart::split_multipart;
-pub(crate) use transfer::decode_base64;
-use transfer::decode_text;
+pub(crate) use transfer::{decode_base64, decode_text};
 
 /// Nesting is capped here whatever the configuration says: the walk
 /// recurses once per level.
@@ -60,7 +61,16 @@ const SINGLE_FIELDS: &[&str] = &[
 /// `raw` is the message as qmail-local gives it (LF or CRLF line ends,
 /// with or without an mbox `From ` line); everything beyond
 /// `limits.max_message_bytes` is ignored (and recorded as an anomaly).
+/// Copies `raw` once; [`parse_shared`] does not.
 pub fn parse(raw: &[u8], limits: &Limits) -> Message {
+    parse_shared(&Bytes::copy_from_slice(raw), limits)
+}
+
+/// [`parse`] on a shared buffer: the body of every part sent without a
+/// transfer encoding is a slice of `raw` (no copy), so that a message of
+/// N bytes costs N, not 2N.
+pub fn parse_shared(raw: &Bytes, limits: &Limits) -> Message {
+    let shared = raw;
     let mut walker = Walker {
         limits,
         max_depth: limits.max_depth.min(HARD_MAX_DEPTH),
@@ -76,9 +86,8 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Message {
             walker.limit(
                 "max_message_bytes",
                 format!(
-                    "message of {} bytes, only the first {} examined",
-                    raw.len(),
-                    limits.max_message_bytes
+                    "message of more than {} bytes, only the first {} examined",
+                    limits.max_message_bytes, limits.max_message_bytes
                 ),
             );
             head
@@ -110,7 +119,7 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Message {
         });
     }
     let body = raw.get(head.body_start..).unwrap_or(b"");
-    walker.entity(&head, body, "1", "", 0, "text/plain");
+    walker.entity(shared, &head, body, "1", "", 0, "text/plain");
     walker.message
 }
 
@@ -147,8 +156,10 @@ impl Walker<'_> {
     /// number, `prefix` the one its children extend (RFC 3501 §6.4.5: a
     /// multipart's children are `prefix.N`; the top level has an empty
     /// prefix).
+    #[allow(clippy::too_many_arguments)]
     fn entity(
         &mut self,
+        buf: &Bytes,
         head: &Head<'_>,
         body: &[u8],
         id: &str,
@@ -280,6 +291,7 @@ impl Walker<'_> {
                             let child_head = self.header(child, &child_id, MAX_PART_HEADERS);
                             let child_body = child.get(child_head.body_start..).unwrap_or(b"");
                             self.entity(
+                                buf,
                                 &child_head,
                                 child_body,
                                 &child_id,
@@ -312,6 +324,7 @@ impl Walker<'_> {
                 }
                 self.decoded += copy.len();
             }
+            let inner_buf = shared(buf, decoded);
             // A named message attachment is a part of its own too: its name
             // ("invoice.eml", "x.exe") is what the filename rules look at.
             if !names.is_empty() {
@@ -321,15 +334,23 @@ impl Walker<'_> {
                     &declared,
                     names.clone(),
                     is_attachment,
-                    decoded.clone(),
+                    inner_buf.clone(),
                     None,
                     Origin::Mime,
                 );
             }
-            let inner = self.header(&decoded, id, MAX_PART_HEADERS);
-            let inner_body = decoded.get(inner.body_start..).unwrap_or(b"");
+            let inner = self.header(&inner_buf, id, MAX_PART_HEADERS);
+            let inner_body = inner_buf.get(inner.body_start..).unwrap_or(b"");
             let root_id = join(id, 1);
-            self.entity(&inner, inner_body, &root_id, id, depth + 1, "text/plain");
+            self.entity(
+                &inner_buf,
+                &inner,
+                inner_body,
+                &root_id,
+                id,
+                depth + 1,
+                "text/plain",
+            );
             return;
         }
         if declared.starts_with("message/rfc822") || declared.starts_with("message/global") {
@@ -361,7 +382,7 @@ impl Walker<'_> {
                     &declared,
                     names,
                     true,
-                    Cow::Owned(block.data),
+                    Bytes::from(block.data),
                     charset.as_deref(),
                     Origin::Mime,
                 );
@@ -376,7 +397,7 @@ impl Walker<'_> {
             &declared,
             names,
             is_attachment,
-            decoded,
+            shared(buf, decoded),
             charset.as_deref(),
             Origin::Mime,
         );
@@ -418,7 +439,7 @@ impl Walker<'_> {
                 "application/octet-stream",
                 names,
                 true,
-                Cow::Owned(block.data),
+                Bytes::from(block.data),
                 None,
                 Origin::Uuencode,
             ) {
@@ -451,7 +472,7 @@ impl Walker<'_> {
         declared: &str,
         names: Vec<String>,
         attachment: bool,
-        body: Cow<'_, [u8]>,
+        body: Bytes,
         charset: Option<&str>,
         origin: Origin,
     ) -> bool {
@@ -465,14 +486,11 @@ impl Walker<'_> {
                 "max_decoded_bytes",
                 format!("part {id}: more than {max} decoded bytes in all"),
             );
-            body.get(..budget).unwrap_or(&[]).to_vec()
+            body.slice(..budget)
         } else {
-            body.into_owned()
+            body
         };
         self.decoded += body.len();
-        let text = declared
-            .starts_with("text/")
-            .then(|| decode_text(&body, charset));
         let detected_type = detect(&body);
         self.message.parts.push(Part {
             id: id.to_owned(),
@@ -481,7 +499,7 @@ impl Walker<'_> {
             names,
             attachment,
             body,
-            text,
+            charset: charset.map(str::to_owned),
             detected_type,
             origin,
         });
@@ -507,6 +525,26 @@ fn join(prefix: &str, n: usize) -> String {
         n.to_string()
     } else {
         format!("{prefix}.{n}")
+    }
+}
+
+/// `content` as a [`Bytes`]: a slice of `buf` when it lies inside it (no
+/// copy), else its own buffer (a decoded copy is moved, not copied).
+fn shared(buf: &Bytes, content: Cow<'_, [u8]>) -> Bytes {
+    match content {
+        Cow::Owned(v) => Bytes::from(v),
+        Cow::Borrowed(s) => {
+            // Address arithmetic only, to find the offset; no pointer is
+            // dereferenced.
+            let base = buf.as_ptr() as usize;
+            let at = s.as_ptr() as usize;
+            match at.checked_sub(base) {
+                Some(start) if start.saturating_add(s.len()) <= buf.len() => {
+                    buf.slice(start..start + s.len())
+                }
+                _ => Bytes::copy_from_slice(s),
+            }
+        }
     }
 }
 

@@ -52,11 +52,14 @@ impl Walker<'_> {
 /// A text body decoded from its charset (lossy UTF-8). Without a charset,
 /// or with one nobody knows, UTF-8 when the bytes are valid UTF-8, else
 /// Windows-1252 (what such mail is in practice).
-pub(super) fn decode_text(body: &[u8], charset: Option<&str>) -> String {
+pub(crate) fn decode_text<'a>(body: &'a [u8], charset: Option<&str>) -> Cow<'a, str> {
     let known = charset.and_then(|c| charset::Charset::for_label(c.trim().as_bytes()));
     match known {
-        Some(cs) => cs.decode(body).0.into_owned(),
-        None => raw_candidates(body).into_iter().next().unwrap_or_default(),
+        Some(cs) => cs.decode(body).0,
+        None => match std::str::from_utf8(body) {
+            Ok(s) => Cow::Borrowed(s),
+            Err(_) => Cow::Owned(raw_candidates(body).into_iter().next().unwrap_or_default()),
+        },
     }
 }
 
