@@ -20,9 +20,10 @@ use std::borrow::Cow;
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
-/// Caps on the work done for one message. Exceeding one is an
-/// [`Anomaly::LimitExceeded`], never a crash; what it means for the verdict
-/// is the profile's to say (errormail by default).
+/// Caps on the work done for one message (`[limits]` of the main file).
+/// Exceeding one is an [`Anomaly::LimitExceeded`], never a crash; the rules
+/// turn every such anomaly into an errormail finding, whatever the profile
+/// (`crate::rules::evaluate`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Limits {
