@@ -16,9 +16,13 @@ use std::fmt::Write as _;
 /// [`unescape_log_field`] reverses it (for `qmvc report`).
 pub fn log_field(s: &str, max: usize) -> String {
     let mut out = String::with_capacity(s.len().min(max));
+    // Where each character's output began: a cut goes back far enough for
+    // the `...` mark to fit within `max`, so that a cut field read back
+    // and written again stays the same.
+    let mut starts: Vec<usize> = Vec::new();
     for c in s.chars() {
+        starts.push(out.len());
         let needs = matches!(c, '%' | '|' | '+' | '=' | '\u{2028}' | '\u{2029}') || c.is_control();
-        let before = out.len();
         if needs {
             let mut buf = [0u8; 4];
             for b in c.encode_utf8(&mut buf).bytes() {
@@ -28,7 +32,9 @@ pub fn log_field(s: &str, max: usize) -> String {
             out.push(c);
         }
         if out.len() > max {
-            out.truncate(before);
+            let room = max.saturating_sub(3);
+            let end = starts.iter().rev().find(|&&at| at <= room).copied();
+            out.truncate(end.unwrap_or(0));
             out.push_str("...");
             break;
         }
@@ -122,8 +128,23 @@ mod tests {
         let e = log_field("x\u{2028}y\u{85}", 1000);
         assert_eq!(e, "x%E2%80%A8y%C2%85");
         let long = log_field(&"é".repeat(100), 11);
-        assert!(long.len() <= 14 && long.ends_with("..."), "{long}");
+        assert!(long.len() <= 11 && long.ends_with("..."), "{long}");
         assert_eq!(log_field("ünïcode ok", 100), "ünïcode ok");
+    }
+
+    /// Found by the log_line fuzz target: a cut field, read back and
+    /// written again, was cut again (it was `max` + 3 bytes long).
+    #[test]
+    fn cut_log_field_is_written_back_unchanged() {
+        for (text, max) in [
+            ("2026-01-01\u{fffd}\u{fffd}\u{fffd} 00:00", 12),
+            ("a%b|c", 7),
+            ("abcdef", 4),
+        ] {
+            let cut = log_field(text, max);
+            assert!(cut.len() <= max, "{cut:?} longer than {max}");
+            assert_eq!(log_field(&unescape_log_field(&cut), max), cut);
+        }
     }
 
     #[test]

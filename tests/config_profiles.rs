@@ -91,8 +91,8 @@ fn attachment(name: &str, size: usize) -> Message {
             declared_type: "application/octet-stream".into(),
             names: vec![name.into()],
             attachment: true,
-            body: vec![0; size],
-            text: None,
+            body: vec![0; size].into(),
+            charset: None,
             detected_type: None,
             origin: Origin::Mime,
         }],
@@ -555,7 +555,10 @@ fn shipped_examples_pass_config_check() {
     let env = Envelope::for_check("bob@example.org", "alice@example.com");
     let mut m = attachment("invoice.html", 10);
     m.parts[0].declared_type = "text/html".into();
-    m.parts[0].text = Some("<p>Please verify your password now</p>".into());
+    m.parts[0].body = "<p>Please verify your password now</p>"
+        .as_bytes()
+        .to_vec()
+        .into();
     let found = rules::evaluate(&m, &env, &guarded.conditions);
     let conditions: Vec<Condition> = found.iter().map(|f| f.condition).collect();
     assert_eq!(

@@ -9,8 +9,16 @@ mod support;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::Command;
+use std::time::{Duration, Instant};
 
+use qmvc::message::Anomaly;
+use qmvc::rules::LIMIT_DESCRIPTION;
+use qmvc::verdict::Condition;
 use support::{QMVC, Site, corpus};
+
+/// One message taking longer than this has hung (a bound, not a speed
+/// test: the p99 is milliseconds).
+const HANG: Duration = Duration::from_secs(10);
 
 /// Every file under the corpus that is a message (or claims to be one):
 /// everything but the `_ref/` folders, the expectation files and licences.
@@ -46,13 +54,26 @@ fn every_corpus_message_passes_or_is_taken_out_in_filter_mode() {
         "only {} corpus messages found",
         messages.len()
     );
+    // No engine: nothing may make qmvc defer on a writable disk.
+    let config = std::fs::read_to_string(&site.config).expect("main file");
+    assert!(!config.contains("[[engine]]"), "{config}");
     let mut codes: BTreeMap<i32, usize> = BTreeMap::new();
     let mut bad = Vec::new();
     for m in &messages {
         let raw = std::fs::read(m).expect("read corpus message");
+        let started = Instant::now();
         let run = site.deliver(&raw, "sender@example.org", "user@example.com");
+        let took = started.elapsed();
         *codes.entry(run.code).or_default() += 1;
-        if run.code != 0 && run.code != 99 {
+        if took > HANG || run.stderr.contains("panicked") || run.stdout.contains("internal error") {
+            bad.push(format!(
+                "{}: {took:?}, exit {} {} {}",
+                m.display(),
+                run.code,
+                run.stdout.trim(),
+                run.stderr.trim()
+            ));
+        } else if run.code != 0 && run.code != 99 {
             bad.push(format!(
                 "{}: {} {}",
                 m.display(),
@@ -138,4 +159,76 @@ fn corpus_check_json_prints_one_valid_line_per_phishing_pot_message() {
         slowest.0, slowest.1
     );
     assert_eq!(lines, 2000);
+}
+
+/// Every corpus message judged in-process under small limits, so that
+/// real mail reaches them: never a deferral (no engine), and every limit
+/// reached is an errormail finding (content past a limit never passes
+/// unseen), whatever the profile.
+#[test]
+#[ignore = "needs ../shared/corpus"]
+fn every_corpus_message_under_small_limits_reports_each_limit_reached() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let d = tmp.path().display();
+    let (config, problems) = qmvc::config::Config::parse(
+        &format!(
+            "[paths]\nlog = \"{d}/l\"\nreport = \"{d}/r\"\nquarantine = \"{d}/q\"\nworkdir = \"{d}/w\"\n\
+             state = \"{d}/s\"\nprofiles = \"{d}/p\"\n[limits]\nmax_message_bytes = 65536\n\
+             max_header_bytes = 512\nmax_depth = 3\nmax_parts = 8\nmax_decoded_bytes = 32768\n\
+             max_uuencode_blocks = 1\n"
+        ),
+        "small.toml",
+    );
+    assert!(problems.is_empty(), "{problems:?}");
+    std::fs::create_dir_all(tmp.path().join("p")).expect("profiles");
+    // The errormail condition off: limits must be reported all the same.
+    std::fs::write(
+        tmp.path().join("p/default.toml"),
+        "[conditions.errormail]\nenabled = false\n",
+    )
+    .expect("profile");
+    let env = qmvc::envelope::Envelope::for_check("sender@example.org", "user@example.com");
+    let mut reached: BTreeMap<String, usize> = BTreeMap::new();
+    let messages = corpus_messages();
+    for m in &messages {
+        let raw = bytes::Bytes::from(std::fs::read(m).expect("read corpus message"));
+        let judged = qmvc::app::pipeline::judge(&config, &env, &raw, false, chrono::Utc::now())
+            .expect("profile loads");
+        let code = judged.plan.exit.code();
+        assert!([0, 99].contains(&code), "{}: exit {code}", m.display());
+        let limits: Vec<&String> = judged
+            .message
+            .anomalies
+            .iter()
+            .filter_map(|a| match a {
+                Anomaly::LimitExceeded { limit, .. } => Some(limit),
+                _ => None,
+            })
+            .collect();
+        let findings = judged
+            .plan
+            .findings
+            .iter()
+            .filter(|f| f.condition == Condition::Errormail && f.description == LIMIT_DESCRIPTION)
+            .count();
+        assert_eq!(findings, limits.len(), "{}", m.display());
+        for l in limits {
+            *reached.entry(l.clone()).or_default() += 1;
+        }
+    }
+    eprintln!(
+        "limits reached over {} corpus messages: {reached:?}",
+        messages.len()
+    );
+    for limit in [
+        "max_header_bytes",
+        "max_depth",
+        "max_parts",
+        "max_decoded_bytes",
+    ] {
+        assert!(
+            reached.contains_key(limit),
+            "no corpus message reached {limit}"
+        );
+    }
 }

@@ -129,7 +129,8 @@ fn stalwart_cases(cases: &mut Vec<Case>) {
         let parts = parts_where(&m, |p| {
             !hash.is_empty()
                 && (sha16(&p.body) == hash
-                    || p.text.as_ref().is_some_and(|t| sha16(t.as_bytes()) == hash))
+                    || p.text(usize::MAX)
+                        .is_some_and(|(t, _)| sha16(t.as_bytes()) == hash))
         });
         for column in ["filename", "ctype_name"] {
             let name = col(&row, column);
@@ -392,7 +393,7 @@ fn every_corpus_message_parses() {
             assert!(!p.id.is_empty(), "{}: part without id", path.display());
             assert!(!p.declared_type.is_empty() && p.declared_type.contains('/'));
             assert_eq!(
-                p.text.is_some(),
+                p.text(usize::MAX).is_some(),
                 p.declared_type.starts_with("text/"),
                 "{} part {}",
                 path.display(),

@@ -35,10 +35,8 @@ fn part(id: &str, declared: &str, names: &[&str], body: &[u8]) -> Part {
         declared_type: declared.into(),
         names: names.iter().map(|n| n.to_string()).collect(),
         attachment: !names.is_empty(),
-        body: body.to_vec(),
-        text: declared
-            .starts_with("text/")
-            .then(|| String::from_utf8_lossy(body).into_owned()),
+        body: body.to_vec().into(),
+        charset: None,
         detected_type: None,
         origin: Origin::Mime,
     }
@@ -282,14 +280,20 @@ fn body_rules_are_off_by_default_and_bounded_when_on() {
         "#,
     );
     let found = rules::evaluate(&m, &env, &c);
-    assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(found[0].condition, Condition::Body);
-    assert_eq!(found[0].detail, "verify your PASSWORD");
-    assert_eq!(found[0].part.as_deref(), Some("1"));
-    // Past max_bytes nothing is examined.
+    let body = of(&found, Condition::Body);
+    assert_eq!(body.len(), 1, "{found:?}");
+    assert_eq!(body[0].detail, "verify your PASSWORD");
+    assert_eq!(body[0].part.as_deref(), Some("1"));
+    // Past max_bytes nothing is examined, and that is said: an errormail
+    // finding (never a silent pass of unexamined text).
     let late = format!("{}verify your password", " ".repeat(30));
     let m = message("hello", vec![part("1", "text/plain", &[], late.as_bytes())]);
-    assert!(rules::evaluate(&m, &env, &c).is_empty());
+    let found = rules::evaluate(&m, &env, &c);
+    assert!(of(&found, Condition::Body).is_empty(), "{found:?}");
+    let limit = of(&found, Condition::Errormail);
+    assert_eq!(limit.len(), 1, "{found:?}");
+    assert_eq!(limit[0].description, rules::LIMIT_DESCRIPTION);
+    assert!(limit[0].detail.contains("conditions.body.max_bytes"));
 }
 
 #[test]

@@ -5,12 +5,12 @@
 //! queue); see the table in [`run`].
 
 use std::ffi::OsStr;
-use std::io::{self, Read};
 use std::path::Path;
 use std::time::Instant;
 
 use chrono::{DateTime, Local, Utc};
 
+use super::input;
 use super::pipeline::{Judged, judge};
 use crate::actions::log::{Counts, LogLine};
 use crate::actions::maildir::{self, Stored, Unique};
@@ -53,19 +53,26 @@ pub fn run(config: Option<&Path>, env_config: Option<&OsStr>, user_profiles: boo
         Err(e) => return Exit::defer_error(&e),
     };
     let envelope = Envelope::from_env(|k| std::env::var_os(k), &config.recipient);
-    let mut raw = Vec::new();
-    if let Err(source) = io::stdin().lock().read_to_end(&mut raw) {
-        return Exit::defer(Error::Message { source }.chain());
-    }
+    let limit = config.limits.max_message_bytes;
+    let mut input = match input::read_stdin(limit, &config.paths.workdir) {
+        Ok(i) => i,
+        Err(source) => return Exit::defer(Error::Message { source }.chain()),
+    };
     let judged = match judge(
         &config,
         &envelope,
-        &raw,
+        &input.head,
         user_profiles,
         now.with_timezone(&Utc),
     ) {
         Ok(j) => j,
         Err(e) => return Exit::defer_error(&e),
+    };
+    // Checked: at most the limit; kept (quarantine, forward): all of it.
+    let keep = matches!(judged.plan.action, Action::Quarantine | Action::Forward);
+    let raw = match input.message(keep) {
+        Ok(r) => r,
+        Err(source) => return Exit::defer(Error::Message { source }.chain()),
     };
     carry_out(&config, &envelope, &raw, &judged, now, start)
 }

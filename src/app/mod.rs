@@ -15,8 +15,9 @@ mod check;
 mod cleanup;
 mod config_cmd;
 mod filter;
+pub mod input;
 mod notify_cmd;
-mod pipeline;
+pub mod pipeline;
 mod quarantine_cmd;
 
 /// Subcommands that are not filter mode: a usage error naming one of them
@@ -129,12 +130,6 @@ pub fn run(args: Vec<OsString>) -> Exit {
 }
 
 /// Reads a message file for the administrative commands; `-` is stdin.
-fn read_message(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
-    if path.as_os_str() == "-" {
-        let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut buf)?;
-        Ok(buf)
-    } else {
-        std::fs::read(path)
-    }
+fn read_message(path: &std::path::Path) -> std::io::Result<bytes::Bytes> {
+    input::read_file(path)
 }

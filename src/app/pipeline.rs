@@ -2,6 +2,7 @@
 //! in, parsed message and [`Plan`] out. Reads the profile files and runs the
 //! engines (the only network I/O); writes nothing that outlives the call.
 
+use bytes::Bytes;
 use chrono::{DateTime, Utc};
 
 use crate::config::Config;
@@ -25,7 +26,7 @@ pub struct Judged {
     pub plan: Plan,
 }
 
-/// Chooses the profile for `envelope`, parses `raw`, evaluates the rules,
+/// Chooses the profile for `envelope`, parses `raw` (shared, not copied), evaluates the rules,
 /// runs the anti-virus chain and decides. `user_profiles` enables the
 /// per-user profile in the delivering user's home (QMVC's `-u`); `now`
 /// is the bomber clock.
@@ -35,14 +36,14 @@ pub struct Judged {
 pub fn judge(
     config: &Config,
     envelope: &Envelope,
-    raw: &[u8],
+    raw: &Bytes,
     user_profiles: bool,
     now: DateTime<Utc>,
 ) -> Result<Judged> {
     let home =
         (user_profiles && !envelope.home.is_empty()).then(|| std::path::Path::new(&envelope.home));
     let profile = config.profile_for(&envelope.domain, home)?;
-    let message = message::parse(raw, &config.limits);
+    let message = message::parse_shared(raw, &config.limits);
     let mut findings = rules::evaluate(&message, envelope, &profile.conditions);
     // A virus bomber past the threshold goes straight to the action when
     // the profile says so: no engine runs for it. The counter is only read

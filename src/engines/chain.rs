@@ -346,7 +346,7 @@ fn items<'a>(input: &ChainInput<'a>, what: ScanInput) -> Vec<Item<'a>> {
         .map(|p| Item {
             kind: FileKind::Part,
             part: Some(p.id.as_str()),
-            data: Cow::Borrowed(p.body.as_slice()),
+            data: Cow::Borrowed(p.body.as_ref()),
         })
         .collect();
     let want_segments = what != ScanInput::Both || !well_formed;

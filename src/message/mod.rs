@@ -13,13 +13,17 @@ mod uuencode;
 
 pub use filename::{normalise_windows_name, suspicious_chars};
 pub use magic::{detect, is_executable_type};
-pub use parse::parse;
+pub use parse::{parse, parse_shared};
 
+use std::borrow::Cow;
+
+use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
-/// Caps on the work done for one message. Exceeding one is an
-/// [`Anomaly::LimitExceeded`], never a crash; what it means for the verdict
-/// is the profile's to say (errormail by default).
+/// Caps on the work done for one message (`[limits]` of the main file).
+/// Exceeding one is an [`Anomaly::LimitExceeded`], never a crash; the rules
+/// turn every such anomaly into an errormail finding, whatever the profile
+/// (`crate::rules::evaluate`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Limits {
@@ -118,15 +122,41 @@ pub struct Part {
     pub attachment: bool,
     /// The content with the transfer encoding removed (base64,
     /// quoted-printable, uuencode), capped by [`Limits::max_decoded_bytes`].
-    pub body: Vec<u8>,
-    /// For `text/*` parts: the body decoded from its charset (lossy
-    /// UTF-8). `None` for other types.
-    pub text: Option<String>,
+    /// A part sent without a transfer encoding shares the raw message's
+    /// buffer (no copy: see [`parse_shared`]).
+    pub body: Bytes,
+    /// The declared `charset` parameter, if any (for [`Part::text`]).
+    pub charset: Option<String>,
     /// The MIME type detected from the content's magic bytes
     /// (see [`detect`]), `None` when nothing was recognised.
     pub detected_type: Option<&'static str>,
     /// Where the part came from.
     pub origin: Origin,
+}
+
+impl Part {
+    /// For `text/*` parts: the first `max_bytes` bytes of the body decoded
+    /// from its charset (lossy UTF-8; without a charset, or with one
+    /// nobody knows, UTF-8 when valid, else Windows-1252), and whether the
+    /// body was longer (the rest not decoded). `None` for other types.
+    /// Decoded on demand, so that a large text costs memory only while a
+    /// body rule looks at it.
+    pub fn text(&self, max_bytes: usize) -> Option<(Cow<'_, str>, bool)> {
+        if !self.declared_type.starts_with("text/") {
+            return None;
+        }
+        let cut = self.body.len() > max_bytes;
+        let mut end = max_bytes.min(self.body.len());
+        // Not in the middle of a UTF-8 sequence (at most 3 bytes back).
+        if cut {
+            let back = (0..4)
+                .find(|&n| end >= n && self.body.get(end - n).is_some_and(|b| (b & 0xC0) != 0x80))
+                .unwrap_or(0);
+            end -= back;
+        }
+        let head = self.body.get(..end).unwrap_or(&self.body);
+        Some((parse::decode_text(head, self.charset.as_deref()), cut))
+    }
 }
 
 /// Something broken, odd or cut in the message. Never fatal.

@@ -17,9 +17,19 @@
 
 use std::borrow::Cow;
 
+use bytes::Bytes;
+
 use super::filename::{part_names, push_name, raw_candidates};
 use super::uuencode;
 use super::{Anomaly, Limits, Message, Origin, Part, detect};
+
+mod header;
+mod multipart;
+mod transfer;
+
+use header::{Field, Head};
+use multipart::split_multipart;
+pub(crate) use transfer::{decode_base64, decode_text};
 
 /// Nesting is capped here whatever the configuration says: the walk
 /// recurses once per level.
@@ -51,7 +61,16 @@ const SINGLE_FIELDS: &[&str] = &[
 /// `raw` is the message as qmail-local gives it (LF or CRLF line ends,
 /// with or without an mbox `From ` line); everything beyond
 /// `limits.max_message_bytes` is ignored (and recorded as an anomaly).
+/// Copies `raw` once; [`parse_shared`] does not.
 pub fn parse(raw: &[u8], limits: &Limits) -> Message {
+    parse_shared(&Bytes::copy_from_slice(raw), limits)
+}
+
+/// [`parse`] on a shared buffer: the body of every part sent without a
+/// transfer encoding is a slice of `raw` (no copy), so that a message of
+/// N bytes costs N, not 2N.
+pub fn parse_shared(raw: &Bytes, limits: &Limits) -> Message {
+    let shared = raw;
     let mut walker = Walker {
         limits,
         max_depth: limits.max_depth.min(HARD_MAX_DEPTH),
@@ -67,9 +86,8 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Message {
             walker.limit(
                 "max_message_bytes",
                 format!(
-                    "message of {} bytes, only the first {} examined",
-                    raw.len(),
-                    limits.max_message_bytes
+                    "message of more than {} bytes, only the first {} examined",
+                    limits.max_message_bytes, limits.max_message_bytes
                 ),
             );
             head
@@ -101,47 +119,8 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Message {
         });
     }
     let body = raw.get(head.body_start..).unwrap_or(b"");
-    walker.entity(&head, body, "1", "", 0, "text/plain");
+    walker.entity(shared, &head, body, "1", "", 0, "text/plain");
     walker.message
-}
-
-/// One header field.
-struct Field<'a> {
-    /// The name as written (trailing blanks removed).
-    name: String,
-    /// The value unfolded and RFC 2047 decoded (lossy UTF-8).
-    value: String,
-    /// The whole field as written, folded, capped at `max_header_bytes`.
-    raw: &'a [u8],
-}
-
-impl Field<'_> {
-    /// The raw value: what follows the colon.
-    fn raw_value(&self) -> &[u8] {
-        match memchr::memchr(b':', self.raw) {
-            Some(colon) => self.raw.get(colon + 1..).unwrap_or(b""),
-            None => b"",
-        }
-    }
-}
-
-/// A header block.
-struct Head<'a> {
-    fields: Vec<Field<'a>>,
-    /// Offset of the body in the entity's bytes.
-    body_start: usize,
-}
-
-impl Head<'_> {
-    /// The fields called `name`, a comment after the name ignored:
-    /// `Content-Type(x):` is no field RFC 5322 knows, but some readers
-    /// take it for Content-Type (ClamAV's clam.mail-comment-header-name).
-    fn all(&self, name: &str) -> impl Iterator<Item = &Field<'_>> {
-        self.fields.iter().filter(move |f| {
-            let base = f.name.split('(').next().unwrap_or("").trim_end();
-            base.eq_ignore_ascii_case(name)
-        })
-    }
 }
 
 struct Walker<'l> {
@@ -173,112 +152,14 @@ impl Walker<'_> {
         }
     }
 
-    /// Splits an entity's header block into fields (RFC 5322 §2.2). The
-    /// block ends at the first empty line; a line that is neither a field
-    /// nor a continuation also ends it (the body begins there), as
-    /// mail-parser and most clients read it.
-    fn header<'a>(&mut self, data: &'a [u8], part: &str, max_fields: usize) -> Head<'a> {
-        let mut fields: Vec<Field<'a>> = Vec::new();
-        let mut pos = 0;
-        // An mbox separator is no header field.
-        if data.starts_with(b"From ") {
-            pos = next_line(data, 0);
-        }
-        let mut current: Option<(usize, usize)> = None; // (start, end) of the field
-        let mut dropped = 0usize;
-        let body_start = loop {
-            if pos >= data.len() {
-                break data.len();
-            }
-            let end = next_line(data, pos);
-            let line = data.get(pos..end).unwrap_or(b"");
-            let content = trim_eol(line);
-            if content.is_empty() {
-                break end;
-            }
-            if matches!(content.first(), Some(b' ' | b'\t')) {
-                if let Some((_, e)) = current.as_mut() {
-                    *e = end;
-                } else {
-                    self.anomaly(Anomaly::Header {
-                        part: part.into(),
-                        detail: "continuation line before any field".into(),
-                    });
-                }
-                pos = end;
-                continue;
-            }
-            if !is_field_start(content) {
-                self.anomaly(Anomaly::Header {
-                    part: part.into(),
-                    detail: "header ends without an empty line".into(),
-                });
-                break pos;
-            }
-            if let Some((s, e)) = current.take() {
-                self.push_field(&mut fields, data, s, e, part, max_fields, &mut dropped);
-            }
-            current = Some((pos, end));
-            pos = end;
-        };
-        if let Some((s, e)) = current.take() {
-            self.push_field(&mut fields, data, s, e, part, max_fields, &mut dropped);
-        }
-        if dropped > 0 {
-            self.anomaly(Anomaly::Header {
-                part: part.into(),
-                detail: format!("{dropped} header fields beyond the first {max_fields} ignored"),
-            });
-        }
-        Head { fields, body_start }
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn push_field<'a>(
-        &mut self,
-        fields: &mut Vec<Field<'a>>,
-        data: &'a [u8],
-        start: usize,
-        end: usize,
-        part: &str,
-        max_fields: usize,
-        dropped: &mut usize,
-    ) {
-        if fields.len() >= max_fields {
-            *dropped += 1;
-            return;
-        }
-        let mut raw = trim_eol(data.get(start..end).unwrap_or(b""));
-        if raw.len() > self.limits.max_header_bytes {
-            self.limit(
-                "max_header_bytes",
-                format!(
-                    "part {part}: a header field of {} bytes cut to {}",
-                    raw.len(),
-                    self.limits.max_header_bytes
-                ),
-            );
-            raw = raw.get(..self.limits.max_header_bytes).unwrap_or(raw);
-        }
-        let (name, value) = match mailparse::parse_header(raw) {
-            Ok((h, _)) => (h.get_key().trim_end().to_owned(), h.get_value()),
-            Err(_) => (String::from_utf8_lossy(raw).into_owned(), String::new()),
-        };
-        if name.contains('(') {
-            self.anomaly(Anomaly::Header {
-                part: part.into(),
-                detail: format!("field name {:?} carries a comment", clip(&name)),
-            });
-        }
-        fields.push(Field { name, value, raw });
-    }
-
     /// One MIME entity: its header `head`, its `body`. `id` is its own part
     /// number, `prefix` the one its children extend (RFC 3501 §6.4.5: a
     /// multipart's children are `prefix.N`; the top level has an empty
     /// prefix).
+    #[allow(clippy::too_many_arguments)]
     fn entity(
         &mut self,
+        buf: &Bytes,
         head: &Head<'_>,
         body: &[u8],
         id: &str,
@@ -410,6 +291,7 @@ impl Walker<'_> {
                             let child_head = self.header(child, &child_id, MAX_PART_HEADERS);
                             let child_body = child.get(child_head.body_start..).unwrap_or(b"");
                             self.entity(
+                                buf,
                                 &child_head,
                                 child_body,
                                 &child_id,
@@ -442,6 +324,7 @@ impl Walker<'_> {
                 }
                 self.decoded += copy.len();
             }
+            let inner_buf = shared(buf, decoded);
             // A named message attachment is a part of its own too: its name
             // ("invoice.eml", "x.exe") is what the filename rules look at.
             if !names.is_empty() {
@@ -451,15 +334,23 @@ impl Walker<'_> {
                     &declared,
                     names.clone(),
                     is_attachment,
-                    decoded.clone(),
+                    inner_buf.clone(),
                     None,
                     Origin::Mime,
                 );
             }
-            let inner = self.header(&decoded, id, MAX_PART_HEADERS);
-            let inner_body = decoded.get(inner.body_start..).unwrap_or(b"");
+            let inner = self.header(&inner_buf, id, MAX_PART_HEADERS);
+            let inner_body = inner_buf.get(inner.body_start..).unwrap_or(b"");
             let root_id = join(id, 1);
-            self.entity(&inner, inner_body, &root_id, id, depth + 1, "text/plain");
+            self.entity(
+                &inner_buf,
+                &inner,
+                inner_body,
+                &root_id,
+                id,
+                depth + 1,
+                "text/plain",
+            );
             return;
         }
         if declared.starts_with("message/rfc822") || declared.starts_with("message/global") {
@@ -491,7 +382,7 @@ impl Walker<'_> {
                     &declared,
                     names,
                     true,
-                    Cow::Owned(block.data),
+                    Bytes::from(block.data),
                     charset.as_deref(),
                     Origin::Mime,
                 );
@@ -506,7 +397,7 @@ impl Walker<'_> {
             &declared,
             names,
             is_attachment,
-            decoded,
+            shared(buf, decoded),
             charset.as_deref(),
             Origin::Mime,
         );
@@ -548,7 +439,7 @@ impl Walker<'_> {
                 "application/octet-stream",
                 names,
                 true,
-                Cow::Owned(block.data),
+                Bytes::from(block.data),
                 None,
                 Origin::Uuencode,
             ) {
@@ -571,47 +462,6 @@ impl Walker<'_> {
         }
     }
 
-    /// The body with its transfer encoding removed (RFC 2045 §6). Unknown
-    /// encodings are kept as they are, as RFC 2045 §6.4 says.
-    fn decode<'b>(&mut self, body: &'b [u8], cte: &str, part: &str) -> Cow<'b, [u8]> {
-        match cte {
-            "base64" => {
-                let (decoded, clean) = decode_base64(body);
-                if !clean {
-                    self.anomaly(Anomaly::Encoding {
-                        part: part.into(),
-                        detail: "base64 with characters outside the alphabet or a cut quantum"
-                            .into(),
-                    });
-                }
-                Cow::Owned(decoded)
-            }
-            "quoted-printable" => {
-                // Robust mode leaves malformed escapes as they are, as
-                // RFC 2045 §6.7 note (2) suggests; it does not fail.
-                match quoted_printable::decode(body, quoted_printable::ParseMode::Robust) {
-                    Ok(d) => Cow::Owned(d),
-                    Err(_) => {
-                        self.anomaly(Anomaly::Encoding {
-                            part: part.into(),
-                            detail: "quoted-printable does not decode".into(),
-                        });
-                        Cow::Borrowed(body)
-                    }
-                }
-            }
-            "" | "7bit" | "8bit" | "binary" | "7-bit" | "8-bit" | "x-uuencode" | "uuencode"
-            | "x-uue" => Cow::Borrowed(body),
-            other => {
-                self.anomaly(Anomaly::Encoding {
-                    part: part.into(),
-                    detail: format!("unknown transfer encoding {:?}", clip(other)),
-                });
-                Cow::Borrowed(body)
-            }
-        }
-    }
-
     /// Adds a leaf part, cutting its content at the decoded-bytes budget.
     /// Returns false when the part list is full.
     #[allow(clippy::too_many_arguments)]
@@ -622,7 +472,7 @@ impl Walker<'_> {
         declared: &str,
         names: Vec<String>,
         attachment: bool,
-        body: Cow<'_, [u8]>,
+        body: Bytes,
         charset: Option<&str>,
         origin: Origin,
     ) -> bool {
@@ -636,14 +486,11 @@ impl Walker<'_> {
                 "max_decoded_bytes",
                 format!("part {id}: more than {max} decoded bytes in all"),
             );
-            body.get(..budget).unwrap_or(&[]).to_vec()
+            body.slice(..budget)
         } else {
-            body.into_owned()
+            body
         };
         self.decoded += body.len();
-        let text = declared
-            .starts_with("text/")
-            .then(|| decode_text(&body, charset));
         let detected_type = detect(&body);
         self.message.parts.push(Part {
             id: id.to_owned(),
@@ -652,183 +499,12 @@ impl Walker<'_> {
             names,
             attachment,
             body,
-            text,
+            charset: charset.map(str::to_owned),
             detected_type,
             origin,
         });
         true
     }
-}
-
-/// A text body decoded from its charset (lossy UTF-8). Without a charset,
-/// or with one nobody knows, UTF-8 when the bytes are valid UTF-8, else
-/// Windows-1252 (what such mail is in practice).
-fn decode_text(body: &[u8], charset: Option<&str>) -> String {
-    let known = charset.and_then(|c| charset::Charset::for_label(c.trim().as_bytes()));
-    match known {
-        Some(cs) => cs.decode(body).0.into_owned(),
-        None => raw_candidates(body).into_iter().next().unwrap_or_default(),
-    }
-}
-
-/// Base64 decoded leniently (RFC 2045 §6.8 asks decoders to ignore
-/// characters outside the alphabet): white space skipped silently, other
-/// stray characters skipped and reported, padding ends a quantum and
-/// decoding goes on after it (concatenated encodings are common). Returns
-/// the bytes and whether the input was clean. mailparse's decoder rejects
-/// the whole part on one bad character, while mail clients (and malware
-/// authors counting on them) decode what they can, so this is our own.
-pub(crate) fn decode_base64(input: &[u8]) -> (Vec<u8>, bool) {
-    let mut out = Vec::with_capacity(input.len() / 4 * 3);
-    let mut clean = true;
-    let mut acc: u32 = 0;
-    let mut n = 0u8;
-    for &c in input {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            b'=' => {
-                flush(&mut out, acc, n);
-                if n == 1 {
-                    clean = false;
-                }
-                acc = 0;
-                n = 0;
-                continue;
-            }
-            b' ' | b'\t' | b'\r' | b'\n' => continue,
-            _ => {
-                clean = false;
-                continue;
-            }
-        };
-        acc = acc << 6 | u32::from(v);
-        n += 1;
-        if n == 4 {
-            out.extend_from_slice(&[(acc >> 16) as u8, (acc >> 8) as u8, acc as u8]);
-            acc = 0;
-            n = 0;
-        }
-    }
-    if n != 0 {
-        flush(&mut out, acc, n);
-        clean = false;
-    }
-    (out, clean)
-}
-
-/// The bytes of a partial quantum of `n` characters.
-fn flush(out: &mut Vec<u8>, acc: u32, n: u8) {
-    match n {
-        2 => out.push((acc >> 4) as u8),
-        3 => out.extend_from_slice(&[(acc >> 10) as u8, (acc >> 2) as u8]),
-        _ => {}
-    }
-}
-
-/// The parts of a multipart body between its delimiter lines.
-#[derive(Debug, Default)]
-struct Split<'a> {
-    parts: Vec<&'a [u8]>,
-    /// A delimiter line occurred.
-    found: bool,
-    /// The closing delimiter occurred.
-    closed: bool,
-}
-
-/// Splits `body` at its delimiter lines (RFC 2046 §5.1.1): `--boundary`
-/// at the start of a line, then only white space (transport padding), or
-/// `--` for the closing one. The CRLF before a delimiter belongs to it. A
-/// part after the last delimiter when no closing delimiter came runs to the
-/// end of the body. Preamble and epilogue are dropped.
-fn split_multipart<'a>(body: &'a [u8], boundary: &[u8]) -> Split<'a> {
-    let mut delimiter = Vec::with_capacity(boundary.len() + 3);
-    delimiter.extend_from_slice(b"\n--");
-    delimiter.extend_from_slice(boundary);
-    let finder = memchr::memmem::Finder::new(&delimiter);
-    let mut split = Split::default();
-    // Each candidate: (start of the delimiter line's content ("--"), end of
-    // the preceding content).
-    let at_start = body
-        .get(..delimiter.len() - 1)
-        .is_some_and(|h| h == delimiter.get(1..).unwrap_or(b""));
-    let candidates =
-        at_start
-            .then_some((0usize, 0usize))
-            .into_iter()
-            .chain(finder.find_iter(body).map(|nl| {
-                let content_end = if nl > 0 && body.get(nl - 1) == Some(&b'\r') {
-                    nl - 1
-                } else {
-                    nl
-                };
-                (nl + 1, content_end)
-            }));
-    let mut open: Option<usize> = None; // start of the current part
-    for (line_start, content_end) in candidates {
-        let after = line_start + delimiter.len() - 1;
-        let line_end = memchr::memchr(b'\n', body.get(after..).unwrap_or(b""))
-            .map_or(body.len(), |p| after + p);
-        let tail = body.get(after..line_end).unwrap_or(b"");
-        let closing = tail.starts_with(b"--");
-        let rest = if closing {
-            tail.get(2..).unwrap_or(b"")
-        } else {
-            tail
-        };
-        if !closing && !rest.iter().all(|b| b.is_ascii_whitespace()) {
-            // `--boundaryX`: a longer boundary, not ours.
-            continue;
-        }
-        split.found = true;
-        if let Some(start) = open.take() {
-            split
-                .parts
-                .push(body.get(start..content_end).unwrap_or(b""));
-        }
-        if closing {
-            split.closed = true;
-            return split;
-        }
-        open = Some((line_end + 1).min(body.len()));
-    }
-    if let Some(start) = open {
-        split.parts.push(body.get(start..).unwrap_or(b""));
-    }
-    split
-}
-
-fn next_line(data: &[u8], pos: usize) -> usize {
-    match memchr::memchr(b'\n', data.get(pos..).unwrap_or(b"")) {
-        Some(p) => pos + p + 1,
-        None => data.len(),
-    }
-}
-
-fn trim_eol(line: &[u8]) -> &[u8] {
-    let line = line.strip_suffix(b"\n").unwrap_or(line);
-    line.strip_suffix(b"\r").unwrap_or(line)
-}
-
-/// A field name (RFC 5322 §3.6.8: printable ASCII but colon), optional
-/// blanks (obsolete syntax, RFC 5322 §4.5), then a colon.
-fn is_field_start(line: &[u8]) -> bool {
-    let name_len = line
-        .iter()
-        .take_while(|&&b| (33..=126).contains(&b) && b != b':')
-        .count();
-    if name_len == 0 {
-        return false;
-    }
-    let rest = line.get(name_len..).unwrap_or(b"");
-    let blanks = rest
-        .iter()
-        .take_while(|&&b| b == b' ' || b == b'\t')
-        .count();
-    rest.get(blanks) == Some(&b':')
 }
 
 /// `type/subtype` made of RFC 2045 token characters.
@@ -852,373 +528,30 @@ fn join(prefix: &str, n: usize) -> String {
     }
 }
 
+/// `content` as a [`Bytes`]: a slice of `buf` when it lies inside it (no
+/// copy), else its own buffer (a decoded copy is moved, not copied).
+fn shared(buf: &Bytes, content: Cow<'_, [u8]>) -> Bytes {
+    match content {
+        Cow::Owned(v) => Bytes::from(v),
+        Cow::Borrowed(s) => {
+            // Address arithmetic only, to find the offset; no pointer is
+            // dereferenced.
+            let base = buf.as_ptr() as usize;
+            let at = s.as_ptr() as usize;
+            match at.checked_sub(base) {
+                Some(start) if start.saturating_add(s.len()) <= buf.len() => {
+                    buf.slice(start..start + s.len())
+                }
+                _ => Bytes::copy_from_slice(s),
+            }
+        }
+    }
+}
+
 /// At most 80 characters of attacker text for an anomaly's detail.
 fn clip(s: &str) -> String {
     s.chars().take(80).collect()
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn p(raw: &str) -> Message {
-        parse(raw.as_bytes(), &Limits::default())
-    }
-
-    /// The limits reported exceeded, in order.
-    fn cut(m: &Message) -> Vec<&str> {
-        m.anomalies
-            .iter()
-            .filter_map(|a| match a {
-                Anomaly::LimitExceeded { limit, .. } => Some(limit.as_str()),
-                _ => None,
-            })
-            .collect()
-    }
-
-    fn ids(m: &Message) -> Vec<&str> {
-        m.parts.iter().map(|p| p.id.as_str()).collect()
-    }
-
-    #[test]
-    fn plain_message_is_one_part() {
-        let m = p("Subject: =?utf-8?q?caf=C3=A9?=\r\nFrom: a@b\r\n\r\nhello\r\n");
-        assert_eq!(m.subject.as_deref(), Some("café"));
-        assert_eq!(ids(&m), ["1"]);
-        let part = &m.parts[0];
-        assert_eq!(part.declared_type, "text/plain");
-        assert_eq!(part.depth, 0);
-        assert_eq!(part.body, b"hello\r\n");
-        assert_eq!(part.text.as_deref(), Some("hello\r\n"));
-        assert!(!part.attachment);
-        assert!(m.anomalies.is_empty(), "{:?}", m.anomalies);
-        assert_eq!(m.header("FROM"), Some("a@b"));
-    }
-
-    #[test]
-    fn folded_headers_unfolded() {
-        let m = p("Subject: one\r\n two\r\n\tthree\r\nX: y\r\n\r\n");
-        assert_eq!(m.subject.as_deref(), Some("one two three"));
-        assert_eq!(m.headers.len(), 2);
-    }
-
-    const NESTED: &str = "Content-Type: multipart/mixed; boundary=outer\r\n\r\n\
-preamble\r\n\
---outer\r\n\
-Content-Type: text/plain; charset=iso-8859-1\r\n\
-Content-Transfer-Encoding: quoted-printable\r\n\r\n\
-caf=E9\r\n\
---outer\r\n\
-Content-Type: message/rfc822\r\n\r\n\
-Subject: inner\r\n\
-Content-Type: multipart/alternative; boundary=\"inner\"\r\n\r\n\
---inner\r\n\r\n\
-plain\r\n\
---inner\r\n\
-Content-Type: application/octet-stream; name=\"x.exe\"\r\n\
-Content-Transfer-Encoding: base64\r\n\r\n\
-TVpQAAIAAAAEAA8A//8AALgAAAAAAAAAQAAaAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\r\n\
---inner--\r\n\
---outer\r\n\
-Content-Type: message/rfc822; name=\"fwd.eml\"\r\n\r\n\
-Subject: single\r\n\r\n\
-body\r\n\
---outer--\r\n\
-epilogue\r\n";
-
-    #[test]
-    fn nested_message_rfc822_numbered_as_imap() {
-        let m = p(NESTED);
-        assert_eq!(ids(&m), ["1", "2.1", "2.2", "3", "3.1"]);
-        assert_eq!(m.parts[0].text.as_deref(), Some("café"));
-        assert_eq!(m.parts[0].depth, 1);
-        assert_eq!(m.parts[1].depth, 3);
-        assert_eq!(m.parts[1].body, b"plain");
-        let exe = &m.parts[2];
-        assert_eq!(exe.names, ["x.exe"]);
-        assert!(exe.attachment);
-        assert!(exe.body.starts_with(b"MZ"));
-        assert_eq!(exe.declared_type, "application/octet-stream");
-        assert!(exe.text.is_none());
-        let fwd = &m.parts[3];
-        assert_eq!(fwd.declared_type, "message/rfc822");
-        assert_eq!(fwd.names, ["fwd.eml"]);
-        assert_eq!(m.parts[4].body, b"body");
-        assert!(m.anomalies.is_empty(), "{:?}", m.anomalies);
-    }
-
-    #[test]
-    fn missing_closing_boundary() {
-        let m = p("Content-Type: multipart/mixed; boundary=b\n\n--b\n\none\n--b\n\ntwo\n");
-        assert_eq!(ids(&m), ["1", "2"]);
-        assert_eq!(m.parts[1].body, b"two\n");
-        assert!(
-            matches!(&m.anomalies[..], [Anomaly::Boundary { detail, .. }] if detail.contains("closing"))
-        );
-    }
-
-    #[test]
-    fn boundary_never_occurs_or_absent() {
-        let m = p("Content-Type: multipart/mixed; boundary=b\n\nno parts here\n");
-        assert_eq!(ids(&m), ["1"]);
-        assert_eq!(m.parts[0].declared_type, "text/plain");
-        assert!(
-            matches!(&m.anomalies[..], [Anomaly::Boundary { detail, .. }] if detail.contains("never"))
-        );
-        let m = p("Content-Type: multipart/mixed\n\nbody\n");
-        assert_eq!(ids(&m), ["1"]);
-        assert!(
-            matches!(&m.anomalies[..], [Anomaly::Boundary { detail, .. }] if detail.contains("without"))
-        );
-    }
-
-    #[test]
-    fn longer_boundary_is_not_ours() {
-        let m = p(
-            "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: multipart/mixed; boundary=bb\n\n--bb\n\nx\n--bb--\n--b--\n",
-        );
-        assert_eq!(ids(&m), ["1.1"]);
-        assert_eq!(m.parts[0].body, b"x");
-        assert!(m.anomalies.is_empty(), "{:?}", m.anomalies);
-    }
-
-    #[test]
-    fn duplicated_mime_headers() {
-        let m = p(
-            "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\nContent-Type: application/x-msdownload; name=a.exe\nContent-Transfer-Encoding: base64\nContent-Transfer-Encoding: 7bit\n\nTVo=\n--b--\n",
-        );
-        assert_eq!(m.parts[0].names, ["a.exe"]);
-        assert_eq!(m.parts[0].declared_type, "text/plain");
-        assert_eq!(m.parts[0].body, b"MZ");
-        let dup: Vec<_> = m
-            .anomalies
-            .iter()
-            .filter(|a| matches!(a, Anomaly::Header { part, .. } if part == "1"))
-            .collect();
-        assert_eq!(dup.len(), 2, "{:?}", m.anomalies);
-    }
-
-    #[test]
-    fn lenient_boundary_and_encoding_values() {
-        let m = p(
-            "Content-Type: multipart/mixed;boundary=\"--b\n\n----b\nContent-Transfer-Encoding: base64; (odd)\n\nQ2F0\n----b--\n",
-        );
-        assert_eq!(ids(&m), ["1"]);
-        assert_eq!(m.parts[0].body, b"Cat");
-        assert!(m.anomalies.is_empty(), "{:?}", m.anomalies);
-    }
-
-    #[test]
-    fn evasions_of_clamav_tests() {
-        // Two Content-Type fields with two boundaries: both are split.
-        let m = p(
-            "Content-Type: multipart/mixed; boundary=X\nContent-Type: multipart/mixed; boundary=Y\n\n--X\n\ntext\n--X--\n--Y\nContent-Transfer-Encoding: base64\n\nTVo=\n--Y--\n",
-        );
-        assert_eq!(ids(&m), ["1", "2"]);
-        assert_eq!(m.parts[1].detected_type, Some("application/x-dosexec"));
-        // A comment after the field name.
-        let m = p(
-            "Content-Type(meow): multipart/mixed; boundary=Y\n\n--Y\nContent-Transfer-Encoding: base64\n\nTVo=\n--Y--\n",
-        );
-        assert_eq!(m.parts[0].body, b"MZ");
-        assert_eq!(m.anomalies.len(), 1, "{:?}", m.anomalies);
-    }
-
-    #[test]
-    fn encoded_nested_messages_count_against_the_budget() {
-        // "Subject: x\n\nbody" in base64, wrapped in a base64 message/rfc822.
-        let inner = "Content-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\nU3ViamVjdDogeAoKYm9keQ==\n";
-        let limits = Limits {
-            max_decoded_bytes: 10,
-            ..Limits::default()
-        };
-        let m = parse(inner.as_bytes(), &limits);
-        assert!(m.parts.is_empty());
-        assert_eq!(cut(&m), ["max_decoded_bytes"]);
-        let m = p(inner);
-        assert_eq!(m.parts[0].body, b"body");
-    }
-
-    #[test]
-    fn duplicated_subject() {
-        let m = p("Subject: a\nSubject: b\n\n");
-        assert_eq!(m.subject.as_deref(), Some("a"));
-        assert!(matches!(&m.anomalies[..], [Anomaly::Header { part, .. }] if part == "0"));
-    }
-
-    #[test]
-    fn bad_base64_decoded_best_effort() {
-        let m = p("Content-Transfer-Encoding: base64\n\nQ2F0!!\nQ2F0\n");
-        assert_eq!(m.parts[0].body, b"CatCat");
-        assert!(matches!(&m.anomalies[..], [Anomaly::Encoding { .. }]));
-        assert_eq!(decode_base64(b"QQ==QkM="), (b"ABC".to_vec(), true));
-        assert_eq!(decode_base64(b"QUJD\r\nRA"), (b"ABCD".to_vec(), false));
-    }
-
-    #[test]
-    fn header_without_empty_line() {
-        let m = p("Subject: x\nthis is the body\n");
-        assert_eq!(m.subject.as_deref(), Some("x"));
-        assert_eq!(m.parts[0].body, b"this is the body\n");
-        assert_eq!(m.anomalies.len(), 1);
-    }
-
-    #[test]
-    fn mbox_from_line_and_lone_cr() {
-        let m = p("From someone Sat Jan  1 00:00:00 2000\nSubject: x\r\rweird\n\nbody");
-        assert_eq!(m.headers.len(), 1);
-        assert_eq!(m.parts[0].body, b"body");
-    }
-
-    #[test]
-    fn uuencoded_block_in_text() {
-        let m = p("Subject: x\n\nSee:\nbegin 644 cat.exe\n#0V%T\n`\nend\n");
-        assert_eq!(ids(&m), ["1", "1.u1"]);
-        let u = &m.parts[1];
-        assert_eq!(u.origin, Origin::Uuencode);
-        assert_eq!(u.names, ["cat.exe"]);
-        assert_eq!(u.body, b"Cat");
-        assert_eq!(u.declared_type, "application/octet-stream");
-        assert!(u.attachment);
-    }
-
-    #[test]
-    fn uuencode_transfer_encoding() {
-        let m = p(
-            "Content-Type: application/octet-stream\nContent-Transfer-Encoding: x-uuencode\n\nbegin 644 a.bin\n#0V%T\n`\nend\n",
-        );
-        assert_eq!(ids(&m), ["1"]);
-        assert_eq!(m.parts[0].body, b"Cat");
-        assert_eq!(m.parts[0].names, ["a.bin"]);
-    }
-
-    #[test]
-    fn digest_children_default_to_rfc822() {
-        let m = p(
-            "Content-Type: multipart/digest; boundary=d\n\n--d\n\nSubject: one\n\nfirst\n--d--\n",
-        );
-        assert_eq!(ids(&m), ["1.1"]);
-        assert_eq!(m.parts[0].body, b"first");
-    }
-
-    #[test]
-    fn limit_depth() {
-        let mut raw = String::new();
-        for i in 0..50 {
-            raw.push_str(&format!(
-                "Content-Type: multipart/mixed; boundary=b{i}\n\n--b{i}\n"
-            ));
-        }
-        raw.push_str("\ndeep\n");
-        let limits = Limits {
-            max_depth: 5,
-            ..Limits::default()
-        };
-        let m = parse(raw.as_bytes(), &limits);
-        assert!(m.parts.is_empty());
-        assert!(cut(&m).contains(&"max_depth"), "{:?}", m.anomalies);
-    }
-
-    #[test]
-    fn deep_nesting_does_not_overflow_the_stack() {
-        let mut raw = String::new();
-        for _ in 0..10_000 {
-            raw.push_str("Content-Type: message/rfc822\n\n");
-        }
-        let limits = Limits {
-            max_depth: usize::MAX,
-            ..Limits::default()
-        };
-        let m = parse(raw.as_bytes(), &limits);
-        assert!(cut(&m).contains(&"max_depth"), "{:?}", m.anomalies);
-    }
-
-    #[test]
-    fn limit_parts() {
-        let mut raw = String::from("Content-Type: multipart/mixed; boundary=b\n\n");
-        for _ in 0..20 {
-            raw.push_str("--b\n\nx\n");
-        }
-        let limits = Limits {
-            max_parts: 7,
-            ..Limits::default()
-        };
-        let m = parse(raw.as_bytes(), &limits);
-        assert_eq!(m.parts.len(), 7);
-        assert!(cut(&m).contains(&"max_parts"), "{:?}", m.anomalies);
-    }
-
-    #[test]
-    fn limit_decoded_bytes_header_bytes_message_bytes() {
-        let limits = Limits {
-            max_decoded_bytes: 4,
-            max_header_bytes: 20,
-            max_message_bytes: 100,
-            ..Limits::default()
-        };
-        let raw = format!(
-            "Subject: {}\n\n0123456789{}",
-            "s".repeat(50),
-            "x".repeat(200)
-        );
-        let m = parse(raw.as_bytes(), &limits);
-        assert_eq!(m.size, raw.len());
-        assert_eq!(m.parts[0].body, b"0123");
-        assert_eq!(m.subject.as_deref().map(str::len), Some(11));
-
-        assert_eq!(
-            cut(&m),
-            ["max_message_bytes", "max_header_bytes", "max_decoded_bytes"]
-        );
-    }
-
-    #[test]
-    fn limit_uuencode_blocks() {
-        let block = "begin 644 a\n#0V%T\n`\nend\n";
-        let raw = format!("\n{}", block.repeat(10));
-        let limits = Limits {
-            max_uuencode_blocks: 3,
-            ..Limits::default()
-        };
-        let m = parse(raw.as_bytes(), &limits);
-        assert_eq!(ids(&m), ["1", "1.u1", "1.u2", "1.u3"]);
-        assert!(
-            cut(&m).contains(&"max_uuencode_blocks"),
-            "{:?}",
-            m.anomalies
-        );
-    }
-
-    #[test]
-    fn charset_decoding_of_text() {
-        let m = parse(
-            b"Content-Type: text/plain; charset=koi8-r\n\n\xf0\xd2\xc9\xd7\xc5\xd4",
-            &Limits::default(),
-        );
-        assert_eq!(m.parts[0].text.as_deref(), Some("Привет"));
-        let m = parse(b"\n\xe9t\xe9", &Limits::default());
-        assert_eq!(m.parts[0].text.as_deref(), Some("été"));
-    }
-
-    #[test]
-    fn hostile_inputs_do_not_panic() {
-        for raw in [
-            &b""[..],
-            b"\n",
-            b"\r",
-            b":",
-            b" x\n\n",
-            b"Content-Type: multipart/mixed; boundary=\"\"\n\n--\n",
-            b"Content-Type: multipart/mixed; boundary=a\n\n--a",
-            b"Content-Type: multipart/mixed; boundary=a\n\n--a--",
-            b"Content-Type: multipart/mixed; boundary=a\r\n\r\n--a\r",
-            b"Content-Type: message/rfc822\n\n",
-            b"Content-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n====",
-            b"Content-Type: /\n\n",
-            b"Content-Type: text/plain; charset=\"\xff\"\n\n\xff",
-            b"Content-Transfer-Encoding: quoted-printable\n\n=\n=4\n=ZZ",
-        ] {
-            let _ = parse(raw, &Limits::default());
-        }
-    }
-}
+mod tests;

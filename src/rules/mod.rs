@@ -31,6 +31,11 @@ use self::spec::{ConditionsSpec, FilenameSpec, MimetypeSpec, RuleSpec};
 /// character boundary): enough to recognise, too little to abuse.
 const MAX_DETAIL: usize = 200;
 
+/// The description of the errormail finding every limit hit produces,
+/// whatever the profile's conditions say: content beyond a limit was not
+/// examined, so it must never pass silently.
+pub const LIMIT_DESCRIPTION: &str = "content beyond a limit was not examined";
+
 /// Dots of a name looked at from the end for multi-part extensions
 /// (`.tar.gz`); bounds the work on a name made of dots.
 const MAX_EXTENSION_DOTS: usize = 4;
@@ -529,11 +534,19 @@ fn glob_set(
 
 /// Every finding of `conditions` on `message` and `envelope`, in condition
 /// order (errormail, subject, body, filename, mimetype, nullsender).
+///
+/// A limit the parser reached ([`Anomaly::LimitExceeded`]), or a text part
+/// longer than the body rules' `max_bytes`, is always an errormail finding
+/// (description [`LIMIT_DESCRIPTION`]), even when the profile turns the
+/// errormail condition or `broken_mime` off: what happens to the message
+/// is then the profile's errormail action, never a silent pass of content
+/// nobody looked at.
 pub fn evaluate(message: &Message, envelope: &Envelope, conditions: &Conditions) -> Vec<Finding> {
     let mut findings = Vec::new();
     if let Some(rules) = &conditions.errormail {
         errormail(message, envelope, rules, &mut findings);
     }
+    limits(message, &mut findings);
     if let Some(rules) = &conditions.subject {
         subject(message, rules, &mut findings);
     }
@@ -592,14 +605,29 @@ fn errormail(
             let part = match anomaly {
                 Anomaly::Boundary { part, .. }
                 | Anomaly::Encoding { part, .. }
-                | Anomaly::Header { part, .. } => Some(part.clone()),
-                Anomaly::LimitExceeded { .. } => None,
+                | Anomaly::Header { part, .. } => part.clone(),
+                // Reported by `limits`, whatever broken_mime says.
+                Anomaly::LimitExceeded { .. } => continue,
             };
             out.push(Finding {
                 condition: Condition::Errormail,
-                part,
+                part: Some(part),
                 detail: bounded(&anomaly.describe()),
                 description: description.clone(),
+            });
+        }
+    }
+}
+
+/// One errormail finding per limit the parser reached.
+fn limits(message: &Message, out: &mut Vec<Finding>) {
+    for anomaly in &message.anomalies {
+        if let Anomaly::LimitExceeded { .. } = anomaly {
+            out.push(Finding {
+                condition: Condition::Errormail,
+                part: None,
+                detail: bounded(&anomaly.describe()),
+                description: LIMIT_DESCRIPTION.to_string(),
             });
         }
     }
@@ -634,15 +662,26 @@ fn subject(message: &Message, rules: &SubjectRules, out: &mut Vec<Finding>) {
 }
 
 fn body(part: &Part, rules: &BodyRules, out: &mut Vec<Finding>) {
-    let Some(text) = &part.text else {
+    let Some((text, cut)) = part.text(rules.max_bytes) else {
         return;
     };
-    let text = prefix(text, rules.max_bytes);
-    for index in rules.patterns.matches(text) {
+    if cut {
+        out.push(Finding {
+            condition: Condition::Errormail,
+            part: Some(part.id.clone()),
+            detail: format!(
+                "limit conditions.body.max_bytes exceeded: a text of {} bytes, only the first {} examined by the body rules",
+                part.body.len(),
+                rules.max_bytes
+            ),
+            description: LIMIT_DESCRIPTION.to_string(),
+        });
+    }
+    for index in rules.patterns.matches(&text) {
         out.push(Finding {
             condition: Condition::Body,
             part: Some(part.id.clone()),
-            detail: bounded(rules.patterns.matched(index, text).unwrap_or_default()),
+            detail: bounded(rules.patterns.matched(index, &text).unwrap_or_default()),
             description: rules.patterns.description(index),
         });
     }

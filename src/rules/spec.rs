@@ -179,7 +179,8 @@ pub struct BodySpec {
     pub case_sensitive: bool,
     /// Regexes on each text part (`Part::text`, HTML included).
     pub rules: Vec<RuleSpec>,
-    /// Bytes of each text part given to the regexes (the rest is not
+    /// Bytes of each text part given to the regexes, the regex input
+    /// limit (a longer text is an errormail finding: the rest is not
     /// examined). Default 1 MiB.
     pub max_bytes: usize,
 }
@@ -319,8 +320,9 @@ pub struct ErrormailSpec {
     /// Bounces (null sender) are not held to `required_headers`: many
     /// MTAs' delivery reports lack some of them.
     pub null_sender_exempt: bool,
-    /// Broken MIME structure (every anomaly the parser records, limits
-    /// exceeded included) is a finding.
+    /// Broken MIME structure (every anomaly the parser records) is a
+    /// finding. Limits reached are findings whatever this says (see
+    /// [`crate::rules::evaluate`]).
     pub broken_mime: Toggle,
 }
 

@@ -1,0 +1,176 @@
+//! Header blocks: splitting an entity's header into fields (RFC 5322
+//! §2.2, §3.6; obsolete syntax §4.5), bounded by `max_header_bytes` and a
+//! field count.
+
+use super::{Anomaly, Walker, clip};
+
+/// One header field.
+pub(super) struct Field<'a> {
+    /// The name as written (trailing blanks removed).
+    pub(super) name: String,
+    /// The value unfolded and RFC 2047 decoded (lossy UTF-8).
+    pub(super) value: String,
+    /// The whole field as written, folded, capped at `max_header_bytes`.
+    pub(super) raw: &'a [u8],
+}
+
+impl Field<'_> {
+    /// The raw value: what follows the colon.
+    pub(super) fn raw_value(&self) -> &[u8] {
+        match memchr::memchr(b':', self.raw) {
+            Some(colon) => self.raw.get(colon + 1..).unwrap_or(b""),
+            None => b"",
+        }
+    }
+}
+
+/// A header block.
+pub(super) struct Head<'a> {
+    pub(super) fields: Vec<Field<'a>>,
+    /// Offset of the body in the entity's bytes.
+    pub(super) body_start: usize,
+}
+
+impl Head<'_> {
+    /// The fields called `name`, a comment after the name ignored:
+    /// `Content-Type(x):` is no field RFC 5322 knows, but some readers
+    /// take it for Content-Type (ClamAV's clam.mail-comment-header-name).
+    pub(super) fn all(&self, name: &str) -> impl Iterator<Item = &Field<'_>> {
+        self.fields.iter().filter(move |f| {
+            let base = f.name.split('(').next().unwrap_or("").trim_end();
+            base.eq_ignore_ascii_case(name)
+        })
+    }
+}
+
+impl Walker<'_> {
+    /// Splits an entity's header block into fields (RFC 5322 §2.2). The
+    /// block ends at the first empty line; a line that is neither a field
+    /// nor a continuation also ends it (the body begins there), as
+    /// mail-parser and most clients read it.
+    pub(super) fn header<'a>(&mut self, data: &'a [u8], part: &str, max_fields: usize) -> Head<'a> {
+        let mut fields: Vec<Field<'a>> = Vec::new();
+        let mut pos = 0;
+        // An mbox separator is no header field.
+        if data.starts_with(b"From ") {
+            pos = next_line(data, 0);
+        }
+        let mut current: Option<(usize, usize)> = None; // (start, end) of the field
+        let mut dropped = 0usize;
+        let body_start = loop {
+            if pos >= data.len() {
+                break data.len();
+            }
+            let end = next_line(data, pos);
+            let line = data.get(pos..end).unwrap_or(b"");
+            let content = trim_eol(line);
+            if content.is_empty() {
+                break end;
+            }
+            if matches!(content.first(), Some(b' ' | b'\t')) {
+                if let Some((_, e)) = current.as_mut() {
+                    *e = end;
+                } else {
+                    self.anomaly(Anomaly::Header {
+                        part: part.into(),
+                        detail: "continuation line before any field".into(),
+                    });
+                }
+                pos = end;
+                continue;
+            }
+            if !is_field_start(content) {
+                self.anomaly(Anomaly::Header {
+                    part: part.into(),
+                    detail: "header ends without an empty line".into(),
+                });
+                break pos;
+            }
+            if let Some((s, e)) = current.take() {
+                self.push_field(&mut fields, data, s, e, part, max_fields, &mut dropped);
+            }
+            current = Some((pos, end));
+            pos = end;
+        };
+        if let Some((s, e)) = current.take() {
+            self.push_field(&mut fields, data, s, e, part, max_fields, &mut dropped);
+        }
+        if dropped > 0 {
+            self.anomaly(Anomaly::Header {
+                part: part.into(),
+                detail: format!("{dropped} header fields beyond the first {max_fields} ignored"),
+            });
+        }
+        Head { fields, body_start }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn push_field<'a>(
+        &mut self,
+        fields: &mut Vec<Field<'a>>,
+        data: &'a [u8],
+        start: usize,
+        end: usize,
+        part: &str,
+        max_fields: usize,
+        dropped: &mut usize,
+    ) {
+        if fields.len() >= max_fields {
+            *dropped += 1;
+            return;
+        }
+        let mut raw = trim_eol(data.get(start..end).unwrap_or(b""));
+        if raw.len() > self.limits.max_header_bytes {
+            self.limit(
+                "max_header_bytes",
+                format!(
+                    "part {part}: a header field of {} bytes cut to {}",
+                    raw.len(),
+                    self.limits.max_header_bytes
+                ),
+            );
+            raw = raw.get(..self.limits.max_header_bytes).unwrap_or(raw);
+        }
+        let (name, value) = match mailparse::parse_header(raw) {
+            Ok((h, _)) => (h.get_key().trim_end().to_owned(), h.get_value()),
+            Err(_) => (String::from_utf8_lossy(raw).into_owned(), String::new()),
+        };
+        if name.contains('(') {
+            self.anomaly(Anomaly::Header {
+                part: part.into(),
+                detail: format!("field name {:?} carries a comment", clip(&name)),
+            });
+        }
+        fields.push(Field { name, value, raw });
+    }
+}
+
+pub(super) fn next_line(data: &[u8], pos: usize) -> usize {
+    match memchr::memchr(b'\n', data.get(pos..).unwrap_or(b"")) {
+        Some(p) => pos + p + 1,
+        None => data.len(),
+    }
+}
+
+pub(super) fn trim_eol(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// A field name (RFC 5322 §3.6.8: printable ASCII but colon), optional
+/// blanks (obsolete syntax, RFC 5322 §4.5), then a colon.
+pub(super) fn is_field_start(line: &[u8]) -> bool {
+    let name_len = line
+        .iter()
+        .take_while(|&&b| (33..=126).contains(&b) && b != b':')
+        .count();
+    if name_len == 0 {
+        return false;
+    }
+    let rest = line.get(name_len..).unwrap_or(b"");
+    let blanks = rest
+        .iter()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
+    rest.get(blanks) == Some(&b':')
+}

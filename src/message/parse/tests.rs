@@ -1,0 +1,368 @@
+//! Unit tests of the MIME walker.
+
+use super::*;
+
+/// The whole text of a text part, decoded.
+fn text(part: &Part) -> Option<String> {
+    part.text(usize::MAX).map(|(t, _)| t.into_owned())
+}
+
+fn p(raw: &str) -> Message {
+    parse(raw.as_bytes(), &Limits::default())
+}
+
+/// The limits reported exceeded, in order.
+fn cut(m: &Message) -> Vec<&str> {
+    m.anomalies
+        .iter()
+        .filter_map(|a| match a {
+            Anomaly::LimitExceeded { limit, .. } => Some(limit.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn ids(m: &Message) -> Vec<&str> {
+    m.parts.iter().map(|p| p.id.as_str()).collect()
+}
+
+#[test]
+fn plain_message_is_one_part() {
+    let m = p("Subject: =?utf-8?q?caf=C3=A9?=\r\nFrom: a@b\r\n\r\nhello\r\n");
+    assert_eq!(m.subject.as_deref(), Some("café"));
+    assert_eq!(ids(&m), ["1"]);
+    let part = &m.parts[0];
+    assert_eq!(part.declared_type, "text/plain");
+    assert_eq!(part.depth, 0);
+    assert_eq!(&part.body[..], b"hello\r\n");
+    assert_eq!(text(part).as_deref(), Some("hello\r\n"));
+    assert!(!part.attachment);
+    assert!(m.anomalies.is_empty(), "{:?}", m.anomalies);
+    assert_eq!(m.header("FROM"), Some("a@b"));
+}
+
+#[test]
+fn folded_headers_unfolded() {
+    let m = p("Subject: one\r\n two\r\n\tthree\r\nX: y\r\n\r\n");
+    assert_eq!(m.subject.as_deref(), Some("one two three"));
+    assert_eq!(m.headers.len(), 2);
+}
+
+const NESTED: &str = "Content-Type: multipart/mixed; boundary=outer\r\n\r\n\
+preamble\r\n\
+--outer\r\n\
+Content-Type: text/plain; charset=iso-8859-1\r\n\
+Content-Transfer-Encoding: quoted-printable\r\n\r\n\
+caf=E9\r\n\
+--outer\r\n\
+Content-Type: message/rfc822\r\n\r\n\
+Subject: inner\r\n\
+Content-Type: multipart/alternative; boundary=\"inner\"\r\n\r\n\
+--inner\r\n\r\n\
+plain\r\n\
+--inner\r\n\
+Content-Type: application/octet-stream; name=\"x.exe\"\r\n\
+Content-Transfer-Encoding: base64\r\n\r\n\
+TVpQAAIAAAAEAA8A//8AALgAAAAAAAAAQAAaAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\r\n\
+--inner--\r\n\
+--outer\r\n\
+Content-Type: message/rfc822; name=\"fwd.eml\"\r\n\r\n\
+Subject: single\r\n\r\n\
+body\r\n\
+--outer--\r\n\
+epilogue\r\n";
+
+#[test]
+fn nested_message_rfc822_numbered_as_imap() {
+    let m = p(NESTED);
+    assert_eq!(ids(&m), ["1", "2.1", "2.2", "3", "3.1"]);
+    assert_eq!(text(&m.parts[0]).as_deref(), Some("café"));
+    assert_eq!(m.parts[0].depth, 1);
+    assert_eq!(m.parts[1].depth, 3);
+    assert_eq!(&m.parts[1].body[..], b"plain");
+    let exe = &m.parts[2];
+    assert_eq!(exe.names, ["x.exe"]);
+    assert!(exe.attachment);
+    assert!(exe.body.starts_with(b"MZ"));
+    assert_eq!(exe.declared_type, "application/octet-stream");
+    assert!(exe.text(usize::MAX).is_none());
+    let fwd = &m.parts[3];
+    assert_eq!(fwd.declared_type, "message/rfc822");
+    assert_eq!(fwd.names, ["fwd.eml"]);
+    assert_eq!(&m.parts[4].body[..], b"body");
+    assert!(m.anomalies.is_empty(), "{:?}", m.anomalies);
+}
+
+#[test]
+fn missing_closing_boundary() {
+    let m = p("Content-Type: multipart/mixed; boundary=b\n\n--b\n\none\n--b\n\ntwo\n");
+    assert_eq!(ids(&m), ["1", "2"]);
+    assert_eq!(&m.parts[1].body[..], b"two\n");
+    assert!(
+        matches!(&m.anomalies[..], [Anomaly::Boundary { detail, .. }] if detail.contains("closing"))
+    );
+}
+
+#[test]
+fn boundary_never_occurs_or_absent() {
+    let m = p("Content-Type: multipart/mixed; boundary=b\n\nno parts here\n");
+    assert_eq!(ids(&m), ["1"]);
+    assert_eq!(m.parts[0].declared_type, "text/plain");
+    assert!(
+        matches!(&m.anomalies[..], [Anomaly::Boundary { detail, .. }] if detail.contains("never"))
+    );
+    let m = p("Content-Type: multipart/mixed\n\nbody\n");
+    assert_eq!(ids(&m), ["1"]);
+    assert!(
+        matches!(&m.anomalies[..], [Anomaly::Boundary { detail, .. }] if detail.contains("without"))
+    );
+}
+
+#[test]
+fn longer_boundary_is_not_ours() {
+    let m = p(
+        "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: multipart/mixed; boundary=bb\n\n--bb\n\nx\n--bb--\n--b--\n",
+    );
+    assert_eq!(ids(&m), ["1.1"]);
+    assert_eq!(&m.parts[0].body[..], b"x");
+    assert!(m.anomalies.is_empty(), "{:?}", m.anomalies);
+}
+
+#[test]
+fn duplicated_mime_headers() {
+    let m = p(
+        "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\nContent-Type: application/x-msdownload; name=a.exe\nContent-Transfer-Encoding: base64\nContent-Transfer-Encoding: 7bit\n\nTVo=\n--b--\n",
+    );
+    assert_eq!(m.parts[0].names, ["a.exe"]);
+    assert_eq!(m.parts[0].declared_type, "text/plain");
+    assert_eq!(&m.parts[0].body[..], b"MZ");
+    let dup: Vec<_> = m
+        .anomalies
+        .iter()
+        .filter(|a| matches!(a, Anomaly::Header { part, .. } if part == "1"))
+        .collect();
+    assert_eq!(dup.len(), 2, "{:?}", m.anomalies);
+}
+
+#[test]
+fn lenient_boundary_and_encoding_values() {
+    let m = p(
+        "Content-Type: multipart/mixed;boundary=\"--b\n\n----b\nContent-Transfer-Encoding: base64; (odd)\n\nQ2F0\n----b--\n",
+    );
+    assert_eq!(ids(&m), ["1"]);
+    assert_eq!(&m.parts[0].body[..], b"Cat");
+    assert!(m.anomalies.is_empty(), "{:?}", m.anomalies);
+}
+
+#[test]
+fn evasions_of_clamav_tests() {
+    // Two Content-Type fields with two boundaries: both are split.
+    let m = p(
+        "Content-Type: multipart/mixed; boundary=X\nContent-Type: multipart/mixed; boundary=Y\n\n--X\n\ntext\n--X--\n--Y\nContent-Transfer-Encoding: base64\n\nTVo=\n--Y--\n",
+    );
+    assert_eq!(ids(&m), ["1", "2"]);
+    assert_eq!(m.parts[1].detected_type, Some("application/x-dosexec"));
+    // A comment after the field name.
+    let m = p(
+        "Content-Type(meow): multipart/mixed; boundary=Y\n\n--Y\nContent-Transfer-Encoding: base64\n\nTVo=\n--Y--\n",
+    );
+    assert_eq!(&m.parts[0].body[..], b"MZ");
+    assert_eq!(m.anomalies.len(), 1, "{:?}", m.anomalies);
+}
+
+#[test]
+fn encoded_nested_messages_count_against_the_budget() {
+    // "Subject: x\n\nbody" in base64, wrapped in a base64 message/rfc822.
+    let inner = "Content-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\nU3ViamVjdDogeAoKYm9keQ==\n";
+    let limits = Limits {
+        max_decoded_bytes: 10,
+        ..Limits::default()
+    };
+    let m = parse(inner.as_bytes(), &limits);
+    assert!(m.parts.is_empty());
+    assert_eq!(cut(&m), ["max_decoded_bytes"]);
+    let m = p(inner);
+    assert_eq!(&m.parts[0].body[..], b"body");
+}
+
+#[test]
+fn duplicated_subject() {
+    let m = p("Subject: a\nSubject: b\n\n");
+    assert_eq!(m.subject.as_deref(), Some("a"));
+    assert!(matches!(&m.anomalies[..], [Anomaly::Header { part, .. }] if part == "0"));
+}
+
+#[test]
+fn bad_base64_decoded_best_effort() {
+    let m = p("Content-Transfer-Encoding: base64\n\nQ2F0!!\nQ2F0\n");
+    assert_eq!(&m.parts[0].body[..], b"CatCat");
+    assert!(matches!(&m.anomalies[..], [Anomaly::Encoding { .. }]));
+    assert_eq!(decode_base64(b"QQ==QkM="), (b"ABC".to_vec(), true));
+    assert_eq!(decode_base64(b"QUJD\r\nRA"), (b"ABCD".to_vec(), false));
+}
+
+#[test]
+fn header_without_empty_line() {
+    let m = p("Subject: x\nthis is the body\n");
+    assert_eq!(m.subject.as_deref(), Some("x"));
+    assert_eq!(&m.parts[0].body[..], b"this is the body\n");
+    assert_eq!(m.anomalies.len(), 1);
+}
+
+#[test]
+fn mbox_from_line_and_lone_cr() {
+    let m = p("From someone Sat Jan  1 00:00:00 2000\nSubject: x\r\rweird\n\nbody");
+    assert_eq!(m.headers.len(), 1);
+    assert_eq!(&m.parts[0].body[..], b"body");
+}
+
+#[test]
+fn uuencoded_block_in_text() {
+    let m = p("Subject: x\n\nSee:\nbegin 644 cat.exe\n#0V%T\n`\nend\n");
+    assert_eq!(ids(&m), ["1", "1.u1"]);
+    let u = &m.parts[1];
+    assert_eq!(u.origin, Origin::Uuencode);
+    assert_eq!(u.names, ["cat.exe"]);
+    assert_eq!(&u.body[..], b"Cat");
+    assert_eq!(u.declared_type, "application/octet-stream");
+    assert!(u.attachment);
+}
+
+#[test]
+fn uuencode_transfer_encoding() {
+    let m = p(
+        "Content-Type: application/octet-stream\nContent-Transfer-Encoding: x-uuencode\n\nbegin 644 a.bin\n#0V%T\n`\nend\n",
+    );
+    assert_eq!(ids(&m), ["1"]);
+    assert_eq!(&m.parts[0].body[..], b"Cat");
+    assert_eq!(m.parts[0].names, ["a.bin"]);
+}
+
+#[test]
+fn digest_children_default_to_rfc822() {
+    let m =
+        p("Content-Type: multipart/digest; boundary=d\n\n--d\n\nSubject: one\n\nfirst\n--d--\n");
+    assert_eq!(ids(&m), ["1.1"]);
+    assert_eq!(&m.parts[0].body[..], b"first");
+}
+
+#[test]
+fn limit_depth() {
+    let mut raw = String::new();
+    for i in 0..50 {
+        raw.push_str(&format!(
+            "Content-Type: multipart/mixed; boundary=b{i}\n\n--b{i}\n"
+        ));
+    }
+    raw.push_str("\ndeep\n");
+    let limits = Limits {
+        max_depth: 5,
+        ..Limits::default()
+    };
+    let m = parse(raw.as_bytes(), &limits);
+    assert!(m.parts.is_empty());
+    assert!(cut(&m).contains(&"max_depth"), "{:?}", m.anomalies);
+}
+
+#[test]
+fn deep_nesting_does_not_overflow_the_stack() {
+    let mut raw = String::new();
+    for _ in 0..10_000 {
+        raw.push_str("Content-Type: message/rfc822\n\n");
+    }
+    let limits = Limits {
+        max_depth: usize::MAX,
+        ..Limits::default()
+    };
+    let m = parse(raw.as_bytes(), &limits);
+    assert!(cut(&m).contains(&"max_depth"), "{:?}", m.anomalies);
+}
+
+#[test]
+fn limit_parts() {
+    let mut raw = String::from("Content-Type: multipart/mixed; boundary=b\n\n");
+    for _ in 0..20 {
+        raw.push_str("--b\n\nx\n");
+    }
+    let limits = Limits {
+        max_parts: 7,
+        ..Limits::default()
+    };
+    let m = parse(raw.as_bytes(), &limits);
+    assert_eq!(m.parts.len(), 7);
+    assert!(cut(&m).contains(&"max_parts"), "{:?}", m.anomalies);
+}
+
+#[test]
+fn limit_decoded_bytes_header_bytes_message_bytes() {
+    let limits = Limits {
+        max_decoded_bytes: 4,
+        max_header_bytes: 20,
+        max_message_bytes: 100,
+        ..Limits::default()
+    };
+    let raw = format!(
+        "Subject: {}\n\n0123456789{}",
+        "s".repeat(50),
+        "x".repeat(200)
+    );
+    let m = parse(raw.as_bytes(), &limits);
+    assert_eq!(m.size, raw.len());
+    assert_eq!(&m.parts[0].body[..], b"0123");
+    assert_eq!(m.subject.as_deref().map(str::len), Some(11));
+
+    assert_eq!(
+        cut(&m),
+        ["max_message_bytes", "max_header_bytes", "max_decoded_bytes"]
+    );
+}
+
+#[test]
+fn limit_uuencode_blocks() {
+    let block = "begin 644 a\n#0V%T\n`\nend\n";
+    let raw = format!("\n{}", block.repeat(10));
+    let limits = Limits {
+        max_uuencode_blocks: 3,
+        ..Limits::default()
+    };
+    let m = parse(raw.as_bytes(), &limits);
+    assert_eq!(ids(&m), ["1", "1.u1", "1.u2", "1.u3"]);
+    assert!(
+        cut(&m).contains(&"max_uuencode_blocks"),
+        "{:?}",
+        m.anomalies
+    );
+}
+
+#[test]
+fn charset_decoding_of_text() {
+    let m = parse(
+        b"Content-Type: text/plain; charset=koi8-r\n\n\xf0\xd2\xc9\xd7\xc5\xd4",
+        &Limits::default(),
+    );
+    assert_eq!(text(&m.parts[0]).as_deref(), Some("Привет"));
+    let m = parse(b"\n\xe9t\xe9", &Limits::default());
+    assert_eq!(text(&m.parts[0]).as_deref(), Some("été"));
+}
+
+#[test]
+fn hostile_inputs_do_not_panic() {
+    for raw in [
+        &b""[..],
+        b"\n",
+        b"\r",
+        b":",
+        b" x\n\n",
+        b"Content-Type: multipart/mixed; boundary=\"\"\n\n--\n",
+        b"Content-Type: multipart/mixed; boundary=a\n\n--a",
+        b"Content-Type: multipart/mixed; boundary=a\n\n--a--",
+        b"Content-Type: multipart/mixed; boundary=a\r\n\r\n--a\r",
+        b"Content-Type: message/rfc822\n\n",
+        b"Content-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n====",
+        b"Content-Type: /\n\n",
+        b"Content-Type: text/plain; charset=\"\xff\"\n\n\xff",
+        b"Content-Transfer-Encoding: quoted-printable\n\n=\n=4\n=ZZ",
+    ] {
+        let _ = parse(raw, &Limits::default());
+    }
+}

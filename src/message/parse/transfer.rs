@@ -1,0 +1,122 @@
+//! Transfer and charset decoding (RFC 2045 §6: base64, quoted-printable;
+//! text charsets), lenient as mail clients are.
+
+use std::borrow::Cow;
+
+use super::super::filename::raw_candidates;
+use super::{Anomaly, Walker, clip};
+
+impl Walker<'_> {
+    /// The body with its transfer encoding removed (RFC 2045 §6). Unknown
+    /// encodings are kept as they are, as RFC 2045 §6.4 says.
+    pub(super) fn decode<'b>(&mut self, body: &'b [u8], cte: &str, part: &str) -> Cow<'b, [u8]> {
+        match cte {
+            "base64" => {
+                let (decoded, clean) = decode_base64(body);
+                if !clean {
+                    self.anomaly(Anomaly::Encoding {
+                        part: part.into(),
+                        detail: "base64 with characters outside the alphabet or a cut quantum"
+                            .into(),
+                    });
+                }
+                Cow::Owned(decoded)
+            }
+            "quoted-printable" => {
+                // Robust mode leaves malformed escapes as they are, as
+                // RFC 2045 §6.7 note (2) suggests; it does not fail.
+                match quoted_printable::decode(body, quoted_printable::ParseMode::Robust) {
+                    Ok(d) => Cow::Owned(d),
+                    Err(_) => {
+                        self.anomaly(Anomaly::Encoding {
+                            part: part.into(),
+                            detail: "quoted-printable does not decode".into(),
+                        });
+                        Cow::Borrowed(body)
+                    }
+                }
+            }
+            "" | "7bit" | "8bit" | "binary" | "7-bit" | "8-bit" | "x-uuencode" | "uuencode"
+            | "x-uue" => Cow::Borrowed(body),
+            other => {
+                self.anomaly(Anomaly::Encoding {
+                    part: part.into(),
+                    detail: format!("unknown transfer encoding {:?}", clip(other)),
+                });
+                Cow::Borrowed(body)
+            }
+        }
+    }
+}
+
+/// A text body decoded from its charset (lossy UTF-8). Without a charset,
+/// or with one nobody knows, UTF-8 when the bytes are valid UTF-8, else
+/// Windows-1252 (what such mail is in practice).
+pub(crate) fn decode_text<'a>(body: &'a [u8], charset: Option<&str>) -> Cow<'a, str> {
+    let known = charset.and_then(|c| charset::Charset::for_label(c.trim().as_bytes()));
+    match known {
+        Some(cs) => cs.decode(body).0,
+        None => match std::str::from_utf8(body) {
+            Ok(s) => Cow::Borrowed(s),
+            Err(_) => Cow::Owned(raw_candidates(body).into_iter().next().unwrap_or_default()),
+        },
+    }
+}
+
+/// Base64 decoded leniently (RFC 2045 §6.8 asks decoders to ignore
+/// characters outside the alphabet): white space skipped silently, other
+/// stray characters skipped and reported, padding ends a quantum and
+/// decoding goes on after it (concatenated encodings are common). Returns
+/// the bytes and whether the input was clean. mailparse's decoder rejects
+/// the whole part on one bad character, while mail clients (and malware
+/// authors counting on them) decode what they can, so this is our own.
+pub(crate) fn decode_base64(input: &[u8]) -> (Vec<u8>, bool) {
+    let mut out = Vec::with_capacity(input.len() / 4 * 3);
+    let mut clean = true;
+    let mut acc: u32 = 0;
+    let mut n = 0u8;
+    for &c in input {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'=' => {
+                flush(&mut out, acc, n);
+                if n == 1 {
+                    clean = false;
+                }
+                acc = 0;
+                n = 0;
+                continue;
+            }
+            b' ' | b'\t' | b'\r' | b'\n' => continue,
+            _ => {
+                clean = false;
+                continue;
+            }
+        };
+        acc = acc << 6 | u32::from(v);
+        n += 1;
+        if n == 4 {
+            out.extend_from_slice(&[(acc >> 16) as u8, (acc >> 8) as u8, acc as u8]);
+            acc = 0;
+            n = 0;
+        }
+    }
+    if n != 0 {
+        flush(&mut out, acc, n);
+        clean = false;
+    }
+    (out, clean)
+}
+
+/// The bytes of a partial quantum of `n` characters.
+fn flush(out: &mut Vec<u8>, acc: u32, n: u8) {
+    match n {
+        2 => out.push((acc >> 4) as u8),
+        3 => out.extend_from_slice(&[(acc >> 10) as u8, (acc >> 2) as u8]),
+        _ => {}
+    }
+}

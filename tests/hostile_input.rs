@@ -1,0 +1,415 @@
+//! Hostile input: bounded work and the qmail-local contract on mutated and
+//! generated nasty messages (deep nesting, unterminated boundaries, huge
+//! headers, bad base64 and quoted-printable, NULs, 8-bit junk, RFC 2231
+//! continuations, uuencode), and what reaching each `[limits]` cap means:
+//! an errormail finding with the profile's action, never a crash and never
+//! a silent pass of content nobody examined; a message longer than
+//! `max_message_bytes` is checked in part but kept whole.
+//!
+//! Property tests run the pure core (`app::pipeline::judge`) in-process for
+//! many cases and the real binary in filter mode for a few; each case runs
+//! under a watchdog (a generous bound against hangs, not a speed test).
+
+mod support;
+
+use std::sync::mpsc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use proptest::prelude::*;
+use qmvc::app::pipeline::judge;
+use qmvc::config::Config;
+use qmvc::envelope::Envelope;
+use qmvc::rules::LIMIT_DESCRIPTION;
+use support::{Site, Stdin, data, qmail_env};
+
+/// A case that takes longer than this has hung (a bound, not a speed test).
+const WATCHDOG: Duration = Duration::from_secs(10);
+
+/// A main file for in-process judging: paths in `dir`, no engine; the
+/// default limits, or small ones that hostile messages reach.
+fn config_in(dir: &std::path::Path, small_limits: bool) -> Config {
+    let d = dir.display();
+    let limits = if small_limits {
+        "[limits]\nmax_depth = 12\nmax_parts = 64\nmax_decoded_bytes = 2000000\n\
+         max_uuencode_blocks = 4\nmax_header_bytes = 8192\n"
+    } else {
+        ""
+    };
+    let (config, problems) = Config::parse(
+        &format!(
+            "[paths]\nlog = \"{d}/qmvc.log\"\nreport = \"{d}/qmvc.rep\"\nquarantine = \"{d}/q\"\n\
+             workdir = \"{d}/work\"\nstate = \"{d}/state\"\nprofiles = \"{d}/profiles\"\n{limits}"
+        ),
+        "hostile.toml",
+    );
+    assert!(problems.is_empty(), "{problems:?}");
+    config
+}
+
+/// Runs `f` on another thread; fails the test when it panics or outlasts
+/// the watchdog.
+fn watched<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = mpsc::channel();
+    let handle = std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    match rx.recv_timeout(WATCHDOG) {
+        Ok(v) => {
+            let _ = handle.join();
+            v
+        }
+        Err(mpsc::RecvTimeoutError::Timeout) => panic!("{what}: no answer within {WATCHDOG:?}"),
+        Err(mpsc::RecvTimeoutError::Disconnected) => panic!("{what}: panicked"),
+    }
+}
+
+// ------------------------------------------------------------ generators
+
+/// The shipped test messages.
+fn seeds() -> Vec<Vec<u8>> {
+    let mut v: Vec<Vec<u8>> = std::fs::read_dir(data(""))
+        .expect("tests/data")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+        .map(|p| std::fs::read(p).expect("read seed"))
+        .collect();
+    assert!(v.len() >= 10, "tests/data has {} messages", v.len());
+    v.sort();
+    v
+}
+
+const HEAD: &str =
+    "From: a@example.org\nDate: Mon, 2 Mar 2026 10:00:00 +0000\nSubject: x\nMIME-Version: 1.0\n";
+
+fn deep(depth: usize, rfc822: bool) -> Vec<u8> {
+    let mut m = String::from(HEAD);
+    for i in 0..depth {
+        if rfc822 && i % 2 == 1 {
+            m.push_str("Content-Type: message/rfc822\n\n");
+        } else {
+            m.push_str(&format!(
+                "Content-Type: multipart/mixed; boundary=\"b{i}\"\n\n--b{i}\n"
+            ));
+        }
+    }
+    m.push_str("Content-Type: application/octet-stream; name=deep.exe\n\nMZ\n");
+    m.into_bytes()
+}
+
+fn unterminated(parts: usize) -> Vec<u8> {
+    let mut m = format!("{HEAD}Content-Type: multipart/mixed; boundary=zz\n\n");
+    for i in 0..parts {
+        m.push_str(&format!(
+            "--zz\nContent-Type: text/plain\n\npart {i}\n--zzz not ours\n"
+        ));
+    }
+    m.into_bytes()
+}
+
+fn huge_header(len: usize, folded: bool) -> Vec<u8> {
+    let sep = if folded { "\n " } else { "" };
+    let value: String = (0..len / 8).map(|_| format!("{sep}xxxxxxx")).collect();
+    format!("{HEAD}X-Long: {value}\nContent-Type: text/plain\n\nbody\n").into_bytes()
+}
+
+fn encoded(cte: &str, junk: &[u8]) -> Vec<u8> {
+    let mut m = format!(
+        "{HEAD}Content-Type: multipart/mixed; boundary=q\n\n--q\nContent-Type: application/octet-stream; name=\"a.bin\"\nContent-Transfer-Encoding: {cte}\n\n"
+    )
+    .into_bytes();
+    m.extend_from_slice(junk);
+    m.extend_from_slice(b"\n--q--\n");
+    m
+}
+
+fn rfc2231(pieces: &[(u32, String)]) -> Vec<u8> {
+    let mut params = String::new();
+    for (n, piece) in pieces {
+        params.push_str(&format!(";\n filename*{n}*=utf-8''{piece}"));
+    }
+    format!(
+        "{HEAD}Content-Type: multipart/mixed; boundary=r\n\n--r\nContent-Type: application/octet-stream\nContent-Disposition: attachment{params}\n\nMZ\n--r--\n"
+    )
+    .into_bytes()
+}
+
+fn uuencoded(blocks: usize) -> Vec<u8> {
+    let mut m = format!("{HEAD}\n").into_bytes();
+    for i in 0..blocks {
+        m.extend_from_slice(format!("begin 644 f{i}.exe\n#35H`\n`\nend\n").as_bytes());
+    }
+    m
+}
+
+/// Generated nasty MIME.
+fn nasty() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        (1usize..400, any::<bool>()).prop_map(|(d, r)| deep(d, r)),
+        (0usize..200).prop_map(unterminated),
+        (1usize..100_000, any::<bool>()).prop_map(|(l, f)| huge_header(l, f)),
+        (
+            prop_oneof![
+                Just("base64"),
+                Just("quoted-printable"),
+                Just("x-uuencode"),
+                Just("x-junk")
+            ],
+            proptest::collection::vec(any::<u8>(), 0..4000)
+        )
+            .prop_map(|(c, j)| encoded(c, &j)),
+        proptest::collection::vec((any::<u32>(), "[%A-Za-z0-9.'*=]{0,12}"), 0..40)
+            .prop_map(|p| rfc2231(&p)),
+        (0usize..20).prop_map(uuencoded),
+        proptest::collection::vec(any::<u8>(), 0..3000),
+    ]
+}
+
+/// Snippets that change the structure when inserted anywhere.
+const SNIPPETS: &[&[u8]] = &[
+    b"\n--b\n",
+    b"\n--zz--\n",
+    b"\nContent-Type: multipart/mixed; boundary=b\n\n",
+    b"Content-Type: message/rfc822\n\n",
+    b"Content-Transfer-Encoding: base64\n",
+    b"Content-Transfer-Encoding: quoted-printable\n\n=\n=4",
+    b"\0\0\0",
+    b"\xff\xfe\x80\xc3",
+    b"\r\r\n",
+    b"\n\n",
+    b"begin 644 x.exe\n",
+    b"; filename*0*=utf-8''%E2%80%AEfdp.exe; filename*1=x",
+    b"=?utf-8?B?w6k=?=",
+    b"From ",
+];
+
+#[derive(Debug, Clone)]
+enum Mutation {
+    Flip(usize, u8),
+    Insert(usize, usize),
+    Truncate(usize),
+    Repeat(usize, usize, usize),
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    prop_oneof![
+        (any::<usize>(), any::<u8>()).prop_map(|(p, b)| Mutation::Flip(p, b)),
+        (any::<usize>(), 0..SNIPPETS.len()).prop_map(|(p, s)| Mutation::Insert(p, s)),
+        any::<usize>().prop_map(Mutation::Truncate),
+        (any::<usize>(), 1usize..200, 1usize..50).prop_map(|(p, l, n)| Mutation::Repeat(p, l, n)),
+    ]
+}
+
+fn mutate(mut m: Vec<u8>, mutations: &[Mutation]) -> Vec<u8> {
+    for mu in mutations {
+        let len = m.len().max(1);
+        match *mu {
+            Mutation::Flip(p, b) => {
+                if let Some(x) = m.get_mut(p % len) {
+                    *x = b;
+                }
+            }
+            Mutation::Insert(p, s) => {
+                let at = (p % len).min(m.len());
+                let snippet = SNIPPETS.get(s).copied().unwrap_or(b"");
+                m.splice(at..at, snippet.iter().copied());
+            }
+            Mutation::Truncate(p) => m.truncate(p % len),
+            Mutation::Repeat(p, l, n) => {
+                let start = (p % len).min(m.len());
+                let end = (start + l).min(m.len());
+                let piece = m[start..end].to_vec();
+                for _ in 0..n {
+                    m.splice(end..end, piece.iter().copied());
+                }
+            }
+        }
+    }
+    m
+}
+
+/// A message: a seed or a nasty one, then mutated.
+fn message() -> impl Strategy<Value = Vec<u8>> {
+    let seeds = seeds();
+    let base = prop_oneof![
+        (0..seeds.len()).prop_map(move |i| seeds[i].clone()),
+        nasty(),
+    ];
+    (base, proptest::collection::vec(mutation(), 0..6)).prop_map(|(m, mu)| mutate(m, &mu))
+}
+
+// ------------------------------------------------------------ properties
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1500, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// The pure core on many cases: no panic, an exit qmail-local knows,
+    /// never a deferral without an engine, in bounded time.
+    #[test]
+    fn judge_never_panics_defers_or_hangs_on_hostile_messages(raw in message(), small in any::<bool>()) {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let config = config_in(tmp.path(), small);
+        let size = raw.len();
+        let (code, action) = watched(&format!("judge on {size} bytes"), move || {
+            let env = Envelope::for_check("bob@example.org", "alice@example.com");
+            let judged = judge(&config, &env, &Bytes::from(raw), false, chrono::Utc::now())
+                .expect("the embedded profile loads");
+            (judged.plan.exit.code(), judged.plan.action.name())
+        });
+        prop_assert!([0, 99, 100].contains(&code), "exit {code} ({action})");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 40, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// The real binary in filter mode on a few cases: 0 or 99, never 111
+    /// on a writable disk without an engine, never a panic, one log line.
+    #[test]
+    fn filter_mode_keeps_the_contract_on_hostile_messages(raw in message(), pipe in any::<bool>()) {
+        let site = Site::new("[limits]\nmax_depth = 12\nmax_parts = 64\n");
+        let stdin = if pipe { Stdin::Pipe } else { Stdin::File };
+        let env = qmail_env("bob@example.org", "alice", "example.com", "");
+        let run = watched("qmvc filter", move || site.run(&raw, &env, &[], stdin));
+        prop_assert!([0, 99].contains(&run.code), "exit {}: {} {}", run.code, run.stdout, run.stderr);
+        prop_assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    }
+}
+
+// ------------------------------------------------------------ limits
+
+/// A message of `n` parts, the last one an .exe.
+fn many_parts(n: usize) -> Vec<u8> {
+    let mut m = format!("{HEAD}Content-Type: multipart/mixed; boundary=p\n\n");
+    for i in 0..n {
+        m.push_str(&format!("--p\nContent-Type: text/plain\n\npart {i}\n"));
+    }
+    m.push_str("--p\nContent-Type: application/octet-stream; name=late.exe\n\nMZ\n--p--\n");
+    m.into_bytes()
+}
+
+/// Each limit, reached: an errormail finding naming it (log E >= 1) even
+/// in a profile that switched the errormail condition off, and the
+/// profile's errormail action (here quarantine) carried out.
+#[test]
+fn every_limit_is_an_errormail_finding_even_with_the_condition_off() {
+    let long = "x".repeat(300);
+    let cases: Vec<(&str, &str, Vec<u8>)> = vec![
+        ("max_parts", "max_parts = 5", many_parts(20)),
+        ("max_depth", "max_depth = 3", deep(10, false)),
+        (
+            "max_header_bytes",
+            "max_header_bytes = 100",
+            format!("{HEAD}X-Long: {long}\n\nbody\n").into_bytes(),
+        ),
+        (
+            "max_decoded_bytes",
+            "max_decoded_bytes = 100",
+            encoded("base64", "QUFB".repeat(100).as_bytes()),
+        ),
+        (
+            "max_uuencode_blocks",
+            "max_uuencode_blocks = 2",
+            uuencoded(5),
+        ),
+        (
+            "max_message_bytes",
+            "max_message_bytes = 200",
+            many_parts(20),
+        ),
+    ];
+    for (limit, key, raw) in cases {
+        let site = Site::new(&format!("[limits]\n{key}\n"));
+        site.profile(
+            "default",
+            "[conditions.errormail]\nenabled = false\n[conditions.filename]\nenabled = false\n\
+             [actions]\nerrormail = \"quarantine\"\n",
+        );
+        let run = site.deliver(&raw, "bob@example.org", "alice@example.com");
+        assert_eq!(run.code, 99, "{limit}: {} {}", run.stdout, run.stderr);
+        let log = site.log_lines().join("\n");
+        assert!(log.contains("|E:1+"), "{limit}: {log}");
+        assert!(log.contains("A:quarantine"), "{limit}: {log}");
+        let rep = site.rep();
+        assert!(
+            rep.contains(&format!("limit {limit} exceeded")),
+            "{limit}: {rep}"
+        );
+        assert!(rep.contains(LIMIT_DESCRIPTION), "{limit}: {rep}");
+    }
+}
+
+/// The same with the shipped default profile (errormail action pass): the
+/// message passes, counted and logged, never unseen.
+#[test]
+fn a_limit_hit_under_the_default_profile_passes_counted() {
+    let site = Site::new("[limits]\nmax_parts = 5\n");
+    let run = site.deliver(&many_parts(20), "bob@example.org", "alice@example.com");
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let log = site.log_lines().join("\n");
+    assert!(log.contains("A:pass"), "{log}");
+    assert!(!log.contains("|E:0+"), "{log}");
+}
+
+/// A body text longer than the body rules' max_bytes is an errormail
+/// finding: the text past the cap was not examined.
+#[test]
+fn body_text_past_the_regex_input_cap_is_an_errormail_finding() {
+    let site = Site::new("");
+    site.profile(
+        "default",
+        "[conditions.body]\nenabled = true\nrules = [\"wire the money\"]\nmax_bytes = 1000\n\
+         [actions]\nerrormail = \"quarantine\"\n",
+    );
+    let mut raw = format!("{HEAD}\n").into_bytes();
+    raw.extend(std::iter::repeat_n(b'.', 2000));
+    raw.extend_from_slice(b"\nwire the money\n");
+    let run = site.deliver(&raw, "bob@example.org", "alice@example.com");
+    assert_eq!(run.code, 99, "{}", run.stdout);
+    let rep = site.rep();
+    assert!(rep.contains("conditions.body.max_bytes"), "{rep}");
+}
+
+/// A message longer than max_message_bytes: only the head is checked (a
+/// finding says so), but the quarantine keeps every byte, from a seekable
+/// queue file and from a pipe (preline).
+#[test]
+fn message_past_max_message_bytes_is_checked_in_part_and_quarantined_whole() {
+    let mut raw = many_parts(10);
+    raw.extend((0..300_000u32).map(|i| b"abcdefghij\n"[(i % 11) as usize]));
+    for stdin in [Stdin::File, Stdin::Pipe] {
+        let site = Site::new("[limits]\nmax_message_bytes = 4096\n");
+        site.profile("default", "[actions]\nerrormail = \"quarantine\"\n");
+        let env = qmail_env("bob@example.org", "alice", "example.com", "");
+        let run = site.run(&raw, &env, &[], stdin);
+        assert_eq!(run.code, 99, "{} {}", run.stdout, run.stderr);
+        let files = site.quarantine("new");
+        assert_eq!(files.len(), 1);
+        let stored = std::fs::read(&files[0]).expect("read quarantine file");
+        assert!(
+            stored.ends_with(&raw),
+            "quarantine file of {} bytes does not end with the {}-byte message",
+            stored.len(),
+            raw.len()
+        );
+        assert!(site.rep().contains("limit max_message_bytes exceeded"));
+        // Nothing left in the work directory (the spill file is unlinked).
+        let work = site.dir().join("work");
+        let left = std::fs::read_dir(&work).map(|d| d.count()).unwrap_or(0);
+        assert_eq!(left, 0, "work directory not empty");
+    }
+}
+
+/// A message longer than the limit that passes is not read whole: the
+/// next dot-qmail line reads the queue file itself.
+#[test]
+fn message_past_max_message_bytes_that_passes_exits_0() {
+    let site = Site::new("[limits]\nmax_message_bytes = 4096\n");
+    let mut raw = format!("{HEAD}\n").into_bytes();
+    raw.extend(std::iter::repeat_n(b'x', 100_000));
+    for stdin in [Stdin::File, Stdin::Pipe] {
+        let env = qmail_env("bob@example.org", "alice", "example.com", "");
+        let run = site.run(&raw, &env, &[], stdin);
+        assert_eq!(run.code, 0, "{} {}", run.stdout, run.stderr);
+    }
+}
