@@ -103,7 +103,8 @@ fn label(x: f64, y: f64, anchor: &'static str, text: String) -> Label {
 /// highest day, and about twelve date labels.
 pub fn days_chart(days: &[Day]) -> Chart {
     let height = 240.0;
-    let plot = 200.0;
+    // Bars stand on y = base and reach y = base - plot at the busiest day.
+    let (base, plot) = (210.0, 195.0);
     let mut c = Chart {
         width: WIDTH,
         height,
@@ -112,10 +113,10 @@ pub fn days_chart(days: &[Day]) -> Chart {
     let max = days.iter().map(|d| d.total).max().unwrap_or(0).max(1) as f64;
     let slot = (WIDTH - AXIS) / days.len().max(1) as f64;
     let bar = (slot * 0.8).max(0.5);
-    let every = days.len().div_ceil(12).max(1);
+    let every = days.len().div_ceil(10).max(1);
     for (i, day) in days.iter().enumerate() {
         let x = AXIS + i as f64 * slot;
-        let mut y = plot;
+        let mut y = base;
         for (class, count) in [
             ("clean", day.clean),
             ("errormail", day.errormail),
@@ -139,7 +140,7 @@ pub fn days_chart(days: &[Day]) -> Chart {
         if i % every == 0 {
             c.labels.push(label(
                 x + bar / 2.0,
-                plot + 16.0,
+                base + 16.0,
                 "middle",
                 day.date.clone(),
             ));
@@ -148,7 +149,7 @@ pub fn days_chart(days: &[Day]) -> Chart {
     for (frac, value) in [(0.0, 0.0), (0.5, max / 2.0), (1.0, max)] {
         c.labels.push(label(
             AXIS - 6.0,
-            plot - frac * plot + 4.0,
+            base - frac * plot + 4.0,
             "end",
             format!("{value:.0}"),
         ));
