@@ -49,6 +49,9 @@ pub enum Command {
     /// Quarantine management: list, show, release, purge.
     #[command(subcommand)]
     Quarantine(QuarantineCommand),
+    /// Summarise qmvc.log and qmvc.rep (QMVC's Virulator): messages by
+    /// verdict, action and day, viruses, badmail, incidents, engines.
+    Report(ReportArgs),
     /// Remove stale per-message work directories and quarantine tmp/ files.
     Cleanup {
         /// Age past which a work directory or tmp/ file is stale (e.g. 30h, 2d, 45m).
@@ -72,6 +75,36 @@ pub struct CheckArgs {
     /// Message files; `-` reads stdin.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+}
+
+/// `qmvc report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// A log to read instead of [paths].log (repeatable: rotated logs,
+    /// gzip-compressed ones too).
+    #[arg(long, value_name = "FILE")]
+    pub log: Vec<PathBuf>,
+    /// A report file to read instead of [paths].report (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub rep: Vec<PathBuf>,
+    /// First day (YYYY-MM-DD) or time (YYYY-MM-DD HH:MM[:SS]) counted.
+    #[arg(long, value_name = "DATE", conflicts_with = "days")]
+    pub since: Option<String>,
+    /// Last day or time counted.
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Count today and the N-1 days before it.
+    #[arg(long, value_name = "N")]
+    pub days: Option<u32>,
+    /// Rows per top table (senders, recipients, viruses...).
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub top: usize,
+    /// Print the figures as one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Also write a self-contained HTML report with charts to OUT.
+    #[arg(long, value_name = "OUT")]
+    pub html: Option<PathBuf>,
 }
 
 /// `qmvc config ...`.

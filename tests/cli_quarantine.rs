@@ -8,26 +8,9 @@ mod support;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-use support::{QMVC, Run, Site, Stdin, data, qmail_env};
-
-/// Runs `qmvc ARGS` as the administrator (not as qmail-local).
-fn admin(site: &Site, args: &[&str]) -> Output {
-    Command::new(QMVC)
-        .args(args)
-        .env("QMVC_CONFIG", &site.config)
-        .output()
-        .expect("run qmvc")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use support::{Run, Site, Stdin, admin, data, qmail_env, stderr, stdout};
 
 /// Quarantines `message` for `info@example.com`, delivered as virtualdomains
 /// do (`LOCAL=example-com-info`, `EXT=info`); returns the incident id from

@@ -19,10 +19,19 @@ pub mod input;
 mod notify_cmd;
 pub mod pipeline;
 mod quarantine_cmd;
+mod report_cmd;
 
 /// Subcommands that are not filter mode: a usage error naming one of them
 /// is an administrator's typo (exit 2), not a dot-qmail line (exit 111).
-const ADMIN_COMMANDS: &[&str] = &["check", "config", "cleanup", "notify", "quarantine", "help"];
+const ADMIN_COMMANDS: &[&str] = &[
+    "check",
+    "config",
+    "cleanup",
+    "notify",
+    "quarantine",
+    "report",
+    "help",
+];
 
 /// Parses `args` and runs the command, turning a usage error in filter mode
 /// and any panic into a deferral. Never panics; the only caller is `main`.
@@ -125,6 +134,7 @@ pub fn run(args: Vec<OsString>) -> Exit {
                 dry_run,
             } => quarantine_cmd::purge(config, env_config, &older_than, dry_run),
         },
+        Some(Command::Report(args)) => report_cmd::run(config, env_config, &args),
         Some(Command::Cleanup { older_than }) => cleanup::run(config, env_config, &older_than),
     }
 }

@@ -30,7 +30,8 @@ use crate::exit::Exit;
 use crate::message;
 
 pub use release::{purge, release};
-use stored::{Head, terminal};
+use stored::Head;
+pub(super) use stored::terminal;
 
 /// The subdirectories that hold quarantined messages (maildir(5)): `new/`
 /// as qmvc delivers them, `cur/` once a mail client has seen them.

@@ -345,6 +345,26 @@ impl Site {
     }
 }
 
+/// Runs `qmvc ARGS` as the administrator (not as qmail-local), with the
+/// site's configuration.
+pub fn admin(site: &Site, args: &[&str]) -> std::process::Output {
+    Command::new(QMVC)
+        .args(args)
+        .env("QMVC_CONFIG", &site.config)
+        .output()
+        .expect("run qmvc")
+}
+
+/// An administrative command's stdout, as text.
+pub fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// An administrative command's stderr, as text.
+pub fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
 /// `nobody:nogroup` on Debian: a real user without privileges.
 pub const NOBODY: (u32, u32) = (65534, 65534);
 
