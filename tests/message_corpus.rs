@@ -128,7 +128,7 @@ fn stalwart_cases(cases: &mut Vec<Case>) {
         let hash = col(&row, "decoded_sha256_16");
         let parts = parts_where(&m, |p| {
             !hash.is_empty()
-                && (sha16(&p.body) == hash
+                && (sha16(&p.body.bytes()) == hash
                     || p.text(usize::MAX)
                         .is_some_and(|(t, _)| sha16(t.as_bytes()) == hash))
         });

@@ -16,6 +16,7 @@
 //! message itself ([`crate::verdict::decide`] does).
 
 use std::borrow::Cow;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -27,7 +28,7 @@ use super::{
     Oversize, ScanInput, ScanPolicy, is_limit_heuristic, type_matches,
 };
 use crate::exit::one_line;
-use crate::message::{Message, Origin, Part};
+use crate::message::{Body, Message, Origin, Part};
 use crate::verdict::{Condition, Finding, Verdict};
 
 /// Input of one chain run.
@@ -175,7 +176,34 @@ struct Item<'a> {
     kind: FileKind,
     /// `None` for the whole message or a segment, else the part's id.
     part: Option<&'a str>,
-    data: Cow<'a, [u8]>,
+    data: Data<'a>,
+}
+
+/// The bytes of an [`Item`]: in memory (the whole message, a segment), or
+/// a part's [`Body`], which a large base64 attachment streams.
+#[derive(Debug, Clone)]
+enum Data<'a> {
+    Bytes(Cow<'a, [u8]>),
+    Part(&'a Body),
+}
+
+impl Data<'_> {
+    /// Length in bytes (decoded, for a part).
+    fn len(&self) -> usize {
+        match self {
+            Data::Bytes(b) => b.len(),
+            Data::Part(body) => body.len(),
+        }
+    }
+
+    /// The bytes from the start; each call starts afresh (a retry on the
+    /// next clamd server, a second work file).
+    fn reader(&self) -> Box<dyn Read + '_> {
+        match self {
+            Data::Bytes(b) => Box::new(b.as_ref()),
+            Data::Part(body) => Box::new(body.reader()),
+        }
+    }
 }
 
 /// The files of one [`ScanInput`] in the work directory.
@@ -309,7 +337,7 @@ impl<'a> Run<'a, '_> {
         let dir = workdir.subdir(&name)?;
         let mut files = Vec::with_capacity(items.len());
         for item in items {
-            files.push(workdir.write(&dir, item.kind, &item.data)?);
+            files.push(workdir.write_from(&dir, item.kind, item.data.reader())?);
         }
         self.views.push(View { input, dir, files });
         Ok(self.views.len() - 1)
@@ -334,7 +362,7 @@ fn items<'a>(input: &ChainInput<'a>, what: ScanInput) -> Vec<Item<'a>> {
     let whole = Item {
         kind: FileKind::Message,
         part: None,
-        data: Cow::Borrowed(input.raw),
+        data: Data::Bytes(Cow::Borrowed(input.raw)),
     };
     let well_formed = input.message.anomalies.is_empty();
     let mut parts: Vec<Item<'a>> = input
@@ -346,7 +374,7 @@ fn items<'a>(input: &ChainInput<'a>, what: ScanInput) -> Vec<Item<'a>> {
         .map(|p| Item {
             kind: FileKind::Part,
             part: Some(p.id.as_str()),
-            data: Cow::Borrowed(p.body.as_ref()),
+            data: Data::Part(&p.body),
         })
         .collect();
     let want_segments = what != ScanInput::Both || !well_formed;
@@ -358,7 +386,7 @@ fn items<'a>(input: &ChainInput<'a>, what: ScanInput) -> Vec<Item<'a>> {
     parts.extend(cut.into_iter().map(|data| Item {
         kind: FileKind::Message,
         part: None,
-        data: Cow::Owned(data),
+        data: Data::Bytes(Cow::Owned(data)),
     }));
     match what {
         ScanInput::Message => vec![whole],
@@ -476,7 +504,7 @@ fn clamd_tally(engine: &EngineConfig, items: &[Item<'_>]) -> Tally {
             tally.oversize.push(oversize_note(item, engine.max_size));
             continue;
         }
-        match pool.scan(&item.data, limits) {
+        match pool.scan_from(|| item.data.reader(), limits) {
             Ok(Answer::Clean) => tally.scanned += 1,
             Ok(Answer::Found(names)) => {
                 tally.scanned += 1;

@@ -264,6 +264,14 @@ fn is_closed_by_peer(e: &io::Error) -> bool {
 /// Errors: [`Failure`] when there is no definite answer (connect, timeout,
 /// clamd `ERROR`, unrecognised reply, I/O).
 pub fn scan(server: &Server, data: &[u8], limits: Limits) -> Result<Answer, Failure> {
+    scan_from(server, data, limits)
+}
+
+/// [`scan`] on content read from `data` as it is sent, [`CHUNK`] bytes at
+/// a time (a part decoded while streamed: no copy of it in memory).
+///
+/// Errors: as [`scan`]; a read error of `data` is [`Failure::Io`].
+pub fn scan_from(server: &Server, data: impl Read, limits: Limits) -> Result<Answer, Failure> {
     let end = limits.attempt_end();
     let mut conn = Conn::connect(server, end)?;
     conn.limit(end)?;
@@ -303,15 +311,26 @@ fn write(conn: &mut Conn, buf: &[u8], end: Instant) -> Result<(), Failure> {
     })
 }
 
-fn send_stream(conn: &mut Conn, data: &[u8], end: Instant) -> Result<(), Failure> {
+/// INSTREAM (clamd(8)): frames of a 4-byte big-endian length and at most
+/// [`CHUNK`] bytes read from `data`, then a zero length.
+fn send_stream(conn: &mut Conn, data: impl Read, end: Instant) -> Result<(), Failure> {
     write(conn, b"zINSTREAM\0", end)?;
     let mut frame = Vec::with_capacity(CHUNK + 4);
-    for chunk in data.chunks(CHUNK) {
+    // CHUNK fits in a u64 and in a u32.
+    let mut data = data.take(u64::MAX);
+    loop {
         frame.clear();
-        // `chunks` yields at most CHUNK bytes, which fits in a u32.
-        let len = u32::try_from(chunk.len()).unwrap_or(u32::MAX);
-        frame.extend_from_slice(&len.to_be_bytes());
-        frame.extend_from_slice(chunk);
+        frame.extend_from_slice(&[0; 4]);
+        data.set_limit(CHUNK as u64);
+        data.by_ref().read_to_end(&mut frame).map_err(Failure::Io)?;
+        let len = frame.len().saturating_sub(4);
+        if len == 0 {
+            break;
+        }
+        let be = u32::try_from(len).unwrap_or(u32::MAX).to_be_bytes();
+        if let Some(head) = frame.get_mut(..4) {
+            head.copy_from_slice(&be);
+        }
         write(conn, &frame, end)?;
     }
     write(conn, &0u32.to_be_bytes(), end)
@@ -463,7 +482,19 @@ impl Pool {
     ///
     /// Errors: one line listing every server's failure.
     pub fn scan(&mut self, data: &[u8], limits: Limits) -> Result<Answer, String> {
-        self.each(|server| scan(server, data, limits), limits)
+        self.scan_from(|| data, limits)
+    }
+
+    /// [`Pool::scan`] on content streamed from `open()`, called once per
+    /// server tried (each attempt reads the content from its start).
+    ///
+    /// Errors: as [`Pool::scan`].
+    pub fn scan_from<R: Read>(
+        &mut self,
+        mut open: impl FnMut() -> R,
+        limits: Limits,
+    ) -> Result<Answer, String> {
+        self.each(|server| scan_from(server, open(), limits), limits)
     }
 
     /// Pings every server.

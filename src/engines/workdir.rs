@@ -9,7 +9,7 @@
 //! a crash left behind (qmail-scanner's `-z`).
 
 use std::fs::{self, DirBuilder, OpenOptions};
-use std::io::Write;
+use std::io::{self, Read};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -97,6 +97,19 @@ impl WorkDir {
     ///
     /// Errors: [`Error::Write`] (ENOSPC and the like).
     pub fn write(&mut self, dir: &Path, kind: FileKind, content: &[u8]) -> Result<PathBuf, Error> {
+        self.write_from(dir, kind, content)
+    }
+
+    /// [`WorkDir::write`] with the content copied from `content` as it is
+    /// read (`io::copy`: a streamed part never whole in memory).
+    ///
+    /// Errors: [`Error::Write`], for a read error of `content` too.
+    pub fn write_from(
+        &mut self,
+        dir: &Path,
+        kind: FileKind,
+        mut content: impl Read,
+    ) -> Result<PathBuf, Error> {
         self.files += 1;
         let name = match kind {
             FileKind::Message => format!("message-{:04}.eml", self.files),
@@ -108,7 +121,7 @@ impl WorkDir {
             .create_new(true)
             .mode(0o600)
             .open(&path)
-            .and_then(|mut f| f.write_all(content));
+            .and_then(|mut f| io::copy(&mut content, &mut f).map(drop));
         result.map_err(|source| Error::Write {
             what: "work file",
             path: path.clone(),

@@ -21,7 +21,10 @@
 /// At most this many leading bytes are examined (bytes). Every format
 /// recognised here is identified by its first KiB; ZIP member names are
 /// searched further, ISO 9660 descriptors sit at 32 KiB.
-const SCAN_BYTES: usize = 1 << 20;
+pub(crate) const SCAN_BYTES: usize = 1 << 20;
+
+/// Trailing bytes examined (bytes): the UDIF trailer.
+pub(crate) const TAIL_BYTES: usize = 512;
 
 /// The MIME type detected from `content`'s magic bytes, if recognised.
 ///
@@ -37,13 +40,25 @@ const SCAN_BYTES: usize = 1 << 20;
 /// empty or unrecognised binary content.
 pub fn detect(content: &[u8]) -> Option<&'static str> {
     let head = content.get(..SCAN_BYTES).unwrap_or(content);
+    let tail = content
+        .get(content.len().saturating_sub(TAIL_BYTES)..)
+        .unwrap_or(content);
+    detect_probe(head, content.len(), tail)
+}
+
+/// [`detect`] from what it reads of a content of `len` bytes: its first
+/// [`SCAN_BYTES`] (`head`, fewer when shorter) and its last [`TAIL_BYTES`]
+/// (`tail`), so that content never held whole in memory is detected the
+/// same (`crate::message::Body`).
+pub(crate) fn detect_probe(head: &[u8], len: usize, tail: &[u8]) -> Option<&'static str> {
+    let head = head.get(..SCAN_BYTES).unwrap_or(head);
     if head.is_empty() {
         return None;
     }
     executable(head)
         .or_else(|| ole(head))
         .or_else(|| zip_flavour(head))
-        .or_else(|| archive(content))
+        .or_else(|| archive(head, len, tail))
         .or_else(|| infer::get(head).map(|t| t.mime_type()))
         .or_else(|| text(head))
 }
@@ -292,8 +307,8 @@ fn zip_flavour(c: &[u8]) -> Option<&'static str> {
 }
 
 /// Archive and image formats `infer` does not know.
-fn archive(full: &[u8]) -> Option<&'static str> {
-    let c = full.get(..SCAN_BYTES).unwrap_or(full);
+/// `c` is the head, `len` and `tail` as [`detect_probe`] says.
+fn archive(c: &[u8], len: usize, tail: &[u8]) -> Option<&'static str> {
     if c.starts_with(&[0x60, 0xEA]) && c.len() > 10 {
         return Some("application/x-arj");
     }
@@ -318,7 +333,7 @@ fn archive(full: &[u8]) -> Option<&'static str> {
         return Some("application/x-iso9660-image");
     }
     // UDIF disk images end with a 512-byte "koly" trailer.
-    if full.len() >= 512 && at(full, full.len() - 512, b"koly") {
+    if len >= TAIL_BYTES && tail.len() == TAIL_BYTES && tail.starts_with(b"koly") {
         return Some("application/x-apple-diskimage");
     }
     // ZSoft PCX: manufacturer 10, version 0..5, encoding 0 or 1, 1..8 bpp.

@@ -6,18 +6,19 @@
 //! fails: broken structure is recorded as an [`Anomaly`] and parsing goes on
 //! best effort (as mail-parser does). Everything is bounded by [`Limits`].
 
+mod body;
 mod filename;
 mod magic;
 mod parse;
 mod uuencode;
 
+pub use body::{Body, BodyReader};
 pub use filename::{normalise_windows_name, suspicious_chars};
 pub use magic::{detect, is_executable_type};
 pub use parse::{parse, parse_shared};
 
 use std::borrow::Cow;
 
-use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
 /// Caps on the work done for one message (`[limits]` of the main file).
@@ -123,8 +124,10 @@ pub struct Part {
     /// The content with the transfer encoding removed (base64,
     /// quoted-printable, uuencode), capped by [`Limits::max_decoded_bytes`].
     /// A part sent without a transfer encoding shares the raw message's
-    /// buffer (no copy: see [`parse_shared`]).
-    pub body: Bytes,
+    /// buffer (no copy: see [`parse_shared`]); a large base64 attachment
+    /// (not text, not a message) stays encoded in that buffer and is
+    /// decoded each time it is read ([`Body::reader`]).
+    pub body: Body,
     /// The declared `charset` parameter, if any (for [`Part::text`]).
     pub charset: Option<String>,
     /// The MIME type detected from the content's magic bytes
@@ -145,17 +148,26 @@ impl Part {
         if !self.declared_type.starts_with("text/") {
             return None;
         }
-        let cut = self.body.len() > max_bytes;
-        let mut end = max_bytes.min(self.body.len());
+        let body = self.body.head(max_bytes.saturating_add(1));
+        let cut = body.len() > max_bytes;
+        let mut end = max_bytes.min(body.len());
         // Not in the middle of a UTF-8 sequence (at most 3 bytes back).
         if cut {
             let back = (0..4)
-                .find(|&n| end >= n && self.body.get(end - n).is_some_and(|b| (b & 0xC0) != 0x80))
+                .find(|&n| end >= n && body.get(end - n).is_some_and(|b| (b & 0xC0) != 0x80))
                 .unwrap_or(0);
             end -= back;
         }
-        let head = self.body.get(..end).unwrap_or(&self.body);
-        Some((parse::decode_text(head, self.charset.as_deref()), cut))
+        let text = match body {
+            Cow::Borrowed(b) => {
+                parse::decode_text(b.get(..end).unwrap_or(b), self.charset.as_deref())
+            }
+            Cow::Owned(b) => {
+                let t = parse::decode_text(b.get(..end).unwrap_or(&b), self.charset.as_deref());
+                Cow::Owned(t.into_owned())
+            }
+        };
+        Some((text, cut))
     }
 }
 

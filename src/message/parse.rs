@@ -19,9 +19,11 @@ use std::borrow::Cow;
 
 use bytes::Bytes;
 
+use super::body::Probe;
 use super::filename::{part_names, push_name, raw_candidates};
+use super::magic::detect_probe;
 use super::uuencode;
-use super::{Anomaly, Limits, Message, Origin, Part, detect};
+use super::{Anomaly, Body, Limits, Message, Origin, Part, detect};
 
 mod header;
 mod multipart;
@@ -29,11 +31,16 @@ mod transfer;
 
 use header::{Field, Head};
 use multipart::split_multipart;
-pub(crate) use transfer::{decode_base64, decode_text};
+pub(crate) use transfer::{Base64, decode_base64, decode_text};
 
 /// Nesting is capped here whatever the configuration says: the walk
 /// recurses once per level.
 const HARD_MAX_DEPTH: usize = 200;
+
+/// A base64 part of more encoded bytes than this (not text, not a
+/// message) is not decoded at parse time: its [`Body`] stays a slice of
+/// the raw message, decoded in chunks when read (bytes).
+const STREAM_BYTES: usize = 1 << 20;
 
 /// Header fields kept for the top-level header; later ones are read but not
 /// kept.
@@ -306,6 +313,28 @@ impl Walker<'_> {
             }
         }
 
+        if cte == "base64"
+            && body.len() > STREAM_BYTES
+            && !declared.starts_with("text/")
+            && !declared.starts_with("message/")
+        {
+            let encoded = shared(buf, Cow::Borrowed(body));
+            let probe = self.probe_base64(&encoded, part_label);
+            let body = Body::base64(encoded, probe.len);
+            self.leaf(
+                id,
+                depth,
+                &declared,
+                names,
+                is_attachment,
+                body,
+                Some(&probe),
+                charset.as_deref(),
+                Origin::Mime,
+            );
+            return;
+        }
+
         let decoded = self.decode(body, &cte, part_label);
 
         if (declared == "message/rfc822" || declared == "message/global") && depth < self.max_depth
@@ -334,7 +363,8 @@ impl Walker<'_> {
                     &declared,
                     names.clone(),
                     is_attachment,
-                    inner_buf.clone(),
+                    inner_buf.clone().into(),
+                    None,
                     None,
                     Origin::Mime,
                 );
@@ -382,7 +412,8 @@ impl Walker<'_> {
                     &declared,
                     names,
                     true,
-                    Bytes::from(block.data),
+                    Bytes::from(block.data).into(),
+                    None,
                     charset.as_deref(),
                     Origin::Mime,
                 );
@@ -397,7 +428,8 @@ impl Walker<'_> {
             &declared,
             names,
             is_attachment,
-            shared(buf, decoded),
+            shared(buf, decoded).into(),
+            None,
             charset.as_deref(),
             Origin::Mime,
         );
@@ -414,7 +446,7 @@ impl Walker<'_> {
         let Some(text_part) = self.message.parts.last() else {
             return;
         };
-        let found = uuencode::blocks(&text_part.body, max, &mut budget);
+        let found = uuencode::blocks(&text_part.body.bytes(), max, &mut budget);
         if found.blocks_cut {
             self.limit(
                 "max_uuencode_blocks",
@@ -439,7 +471,8 @@ impl Walker<'_> {
                 "application/octet-stream",
                 names,
                 true,
-                Bytes::from(block.data),
+                Bytes::from(block.data).into(),
+                None,
                 None,
                 Origin::Uuencode,
             ) {
@@ -463,7 +496,9 @@ impl Walker<'_> {
     }
 
     /// Adds a leaf part, cutting its content at the decoded-bytes budget.
-    /// Returns false when the part list is full.
+    /// `probe` is what [`Walker::probe_base64`] read of a streamed body
+    /// (its magic bytes), `None` for a body in memory. Returns false when
+    /// the part list is full.
     #[allow(clippy::too_many_arguments)]
     fn leaf(
         &mut self,
@@ -472,7 +507,8 @@ impl Walker<'_> {
         declared: &str,
         names: Vec<String>,
         attachment: bool,
-        body: Bytes,
+        body: Body,
+        probe: Option<&Probe>,
         charset: Option<&str>,
         origin: Origin,
     ) -> bool {
@@ -486,12 +522,15 @@ impl Walker<'_> {
                 "max_decoded_bytes",
                 format!("part {id}: more than {max} decoded bytes in all"),
             );
-            body.slice(..budget)
+            body.truncate(budget)
         } else {
             body
         };
         self.decoded += body.len();
-        let detected_type = detect(&body);
+        let detected_type = match probe {
+            Some(p) => detect_probe(&p.head, body.len(), &p.tail),
+            None => detect(&body.bytes()),
+        };
         self.message.parts.push(Part {
             id: id.to_owned(),
             depth,

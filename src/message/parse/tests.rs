@@ -34,7 +34,7 @@ fn plain_message_is_one_part() {
     let part = &m.parts[0];
     assert_eq!(part.declared_type, "text/plain");
     assert_eq!(part.depth, 0);
-    assert_eq!(&part.body[..], b"hello\r\n");
+    assert_eq!(&part.body.bytes()[..], b"hello\r\n");
     assert_eq!(text(part).as_deref(), Some("hello\r\n"));
     assert!(!part.attachment);
     assert!(m.anomalies.is_empty(), "{:?}", m.anomalies);
@@ -79,17 +79,17 @@ fn nested_message_rfc822_numbered_as_imap() {
     assert_eq!(text(&m.parts[0]).as_deref(), Some("café"));
     assert_eq!(m.parts[0].depth, 1);
     assert_eq!(m.parts[1].depth, 3);
-    assert_eq!(&m.parts[1].body[..], b"plain");
+    assert_eq!(&m.parts[1].body.bytes()[..], b"plain");
     let exe = &m.parts[2];
     assert_eq!(exe.names, ["x.exe"]);
     assert!(exe.attachment);
-    assert!(exe.body.starts_with(b"MZ"));
+    assert!(exe.body.head(2).starts_with(b"MZ"));
     assert_eq!(exe.declared_type, "application/octet-stream");
     assert!(exe.text(usize::MAX).is_none());
     let fwd = &m.parts[3];
     assert_eq!(fwd.declared_type, "message/rfc822");
     assert_eq!(fwd.names, ["fwd.eml"]);
-    assert_eq!(&m.parts[4].body[..], b"body");
+    assert_eq!(&m.parts[4].body.bytes()[..], b"body");
     assert!(m.anomalies.is_empty(), "{:?}", m.anomalies);
 }
 
@@ -97,7 +97,7 @@ fn nested_message_rfc822_numbered_as_imap() {
 fn missing_closing_boundary() {
     let m = p("Content-Type: multipart/mixed; boundary=b\n\n--b\n\none\n--b\n\ntwo\n");
     assert_eq!(ids(&m), ["1", "2"]);
-    assert_eq!(&m.parts[1].body[..], b"two\n");
+    assert_eq!(&m.parts[1].body.bytes()[..], b"two\n");
     assert!(
         matches!(&m.anomalies[..], [Anomaly::Boundary { detail, .. }] if detail.contains("closing"))
     );
@@ -124,7 +124,7 @@ fn longer_boundary_is_not_ours() {
         "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: multipart/mixed; boundary=bb\n\n--bb\n\nx\n--bb--\n--b--\n",
     );
     assert_eq!(ids(&m), ["1.1"]);
-    assert_eq!(&m.parts[0].body[..], b"x");
+    assert_eq!(&m.parts[0].body.bytes()[..], b"x");
     assert!(m.anomalies.is_empty(), "{:?}", m.anomalies);
 }
 
@@ -135,7 +135,7 @@ fn duplicated_mime_headers() {
     );
     assert_eq!(m.parts[0].names, ["a.exe"]);
     assert_eq!(m.parts[0].declared_type, "text/plain");
-    assert_eq!(&m.parts[0].body[..], b"MZ");
+    assert_eq!(&m.parts[0].body.bytes()[..], b"MZ");
     let dup: Vec<_> = m
         .anomalies
         .iter()
@@ -150,7 +150,7 @@ fn lenient_boundary_and_encoding_values() {
         "Content-Type: multipart/mixed;boundary=\"--b\n\n----b\nContent-Transfer-Encoding: base64; (odd)\n\nQ2F0\n----b--\n",
     );
     assert_eq!(ids(&m), ["1"]);
-    assert_eq!(&m.parts[0].body[..], b"Cat");
+    assert_eq!(&m.parts[0].body.bytes()[..], b"Cat");
     assert!(m.anomalies.is_empty(), "{:?}", m.anomalies);
 }
 
@@ -166,7 +166,7 @@ fn evasions_of_clamav_tests() {
     let m = p(
         "Content-Type(meow): multipart/mixed; boundary=Y\n\n--Y\nContent-Transfer-Encoding: base64\n\nTVo=\n--Y--\n",
     );
-    assert_eq!(&m.parts[0].body[..], b"MZ");
+    assert_eq!(&m.parts[0].body.bytes()[..], b"MZ");
     assert_eq!(m.anomalies.len(), 1, "{:?}", m.anomalies);
 }
 
@@ -182,7 +182,7 @@ fn encoded_nested_messages_count_against_the_budget() {
     assert!(m.parts.is_empty());
     assert_eq!(cut(&m), ["max_decoded_bytes"]);
     let m = p(inner);
-    assert_eq!(&m.parts[0].body[..], b"body");
+    assert_eq!(&m.parts[0].body.bytes()[..], b"body");
 }
 
 #[test]
@@ -195,7 +195,7 @@ fn duplicated_subject() {
 #[test]
 fn bad_base64_decoded_best_effort() {
     let m = p("Content-Transfer-Encoding: base64\n\nQ2F0!!\nQ2F0\n");
-    assert_eq!(&m.parts[0].body[..], b"CatCat");
+    assert_eq!(&m.parts[0].body.bytes()[..], b"CatCat");
     assert!(matches!(&m.anomalies[..], [Anomaly::Encoding { .. }]));
     assert_eq!(decode_base64(b"QQ==QkM="), (b"ABC".to_vec(), true));
     assert_eq!(decode_base64(b"QUJD\r\nRA"), (b"ABCD".to_vec(), false));
@@ -205,7 +205,7 @@ fn bad_base64_decoded_best_effort() {
 fn header_without_empty_line() {
     let m = p("Subject: x\nthis is the body\n");
     assert_eq!(m.subject.as_deref(), Some("x"));
-    assert_eq!(&m.parts[0].body[..], b"this is the body\n");
+    assert_eq!(&m.parts[0].body.bytes()[..], b"this is the body\n");
     assert_eq!(m.anomalies.len(), 1);
 }
 
@@ -213,7 +213,7 @@ fn header_without_empty_line() {
 fn mbox_from_line_and_lone_cr() {
     let m = p("From someone Sat Jan  1 00:00:00 2000\nSubject: x\r\rweird\n\nbody");
     assert_eq!(m.headers.len(), 1);
-    assert_eq!(&m.parts[0].body[..], b"body");
+    assert_eq!(&m.parts[0].body.bytes()[..], b"body");
 }
 
 #[test]
@@ -223,7 +223,7 @@ fn uuencoded_block_in_text() {
     let u = &m.parts[1];
     assert_eq!(u.origin, Origin::Uuencode);
     assert_eq!(u.names, ["cat.exe"]);
-    assert_eq!(&u.body[..], b"Cat");
+    assert_eq!(&u.body.bytes()[..], b"Cat");
     assert_eq!(u.declared_type, "application/octet-stream");
     assert!(u.attachment);
 }
@@ -234,7 +234,7 @@ fn uuencode_transfer_encoding() {
         "Content-Type: application/octet-stream\nContent-Transfer-Encoding: x-uuencode\n\nbegin 644 a.bin\n#0V%T\n`\nend\n",
     );
     assert_eq!(ids(&m), ["1"]);
-    assert_eq!(&m.parts[0].body[..], b"Cat");
+    assert_eq!(&m.parts[0].body.bytes()[..], b"Cat");
     assert_eq!(m.parts[0].names, ["a.bin"]);
 }
 
@@ -243,7 +243,7 @@ fn digest_children_default_to_rfc822() {
     let m =
         p("Content-Type: multipart/digest; boundary=d\n\n--d\n\nSubject: one\n\nfirst\n--d--\n");
     assert_eq!(ids(&m), ["1.1"]);
-    assert_eq!(&m.parts[0].body[..], b"first");
+    assert_eq!(&m.parts[0].body.bytes()[..], b"first");
 }
 
 #[test]
@@ -308,7 +308,7 @@ fn limit_decoded_bytes_header_bytes_message_bytes() {
     );
     let m = parse(raw.as_bytes(), &limits);
     assert_eq!(m.size, raw.len());
-    assert_eq!(&m.parts[0].body[..], b"0123");
+    assert_eq!(&m.parts[0].body.bytes()[..], b"0123");
     assert_eq!(m.subject.as_deref().map(str::len), Some(11));
 
     assert_eq!(
@@ -365,4 +365,65 @@ fn hostile_inputs_do_not_panic() {
     ] {
         let _ = parse(raw, &Limits::default());
     }
+}
+
+/// A message with one base64 attachment of `data`, 76-character lines, and
+/// `junk` inserted in the encoded text.
+fn with_base64_attachment(data: &[u8], junk: &str) -> String {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(data);
+    let mut lines: Vec<&str> = b64
+        .as_bytes()
+        .chunks(76)
+        .map(|l| std::str::from_utf8(l).expect("ascii"))
+        .collect();
+    lines.insert(lines.len() / 2, junk);
+    format!(
+        "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nhi\n\
+         --b\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\
+         Content-Disposition: attachment; filename=disk.dmg\n\n{}\n--b--\n",
+        lines.join("\n")
+    )
+}
+
+#[test]
+fn large_base64_attachment_is_streamed_with_the_eager_results() {
+    // 1.5 MiB, a UDIF trailer 512 bytes from the end (detected from the
+    // tail the probe keeps).
+    let mut data: Vec<u8> = (0..3u32 << 19).map(|i| (i % 7) as u8).collect();
+    let at = data.len() - 512;
+    data.get_mut(at..at + 4)
+        .expect("long")
+        .copy_from_slice(b"koly");
+    for junk in ["", "!!"] {
+        let m = p(&with_base64_attachment(&data, junk));
+        let part = m.parts.get(1).expect("attachment");
+        assert!(part.body.is_streamed());
+        assert_eq!(part.body.len(), data.len());
+        assert!(part.body.bytes()[..] == data[..]);
+        assert_eq!(part.detected_type, detect(&data));
+        assert_eq!(part.detected_type, Some("application/x-apple-diskimage"));
+        let bad: Vec<_> = m
+            .anomalies
+            .iter()
+            .filter(|a| matches!(a, Anomaly::Encoding { part, .. } if part == "2"))
+            .collect();
+        assert_eq!(bad.len(), usize::from(!junk.is_empty()), "{junk:?}");
+    }
+}
+
+#[test]
+fn streamed_attachment_is_cut_at_the_decoded_budget() {
+    let data: Vec<u8> = (0..3u32 << 19).map(|i| (i % 251) as u8).collect();
+    let limits = Limits {
+        max_decoded_bytes: 1 << 20,
+        ..Limits::default()
+    };
+    let m = parse(with_base64_attachment(&data, "").as_bytes(), &limits);
+    assert_eq!(cut(&m), ["max_decoded_bytes"]);
+    let part = m.parts.get(1).expect("attachment");
+    assert!(part.body.is_streamed());
+    // The text part took 2 bytes of the budget.
+    assert_eq!(part.body.len(), (1 << 20) - 2);
+    assert!(part.body.bytes()[..] == data[..(1 << 20) - 2]);
 }

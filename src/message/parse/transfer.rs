@@ -3,7 +3,9 @@
 
 use std::borrow::Cow;
 
+use super::super::body::{Probe, probe_base64};
 use super::super::filename::raw_candidates;
+use super::super::magic::{SCAN_BYTES, TAIL_BYTES};
 use super::{Anomaly, Walker, clip};
 
 impl Walker<'_> {
@@ -14,11 +16,7 @@ impl Walker<'_> {
             "base64" => {
                 let (decoded, clean) = decode_base64(body);
                 if !clean {
-                    self.anomaly(Anomaly::Encoding {
-                        part: part.into(),
-                        detail: "base64 with characters outside the alphabet or a cut quantum"
-                            .into(),
-                    });
+                    self.bad_base64(part);
                 }
                 Cow::Owned(decoded)
             }
@@ -47,6 +45,25 @@ impl Walker<'_> {
             }
         }
     }
+
+    /// For a base64 body left encoded: what [`Walker::decode`] would have
+    /// learnt (its exact decoded length, the same anomaly when it is not
+    /// clean) and its magic bytes within the decoded-bytes budget, without
+    /// keeping the decoded content.
+    pub(super) fn probe_base64(&mut self, encoded: &[u8], part: &str) -> Probe {
+        let probe = probe_base64(encoded, self.budget(), SCAN_BYTES, TAIL_BYTES);
+        if !probe.clean {
+            self.bad_base64(part);
+        }
+        probe
+    }
+
+    fn bad_base64(&mut self, part: &str) {
+        self.anomaly(Anomaly::Encoding {
+            part: part.into(),
+            detail: "base64 with characters outside the alphabet or a cut quantum".into(),
+        });
+    }
 }
 
 /// A text body decoded from its charset (lossy UTF-8). Without a charset,
@@ -72,44 +89,80 @@ pub(crate) fn decode_text<'a>(body: &'a [u8], charset: Option<&str>) -> Cow<'a, 
 /// authors counting on them) decode what they can, so this is our own.
 pub(crate) fn decode_base64(input: &[u8]) -> (Vec<u8>, bool) {
     let mut out = Vec::with_capacity(input.len() / 4 * 3);
-    let mut clean = true;
-    let mut acc: u32 = 0;
-    let mut n = 0u8;
-    for &c in input {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            b'=' => {
-                flush(&mut out, acc, n);
-                if n == 1 {
-                    clean = false;
-                }
-                acc = 0;
-                n = 0;
-                continue;
-            }
-            b' ' | b'\t' | b'\r' | b'\n' => continue,
-            _ => {
-                clean = false;
-                continue;
-            }
-        };
-        acc = acc << 6 | u32::from(v);
-        n += 1;
-        if n == 4 {
-            out.extend_from_slice(&[(acc >> 16) as u8, (acc >> 8) as u8, acc as u8]);
-            acc = 0;
-            n = 0;
+    let mut decoder = Base64::default();
+    decoder.feed(input, &mut out);
+    decoder.finish(&mut out);
+    (out, decoder.clean)
+}
+
+/// The state of [`decode_base64`] between two pieces of input, so that a
+/// large part can be decoded in chunks (`crate::message::Body::reader`)
+/// with the same bytes out as in one go.
+#[derive(Debug, Clone)]
+pub(crate) struct Base64 {
+    acc: u32,
+    n: u8,
+    /// False once a character outside the alphabet or a cut quantum was
+    /// seen.
+    pub(crate) clean: bool,
+}
+
+impl Default for Base64 {
+    fn default() -> Self {
+        Base64 {
+            acc: 0,
+            n: 0,
+            clean: true,
         }
     }
-    if n != 0 {
-        flush(&mut out, acc, n);
-        clean = false;
+}
+
+impl Base64 {
+    /// Decodes `input` onto the end of `out`; a quantum cut at the end of
+    /// `input` waits for the next call (or [`Base64::finish`]).
+    pub(crate) fn feed(&mut self, input: &[u8], out: &mut Vec<u8>) {
+        for &c in input {
+            let v = match c {
+                b'A'..=b'Z' => c - b'A',
+                b'a'..=b'z' => c - b'a' + 26,
+                b'0'..=b'9' => c - b'0' + 52,
+                b'+' => 62,
+                b'/' => 63,
+                b'=' => {
+                    flush(out, self.acc, self.n);
+                    if self.n == 1 {
+                        self.clean = false;
+                    }
+                    self.acc = 0;
+                    self.n = 0;
+                    continue;
+                }
+                b' ' | b'\t' | b'\r' | b'\n' => continue,
+                _ => {
+                    self.clean = false;
+                    continue;
+                }
+            };
+            self.acc = self.acc << 6 | u32::from(v);
+            self.n += 1;
+            if self.n == 4 {
+                let acc = self.acc;
+                out.extend_from_slice(&[(acc >> 16) as u8, (acc >> 8) as u8, acc as u8]);
+                self.acc = 0;
+                self.n = 0;
+            }
+        }
     }
-    (out, clean)
+
+    /// Ends the input: the bytes of a cut last quantum (and `clean` false).
+    pub(crate) fn finish(&mut self, out: &mut Vec<u8>) {
+        if self.n != 0 {
+            flush(out, self.acc, self.n);
+            self.clean = false;
+            self.acc = 0;
+            self.n = 0;
+        }
+    }
 }
 
 /// The bytes of a partial quantum of `n` characters.
