@@ -1,0 +1,281 @@
+//! Evaluating compiled Conditions against one message: every finding of
+//! the errormail, subject, body, filename, MIME-type and null-sender rules,
+//! with details cut to a bounded length. Pure, no I/O; the rules are
+//! compiled in the parent module ([`super::Conditions::compile`]).
+
+use super::{
+    BodyRules, Conditions, ErrormailRules, FilenameRules, LIMIT_DESCRIPTION, MAX_DETAIL,
+    MAX_EXTENSION_DOTS, MimetypeRules, SubjectRules,
+};
+use crate::envelope::Envelope;
+use crate::message::{self, Anomaly, Message, Part};
+use crate::verdict::{Condition, Finding};
+
+/// Every finding of `conditions` on `message` and `envelope`, in condition
+/// order (errormail, subject, body, filename, mimetype, nullsender).
+///
+/// A limit the parser reached ([`Anomaly::LimitExceeded`]), or a text part
+/// longer than the body rules' `max_bytes`, is always an errormail finding
+/// (description [`LIMIT_DESCRIPTION`]), even when the profile turns the
+/// errormail condition or `broken_mime` off: what happens to the message
+/// is then the profile's errormail action, never a silent pass of content
+/// nobody looked at.
+pub fn evaluate(message: &Message, envelope: &Envelope, conditions: &Conditions) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    if let Some(rules) = &conditions.errormail {
+        errormail(message, envelope, rules, &mut findings);
+    }
+    limits(message, &mut findings);
+    if let Some(rules) = &conditions.subject {
+        subject(message, rules, &mut findings);
+    }
+    if let Some(rules) = &conditions.body {
+        for part in &message.parts {
+            body(part, rules, &mut findings);
+        }
+    }
+    if let Some(rules) = &conditions.filename {
+        for part in &message.parts {
+            filename(part, rules, &mut findings);
+        }
+    }
+    if let Some(rules) = &conditions.mimetype {
+        for part in &message.parts {
+            mimetype(part, rules, &mut findings);
+        }
+    }
+    if let Some(description) = &conditions.nullsender
+        && envelope.null_sender
+    {
+        findings.push(Finding {
+            condition: Condition::Nullsender,
+            part: None,
+            detail: if envelope.sender.is_empty() {
+                "<>".to_string()
+            } else {
+                bounded(&envelope.sender)
+            },
+            description: description.clone(),
+        });
+    }
+    findings
+}
+
+fn errormail(
+    message: &Message,
+    envelope: &Envelope,
+    rules: &ErrormailRules,
+    out: &mut Vec<Finding>,
+) {
+    if !(envelope.null_sender && rules.null_sender_exempt) {
+        for name in &rules.required_headers {
+            if message.header(name).is_none() {
+                out.push(Finding {
+                    condition: Condition::Errormail,
+                    part: None,
+                    detail: format!("no {name} header"),
+                    description: rules.description.clone(),
+                });
+            }
+        }
+    }
+    if let Some(description) = &rules.broken_mime {
+        for anomaly in &message.anomalies {
+            let part = match anomaly {
+                Anomaly::Boundary { part, .. }
+                | Anomaly::Encoding { part, .. }
+                | Anomaly::Header { part, .. } => part.clone(),
+                // Reported by `limits`, whatever broken_mime says.
+                Anomaly::LimitExceeded { .. } => continue,
+            };
+            out.push(Finding {
+                condition: Condition::Errormail,
+                part: Some(part),
+                detail: bounded(&anomaly.describe()),
+                description: description.clone(),
+            });
+        }
+    }
+}
+
+/// One errormail finding per limit the parser reached.
+fn limits(message: &Message, out: &mut Vec<Finding>) {
+    for anomaly in &message.anomalies {
+        if let Anomaly::LimitExceeded { .. } = anomaly {
+            out.push(Finding {
+                condition: Condition::Errormail,
+                part: None,
+                detail: bounded(&anomaly.describe()),
+                description: LIMIT_DESCRIPTION.to_string(),
+            });
+        }
+    }
+}
+
+fn subject(message: &Message, rules: &SubjectRules, out: &mut Vec<Finding>) {
+    if let (Some(set), Some(subject)) = (&rules.patterns, &message.subject) {
+        for index in set.matches(subject) {
+            out.push(Finding {
+                condition: Condition::Subject,
+                part: None,
+                detail: bounded(subject),
+                description: set.description(index),
+            });
+        }
+    }
+    for rule in &rules.headers {
+        let hit = message
+            .headers
+            .iter()
+            .filter(|(name, _)| name.eq_ignore_ascii_case(&rule.header))
+            .find(|(_, value)| rule.regex.is_match(value));
+        if let Some((name, value)) = hit {
+            out.push(Finding {
+                condition: Condition::Subject,
+                part: None,
+                detail: bounded(&format!("{name}: {value}")),
+                description: rule.description.clone(),
+            });
+        }
+    }
+}
+
+fn body(part: &Part, rules: &BodyRules, out: &mut Vec<Finding>) {
+    let Some((text, cut)) = part.text(rules.max_bytes) else {
+        return;
+    };
+    if cut {
+        out.push(Finding {
+            condition: Condition::Errormail,
+            part: Some(part.id.clone()),
+            detail: format!(
+                "limit conditions.body.max_bytes exceeded: a text of {} bytes, only the first {} examined by the body rules",
+                part.body.len(),
+                rules.max_bytes
+            ),
+            description: LIMIT_DESCRIPTION.to_string(),
+        });
+    }
+    for index in rules.patterns.matches(&text) {
+        out.push(Finding {
+            condition: Condition::Body,
+            part: Some(part.id.clone()),
+            detail: bounded(rules.patterns.matched(index, &text).unwrap_or_default()),
+            description: rules.patterns.description(index),
+        });
+    }
+}
+
+fn filename(part: &Part, rules: &FilenameRules, out: &mut Vec<Finding>) {
+    let mut seen: Vec<String> = Vec::new();
+    for name in &part.names {
+        let suspicious = message::suspicious_chars(name);
+        if let (Some(description), false) = (&rules.suspicious, suspicious.is_empty()) {
+            let chars: Vec<String> = suspicious
+                .iter()
+                .map(|c| format!("U+{:04X}", u32::from(*c)))
+                .collect();
+            out.push(Finding {
+                condition: Condition::Filename,
+                part: Some(part.id.clone()),
+                detail: bounded(name),
+                description: format!("{description} ({})", chars.join(" ")),
+            });
+        }
+        let normal = message::normalise_windows_name(name);
+        if seen.contains(&normal) {
+            continue;
+        }
+        if let Some(description) = filename_rule(&normal, part.body.len() as u64, rules) {
+            out.push(Finding {
+                condition: Condition::Filename,
+                part: Some(part.id.clone()),
+                detail: bounded(name),
+                description,
+            });
+        }
+        seen.push(normal);
+    }
+}
+
+/// The description of the first rule `name` (normalised) breaks: exact
+/// name and size, extension, glob, regex.
+fn filename_rule(name: &str, size: u64, rules: &FilenameRules) -> Option<String> {
+    if let Some(sized) = rules.names.get(name)
+        && let Some((_, description)) = sized.iter().find(|(s, _)| *s == 0 || *s == size)
+    {
+        return Some(description.clone());
+    }
+    let dots = name.char_indices().rev().filter(|(_, c)| *c == '.');
+    for (at, _) in dots.take(MAX_EXTENSION_DOTS) {
+        if let Some(description) = name.get(at..).and_then(|ext| rules.extensions.get(ext)) {
+            return Some(description.clone());
+        }
+    }
+    if let Some(description) = rules.globs.find(name) {
+        return Some(description.to_string());
+    }
+    if let Some(set) = &rules.regexes
+        && let Some(index) = set.matches(name).first()
+    {
+        return Some(set.description(*index));
+    }
+    None
+}
+
+fn mimetype(part: &Part, rules: &MimetypeRules, out: &mut Vec<Finding>) {
+    let mut push = |detail: String, description: String| {
+        out.push(Finding {
+            condition: Condition::Mimetype,
+            part: Some(part.id.clone()),
+            detail: bounded(&detail),
+            description,
+        });
+    };
+    if let Some(description) = rules.declared.find(&part.declared_type) {
+        push(part.declared_type.clone(), description.to_string());
+    }
+    let Some(detected) = part.detected_type else {
+        return;
+    };
+    if let Some(description) = rules.detected.find(detected) {
+        push(detected.to_string(), description.to_string());
+        return;
+    }
+    let executable =
+        |t: &str| message::is_executable_type(t) || rules.executable_types.iter().any(|e| e == t);
+    if !executable(detected) {
+        return;
+    }
+    // An executable sent as what it is (or as opaque bytes) is not lying
+    // about itself; declared as an image or text, it is (RFC 2046 §4.5.1
+    // makes application/octet-stream the honest "unknown").
+    let honest =
+        executable(&part.declared_type) || part.declared_type == "application/octet-stream";
+    let description = match (&rules.mismatch, honest) {
+        (Some(mismatch), false) => Some(mismatch),
+        _ => rules.executable.as_ref(),
+    };
+    if let Some(description) = description {
+        push(
+            format!("{detected} declared as {}", part.declared_type),
+            description.clone(),
+        );
+    }
+}
+
+/// The first `max` bytes of `text`, cut on a character boundary.
+fn prefix(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.get(..end).unwrap_or_default()
+}
+
+fn bounded(text: &str) -> String {
+    prefix(text, MAX_DETAIL).to_string()
+}
