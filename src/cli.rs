@@ -80,14 +80,14 @@ pub struct CheckArgs {
 /// `qmvc report`.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// A log to read instead of [paths].log (repeatable: rotated logs,
+    /// A log to read instead of `[paths].log` (repeatable: rotated logs,
     /// gzip-compressed ones too).
     #[arg(long, value_name = "FILE")]
     pub log: Vec<PathBuf>,
-    /// A report file to read instead of [paths].report (repeatable).
+    /// A report file to read instead of `[paths].report` (repeatable).
     #[arg(long, value_name = "FILE")]
     pub rep: Vec<PathBuf>,
-    /// First day (YYYY-MM-DD) or time (YYYY-MM-DD HH:MM[:SS]) counted.
+    /// First day (YYYY-MM-DD) or time (`YYYY-MM-DD HH:MM[:SS]`) counted.
     #[arg(long, value_name = "DATE", conflicts_with = "days")]
     pub since: Option<String>,
     /// Last day or time counted.
@@ -189,7 +189,7 @@ pub enum QuarantineCommand {
     /// Re-inject the original message to its recipient, then move the file
     /// to released/.
     ///
-    /// The bytes after qmvc's lines go through [mail].inject with the
+    /// The bytes after qmvc's lines go through `[mail].inject` with the
     /// original envelope sender. qmvc marks nothing on them: if the
     /// recipient's dot-qmail runs qmvc, the message is judged again (use
     /// --to with the address past qmvc, or fix the profile first).

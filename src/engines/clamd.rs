@@ -267,7 +267,7 @@ pub fn scan(server: &Server, data: &[u8], limits: Limits) -> Result<Answer, Fail
     scan_from(server, data, limits)
 }
 
-/// [`scan`] on content read from `data` as it is sent, [`CHUNK`] bytes at
+/// [`scan`] on content read from `data` as it is sent, 64 KiB at
 /// a time (a part decoded while streamed: no copy of it in memory).
 ///
 /// Errors: as [`scan`]; a read error of `data` is [`Failure::Io`].

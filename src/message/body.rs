@@ -86,7 +86,7 @@ impl Body {
         }
     }
 
-    /// The content as a stream, decoded [`CHUNK`] bytes at a time: the
+    /// The content as a stream, decoded 64 KiB at a time: the
     /// memory a streamed body costs while read. Each call starts at the
     /// beginning. Reading never fails.
     pub fn reader(&self) -> BodyReader<'_> {
