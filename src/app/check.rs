@@ -11,7 +11,6 @@ use serde_json::{Value, json};
 
 use super::pipeline::{Judged, judge};
 use crate::cli::CheckArgs;
-use crate::config::Config;
 use crate::engines::EngineResult;
 use crate::envelope::Envelope;
 use crate::exit::Exit;
@@ -19,12 +18,9 @@ use crate::exit::Exit;
 /// Runs `check`. Exit status 0 when every file was judged, 1 when a file
 /// could not be read, 2 when the configuration is invalid.
 pub fn run(config: Option<&Path>, env_config: Option<&OsStr>, args: &CheckArgs) -> Exit {
-    let config = match Config::load(config, env_config) {
+    let config = match super::admin_config(config, env_config) {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("qmvc: {}", e.chain());
-            return Exit::Status(2);
-        }
+        Err(exit) => return exit,
     };
     let envelope = Envelope::for_check(&args.sender, &args.recipient);
     let stdout = io::stdout();

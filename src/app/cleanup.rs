@@ -7,7 +7,6 @@ use std::path::Path;
 use std::time::SystemTime;
 
 use crate::actions::maildir;
-use crate::config::Config;
 use crate::engines::workdir;
 use crate::exit::Exit;
 
@@ -24,12 +23,9 @@ pub fn run(config: Option<&Path>, env_config: Option<&OsStr>, older_than: &str) 
             return Exit::Status(2);
         }
     };
-    let config = match Config::load(config, env_config) {
+    let config = match super::admin_config(config, env_config) {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("qmvc: {}", e.chain());
-            return Exit::Status(2);
-        }
+        Err(exit) => return exit,
     };
     let now = SystemTime::now();
     let work = workdir::cleanup(&config.paths.workdir, age, now);

@@ -139,6 +139,19 @@ pub fn run(args: Vec<OsString>) -> Exit {
     }
 }
 
+/// Loads the configuration for an administrative command (not filter
+/// mode): an invalid one is printed with its causes on stderr and is
+/// exit 2.
+fn admin_config(
+    config: Option<&std::path::Path>,
+    env_config: Option<&std::ffi::OsStr>,
+) -> Result<crate::config::Config, Exit> {
+    crate::config::Config::load(config, env_config).map_err(|e| {
+        eprintln!("qmvc: {}", e.chain());
+        Exit::Status(2)
+    })
+}
+
 /// Reads a message file for the administrative commands; `-` is stdin.
 fn read_message(path: &std::path::Path) -> std::io::Result<bytes::Bytes> {
     input::read_file(path)

@@ -9,7 +9,6 @@ use chrono::Utc;
 
 use super::pipeline::judge;
 use crate::cli::PreviewAudience;
-use crate::config::Config;
 use crate::envelope::Envelope;
 use crate::exit::Exit;
 use crate::notify::{Audience, Case, Incident, Setup, preview};
@@ -33,12 +32,9 @@ pub struct Request<'a> {
 /// send it, if so). Exit 0, 1 when the file cannot be read or the report
 /// not rendered, 2 on a bad configuration.
 pub fn preview_cmd(config: Option<&Path>, env_config: Option<&OsStr>, req: &Request<'_>) -> Exit {
-    let config = match Config::load(config, env_config) {
+    let config = match super::admin_config(config, env_config) {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("qmvc: {}", e.chain());
-            return Exit::Status(2);
-        }
+        Err(exit) => return exit,
     };
     let raw = super::read_message(req.file);
     let raw = match raw {

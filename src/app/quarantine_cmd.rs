@@ -123,15 +123,6 @@ impl Item {
     }
 }
 
-/// Loads the configuration; an invalid one is exit 2, as in the other
-/// administrative commands.
-fn load_config(config: Option<&Path>, env_config: Option<&OsStr>) -> Result<Config, Exit> {
-    Config::load(config, env_config).map_err(|e| {
-        eprintln!("qmvc: {}", e.chain());
-        Exit::Status(2)
-    })
-}
-
 /// Local time as in the log line, `YYYY-MM-DD HH:MM:SS`.
 fn local_time(t: SystemTime) -> String {
     DateTime::<Local>::from(t)
@@ -150,7 +141,7 @@ fn local_time(t: SystemTime) -> String {
 /// Exit 0, 1 when the quarantine or a file in it could not be read (the
 /// others are still listed), 2 on an invalid configuration.
 pub fn list(config: Option<&Path>, env_config: Option<&OsStr>, as_json: bool) -> Exit {
-    let config = match load_config(config, env_config) {
+    let config = match super::admin_config(config, env_config) {
         Ok(c) => c,
         Err(exit) => return exit,
     };
@@ -319,7 +310,7 @@ fn load_and_find(
     env_config: Option<&OsStr>,
     id: &str,
 ) -> Result<(Config, Entry), Exit> {
-    let config = load_config(config, env_config)?;
+    let config = super::admin_config(config, env_config)?;
     let entry = find(&config, id)?;
     Ok((config, entry))
 }

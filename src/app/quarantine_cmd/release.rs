@@ -13,7 +13,7 @@ use std::os::unix::fs::DirBuilderExt;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use super::{HELD, load_and_find, load_config, stored, terminal};
+use super::{HELD, load_and_find, stored, terminal};
 use crate::actions::{inject, maildir};
 use crate::exit::Exit;
 
@@ -137,7 +137,7 @@ pub fn purge(
             return Exit::Status(2);
         }
     };
-    let config = match load_config(config, env_config) {
+    let config = match super::super::admin_config(config, env_config) {
         Ok(c) => c,
         Err(exit) => return exit,
     };

@@ -30,7 +30,6 @@ use chrono::Local;
 use crate::actions::log::LogLine;
 use crate::actions::rep::{Blocks, Pushed, Record};
 use crate::cli::ReportArgs;
-use crate::config::Config;
 use crate::exit::Exit;
 use crate::i18n;
 use period::Window;
@@ -51,12 +50,9 @@ pub fn run(config: Option<&Path>, env_config: Option<&OsStr>, args: &ReportArgs)
             return Exit::Status(2);
         }
     };
-    let config = match Config::load(config, env_config) {
+    let config = match super::admin_config(config, env_config) {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("qmvc: {}", e.chain());
-            return Exit::Status(2);
-        }
+        Err(exit) => return exit,
     };
     let mut summary = Summary::default();
     let mut failed = false;
