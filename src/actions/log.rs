@@ -57,6 +57,19 @@ impl Counts {
         }
         c
     }
+
+    /// The counters in the log line's order: E S B F T N V.
+    pub fn in_order(&self) -> [u32; 7] {
+        [
+            self.errormail,
+            self.subject,
+            self.body,
+            self.filename,
+            self.mimetype,
+            self.nullsender,
+            self.virus,
+        ]
+    }
 }
 
 /// One log line's content, unescaped.

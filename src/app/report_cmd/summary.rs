@@ -105,17 +105,7 @@ impl Summary {
         self.profiles.add(&l.profile);
         self.ms.add(l.ms);
         self.add_day(l.time.get(..10).unwrap_or_default(), verdict);
-        let c = &l.counts;
-        let counts = [
-            c.errormail,
-            c.subject,
-            c.body,
-            c.filename,
-            c.mimetype,
-            c.nullsender,
-            c.virus,
-        ];
-        for (slot, n) in self.conditions.iter_mut().zip(counts) {
+        for (slot, n) in self.conditions.iter_mut().zip(l.counts.in_order()) {
             if n > 0 {
                 slot.0 += 1;
                 slot.1 += u64::from(n);
