@@ -158,30 +158,19 @@ mod tests {
         let got = std::fs::read_to_string(&out).unwrap_or_default();
         assert_eq!(got, "Subject: x\n\nhi\n-f\n\n-a\n--\na@b\n");
 
-        let bad = vec!["/bin/false".to_string()];
-        assert!(
-            send(
-                &bad,
+        // A program that fails and one that does not exist: both errors.
+        for program in ["/bin/false", "/nonexistent/inject"] {
+            let argv = vec![program.to_string()];
+            let sent = send(
+                &argv,
                 "",
                 &["a@b".into()],
                 b"x",
                 Duration::from_secs(10),
-                None
-            )
-            .is_err()
-        );
-        let missing = vec!["/nonexistent/inject".to_string()];
-        assert!(
-            send(
-                &missing,
-                "",
-                &["a@b".into()],
-                b"x",
-                Duration::from_secs(10),
-                None
-            )
-            .is_err()
-        );
+                None,
+            );
+            assert!(sent.is_err(), "{program}");
+        }
     }
 
     #[test]
