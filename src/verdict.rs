@@ -24,10 +24,18 @@ pub enum Condition {
     Filename,
     /// A declared or detected MIME type rule matched, or they disagree (T).
     Mimetype,
+    /// An Office document carries VBA or Excel 4.0 (XLM) macros, whatever
+    /// its name (M).
+    Macro,
     /// The envelope sender is null and the profile refuses that (N).
     Nullsender,
     /// Required headers are missing or the MIME structure is broken (E).
     Errormail,
+    /// Content that qmvc or an engine could not examine: a limit reached,
+    /// an encrypted archive, a decompression bomb, a part an engine refused
+    /// as too large, a format qmvc cannot read (amavisd-new's
+    /// `CC_UNCHECKED`) (U).
+    Unchecked,
     /// An anti-virus engine found a virus (V).
     Virus,
     /// The sender passed the virus-bomber threshold.
@@ -42,6 +50,8 @@ impl Condition {
             Condition::Body => "body",
             Condition::Filename => "filename",
             Condition::Mimetype => "mimetype",
+            Condition::Macro => "macro",
+            Condition::Unchecked => "unchecked",
             Condition::Nullsender => "nullsender",
             Condition::Errormail => "errormail",
             Condition::Virus => "virus",
@@ -53,8 +63,15 @@ impl Condition {
     pub fn verdict(self) -> Verdict {
         match self {
             Condition::Virus => Verdict::Virus,
+            Condition::Unchecked => Verdict::Unchecked,
             Condition::Errormail => Verdict::Errormail,
-            _ => Verdict::Badmail,
+            Condition::Subject
+            | Condition::Body
+            | Condition::Filename
+            | Condition::Mimetype
+            | Condition::Macro
+            | Condition::Nullsender
+            | Condition::Bomber => Verdict::Badmail,
         }
     }
 }
@@ -73,8 +90,9 @@ pub struct Finding {
     pub description: String,
 }
 
-/// The overall judgement of a message. Precedence: virus, badmail,
-/// errormail, clean.
+/// The overall judgement of a message. Precedence: virus, unchecked,
+/// badmail, errormail, clean (the derived `Ord` follows the declaration
+/// order, so `max` over findings gives the verdict).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
@@ -84,19 +102,38 @@ pub enum Verdict {
     Errormail,
     /// A badmail condition matched.
     Badmail,
+    /// Something could not be examined (a limit, an encrypted archive, an
+    /// engine that refused a part): never `clean`, because what nobody
+    /// looked at may be anything.
+    Unchecked,
     /// An engine found a virus.
     Virus,
 }
 
 impl Verdict {
-    /// `clean`, `badmail`, `virus`, `errormail`.
+    /// `clean`, `errormail`, `badmail`, `unchecked`, `virus`.
     pub fn name(self) -> &'static str {
         match self {
             Verdict::Clean => "clean",
             Verdict::Errormail => "errormail",
             Verdict::Badmail => "badmail",
+            Verdict::Unchecked => "unchecked",
             Verdict::Virus => "virus",
         }
+    }
+
+    /// Every verdict, from the mildest to the gravest.
+    pub const ALL: [Verdict; 5] = [
+        Verdict::Clean,
+        Verdict::Errormail,
+        Verdict::Badmail,
+        Verdict::Unchecked,
+        Verdict::Virus,
+    ];
+
+    /// The verdict called `name` (as [`Verdict::name`] spells it).
+    pub fn from_name(name: &str) -> Option<Verdict> {
+        Verdict::ALL.into_iter().find(|v| v.name() == name)
     }
 }
 
@@ -140,6 +177,9 @@ pub struct ActionPolicy {
     pub virus: Action,
     /// For [`Verdict::Badmail`]. Default quarantine.
     pub badmail: Action,
+    /// For [`Verdict::Unchecked`]. Default quarantine. `pass` delivers it,
+    /// but it is still logged and reported: never silent.
+    pub unchecked: Action,
     /// For [`Verdict::Errormail`]. Default pass (counted and logged).
     pub errormail: Action,
     /// Where `forward` sends the message (one RFC 5321 address).
@@ -151,6 +191,7 @@ impl Default for ActionPolicy {
         ActionPolicy {
             virus: Action::Quarantine,
             badmail: Action::Quarantine,
+            unchecked: Action::Quarantine,
             errormail: Action::Pass,
             forward_to: None,
         }
@@ -164,6 +205,7 @@ impl ActionPolicy {
             Verdict::Clean => Action::Pass,
             Verdict::Errormail => self.errormail,
             Verdict::Badmail => self.badmail,
+            Verdict::Unchecked => self.unchecked,
             Verdict::Virus => self.virus,
         }
     }
@@ -262,6 +304,8 @@ fn bounce_line(verdict: Verdict, findings: &[Finding]) -> String {
             Condition::Filename => format!("attachment \"{}\" is not accepted here", f.detail),
             Condition::Virus => format!("the message carries a virus ({})", f.detail),
             Condition::Mimetype => format!("content of type {} is not accepted here", f.detail),
+            Condition::Macro => "documents with macros are not accepted here".to_string(),
+            Condition::Unchecked => "the message could not be checked completely".to_string(),
             Condition::Subject => "the subject is not accepted here".to_string(),
             Condition::Body => "the message text is not accepted here".to_string(),
             Condition::Nullsender => "mail from the null sender is not accepted here".to_string(),

@@ -12,7 +12,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use qmvc::message::Anomaly;
-use qmvc::rules::LIMIT_DESCRIPTION;
+use qmvc::rules::UNCHECKED_DESCRIPTION;
 use qmvc::verdict::Condition;
 use support::{QMVC, Site, corpus};
 
@@ -209,7 +209,7 @@ fn every_corpus_message_under_small_limits_reports_each_limit_reached() {
             .plan
             .findings
             .iter()
-            .filter(|f| f.condition == Condition::Errormail && f.description == LIMIT_DESCRIPTION)
+            .filter(|f| f.condition == Condition::Unchecked && f.description == UNCHECKED_DESCRIPTION)
             .count();
         assert_eq!(findings, limits.len(), "{}", m.display());
         for l in limits {

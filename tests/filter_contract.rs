@@ -34,7 +34,7 @@ fn clean_message_passes_and_writes_only_the_log_line() {
     assert_eq!(f[2], "alice@example.org");
     assert_eq!(f[3], "bob@example.com");
     assert_eq!(f[4], "default");
-    assert_eq!(f[5], "E:0+S:0+B:0+F:0+T:0+N:0+V:0");
+    assert_eq!(f[5], "E:0+S:0+B:0+F:0+T:0+M:0+N:0+U:0+V:0");
     assert_eq!(f[6], "-");
     assert_eq!(f[7], "A:pass");
     assert_eq!(f[8], "RC:0");

@@ -20,7 +20,7 @@ use proptest::prelude::*;
 use qmvc::app::pipeline::judge;
 use qmvc::config::Config;
 use qmvc::envelope::Envelope;
-use qmvc::rules::LIMIT_DESCRIPTION;
+use qmvc::rules::UNCHECKED_DESCRIPTION;
 use support::{Site, Stdin, data, qmail_env};
 
 /// A case that takes longer than this has hung (a bound, not a speed test).
@@ -322,44 +322,56 @@ fn every_limit_is_an_errormail_finding_even_with_the_condition_off() {
         let site = Site::new(&format!("[limits]\n{key}\n"));
         site.profile(
             "default",
-            "[conditions.errormail]\nenabled = false\n[conditions.filename]\nenabled = false\n\
-             [actions]\nerrormail = \"quarantine\"\n",
+            "[conditions.errormail]\nenabled = false\n[conditions.filename]\nenabled = false\n",
         );
         let run = site.deliver(&raw, "bob@example.org", "alice@example.com");
         assert_eq!(run.code, 99, "{limit}: {} {}", run.stdout, run.stderr);
         let log = site.log_lines().join("\n");
-        assert!(log.contains("|E:1+"), "{limit}: {log}");
+        assert!(log.contains("+U:1+"), "{limit}: {log}");
         assert!(log.contains("A:quarantine"), "{limit}: {log}");
         let rep = site.rep();
         assert!(
             rep.contains(&format!("limit {limit} exceeded")),
             "{limit}: {rep}"
         );
-        assert!(rep.contains(LIMIT_DESCRIPTION), "{limit}: {rep}");
+        assert!(rep.contains(UNCHECKED_DESCRIPTION), "{limit}: {rep}");
     }
 }
 
-/// The same with the shipped default profile (errormail action pass): the
-/// message passes, counted and logged, never unseen.
+/// The same with the shipped default profile (unchecked action
+/// quarantine): what was not examined is taken out.
 #[test]
-fn a_limit_hit_under_the_default_profile_passes_counted() {
+fn a_limit_hit_under_the_default_profile_is_quarantined_unchecked() {
     let site = Site::new("[limits]\nmax_parts = 5\n");
+    let run = site.deliver(&many_parts(20), "bob@example.org", "alice@example.com");
+    assert_eq!(run.code, 99, "{}", run.stdout);
+    let log = site.log_lines().join("\n");
+    assert!(log.contains("A:quarantine"), "{log}");
+    assert!(log.contains("+U:1+"), "{log}");
+}
+
+/// A profile may choose pass for unchecked: then it is delivered, but
+/// logged, never silent.
+#[test]
+fn unchecked_set_to_pass_is_delivered_and_logged() {
+    let site = Site::new("[limits]\nmax_parts = 5\n");
+    site.profile("default", "[actions]\nunchecked = \"pass\"\n");
     let run = site.deliver(&many_parts(20), "bob@example.org", "alice@example.com");
     assert_eq!(run.code, 0, "{}", run.stdout);
     let log = site.log_lines().join("\n");
     assert!(log.contains("A:pass"), "{log}");
-    assert!(!log.contains("|E:0+"), "{log}");
+    assert!(log.contains("+U:1+"), "{log}");
+    assert!(site.rep().contains("unchecked"), "{}", site.rep());
 }
 
-/// A body text longer than the body rules' max_bytes is an errormail
+/// A body text longer than the body rules' max_bytes is an unchecked
 /// finding: the text past the cap was not examined.
 #[test]
-fn body_text_past_the_regex_input_cap_is_an_errormail_finding() {
+fn body_text_past_the_regex_input_cap_is_an_unchecked_finding() {
     let site = Site::new("");
     site.profile(
         "default",
-        "[conditions.body]\nenabled = true\nrules = [\"wire the money\"]\nmax_bytes = 1000\n\
-         [actions]\nerrormail = \"quarantine\"\n",
+        "[conditions.body]\nenabled = true\nrules = [\"wire the money\"]\nmax_bytes = 1000\n",
     );
     let mut raw = format!("{HEAD}\n").into_bytes();
     raw.extend(std::iter::repeat_n(b'.', 2000));

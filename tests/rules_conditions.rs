@@ -284,15 +284,15 @@ fn body_rules_are_off_by_default_and_bounded_when_on() {
     assert_eq!(body.len(), 1, "{found:?}");
     assert_eq!(body[0].detail, "verify your PASSWORD");
     assert_eq!(body[0].part.as_deref(), Some("1"));
-    // Past max_bytes nothing is examined, and that is said: an errormail
+    // Past max_bytes nothing is examined, and that is said: an unchecked
     // finding (never a silent pass of unexamined text).
     let late = format!("{}verify your password", " ".repeat(30));
     let m = message("hello", vec![part("1", "text/plain", &[], late.as_bytes())]);
     let found = rules::evaluate(&m, &env, &c);
     assert!(of(&found, Condition::Body).is_empty(), "{found:?}");
-    let limit = of(&found, Condition::Errormail);
+    let limit = of(&found, Condition::Unchecked);
     assert_eq!(limit.len(), 1, "{found:?}");
-    assert_eq!(limit[0].description, rules::LIMIT_DESCRIPTION);
+    assert_eq!(limit[0].description, rules::UNCHECKED_DESCRIPTION);
     assert!(limit[0].detail.contains("conditions.body.max_bytes"));
 }
 

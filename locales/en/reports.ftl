@@ -4,7 +4,10 @@
 
 ## Subjects (first line of each template)
 
-subject-guard-antivirus = [qmvc] Virus { $viruses } in a message to { $recipient }
+subject-guard-antivirus = { $verdict ->
+    [unchecked] [qmvc] Unchecked content in a message to { $recipient }
+   *[other] [qmvc] Virus { $viruses } in a message to { $recipient }
+}
 subject-guard-badmail = { $verdict ->
     [errormail] [qmvc] Malformed message to { $recipient }
    *[other] [qmvc] Blocked message to { $recipient }
@@ -38,6 +41,7 @@ label-none = none
 
 verdict-virus = virus
 verdict-badmail = blocked content
+verdict-unchecked = content that could not be checked
 verdict-errormail = malformed message
 verdict-clean = clean
 action-pass = delivered
@@ -50,8 +54,10 @@ condition-subject = Subject rule
 condition-body = Message text rule
 condition-filename = Attachment name
 condition-mimetype = Attachment type
+condition-macro = Office document with macros
 condition-nullsender = Empty sender address
 condition-errormail = Malformed message
+condition-unchecked = Could not be checked
 condition-virus = Virus
 condition-bomber = Too many incidents from this sender
 engine-clean = clean
@@ -61,7 +67,10 @@ engine-skipped = not run
 
 ## Guard reports
 
-guard-antivirus-intro = An anti-virus engine found a virus in a message. Here is what was found and what was done.
+guard-antivirus-intro = { $verdict ->
+    [unchecked] Part of a message could not be examined (a limit was reached, an archive is encrypted, or an engine refused it), so it is treated as unsafe. Here is what was found and what was done.
+   *[other] An anti-virus engine found a virus in a message. Here is what was found and what was done.
+}
 guard-badmail-intro = A message matched the conditions of its security profile. Here is what was found and what was done.
 guard-release = To release the message from quarantine, run: qmvc quarantine release { $quarantine }
 
@@ -81,11 +90,13 @@ sender-intro = { $action ->
 }
 reason-virus = The reason: it contains a virus.
 reason-badmail = The reason: it contains content that is not accepted here, such as a blocked type of attachment.
+reason-unchecked = The reason: part of it, such as an encrypted or very large attachment, could not be checked for viruses.
 reason-errormail = The reason: it is malformed and could not be checked properly.
 details-heading = Details of the message:
 recipient-quarantine = If you were expecting this message, please contact your mail administrator and quote the reference above.
 sender-advice-virus = Please check your computer with an up-to-date anti-virus program before you send the message again.
 sender-advice-badmail = If your message was legitimate, please send the file another way, for example as a link to a file-sharing service, or ask the recipient which formats are accepted.
+sender-advice-unchecked = If your message was legitimate, please send the file again without a password and, if it is large, as a link to a file-sharing service.
 sender-advice-errormail = Please check the program you use to send mail, then send the message again.
 closing = This message was generated automatically. Please do not reply to it.
 

@@ -2,7 +2,11 @@
 //! single `write(2)` on an `O_APPEND` descriptor so that concurrent
 //! deliveries never interleave.
 //!
-//! `qmvc pid:PID|YYYY-MM-DD HH:MM:SS|SENDER|RECIPIENT|PROFILE|E:n+S:n+B:n+F:n+T:n+N:n+V:n|ENGINE=R+...|A:ACTION|RC:EXIT|ms:MS|id:ID`
+//! `qmvc pid:PID|YYYY-MM-DD HH:MM:SS|SENDER|RECIPIENT|PROFILE|E:n+S:n+B:n+F:n+T:n+M:n+N:n+U:n+V:n|ENGINE=R+...|A:ACTION|RC:EXIT|ms:MS|id:ID`
+//!
+//! Fields may only ever be added at the end; the reader ignores the ones it
+//! does not know and still reads lines of older qmvc versions (seven
+//! counters, without M and U).
 //!
 //! Formatting and parsing are pure; [`append`] is the one effect.
 
@@ -20,7 +24,7 @@ use crate::verdict::{Condition, Finding};
 /// PIPE_BUF-like sizes and one `write(2)` stays one line.
 pub const FIELD_MAX: usize = 400;
 
-/// The counters of the log line, in its order: E S B F T N V.
+/// The counters of the log line, in its order: E S B F T M N U V.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
     /// E: errormail findings.
@@ -33,8 +37,12 @@ pub struct Counts {
     pub filename: u32,
     /// T: MIME-type findings.
     pub mimetype: u32,
+    /// M: macro findings (Office documents with VBA or XLM macros).
+    pub r#macro: u32,
     /// N: null-sender findings.
     pub nullsender: u32,
+    /// U: unchecked findings (content nobody could examine).
+    pub unchecked: u32,
     /// V: viruses (bomber findings count here too: they stand for one).
     pub virus: u32,
 }
@@ -50,7 +58,9 @@ impl Counts {
                 Condition::Body => &mut c.body,
                 Condition::Filename => &mut c.filename,
                 Condition::Mimetype => &mut c.mimetype,
+                Condition::Macro => &mut c.r#macro,
                 Condition::Nullsender => &mut c.nullsender,
+                Condition::Unchecked => &mut c.unchecked,
                 Condition::Virus | Condition::Bomber => &mut c.virus,
             };
             *slot = slot.saturating_add(1);
@@ -58,17 +68,38 @@ impl Counts {
         c
     }
 
-    /// The counters in the log line's order: E S B F T N V.
-    pub fn in_order(&self) -> [u32; 7] {
+    /// The letters of the counters, in the log line's order.
+    pub const LETTERS: [char; 9] = ['E', 'S', 'B', 'F', 'T', 'M', 'N', 'U', 'V'];
+
+    /// The counters in the log line's order: E S B F T M N U V.
+    pub fn in_order(&self) -> [u32; 9] {
         [
             self.errormail,
             self.subject,
             self.body,
             self.filename,
             self.mimetype,
+            self.r#macro,
             self.nullsender,
+            self.unchecked,
             self.virus,
         ]
+    }
+
+    /// The counter of letter `letter`, for the reader.
+    fn slot(&mut self, letter: &str) -> Option<&mut u32> {
+        Some(match letter {
+            "E" => &mut self.errormail,
+            "S" => &mut self.subject,
+            "B" => &mut self.body,
+            "F" => &mut self.filename,
+            "T" => &mut self.mimetype,
+            "M" => &mut self.r#macro,
+            "N" => &mut self.nullsender,
+            "U" => &mut self.unchecked,
+            "V" => &mut self.virus,
+            _ => return None,
+        })
     }
 }
 
@@ -121,20 +152,20 @@ impl LogLine {
                 .collect::<Vec<_>>()
                 .join("+")
         };
+        let counts = Counts::LETTERS
+            .iter()
+            .zip(c.in_order())
+            .map(|(l, n)| format!("{l}:{n}"))
+            .collect::<Vec<_>>()
+            .join("+");
         format!(
-            "qmvc pid:{}|{}|{}|{}|{}|E:{}+S:{}+B:{}+F:{}+T:{}+N:{}+V:{}|{}|A:{}|RC:{}|ms:{}|id:{}\n",
+            "qmvc pid:{}|{}|{}|{}|{}|{}|{}|A:{}|RC:{}|ms:{}|id:{}\n",
             self.pid,
             log_field(&self.time, 32),
             log_field(&self.sender, FIELD_MAX),
             log_field(&self.recipient, FIELD_MAX),
             log_field(&self.profile, 128),
-            c.errormail,
-            c.subject,
-            c.body,
-            c.filename,
-            c.mimetype,
-            c.nullsender,
-            c.virus,
+            counts,
             engines,
             log_field(&self.action, 16),
             self.exit,
@@ -144,8 +175,9 @@ impl LogLine {
     }
 
     /// Parses a line written by [`LogLine::format`] (with or without its
-    /// newline). `None` for anything else: lines of other programs in a
-    /// shared log, cut lines.
+    /// newline), or by an older qmvc (seven counters), ignoring fields added
+    /// after `id:` that it does not know. `None` for anything else: lines of
+    /// other programs in a shared log, cut lines.
     pub fn parse(line: &str) -> Option<LogLine> {
         let line = line.strip_suffix('\n').unwrap_or(line);
         let f: Vec<&str> = line.split('|').collect();
@@ -161,30 +193,21 @@ impl LogLine {
             rc,
             ms,
             id,
+            ..,
         ] = f.as_slice()
         else {
             return None;
         };
         let pid = pid.strip_prefix("qmvc pid:")?.parse().ok()?;
         let mut c = Counts::default();
-        let mut seen = 0;
+        let mut seen = String::new();
         for item in counts.split('+') {
             let (k, v) = item.split_once(':')?;
-            let v: u32 = v.parse().ok()?;
-            let slot = match k {
-                "E" => &mut c.errormail,
-                "S" => &mut c.subject,
-                "B" => &mut c.body,
-                "F" => &mut c.filename,
-                "T" => &mut c.mimetype,
-                "N" => &mut c.nullsender,
-                "V" => &mut c.virus,
-                _ => return None,
-            };
-            *slot = v;
-            seen += 1;
+            *c.slot(k)? = v.parse().ok()?;
+            seen.push_str(k);
         }
-        if seen != 7 {
+        // This version's nine, or the seven of the versions before M and U.
+        if seen != "ESBFTMNUV" && seen != "ESBFTNV" {
             return None;
         }
         let engines = if *engines == "-" {
@@ -281,7 +304,7 @@ mod tests {
     #[test]
     fn format_matches_spec_shape() {
         let l = sample().format();
-        assert!(l.starts_with("qmvc pid:4242|2026-11-21 04:13:00|evil%7Cx%0A@example.org|info@example.com|default|E:0+S:0+B:0+F:2+T:0+N:0+V:1|clamd=V+yara%2Bx%3Dy=-|A:quarantine|RC:99|ms:12|id:"), "{l}");
+        assert!(l.starts_with("qmvc pid:4242|2026-11-21 04:13:00|evil%7Cx%0A@example.org|info@example.com|default|E:0+S:0+B:0+F:2+T:0+M:0+N:0+U:0+V:1|clamd=V+yara%2Bx%3Dy=-|A:quarantine|RC:99|ms:12|id:"), "{l}");
         assert_eq!(l.matches('\n').count(), 1);
         assert_eq!(l.matches('|').count(), 10);
     }
@@ -296,6 +319,18 @@ mod tests {
         };
         assert!(no_engines.format().contains("|-|A:"));
         assert_eq!(LogLine::parse(&no_engines.format()), Some(no_engines));
+    }
+
+    #[test]
+    fn reads_older_lines_and_later_fields() {
+        let old = "qmvc pid:7|2026-01-02 03:04:05|a@b|c@d|default|E:1+S:0+B:0+F:2+T:0+N:0+V:1|clamd=V|A:quarantine|RC:99|ms:3|id:x";
+        let l = LogLine::parse(old).map(|l| l.counts);
+        assert_eq!(
+            l.map(|c| c.in_order()),
+            Some([1, 0, 0, 2, 0, 0, 0, 0, 1])
+        );
+        let later = format!("{}|host:mx1|more:1", sample().format().trim_end());
+        assert_eq!(LogLine::parse(&later), Some(sample()));
     }
 
     #[test]

@@ -149,7 +149,10 @@ fn skip_all(input: &ChainInput<'_>) -> Option<String> {
         && let Some(f) = input
             .findings
             .iter()
-            .find(|f| f.condition.verdict() >= Verdict::Badmail)
+            // Not on unchecked findings: the engines still look at what
+            // they can (a virus outranks unchecked, and an unchecked
+            // verdict may be set to pass).
+            .find(|f| f.condition.verdict() == Verdict::Badmail)
     {
         return Some(format!(
             "bypass: {} condition already decided",

@@ -302,9 +302,11 @@ pub fn is_address(address: &str) -> bool {
     }
 }
 
-/// Which guards hear about a verdict.
-fn guard_audience(verdict: Verdict) -> Audience {
-    if verdict == Verdict::Virus {
+/// Which guards hear about a verdict: the anti-virus guards about viruses
+/// and about what no engine could examine, the badmail guards about the
+/// rest.
+pub fn guard_audience(verdict: Verdict) -> Audience {
+    if matches!(verdict, Verdict::Virus | Verdict::Unchecked) {
         Audience::AntivirusGuard
     } else {
         Audience::BadmailGuard
@@ -314,7 +316,7 @@ fn guard_audience(verdict: Verdict) -> Audience {
 /// The guards' addresses for a verdict: the main file's list, then the
 /// profile's extra guards, without duplicates or unusable entries.
 fn guard_addresses(input: &Input<'_>, verdict: Verdict) -> Result<Vec<String>, String> {
-    let (main, extra, kind) = if verdict == Verdict::Virus {
+    let (main, extra, kind) = if guard_audience(verdict) == Audience::AntivirusGuard {
         (
             &input.guards.antivirus,
             &input.reactions.antivirus_guards,

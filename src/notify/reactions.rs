@@ -4,8 +4,8 @@
 //!
 //! ```toml
 //! [reactions]
-//! guards = ["virus", "badmail"]     # verdicts the guards hear about
-//! recipient = ["virus", "badmail"]  # verdicts the recipient hears about
+//! guards = ["virus", "unchecked", "badmail"]     # verdicts the guards hear about
+//! recipient = ["virus", "unchecked", "badmail"]  # verdicts the recipient hears about
 //! sender = ["badmail"]              # default []: senders of viruses are forged
 //! second_language = "en"            # sender reports carry it after theirs
 //! antivirus_guards = ["av@example.com"]   # besides [guards].antivirus
@@ -31,11 +31,13 @@ use crate::verdict::Verdict;
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(try_from = "toml::Table")]
 pub struct Reactions {
-    /// Verdicts the guards are told about: virus goes to the anti-virus
-    /// guards, badmail and errormail to the badmail guards. Default virus
-    /// and badmail.
+    /// Verdicts the guards are told about: virus and unchecked go to the
+    /// anti-virus guards (what no engine could scan is their business),
+    /// badmail and errormail to the badmail guards. Default virus,
+    /// unchecked and badmail.
     pub guards: Vec<Verdict>,
-    /// Verdicts the recipient is told about. Default virus and badmail.
+    /// Verdicts the recipient is told about. Default virus, unchecked and
+    /// badmail.
     pub recipient: Vec<Verdict>,
     /// Verdicts the envelope sender is told about. Default none: the
     /// senders of viruses are forged, and badmail reports are the
@@ -55,8 +57,8 @@ pub struct Reactions {
 impl Default for Reactions {
     fn default() -> Self {
         Reactions {
-            guards: vec![Verdict::Virus, Verdict::Badmail],
-            recipient: vec![Verdict::Virus, Verdict::Badmail],
+            guards: vec![Verdict::Virus, Verdict::Unchecked, Verdict::Badmail],
+            recipient: vec![Verdict::Virus, Verdict::Unchecked, Verdict::Badmail],
             sender: Vec::new(),
             second_language: None,
             antivirus_guards: Vec::new(),
@@ -134,7 +136,8 @@ impl Reactions {
     }
 }
 
-/// A list of incident verdicts (`virus`, `badmail`, `errormail`).
+/// A list of incident verdicts (`virus`, `unchecked`, `badmail`,
+/// `errormail`).
 fn verdicts(value: &toml::Value) -> Result<Vec<Verdict>, String> {
     let list = value
         .as_array()
@@ -143,12 +146,13 @@ fn verdicts(value: &toml::Value) -> Result<Vec<Verdict>, String> {
     for item in list {
         let verdict = match item.as_str() {
             Some("virus") => Verdict::Virus,
+            Some("unchecked") => Verdict::Unchecked,
             Some("badmail") => Verdict::Badmail,
             Some("errormail") => Verdict::Errormail,
             Some("clean") => return Err("clean is not an incident".into()),
             Some(other) => {
                 return Err(format!(
-                    "unknown verdict {other:?} (virus, badmail, errormail)"
+                    "unknown verdict {other:?} (virus, unchecked, badmail, errormail)"
                 ));
             }
             None => return Err("expected verdict names".into()),

@@ -451,7 +451,12 @@ pub fn ids_used(source: &str) -> BTreeSet<String> {
 /// `verdict-*`, `reason-*`, `action-*`, `condition-*`, `engine-*` and
 /// `sender-advice-*` the shipped templates can ask for.
 pub fn dynamic_ids() -> BTreeSet<String> {
-    let verdicts = [Verdict::Virus, Verdict::Badmail, Verdict::Errormail];
+    let verdicts = [
+        Verdict::Virus,
+        Verdict::Unchecked,
+        Verdict::Badmail,
+        Verdict::Errormail,
+    ];
     let actions = [
         Action::Pass,
         Action::Quarantine,
@@ -465,8 +470,10 @@ pub fn dynamic_ids() -> BTreeSet<String> {
         Condition::Body,
         Condition::Filename,
         Condition::Mimetype,
+        Condition::Macro,
         Condition::Nullsender,
         Condition::Errormail,
+        Condition::Unchecked,
         Condition::Virus,
         Condition::Bomber,
     ];

@@ -220,10 +220,9 @@ pub fn preview<'a>(
 ) -> Result<Preview, Error> {
     let (plan, envelope) = (case.plan, case.envelope);
     let audience = match audience {
-        Audience::AntivirusGuard | Audience::BadmailGuard if plan.verdict == Verdict::Virus => {
-            Audience::AntivirusGuard
+        Audience::AntivirusGuard | Audience::BadmailGuard => {
+            super::plan::guard_audience(plan.verdict)
         }
-        Audience::AntivirusGuard | Audience::BadmailGuard => Audience::BadmailGuard,
         other => other,
     };
     let available = i18n::available(Some(&setup.config.paths.locales));

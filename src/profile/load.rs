@@ -617,6 +617,7 @@ fn check_scan(scan: &ScanPolicy, config: &Config, out: &mut Vec<(String, String)
 fn check_actions(actions: &ActionPolicy, out: &mut Vec<(String, String)>) {
     let each = [
         ("actions.virus", actions.virus),
+        ("actions.unchecked", actions.unchecked),
         ("actions.badmail", actions.badmail),
         ("actions.errormail", actions.errormail),
     ];

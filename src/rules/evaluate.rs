@@ -4,8 +4,8 @@
 //! compiled in the parent module ([`super::Conditions::compile`]).
 
 use super::{
-    BodyRules, Conditions, ErrormailRules, FilenameRules, LIMIT_DESCRIPTION, MAX_DETAIL,
-    MAX_EXTENSION_DOTS, MimetypeRules, SubjectRules,
+    BodyRules, Conditions, ErrormailRules, FilenameRules, MAX_DETAIL, MAX_EXTENSION_DOTS,
+    MimetypeRules, SubjectRules,
 };
 use crate::envelope::Envelope;
 use crate::message::{self, Anomaly, Message, Part};
@@ -15,23 +15,23 @@ use crate::verdict::{Condition, Finding};
 /// order (errormail, subject, body, filename, mimetype, nullsender).
 ///
 /// A limit the parser reached ([`Anomaly::LimitExceeded`]), or a text part
-/// longer than the body rules' `max_bytes`, is always an errormail finding
-/// (description [`LIMIT_DESCRIPTION`]), even when the profile turns the
-/// errormail condition or `broken_mime` off: what happens to the message
-/// is then the profile's errormail action, never a silent pass of content
-/// nobody looked at.
+/// longer than the body rules' `max_bytes`, is always an `unchecked`
+/// finding (with the profile's `[conditions.unchecked]` description),
+/// whatever the profile's conditions say: what happens to the message is
+/// then the profile's unchecked action (quarantine by default), never a
+/// silent pass of content nobody looked at.
 pub fn evaluate(message: &Message, envelope: &Envelope, conditions: &Conditions) -> Vec<Finding> {
     let mut findings = Vec::new();
     if let Some(rules) = &conditions.errormail {
         errormail(message, envelope, rules, &mut findings);
     }
-    limits(message, &mut findings);
+    limits(message, conditions.unchecked_description(), &mut findings);
     if let Some(rules) = &conditions.subject {
         subject(message, rules, &mut findings);
     }
     if let Some(rules) = &conditions.body {
         for part in &message.parts {
-            body(part, rules, &mut findings);
+            body(part, rules, conditions.unchecked_description(), &mut findings);
         }
     }
     if let Some(rules) = &conditions.filename {
@@ -98,15 +98,15 @@ fn errormail(
     }
 }
 
-/// One errormail finding per limit the parser reached.
-fn limits(message: &Message, out: &mut Vec<Finding>) {
+/// One unchecked finding per limit the parser reached.
+fn limits(message: &Message, description: &str, out: &mut Vec<Finding>) {
     for anomaly in &message.anomalies {
         if let Anomaly::LimitExceeded { .. } = anomaly {
             out.push(Finding {
-                condition: Condition::Errormail,
+                condition: Condition::Unchecked,
                 part: None,
                 detail: bounded(&anomaly.describe()),
-                description: LIMIT_DESCRIPTION.to_string(),
+                description: description.to_string(),
             });
         }
     }
@@ -140,20 +140,20 @@ fn subject(message: &Message, rules: &SubjectRules, out: &mut Vec<Finding>) {
     }
 }
 
-fn body(part: &Part, rules: &BodyRules, out: &mut Vec<Finding>) {
+fn body(part: &Part, rules: &BodyRules, unchecked: &str, out: &mut Vec<Finding>) {
     let Some((text, cut)) = part.text(rules.max_bytes) else {
         return;
     };
     if cut {
         out.push(Finding {
-            condition: Condition::Errormail,
+            condition: Condition::Unchecked,
             part: Some(part.id.clone()),
             detail: format!(
                 "limit conditions.body.max_bytes exceeded: a text of {} bytes, only the first {} examined by the body rules",
                 part.body.len(),
                 rules.max_bytes
             ),
-            description: LIMIT_DESCRIPTION.to_string(),
+            description: unchecked.to_string(),
         });
     }
     for index in rules.patterns.matches(&text) {

@@ -32,10 +32,11 @@ use self::spec::{ConditionsSpec, FilenameSpec, MimetypeSpec, RuleSpec};
 /// character boundary): enough to recognise, too little to abuse.
 const MAX_DETAIL: usize = 200;
 
-/// The description of the errormail finding every limit hit produces,
-/// whatever the profile's conditions say: content beyond a limit was not
-/// examined, so it must never pass silently.
-pub const LIMIT_DESCRIPTION: &str = "content beyond a limit was not examined";
+/// The default description of the `unchecked` finding every limit hit
+/// produces, whatever the profile's conditions say: content beyond a limit
+/// was not examined, so it must never pass silently
+/// (`[conditions.unchecked] description` replaces it).
+pub const UNCHECKED_DESCRIPTION: &str = "content that could not be examined";
 
 /// Dots of a name looked at from the end for multi-part extensions
 /// (`.tar.gz`); bounds the work on a name made of dots.
@@ -48,9 +49,31 @@ pub struct Conditions {
     body: Option<BodyRules>,
     filename: Option<FilenameRules>,
     mimetype: Option<MimetypeRules>,
+    /// The macro finding's description (used by the container readers'
+    /// findings, see [`Conditions::macro_description`]).
+    r#macro: Option<String>,
     /// The null-sender finding's description.
     nullsender: Option<String>,
     errormail: Option<ErrormailRules>,
+    /// The unchecked findings' description; never off.
+    unchecked: String,
+}
+
+impl Conditions {
+    /// The description `unchecked` findings carry (`[conditions.unchecked]`).
+    pub fn unchecked_description(&self) -> &str {
+        if self.unchecked.is_empty() {
+            UNCHECKED_DESCRIPTION
+        } else {
+            &self.unchecked
+        }
+    }
+
+    /// The description of `macro` findings, `None` when the condition is
+    /// off.
+    pub fn macro_description(&self) -> Option<&str> {
+        self.r#macro.as_deref()
+    }
 }
 
 /// Regexes compiled once into a set, with one description each.
@@ -233,10 +256,15 @@ impl Conditions {
                 .mimetype
                 .enabled
                 .then(|| compile_mimetype(&spec.mimetype, p)),
+            r#macro: spec
+                .r#macro
+                .enabled
+                .then(|| spec.r#macro.description.clone()),
             nullsender: spec
                 .nullsender
                 .enabled
                 .then(|| spec.nullsender.description.clone()),
+            unchecked: spec.unchecked.description.clone(),
             errormail: spec.errormail.enabled.then(|| {
                 let e = &spec.errormail;
                 for (i, name) in e.required_headers.iter().enumerate() {
@@ -264,6 +292,7 @@ impl Conditions {
             && self.body.is_none()
             && self.filename.is_none()
             && self.mimetype.is_none()
+            && self.r#macro.is_none()
             && self.nullsender.is_none()
             && self.errormail.is_none()
     }

@@ -22,10 +22,14 @@ pub struct ConditionsSpec {
     pub filename: FilenameSpec,
     /// `[conditions.mimetype]`.
     pub mimetype: MimetypeSpec,
+    /// `[conditions.macro]`.
+    pub r#macro: MacroSpec,
     /// `[conditions.nullsender]`.
     pub nullsender: NullsenderSpec,
     /// `[conditions.errormail]`.
     pub errormail: ErrormailSpec,
+    /// `[conditions.unchecked]`.
+    pub unchecked: UncheckedSpec,
 }
 
 /// A pattern rule: either a bare string (the condition's description
@@ -321,8 +325,8 @@ pub struct ErrormailSpec {
     /// MTAs' delivery reports lack some of them.
     pub null_sender_exempt: bool,
     /// Broken MIME structure (every anomaly the parser records) is a
-    /// finding. Limits reached are findings whatever this says (see
-    /// [`crate::rules::evaluate`]).
+    /// finding. Limits reached are `unchecked` findings whatever this says
+    /// (see [`crate::rules::evaluate`]).
     pub broken_mime: Toggle,
 }
 
@@ -334,6 +338,47 @@ impl Default for ErrormailSpec {
             required_headers: Vec::new(),
             null_sender_exempt: true,
             broken_mime: Toggle::Flag(false),
+        }
+    }
+}
+
+/// `[conditions.macro]`: Office documents that carry VBA or Excel 4.0
+/// (XLM) macros, whatever they are called. On by default: Microsoft itself
+/// blocks macros in files from the internet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MacroSpec {
+    /// On by default.
+    pub enabled: bool,
+    /// The finding's description.
+    pub description: String,
+}
+
+impl Default for MacroSpec {
+    fn default() -> Self {
+        MacroSpec {
+            enabled: true,
+            description: "Office document with macros".into(),
+        }
+    }
+}
+
+/// `[conditions.unchecked]`: content that qmvc or an engine could not
+/// examine (a limit reached, an encrypted archive, a part an engine
+/// refused). It cannot be switched off: what nobody looked at never
+/// passes as clean. The profile chooses only the description here and the
+/// action in `[actions] unchecked`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct UncheckedSpec {
+    /// The findings' description.
+    pub description: String,
+}
+
+impl Default for UncheckedSpec {
+    fn default() -> Self {
+        UncheckedSpec {
+            description: crate::rules::UNCHECKED_DESCRIPTION.into(),
         }
     }
 }

@@ -121,6 +121,7 @@ pub fn days_chart(days: &[Day]) -> Chart {
             ("clean", day.clean),
             ("errormail", day.errormail),
             ("badmail", day.badmail),
+            ("unchecked", day.unchecked),
             ("virus", day.virus),
         ] {
             if count == 0 {

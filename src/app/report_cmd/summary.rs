@@ -34,15 +34,15 @@ pub struct Summary {
     first: Option<String>,
     last: Option<String>,
     messages: u64,
-    verdicts: [u64; 4],
+    verdicts: [u64; 5],
     actions: Top,
     exits: Top,
     profiles: Top,
     ms: Histogram,
-    days: BTreeMap<String, [u64; 4]>,
+    days: BTreeMap<String, [u64; 5]>,
     other_days: u64,
-    /// Per condition E S B F T N V: (messages, findings).
-    conditions: [(u64, u64); 7],
+    /// Per condition E S B F T M N U V: (messages, findings).
+    conditions: [(u64, u64); 9],
     senders: Top,
     recipients: Top,
     engines: BTreeMap<String, EngineTally>,
@@ -61,23 +61,28 @@ struct EngineTally {
 }
 
 /// The log line's counter names, in its order (SPEC §4).
-const CONDITIONS: [&str; 7] = [
+const CONDITIONS: [&str; 9] = [
     "errormail",
     "subject",
     "body",
     "filename",
     "mimetype",
+    "macro",
     "nullsender",
+    "unchecked",
     "virus",
 ];
 
 /// The verdict a log line stands for, from its counters (the line does
-/// not name it): virus, badmail, errormail, clean, as `verdict::decide`
-/// ranks them. A bomber finding counts under V and so reads as virus.
+/// not name it), as an index: 4 virus, 3 unchecked, 2 badmail, 1
+/// errormail, 0 clean, as `verdict::decide` ranks them. A bomber finding
+/// counts under V and so reads as virus.
 pub fn verdict_of(c: &Counts) -> usize {
     if c.virus > 0 {
+        4
+    } else if c.unchecked > 0 {
         3
-    } else if c.subject + c.body + c.filename + c.mimetype + c.nullsender > 0 {
+    } else if c.subject + c.body + c.filename + c.mimetype + c.r#macro + c.nullsender > 0 {
         2
     } else if c.errormail > 0 {
         1
@@ -202,7 +207,8 @@ impl Summary {
                 clean: self.verdicts[0],
                 errormail: self.verdicts[1],
                 badmail: self.verdicts[2],
-                virus: self.verdicts[3],
+                unchecked: self.verdicts[3],
+                virus: self.verdicts[4],
             },
             actions: named(&self.actions),
             exits: named(&self.exits),
@@ -215,7 +221,8 @@ impl Summary {
                     clean: v[0],
                     errormail: v[1],
                     badmail: v[2],
-                    virus: v[3],
+                    unchecked: v[3],
+                    virus: v[4],
                     total: v.iter().sum(),
                 })
                 .collect(),
@@ -324,6 +331,8 @@ pub struct Verdicts {
     pub errormail: u64,
     /// Badmail.
     pub badmail: u64,
+    /// Unchecked: content nobody could examine.
+    pub unchecked: u64,
     /// Viruses.
     pub virus: u64,
 }
@@ -366,6 +375,8 @@ pub struct Day {
     pub errormail: u64,
     /// Badmail.
     pub badmail: u64,
+    /// Unchecked: content nobody could examine.
+    pub unchecked: u64,
     /// Viruses.
     pub virus: u64,
     /// All messages of the day.

@@ -38,6 +38,7 @@ pub fn render(d: &Digest) -> String {
         ("clean", v.clean),
         ("errormail", v.errormail),
         ("badmail", v.badmail),
+        ("unchecked", v.unchecked),
         ("virus", v.virus),
     ] {
         let _ = writeln!(o, "  {name:<12}{n:>10}");
@@ -48,14 +49,20 @@ pub fn render(d: &Digest) -> String {
 
     let _ = writeln!(
         o,
-        "\nper day         {:>8} {:>8} {:>9} {:>8} {:>8}",
-        "total", "clean", "errormail", "badmail", "virus"
+        "\nper day         {:>8} {:>8} {:>9} {:>8} {:>9} {:>8}",
+        "total", "clean", "errormail", "badmail", "unchecked", "virus"
     );
     for day in &d.days {
         let _ = writeln!(
             o,
-            "  {:<14}{:>8} {:>8} {:>9} {:>8} {:>8}",
-            day.date, day.total, day.clean, day.errormail, day.badmail, day.virus
+            "  {:<14}{:>8} {:>8} {:>9} {:>8} {:>9} {:>8}",
+            day.date,
+            day.total,
+            day.clean,
+            day.errormail,
+            day.badmail,
+            day.unchecked,
+            day.virus
         );
     }
     if d.other_days > 0 {
