@@ -17,7 +17,7 @@
 //! and a profile may take the sender's further mail out without running
 //! the engines ([`short_circuit`], finding `bomber`).
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, OpenOptions};
 use std::io::{Read, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
@@ -25,6 +25,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+use crate::actions::open::regular_file;
 use crate::error::Error;
 use crate::verdict::{Condition, Finding};
 
@@ -178,21 +179,23 @@ fn update(
         })?;
     // The lock lives on a file that is never replaced: a lock on the
     // shard itself would be lost with the inode at the rename.
-    let lock = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .mode(0o600)
-        .open(path.with_extension("lock"))
-        .map_err(write_err)?;
+    let lock = regular_file(
+        &path.with_extension("lock"),
+        OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600),
+    )
+    .map_err(write_err)?;
     if count {
         lock.lock().map_err(write_err)?;
     } else {
         lock.lock_shared().map_err(write_err)?;
     }
     let mut text = String::new();
-    match File::open(&path) {
+    match regular_file(&path, OpenOptions::new().read(true)) {
         Ok(file) => {
             file.take(MAX_SHARD)
                 .read_to_string(&mut text)
@@ -246,14 +249,16 @@ fn replace_shard(path: &Path, entries: &[Entry]) -> std::io::Result<()> {
         out.push_str(&format!("{}\t{}\t{}\n", e.count, e.since, e.sender));
     }
     let new = path.with_extension("new");
-    let written = OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&new)
-        .and_then(|mut f| f.write_all(out.as_bytes()))
-        .and_then(|()| fs::rename(&new, path));
+    let written = regular_file(
+        &new,
+        OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600),
+    )
+    .and_then(|mut f| f.write_all(out.as_bytes()))
+    .and_then(|()| fs::rename(&new, path));
     if written.is_err() {
         let _ = fs::remove_file(&new);
     }
