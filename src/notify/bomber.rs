@@ -27,7 +27,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::actions::open::regular_file;
 use crate::error::Error;
-use crate::verdict::{Condition, Finding};
+use crate::verdict::{Condition, Finding, Verdict};
 
 /// Shard files.
 const SHARDS: u64 = 64;
@@ -49,6 +49,12 @@ pub struct BomberLimits {
     /// Past the threshold, take the sender's mail straight to the action
     /// without running the engines (finding `bomber`). Default off.
     pub short_circuit: bool,
+    /// The verdicts that count as an incident against the sender
+    /// (`[reactions.bomber] count`). Default `["virus"]`, as QMVC counted
+    /// virus bombers; a profile may add `badmail` and `unchecked`.
+    /// Errormail never counts: a missing header says nothing about the
+    /// sender's intent, and would make every broken mailer a bomber.
+    pub count: Vec<Verdict>,
 }
 
 impl Default for BomberLimits {
@@ -57,7 +63,15 @@ impl Default for BomberLimits {
             threshold: 10,
             window: Duration::from_secs(3600),
             short_circuit: false,
+            count: vec![Verdict::Virus],
         }
+    }
+}
+
+impl BomberLimits {
+    /// True when a message of `verdict` counts against its sender.
+    pub fn counts(&self, verdict: Verdict) -> bool {
+        verdict != Verdict::Errormail && verdict != Verdict::Clean && self.count.contains(&verdict)
     }
 }
 
@@ -326,6 +340,7 @@ mod tests {
             threshold,
             window: Duration::from_secs(600),
             short_circuit: true,
+            ..BomberLimits::default()
         }
     }
 
