@@ -27,8 +27,8 @@ const TMP_STALE: Duration = Duration::from_secs(36 * 3600);
 /// `Return-Path:`/`Delivered-To:` when qmvc ran under preline) through
 /// `[mail].inject` ([`inject::send`]: argv, no shell, recipients after
 /// `--`) with the original envelope sender (`-f`; the null sender stays
-/// null), to `to` or else the original recipient
-/// ([`stored::user_address`] of `Delivered-To:`). Then moves the file to
+/// null), to `to` or else the address the user knows
+/// ([`stored::user_address`]). Then moves the file to
 /// `[paths].quarantine/released/`.
 ///
 /// qmvc adds nothing that would let the message skip the filter on its way
@@ -68,13 +68,15 @@ pub fn release(config: Option<&Path>, env_config: Option<&OsStr>, id: &str, to: 
     let original = original
         .get(stored::preline_len(original, &head.delivered_to)..)
         .unwrap_or_default();
-    let recipients: Vec<String> = if to.is_empty() {
-        vec![stored::user_address(
-            &head.delivered_to,
-            config.recipient.mode,
-        )]
-    } else {
+    let recipients: Vec<String> = if !to.is_empty() {
         to.to_vec()
+    } else if !head.recipient.is_empty() {
+        vec![head.recipient.clone()]
+    } else {
+        match config.recipient.load() {
+            Ok(vdoms) => vec![stored::user_address(&head, config.recipient.mode, &vdoms)],
+            Err(e) => return fail(format!("{}; name the recipient with --to", e.chain())),
+        }
     };
     if let Err(e) = inject::send(
         &config.mail.inject,

@@ -1,9 +1,11 @@
 //! A quarantine file read back: where qmvc's own lines end and the original
 //! message begins, and what those lines say.
 //!
-//! Filter mode writes (SPEC §4) `Return-Path: <SENDER>`, `Delivered-To:
+//! Filter mode writes `Return-Path: <SENDER>`, `Delivered-To:
 //! RECIPIENT`, `X-Qmvc-Incident:`, `X-Qmvc-Verdict:`, `X-Qmvc-Profile:`,
-//! any number of `X-Qmvc-Finding:` and then of `X-Qmvc-Engine:` lines, in
+//! `X-Qmvc-Recipient:` (the address the user knows; files written before
+//! it existed lack it), any number of `X-Qmvc-Finding:` and then of
+//! `X-Qmvc-Engine:` lines, in
 //! that order, each one line ending in LF, then the original message byte
 //! for byte. [`parse`] recognises exactly that order and those spellings.
 //! The original as qmail-local hands it over begins with the `Received:`
@@ -15,6 +17,7 @@
 //! Pure.
 
 use crate::config::RecipientMode;
+use crate::envelope::{self, Virtualdomains};
 use crate::message::suspicious_chars;
 
 /// What qmvc's lines at the top of a quarantine file say.
@@ -31,6 +34,9 @@ pub struct Head {
     pub verdict: String,
     /// `X-Qmvc-Profile:`.
     pub profile: String,
+    /// `X-Qmvc-Recipient:`, the address the user knows as filter mode
+    /// worked it out; empty in files written before qmvc recorded it.
+    pub recipient: String,
     /// Each `X-Qmvc-Finding:` value (`CONDITION[ part P]: DETAIL (DESCRIPTION)`).
     pub findings: Vec<String>,
     /// Each `X-Qmvc-Engine:` value (`NAME=RESULT`).
@@ -65,6 +71,7 @@ pub fn parse(bytes: &[u8]) -> Option<Head> {
         profile: next(b"X-Qmvc-Profile")?,
         ..Head::default()
     };
+    head.recipient = next(b"X-Qmvc-Recipient").unwrap_or_default();
     while let Some(f) = next(b"X-Qmvc-Finding") {
         head.findings.push(f);
     }
@@ -94,38 +101,19 @@ pub fn preline_len(original: &[u8], delivered_to: &str) -> usize {
     }
 }
 
-/// The address a release goes to by default: the address the user knows,
-/// worked out from `Delivered-To:` (`RECIPIENT` = `LOCAL@HOST`).
-///
-/// qmail-local's `LOCAL` carries the virtualdomain prefix (`info@example.com`
-/// with `example.com:example-com` in control/virtualdomains arrives as
-/// `example-com-info@example.com`; vpopmail's as `example.com-info@...`),
-/// and injecting that again would add the prefix twice. With `[recipient]
-/// mode = "ext"` a local part that starts with the domain followed by `-`,
-/// or the domain with its dots written `-` followed by `-` (vpopmail's and
-/// the usual virtualdomains prefixes), loses that prefix. Other prefixes
-/// cannot be told from the file: `--to` names the address then.
-pub fn user_address(delivered_to: &str, mode: RecipientMode) -> String {
-    let Some((local, domain)) = delivered_to.rsplit_once('@') else {
-        return delivered_to.to_string();
-    };
-    if mode != RecipientMode::Ext || domain.is_empty() {
-        return delivered_to.to_string();
+/// The address the user knows for a stored message: `X-Qmvc-Recipient:`
+/// as filter mode recorded it, else worked out from `Delivered-To:`
+/// (`RECIPIENT` = `LOCAL@HOST`) by the rule filter mode uses
+/// ([`envelope::user_address`]), else `Delivered-To:` itself.
+pub fn user_address(head: &Head, mode: RecipientMode, vdoms: &Virtualdomains) -> String {
+    if !head.recipient.is_empty() {
+        return head.recipient.clone();
     }
-    let lower = local.to_ascii_lowercase();
-    let domain_lower = domain.to_ascii_lowercase();
-    for prefix in [
-        format!("{domain_lower}-"),
-        format!("{}-", domain_lower.replace('.', "-")),
-    ] {
-        if lower.len() > prefix.len()
-            && lower.starts_with(&prefix)
-            && let Some(ext) = local.get(prefix.len()..)
-        {
-            return format!("{ext}@{domain}");
-        }
-    }
-    delivered_to.to_string()
+    let (local, host) = head
+        .delivered_to
+        .rsplit_once('@')
+        .unwrap_or((&head.delivered_to, ""));
+    envelope::user_address(mode, vdoms, local, host).unwrap_or_else(|| head.delivered_to.clone())
 }
 
 /// A finding's `DETAIL (DESCRIPTION)` without the trailing description: the
@@ -228,26 +216,28 @@ mod tests {
     }
 
     #[test]
-    fn user_address_strips_virtualdomain_and_vpopmail_prefixes() {
-        let ext = RecipientMode::Ext;
+    fn user_address_is_recorded_or_worked_out_as_in_filter_mode() {
+        let vdoms = Virtualdomains::parse(b"example.com:example-com\n", b"");
+        let mode = RecipientMode::Virtualdomains;
+        let mut head = parse(HEAD.as_bytes()).expect("a qmvc file");
+        assert_eq!(head.recipient, "");
+        assert_eq!(user_address(&head, mode, &vdoms), "info@example.com");
         assert_eq!(
-            user_address("example-com-info@example.com", ext),
-            "info@example.com"
-        );
-        assert_eq!(
-            user_address("example.com-info@Example.COM", ext),
-            "info@Example.COM"
-        );
-        assert_eq!(user_address("alice@example.com", ext), "alice@example.com");
-        assert_eq!(
-            user_address("example-com-@example.com", ext),
-            "example-com-@example.com"
-        );
-        assert_eq!(
-            user_address("example-com-info@example.com", RecipientMode::Recipient),
+            user_address(&head, mode, &Virtualdomains::default()),
             "example-com-info@example.com"
         );
-        assert_eq!(user_address("nodomain", ext), "nodomain");
+        head.delivered_to = "joe-lists@example.com".into();
+        assert_eq!(user_address(&head, mode, &vdoms), "joe-lists@example.com");
+        head.recipient = "recorded@example.com".into();
+        assert_eq!(user_address(&head, mode, &vdoms), "recorded@example.com");
+        let with = HEAD.replace(
+            "X-Qmvc-Profile: default\n",
+            "X-Qmvc-Profile: default\nX-Qmvc-Recipient: info@example.com\n",
+        );
+        let h = parse(with.as_bytes()).expect("a qmvc file");
+        assert_eq!(h.recipient, "info@example.com");
+        assert_eq!(h.findings.len(), 2);
+        assert_eq!(h.len, with.len());
     }
 
     #[test]
