@@ -23,8 +23,9 @@ const RELEASED: &str = "released";
 const TMP_STALE: Duration = Duration::from_secs(36 * 3600);
 
 /// `qmvc quarantine release ID [--to ADDR]...`: re-injects the original
-/// message (the bytes after qmvc's lines, and after preline's
-/// `Return-Path:`/`Delivered-To:` when qmvc ran under preline) through
+/// message (the bytes after qmvc's lines, and after the `From `,
+/// `Return-Path:` and `Delivered-To:` lines preline added when qmvc ran
+/// under preline, [`stored::preline_len`]) through
 /// `[mail].inject` ([`inject::send`]: argv, no shell, recipients after
 /// `--`) with the original envelope sender (`-f`; the null sender stays
 /// null), to `to` or else the address the user knows
@@ -66,7 +67,7 @@ pub fn release(config: Option<&Path>, env_config: Option<&OsStr>, id: &str, to: 
     };
     let original = bytes.get(head.len..).unwrap_or_default();
     let original = original
-        .get(stored::preline_len(original, &head.delivered_to)..)
+        .get(stored::preline_len(original)..)
         .unwrap_or_default();
     let recipients: Vec<String> = if !to.is_empty() {
         to.to_vec()

@@ -83,22 +83,60 @@ pub fn parse(bytes: &[u8]) -> Option<Head> {
 }
 
 /// Bytes at the start of `original` that preline(1) added when qmvc ran as
-/// `|preline qmvc`: `Return-Path: <...>` then `Delivered-To:
-/// DELIVERED_TO`. They are not part of the message as queued, and must go
-/// before a release to the same recipient: qmail-local bounces a message
-/// that already carries its own `Delivered-To:` line as looping (#5.4.6).
-/// 0 when the message does not start so.
-pub fn preline_len(original: &[u8], delivered_to: &str) -> usize {
-    let mut lines = original.split_inclusive(|&b| b == b'\n');
-    let (Some(rp), Some(dt)) = (lines.next(), lines.next()) else {
-        return 0;
-    };
-    let expected = format!("Delivered-To: {delivered_to}\n");
-    if rp.starts_with(b"Return-Path: <") && rp.ends_with(b">\n") && dt == expected.as_bytes() {
-        rp.len() + dt.len()
-    } else {
-        0
+/// `|preline qmvc`: qmail-local's `UFLINE` (`From SENDER CTIME`, left out
+/// by `-f`), `RPLINE` (`Return-Path: <SENDER>`, left out by `-r`) and
+/// `DTLINE` (`Delivered-To: RECIPIENT`, left out by `-d`), in that order,
+/// each at most once. They are not part of the message as queued, and must
+/// go before a release: qmail-local bounces a message that already carries
+/// its own `Delivered-To:` line as looping (#5.4.6), and a `From ` line is
+/// no header at all. The queue file qmail-local reads always begins with
+/// the `Received:` line qmail-queue(8) wrote, so lines of these forms in
+/// front of it can only be preline's. 0 when the message does not start so.
+pub fn preline_len(original: &[u8]) -> usize {
+    fn is_rp(l: &[u8]) -> bool {
+        l.starts_with(b"Return-Path: <") && l.ends_with(b">\n")
     }
+    fn is_dt(l: &[u8]) -> bool {
+        l.starts_with(b"Delivered-To: ") && l.len() > 15 && l.ends_with(b"\n")
+    }
+    let checks: [fn(&[u8]) -> bool; 3] = [is_uucp_from, is_rp, is_dt];
+    let mut len = 0;
+    let mut lines = original.split_inclusive(|&b| b == b'\n').peekable();
+    for check in checks {
+        if let Some(line) = lines.next_if(|l| check(l)) {
+            len += line.len();
+        }
+    }
+    len
+}
+
+/// qmail-local's `UFLINE` as preline writes it: `From `, the envelope
+/// sender with blanks made `-` (`MAILER-DAEMON` for the null sender), a
+/// space, and ctime(3)'s `Www Mmm dd hh:mm:ss yyyy`, then LF. (mbox's
+/// `From ` line; RFC 5322's `From:` field has a colon, never a space,
+/// after the name.)
+fn is_uucp_from(line: &[u8]) -> bool {
+    let Some(rest) = line
+        .strip_prefix(b"From ")
+        .and_then(|r| r.strip_suffix(b"\n"))
+    else {
+        return false;
+    };
+    // ctime: "Thu Jan  1 00:00:00 1970" (24 bytes).
+    let Some(split) = rest.len().checked_sub(25) else {
+        return false;
+    };
+    let (sender, time) = rest.split_at(split);
+    let pattern = b"AAA AAA _0 00:00:00 0000";
+    let time_ok = time.first() == Some(&b' ')
+        && time.len() == 25
+        && time[1..].iter().zip(pattern).all(|(&c, &p)| match p {
+            b'A' => c.is_ascii_alphabetic(),
+            b'0' => c.is_ascii_digit(),
+            b'_' => c == b' ' || c.is_ascii_digit(),
+            p => c == p,
+        });
+    time_ok && !sender.is_empty() && !sender.iter().any(|&b| b == b' ' || b == b'\t')
 }
 
 /// The address the user knows for a stored message: `X-Qmvc-Recipient:`
@@ -207,12 +245,46 @@ mod tests {
     }
 
     #[test]
-    fn preline_lines_are_found_only_for_this_recipient() {
-        let orig = b"Return-Path: <a@b>\nDelivered-To: x-info@x.org\nReceived: y\n\nhi\n";
-        assert_eq!(preline_len(orig, "x-info@x.org"), 46);
-        assert_eq!(preline_len(orig, "other@x.org"), 0);
-        assert_eq!(preline_len(b"Received: y\n\nhi\n", "x-info@x.org"), 0);
-        assert_eq!(preline_len(b"Return-Path: <a@b>\n", "x"), 0);
+    fn preline_lines_are_found_in_every_form() {
+        let uf = "From alice@example.org Thu Nov 26 14:03:09 2026\n";
+        let rp = "Return-Path: <alice@example.org>\n";
+        let dt = "Delivered-To: example-com-info@example.com\n";
+        let body = "Received: (qmail 1 invoked by uid 0)\nSubject: x\n\nhi\n";
+        // preline, -f, -r, -d, -fr, -fd, -rd, -frd.
+        for lines in [
+            vec![uf, rp, dt],
+            vec![rp, dt],
+            vec![uf, dt],
+            vec![uf, rp],
+            vec![dt],
+            vec![rp],
+            vec![uf],
+            vec![],
+        ] {
+            let added = lines.concat();
+            let msg = format!("{added}{body}");
+            assert_eq!(preline_len(msg.as_bytes()), added.len(), "{lines:?}");
+        }
+        let bounce = "From MAILER-DAEMON Thu Jan  1 00:00:00 1970\nReturn-Path: <>\n";
+        assert_eq!(
+            preline_len(format!("{bounce}{body}").as_bytes()),
+            bounce.len()
+        );
+        // Out of order, twice, or not of preline's form: stays.
+        for msg in [
+            format!("{dt}{rp}{body}"),
+            format!("{dt}{dt}{body}"),
+            format!("From: alice@example.org\n{body}"),
+            format!("From alice Thu Nov 26 14:03:09\n{body}"),
+            format!("From a b Thu Nov 26 14:03:09 2026\n{body}"),
+            "Delivered-To: \n".to_string(),
+            "Return-Path: <a@b>".to_string(),
+        ] {
+            let n = preline_len(msg.as_bytes());
+            assert!(n == 0 || msg[..n] == *dt, "{msg:?}: {n}");
+        }
+        assert_eq!(preline_len(format!("{dt}{rp}{body}").as_bytes()), dt.len());
+        assert_eq!(preline_len(b""), 0);
     }
 
     #[test]
