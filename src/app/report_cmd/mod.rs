@@ -15,7 +15,7 @@
 //! still summarised), 2 a usage error or an invalid configuration.
 
 mod html;
-mod period;
+pub(super) mod period;
 mod read;
 mod summary;
 mod tally;
