@@ -82,7 +82,9 @@ pub fn show(
         Ok(e) => {
             match format {
                 ShowFormat::Toml => print!("{}", e.to_toml()),
-                ShowFormat::Json => println!("{}", e.to_json()),
+                ShowFormat::Json => {
+                    println!("{}", super::schema::with_schema(e.to_json()));
+                }
             }
             Exit::Status(0)
         }

@@ -131,7 +131,7 @@ fn carry_out(
     }
     let line = LogLine {
         pid,
-        time: now.format("%Y-%m-%d %H:%M:%S").to_string(),
+        time: now.format(log::TIME_FORMAT).to_string(),
         sender: envelope.sender.clone(),
         recipient: envelope.user_recipient.clone(),
         profile: judged.profile.name.clone(),

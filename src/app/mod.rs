@@ -18,9 +18,11 @@ mod filter;
 pub mod input;
 pub mod man;
 mod notify_cmd;
+mod parallel;
 pub mod pipeline;
 mod quarantine_cmd;
 mod report_cmd;
+pub mod schema;
 
 /// Subcommands that are not filter mode: a usage error naming one of them
 /// is an administrator's typo (exit 2), not a dot-qmail line (exit 111).

@@ -214,6 +214,7 @@ fn json_line(item: &Item) -> String {
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     let value = json!({
+        "schema": super::schema::JSON_SCHEMA,
         "id": clean(item.id()),
         "file": clean(&item.entry.name),
         "folder": item.entry.sub,
