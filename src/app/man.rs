@@ -307,7 +307,7 @@ a log field or a header.",
     ),
     (
         "FILES",
-        "\
+        "
     /etc/qmvc/qmvc.toml          the main file (else the embedded default)
     /etc/qmvc/profiles/          default.toml and DOMAIN.toml security profiles
     /etc/qmvc/templates/         site incident report templates (optional)
