@@ -95,6 +95,13 @@ fn carry_out(
     let pid = std::process::id();
     let id = incident_id(now, pid);
     let mut stored: Option<Stored> = None;
+    // Said with every message until the site writes a main file: a site
+    // on the embedded default runs no anti-virus engine.
+    let embedded =
+        (config.source == crate::config::EMBEDDED).then(super::config_cmd::embedded_note);
+    if let Some(note) = &embedded {
+        warn(plan, &[format!("config: {note}")]);
+    }
     warn(plan, &engine_errors(plan));
     match plan.action {
         Action::Quarantine => {
@@ -129,7 +136,7 @@ fn carry_out(
     }
     let line = LogLine {
         pid,
-        time: now.format("%Y-%m-%d %H:%M:%S").to_string(),
+        time: now.format(log::TIME_FORMAT).to_string(),
         sender: envelope.sender.clone(),
         recipient: envelope.user_recipient.clone(),
         profile: judged.profile.name.clone(),
@@ -195,6 +202,7 @@ fn carry_out(
             plan,
             quarantine: stored.as_ref().map(|s| s.name.as_str()),
             notes: &notes,
+            config: embedded.as_deref(),
             exit: plan.exit.code(),
         };
         // The log line already records the incident; a lost block must not

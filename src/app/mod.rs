@@ -16,17 +16,22 @@ mod cleanup;
 mod config_cmd;
 mod filter;
 pub mod input;
+pub mod man;
 mod notify_cmd;
+mod parallel;
 pub mod pipeline;
 mod quarantine_cmd;
 mod report_cmd;
+pub mod schema;
 
 /// Subcommands that are not filter mode: a usage error naming one of them
 /// is an administrator's typo (exit 2), not a dot-qmail line (exit 111).
 const ADMIN_COMMANDS: &[&str] = &[
     "check",
+    "completions",
     "config",
     "cleanup",
+    "man",
     "notify",
     "quarantine",
     "report",
@@ -107,6 +112,7 @@ pub fn run(args: Vec<OsString>) -> Exit {
             filter::run(config, env_config, user_profiles || cli.user_profiles)
         }
         Some(Command::Check(args)) => check::run(config, env_config, &args),
+        Some(Command::Config(ConfigCommand::Init { dir })) => config_cmd::init(&dir),
         Some(Command::Config(ConfigCommand::Check { probe })) => {
             config_cmd::check(config, env_config, probe)
         }
@@ -138,7 +144,9 @@ pub fn run(args: Vec<OsString>) -> Exit {
             notify_cmd::preview_cmd(config, env_config, &req)
         }
         Some(Command::Quarantine(q)) => match q {
-            QuarantineCommand::List { json } => quarantine_cmd::list(config, env_config, json),
+            QuarantineCommand::List { json, filter } => {
+                quarantine_cmd::list(config, env_config, json, &filter)
+            }
             QuarantineCommand::Show { id, raw } => {
                 quarantine_cmd::show(config, env_config, &id, raw)
             }
@@ -148,10 +156,15 @@ pub fn run(args: Vec<OsString>) -> Exit {
             QuarantineCommand::Purge {
                 older_than,
                 dry_run,
-            } => quarantine_cmd::purge(config, env_config, &older_than, dry_run),
+                quiet,
+            } => quarantine_cmd::purge(config, env_config, &older_than, dry_run, quiet),
         },
         Some(Command::Report(args)) => report_cmd::run(config, env_config, &args),
-        Some(Command::Cleanup { older_than }) => cleanup::run(config, env_config, &older_than),
+        Some(Command::Cleanup { older_than, quiet }) => {
+            cleanup::run(config, env_config, &older_than, quiet)
+        }
+        Some(Command::Completions { shell }) => man::completions(shell),
+        Some(Command::Man { dir }) => man::write_pages(&dir),
     }
 }
 

@@ -323,6 +323,17 @@ fn locate(explicit: Option<&Path>, env_value: Option<&OsStr>, system: &Path) -> 
     }
 }
 
+/// The main file [`Config::load`] would read: `Some(path)` for a file
+/// (`--config`, `$QMVC_CONFIG`, or `/etc/qmvc/qmvc.toml` when it exists),
+/// `None` for the embedded default. For `config check` and the notes that
+/// say which configuration was used.
+pub fn main_file(explicit: Option<&Path>, env_value: Option<&OsStr>) -> Option<PathBuf> {
+    match locate(explicit, env_value, Path::new(SYSTEM_PATH)) {
+        Origin::File(path) => Some(path),
+        Origin::Embedded => None,
+    }
+}
+
 /// Reads a site configuration file (main file, profile, qmail-scanner
 /// import) as UTF-8: at most [`MAX_FILE_BYTES`], regular files only (a FIFO
 /// or device is refused without blocking on it), and one that everyone may
