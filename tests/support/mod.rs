@@ -135,8 +135,8 @@ impl Site {
             "[paths]\nlog = \"{d}/log/qmvc.log\"\nreport = \"{d}/log/qmvc.rep\"\nquarantine = \"{d}/quarantine\"\n\
              workdir = \"{d}/work\"\nstate = \"{d}/state\"\nprofiles = \"{d}/profiles\"\n\
              templates = \"{d}/templates\"\nlocales = \"{d}/locales\"\n\n\
-             [mail]\ninject = [\"{d}/bin/inject\"]\nfrom = \"qmvc <postmaster@example.com>\"\n\n\
-             [recipient]\nvirtualdomains = \"{d}/control/virtualdomains\"\n\n{extra}\n"
+             [recipient]\nvirtualdomains = \"{d}/control/virtualdomains\"\n\n\
+             [mail]\ninject = [\"{d}/bin/inject\"]\nfrom = \"qmvc <postmaster@example.com>\"\n\n{extra}\n"
         );
         fs::write(&self.config, text).expect("write config");
     }
@@ -467,6 +467,13 @@ pub fn vpopmail_env(sender: &str, user: &str, host: &str) -> Vec<(String, String
 pub fn set(env: &mut Vec<(String, String)>, key: &str, value: &str) {
     env.retain(|(k, _)| k != key);
     env.push((key.to_string(), value.to_string()));
+}
+
+/// The incident id of a log line: its `id:` field (fields added after it,
+/// such as `host:`, left out).
+pub fn log_id(line: &str) -> String {
+    let after = line.rsplit_once("|id:").map_or("", |(_, id)| id);
+    after.split('|').next().unwrap_or_default().to_string()
 }
 
 /// The `.rep` blocks: incident id -> the bomber count its notes give.
