@@ -170,6 +170,10 @@ struct Entry {
     sender: String,
 }
 
+/// How far (seconds) a counter's window may start after this delivery's
+/// clock and still be the current one (see `update`).
+const CLOCK_SKEW_SECS: i64 = 120;
+
 fn update(
     state_dir: &Path,
     sender: &str,
@@ -228,8 +232,12 @@ fn update(
     let window = TimeDelta::seconds(i64::try_from(limits.window.as_secs()).unwrap_or(i64::MAX));
     let now_s = now.timestamp();
     let expired = |e: &Entry| {
-        // A window in the future (clock stepped back) is expired too.
-        e.since > now_s || now_s.saturating_sub(e.since) >= window.num_seconds()
+        // A window that starts in the future is expired too (the clock
+        // stepped back), except by a few seconds: concurrent deliveries
+        // read the clock when they start, so one that started a moment
+        // before another may update the counter after it.
+        e.since > now_s.saturating_add(CLOCK_SKEW_SECS)
+            || now_s.saturating_sub(e.since) >= window.num_seconds()
     };
     let mut entry = entries
         .iter()
@@ -373,6 +381,14 @@ mod tests {
         // The window ends 600 s after the first incident.
         let later = record(dir.path(), "bomber@example.com", at(601), &l)?;
         assert_eq!(later.map(|s| s.count), Some(1));
+        // A delivery that read the clock a moment before the one that
+        // started the window still counts in it...
+        let early = record(dir.path(), "bomber@example.com", at(600), &l)?;
+        assert_eq!(early.map(|s| s.count), Some(2));
+        // ...but a window far in the future (the clock stepped back) is
+        // over.
+        let stepped_back = record(dir.path(), "bomber@example.com", at(100), &l)?;
+        assert_eq!(stepped_back.map(|s| s.count), Some(1));
         Ok(())
     }
 
