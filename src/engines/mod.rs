@@ -461,15 +461,47 @@ pub fn validate(engines: &[EngineConfig]) -> Vec<(String, String)> {
     problems
 }
 
-/// True when `mime` matches one of `patterns`: exact (`text/plain`) or a
-/// whole top-level type (`text/*`), ASCII case-insensitively.
+/// True when `mime` matches one of `patterns`, ASCII case-insensitively:
+/// exact (`text/plain`), or a glob as `[conditions.mimetype]` takes them
+/// (globset syntax; `*` never crosses the `/`): `text/*`,
+/// `application/x-*`, `image/{png,gif}`. A pattern that is no valid glob
+/// matches nothing ([`type_pattern_problem`] reports it at load time).
 pub fn type_matches(mime: &str, patterns: &[String]) -> bool {
-    patterns.iter().any(|p| match p.strip_suffix("/*") {
-        Some(top) => mime
-            .split_once('/')
-            .is_some_and(|(t, _)| t.eq_ignore_ascii_case(top)),
-        None => p.eq_ignore_ascii_case(mime),
+    patterns.iter().any(|p| {
+        if is_glob(p) {
+            type_glob(p).is_ok_and(|g| g.compile_matcher().is_match(mime))
+        } else {
+            p.eq_ignore_ascii_case(mime)
+        }
     })
+}
+
+/// What is wrong with a `noscan_types` pattern, if anything: it must be
+/// `type/subtype`, each side a token or a glob, the glob valid.
+pub fn type_pattern_problem(pattern: &str) -> Option<String> {
+    if pattern
+        .split_once('/')
+        .is_none_or(|(a, b)| a.is_empty() || b.is_empty() || b.contains('/'))
+    {
+        return Some(format!("{pattern:?} is not a type/subtype"));
+    }
+    if is_glob(pattern)
+        && let Err(e) = type_glob(pattern)
+    {
+        return Some(format!("{pattern:?} is not a valid glob: {}", e.kind()));
+    }
+    None
+}
+
+fn is_glob(p: &str) -> bool {
+    p.contains(['*', '?', '[', ']', '{', '}', '\\'])
+}
+
+fn type_glob(p: &str) -> Result<globset::Glob, globset::Error> {
+    globset::GlobBuilder::new(p)
+        .case_insensitive(true)
+        .literal_separator(true)
+        .build()
 }
 
 #[cfg(test)]
@@ -517,6 +549,23 @@ mod tests {
         assert!(type_matches("image/png", &p));
         assert!(!type_matches("text/html", &p));
         assert!(!type_matches("imagex/png", &p));
+    }
+
+    #[test]
+    fn noscan_type_patterns_are_globs_as_mimetype_takes_them() {
+        let p = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(type_matches(
+            "application/x-msdownload",
+            &p(&["application/x-*"])
+        ));
+        assert!(type_matches("TEXT/Plain", &p(&["text/*"])));
+        assert!(type_matches("image/gif", &p(&["image/{png,gif}"])));
+        assert!(!type_matches("application/pdf", &p(&["application/x-*"])));
+        assert!(!type_matches("text/plain/x", &p(&["text/*"])));
+        assert!(type_matches("text/plain", &p(&["text/plain"])));
+        assert_eq!(type_pattern_problem("application/x-*"), None);
+        assert!(type_pattern_problem("application/[x").is_some());
+        assert!(type_pattern_problem("plain").is_some());
     }
 
     #[test]
