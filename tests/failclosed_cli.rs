@@ -148,3 +148,30 @@ Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nhi
         stderr(&out)
     );
 }
+
+#[test]
+fn config_show_gives_every_engine_key_as_it_takes_effect() {
+    let site =
+        Site::new("[[engine]]\nname = \"kav\"\ntype = \"command\"\npreset = \"kaspersky\"\n");
+    let out = admin(&site, &["config", "show", "--format", "json"]);
+    let json: Value = serde_json::from_str(stdout(&out).trim()).expect("JSON");
+    let engine = &json["engines"][0];
+    for (key, want) in [
+        ("oversize", "unchecked"),
+        ("heuristics", "unchecked"),
+        ("input", "both"),
+    ] {
+        assert_eq!(engine[key], want, "{engine}");
+    }
+    assert_eq!(
+        engine["unchecked_exit"],
+        serde_json::json!([10, 15]),
+        "{engine}"
+    );
+    assert_eq!(engine["timeout"], 150, "{engine}");
+    let text = stdout(&admin(&site, &["config", "show"]));
+    assert!(
+        text.contains("[[engine]]") && text.contains("# oversize:"),
+        "{text}"
+    );
+}

@@ -219,6 +219,64 @@ impl EngineConfig {
     pub fn scan_input(&self) -> ScanInput {
         self.input.unwrap_or_default()
     }
+
+    /// Every key of the engine with the value it takes effect with
+    /// (defaults and a command engine's preset filled in), for `config
+    /// show`. `max_size` is absent when qmvc sets no limit of its own.
+    pub fn effective(&self) -> toml::Table {
+        let mut t = toml::Table::new();
+        let mut put = |key: &str, value: toml::Value| {
+            t.insert(key.to_string(), value);
+        };
+        let text = |s: &str| toml::Value::String(s.to_string());
+        let secs =
+            |d: Duration| toml::Value::Integer(i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        let codes = |c: &[i32]| {
+            toml::Value::Array(
+                c.iter()
+                    .map(|n| toml::Value::Integer(i64::from(*n)))
+                    .collect(),
+            )
+        };
+        put("name", text(&self.name));
+        put("type", word(&self.kind));
+        match self.kind {
+            EngineKind::Clamd => put(
+                "servers",
+                toml::Value::Array(self.servers.iter().map(|s| text(s)).collect()),
+            ),
+            EngineKind::Command => {
+                if let Some(p) = &self.preset {
+                    put("preset", text(p));
+                }
+                if let Ok(s) = command::Scanner::from_config(self) {
+                    put(
+                        "command",
+                        toml::Value::Array(s.argv.iter().map(|a| text(a)).collect()),
+                    );
+                    put("clean_exit", codes(&s.clean_exit));
+                    put("virus_exit", codes(&s.virus_exit));
+                    put("unchecked_exit", codes(&s.unchecked_exit));
+                    if let Some(r) = &s.virus_regex {
+                        put("virus_regex", text(r.as_str()));
+                    }
+                    put("match_is_virus", toml::Value::Boolean(s.match_is_virus));
+                }
+            }
+        }
+        put("timeout", secs(self.attempt_timeout()));
+        put("deadline", secs(self.overall_deadline()));
+        put("input", word(&self.scan_input()));
+        if let Some(max) = self.max_size {
+            put(
+                "max_size",
+                toml::Value::Integer(i64::try_from(max).unwrap_or(i64::MAX)),
+            );
+        }
+        put("oversize", word(&self.oversize));
+        put("heuristics", word(&self.heuristics));
+        t
+    }
 }
 
 /// What an engine is given to scan.
@@ -234,6 +292,15 @@ pub enum ScanInput {
     /// Both: broken MIME fools parsers differently. The default.
     #[default]
     Both,
+}
+
+/// The one lower-case word serde writes for `value` (an engine enum), as
+/// a TOML string, for `config show`.
+fn word<T: Serialize>(value: &T) -> toml::Value {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => toml::Value::String(s),
+        _ => toml::Value::String(String::new()),
+    }
 }
 
 /// What content larger than an engine's limit (`max_size`, or clamd's
