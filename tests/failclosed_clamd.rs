@@ -183,3 +183,35 @@ fn clamd_scan_limit_heuristic_is_unchecked() -> TestResult {
     );
     Ok(())
 }
+
+#[test]
+#[ignore = "needs clamav-daemon and yara: run tools/install-test-deps"]
+fn clamdscan_preset_sees_past_the_stream_limit() -> TestResult {
+    let clamd = Clamd::start_with(Options {
+        db: standard_db()?,
+        stream_max_length: Some("1M".into()),
+        ..Options::default()
+    })?;
+    let conf = clamd
+        .socket
+        .parent()
+        .map(|d| d.join("clamd.conf"))
+        .ok_or("no clamd directory")?;
+    // The preset as shipped, only pointed at the private clamd's
+    // configuration (clamdscan reads the socket path from it).
+    let preset = qmvc::engines::presets::find("clamdscan").ok_or("no clamdscan preset")?;
+    let mut argv: Vec<String> = preset.command.iter().map(|a| a.to_string()).collect();
+    argv.insert(1, format!("--config-file={}", conf.display()));
+    let site = Site::new(&format!(
+        "[[engine]]\nname = \"cds\"\ntype = \"command\"\npreset = \"clamdscan\"\n\
+         command = {argv:?}\ntimeout = 60\n"
+    ));
+    // EICAR 2 MiB into a file: past the stream limit.
+    let mut late = content(b"", 2 << 20);
+    late.extend_from_slice(EICAR);
+    let (code, verdict, json) = judge(&site, &message(&[("late.bin", late)]));
+    assert_eq!((code, verdict.as_str()), (99, "virus"), "{json}");
+    let (code, verdict, json) = judge(&site, &message(&[("big.bin", content(b"", 2 << 20))]));
+    assert_eq!((code, verdict.as_str()), (0, "clean"), "{json}");
+    Ok(())
+}

@@ -140,6 +140,12 @@ pub struct EngineConfig {
     /// command: regex whose first capture group is the virus name.
     #[serde(default)]
     pub virus_regex: Option<String>,
+    /// command: regex over the output whose match means "some content
+    /// could not be scanned" whatever the exit code but a virus one (the
+    /// clamdscan preset: `INSTREAM size limit exceeded`); default from the
+    /// preset. What it means is `heuristics`.
+    #[serde(default)]
+    pub unchecked_regex: Option<String>,
     /// command: a clean exit whose output matches `virus_regex` is still a
     /// virus (scanners such as yara exit 0 either way). Default from the
     /// preset, else false.
@@ -194,6 +200,7 @@ impl EngineConfig {
             clean_exit: Vec::new(),
             virus_exit: Vec::new(),
             virus_regex: None,
+            unchecked_regex: None,
             match_is_virus: None,
             deadline: None,
             input: None,
@@ -259,6 +266,9 @@ impl EngineConfig {
                     put("unchecked_exit", codes(&s.unchecked_exit));
                     if let Some(r) = &s.virus_regex {
                         put("virus_regex", text(r.as_str()));
+                    }
+                    if let Some(r) = &s.unchecked_regex {
+                        put("unchecked_regex", text(r.as_str()));
                     }
                     put("match_is_virus", toml::Value::Boolean(s.match_is_virus));
                 }
@@ -476,6 +486,7 @@ pub fn validate(engines: &[EngineConfig]) -> Vec<(String, String)> {
                     ("virus_exit", !e.virus_exit.is_empty()),
                     ("unchecked_exit", !e.unchecked_exit.is_empty()),
                     ("virus_regex", e.virus_regex.is_some()),
+                    ("unchecked_regex", e.unchecked_regex.is_some()),
                     ("match_is_virus", e.match_is_virus.is_some()),
                 ];
                 for (key, set) in command_keys {
@@ -504,6 +515,12 @@ pub fn validate(engines: &[EngineConfig]) -> Vec<(String, String)> {
                     && let Err(what) = command::compile(r)
                 {
                     problem("virus_regex", what);
+                    continue;
+                }
+                if let Some(r) = &e.unchecked_regex
+                    && let Err(what) = command::compile(r)
+                {
+                    problem("unchecked_regex", what.replace("virus_regex ", ""));
                     continue;
                 }
                 if let Some(c) = e.clean_exit.iter().find(|c| e.virus_exit.contains(c)) {
