@@ -192,27 +192,43 @@ fn update(
         path: path.clone(),
         source,
     };
-    fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(&dir)
-        .map_err(|source| Error::Write {
-            what: "state directory",
-            path: dir.clone(),
-            source,
-        })?;
+    // A look creates nothing: `qmvc check` run as root must not leave a
+    // root-owned directory or lock file that later deliveries by the
+    // delivering user cannot open.
+    if count {
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&dir)
+            .map_err(|source| Error::Write {
+                what: "state directory",
+                path: dir.clone(),
+                source,
+            })?;
+    }
     // The lock lives on a file that is never replaced: a lock on the
     // shard itself would be lost with the inode at the rename.
-    let lock = regular_file(
+    let lock = match regular_file(
         &path.with_extension("lock"),
         OpenOptions::new()
             .read(true)
             .write(true)
-            .create(true)
+            .create(count)
             .truncate(false)
             .mode(0o600),
-    )
-    .map_err(write_err)?;
+    ) {
+        Ok(lock) => lock,
+        // Nothing was ever counted in this shard.
+        Err(e) if !count && e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(Some(BomberState {
+                sender: key,
+                count: 0,
+                since: now,
+                threshold: limits.threshold,
+            }));
+        }
+        Err(e) => return Err(write_err(e)),
+    };
     if count {
         lock.lock().map_err(write_err)?;
     } else {
