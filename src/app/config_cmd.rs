@@ -7,13 +7,15 @@ use crate::cli::ShowFormat;
 use crate::config::{self, Config};
 use crate::exit::Exit;
 
-/// `config check`: every problem as `file: key: problem` on stdout; exit 0
-/// when clean, 1 with problems.
+/// `config check`: every problem as `file: key: problem` on stdout, every
+/// warning as `warning: file: key: what`; exit 0 when there is no problem
+/// (warnings or not), 1 with problems.
 pub fn check(config_path: Option<&Path>, env_config: Option<&OsStr>, probe: bool) -> Exit {
-    let mut problems: Vec<String> = config::check_all(config_path, env_config)
-        .iter()
-        .map(|p| p.to_string())
-        .collect();
+    let checked = config::check_full(config_path, env_config);
+    for w in &checked.warnings {
+        println!("warning: {w}");
+    }
+    let mut problems: Vec<String> = checked.problems.iter().map(|p| p.to_string()).collect();
     if probe
         && problems.is_empty()
         && let Ok(cfg) = Config::load(config_path, env_config)
