@@ -94,6 +94,12 @@ pub fn verdict_of(c: &Counts) -> usize {
 impl Summary {
     /// Adds one log line inside the period.
     pub fn add_line(&mut self, l: &LogLine) {
+        // `quarantine release` logs the administrator's act, not a message:
+        // it shows among the actions only.
+        if l.action == "release" {
+            self.actions.add(&l.action);
+            return;
+        }
         self.messages += 1;
         if self.first.as_ref().is_none_or(|f| l.time < *f) {
             self.first = Some(l.time.clone());
