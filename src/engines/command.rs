@@ -284,12 +284,7 @@ pub fn compile(pattern: &str) -> Result<Regex, String> {
         .multi_line(true)
         .size_limit(1 << 20)
         .build()
-        .map_err(|e| {
-            format!(
-                "virus_regex does not compile: {}",
-                first_line(e.to_string().as_bytes()).unwrap_or_default()
-            )
-        })
+        .map_err(|e| crate::rules::regex_problem(&e))
 }
 
 fn clean_name(s: &str) -> String {
