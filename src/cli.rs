@@ -1,4 +1,4 @@
-//! The command line (SPEC §2), as clap definitions. Their doc comments are
+//! The command line, as clap definitions. Their doc comments are
 //! the help text.
 
 use std::path::PathBuf;

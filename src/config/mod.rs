@@ -199,7 +199,7 @@ pub struct Guards {
 }
 
 /// `[recipient]`: how the recipient the user knows is worked out from
-/// qmail-local's environment (SPEC §1).
+/// qmail-local's environment (qmail-command(8)).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RecipientRule {

@@ -1,7 +1,7 @@
 //! A quarantine file read back: where qmvc's own lines end and the original
 //! message begins, and what those lines say.
 //!
-//! Filter mode writes (SPEC §4) `Return-Path: <SENDER>`, `Delivered-To:
+//! Filter mode writes `Return-Path: <SENDER>`, `Delivered-To:
 //! RECIPIENT`, `X-Qmvc-Incident:`, `X-Qmvc-Verdict:`, `X-Qmvc-Profile:`,
 //! any number of `X-Qmvc-Finding:` and then of `X-Qmvc-Engine:` lines, in
 //! that order, each one line ending in LF, then the original message byte
