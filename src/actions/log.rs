@@ -266,7 +266,9 @@ impl LogLine {
 
 /// Appends `line` to the log at `path` with one `write(2)` on an
 /// `O_APPEND` descriptor (created 0600 with its directory 0700 when
-/// missing). A short write is an error: the line would be cut.
+/// missing). A short write is an error: the line would be cut. Only a
+/// regular file is written: a FIFO, socket, device or symbolic link at
+/// `path` is an error at once ([`super::open::regular_file`]).
 ///
 /// Errors: [`Error::Write`] (what = `what`).
 pub fn append(path: &Path, line: &str, what: &'static str) -> Result<()> {
@@ -284,12 +286,11 @@ pub fn append(path: &Path, line: &str, what: &'static str) -> Result<()> {
             .create(parent)
             .map_err(err)?;
     }
-    let mut file = OpenOptions::new()
-        .append(true)
-        .create(true)
-        .mode(0o600)
-        .open(path)
-        .map_err(err)?;
+    let mut file = super::open::regular_file(
+        path,
+        OpenOptions::new().append(true).create(true).mode(0o600),
+    )
+    .map_err(err)?;
     let n = file.write(line.as_bytes()).map_err(err)?;
     if n != line.len() {
         return Err(err(io::Error::new(

@@ -5,4 +5,5 @@
 pub mod inject;
 pub mod log;
 pub mod maildir;
+pub mod open;
 pub mod rep;

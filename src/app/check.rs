@@ -74,7 +74,7 @@ fn one_file(
 ) -> Checked {
     let name = file.display().to_string();
     let start = Instant::now();
-    let raw = super::read_message(file);
+    let raw = super::read_message(file, &config.limits);
     let result = match raw {
         Err(e) => Err(format!("cannot read {name}: {e}")),
         Ok(raw) => judge(config, envelope, &raw, false, chrono::Utc::now())

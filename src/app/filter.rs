@@ -32,6 +32,7 @@ const HEADER_FINDINGS_MAX: usize = 20;
 /// | step fails                       | exit | message                        |
 /// |----------------------------------|------|--------------------------------|
 /// | configuration, profile           | 111  | in the queue                   |
+/// | control/virtualdomains unreadable| 111  | in the queue                   |
 /// | reading stdin                    | 111  | in the queue                   |
 /// | engine (work dir, clamd...)      | 111 under `on_error = "defer"`   |
 /// | quarantine write (ENOSPC, EACCES)| 111  | in the queue, nothing in new/  |
@@ -52,7 +53,11 @@ pub fn run(config: Option<&Path>, env_config: Option<&OsStr>, user_profiles: boo
         Ok(c) => c,
         Err(e) => return Exit::defer_error(&e),
     };
-    let envelope = Envelope::from_env(|k| std::env::var_os(k), &config.recipient);
+    let vdoms = match config.recipient.load() {
+        Ok(v) => v,
+        Err(e) => return Exit::defer_error(&e),
+    };
+    let envelope = Envelope::from_env(|k| std::env::var_os(k), &config.recipient, &vdoms);
     let limit = config.limits.max_message_bytes;
     let mut input = match input::read_stdin(limit, &config.paths.workdir) {
         Ok(i) => i,
@@ -296,12 +301,14 @@ fn hostname() -> String {
 fn quarantine_head(envelope: &Envelope, judged: &Judged, id: &str) -> String {
     let plan = &judged.plan;
     let mut h = format!(
-        "Return-Path: <{}>\nDelivered-To: {}\nX-Qmvc-Incident: {}\nX-Qmvc-Verdict: {}\nX-Qmvc-Profile: {}\n",
+        "Return-Path: <{}>\nDelivered-To: {}\nX-Qmvc-Incident: {}\nX-Qmvc-Verdict: {}\n\
+         X-Qmvc-Profile: {}\nX-Qmvc-Recipient: {}\n",
         address(&envelope.sender),
         address(&envelope.recipient),
         header_text(id, 64),
         plan.verdict.name(),
         header_text(&judged.profile.name, 128),
+        address(&envelope.user_recipient),
     );
     for f in plan.findings.iter().take(HEADER_FINDINGS_MAX) {
         let part = f

@@ -66,9 +66,25 @@ pub fn run(args: Vec<OsString>) -> Exit {
         .any(|a| a.to_str().is_some_and(|a| ADMIN_COMMANDS.contains(&a)));
     let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
-        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+        Err(e)
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion)
+                && !filter_context() =>
+        {
             print!("{e}");
             return Exit::Status(0);
+        }
+        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+            // `|qmvc --help` in a dot-qmail file: exit 0 would make
+            // qmail-local deliver the message unscanned.
+            let asked = args.get(1..).unwrap_or_default();
+            let asked: Vec<String> = asked
+                .iter()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect();
+            return Exit::defer(format!(
+                "usage: {:?} only shows help or the version; in a dot-qmail line it defers",
+                crate::exit::one_line(&asked.join(" "), 80)
+            ));
         }
         Err(e) if admin => {
             eprint!("{e}");
@@ -152,6 +168,18 @@ pub fn run(args: Vec<OsString>) -> Exit {
     }
 }
 
+/// True when qmvc runs as a delivery filter rather than for a person at a
+/// terminal: qmail-local's environment is present (qmail-command(8):
+/// `RECIPIENT`, `DTLINE`, `RPLINE`, `UFLINE`), or stdin is not a terminal
+/// (a queue file or a pipe).
+fn filter_context() -> bool {
+    use std::io::IsTerminal;
+    ["RECIPIENT", "DTLINE", "RPLINE", "UFLINE"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some())
+        || !std::io::stdin().is_terminal()
+}
+
 /// Loads the configuration for an administrative command (not filter
 /// mode): an invalid one is printed with its causes on stderr and is
 /// exit 2.
@@ -165,7 +193,11 @@ fn admin_config(
     })
 }
 
-/// Reads a message file for the administrative commands; `-` is stdin.
-fn read_message(path: &std::path::Path) -> std::io::Result<bytes::Bytes> {
-    input::read_file(path)
+/// Reads a message file for the administrative commands (`-` is stdin),
+/// at most what filter mode reads under `limits`.
+fn read_message(
+    path: &std::path::Path,
+    limits: &crate::message::Limits,
+) -> std::io::Result<bytes::Bytes> {
+    input::read_file(path, limits.max_message_bytes)
 }
