@@ -168,16 +168,24 @@ pub fn run(args: Vec<OsString>) -> Exit {
     }
 }
 
-/// True when qmvc runs as a delivery filter rather than for a person at a
-/// terminal: qmail-local's environment is present (qmail-command(8):
-/// `RECIPIENT`, `DTLINE`, `RPLINE`, `UFLINE`), or stdin is not a terminal
-/// (a queue file or a pipe).
+/// True when qmvc runs as a delivery filter rather than for a person or a
+/// script: qmail-local's environment is present (qmail-command(8):
+/// `RECIPIENT`, `DTLINE`, `RPLINE`, `UFLINE`), or stdin is what
+/// qmail-local gives a delivery program: the queue file (a regular file)
+/// or, under preline, a pipe. A terminal, `/dev/null` or no stdin at all
+/// is a person or a script asking for help.
 fn filter_context() -> bool {
-    use std::io::IsTerminal;
-    ["RECIPIENT", "DTLINE", "RPLINE", "UFLINE"]
+    use nix::sys::stat::{SFlag, fstat};
+    use std::os::fd::AsFd;
+    let qmail_env = ["RECIPIENT", "DTLINE", "RPLINE", "UFLINE"]
         .iter()
-        .any(|v| std::env::var_os(v).is_some())
-        || !std::io::stdin().is_terminal()
+        .any(|v| std::env::var_os(v).is_some());
+    let stdin = std::io::stdin();
+    let queue_like = fstat(stdin.as_fd()).is_ok_and(|st| {
+        let kind = SFlag::from_bits_truncate(st.st_mode) & SFlag::S_IFMT;
+        kind == SFlag::S_IFREG || kind == SFlag::S_IFIFO || kind == SFlag::S_IFSOCK
+    });
+    qmail_env || queue_like
 }
 
 /// Loads the configuration for an administrative command (not filter

@@ -6,6 +6,10 @@
 //! engines, profiles. `--json` prints the same figures as one JSON object;
 //! `--html OUT` also writes a self-contained HTML report with SVG charts.
 //!
+//! Logs of several delivery hosts merge: a message is counted once however
+//! many inputs hold its line (its id carries the host), a file named twice
+//! is read once, and a table per host shows where the messages went.
+//!
 //! Files are streamed a line at a time into bounded counters
 //! ([`summary::Summary`]): a log of millions of lines takes the memory of
 //! a few thousand. Lines that are not qmvc's are counted, never fatal.
@@ -21,8 +25,10 @@ mod summary;
 mod tally;
 mod text;
 
+use std::collections::HashSet;
 use std::ffi::OsStr;
 use std::io::{self, BufRead, Write};
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use chrono::Local;
@@ -60,8 +66,12 @@ pub fn run(config: Option<&Path>, env_config: Option<&OsStr>, args: &ReportArgs)
     };
     let mut summary = Summary::default();
     let mut failed = false;
+    let mut files = Files::default();
     let logs = or_configured(&args.log, &config.paths.log);
     for path in &logs {
+        if !files.first_time(path) {
+            continue;
+        }
         if let Err(e) = read_log(path, &window, &mut summary) {
             eprintln!("qmvc: cannot read log {}: {e}", path.display());
             failed = true;
@@ -69,6 +79,9 @@ pub fn run(config: Option<&Path>, env_config: Option<&OsStr>, args: &ReportArgs)
     }
     let reps = or_configured(&args.rep, &config.paths.report);
     for path in &reps {
+        if !files.first_time(path) {
+            continue;
+        }
         match read_rep(path, &window, &mut summary) {
             Ok(()) => {}
             // No incident yet: filter mode creates the file with the first.
@@ -114,6 +127,26 @@ fn or_configured(given: &[PathBuf], configured: &Path) -> Vec<PathBuf> {
         vec![configured.to_path_buf()]
     } else {
         given.to_vec()
+    }
+}
+
+/// The files read so far, by device and inode: a file named twice (two
+/// paths, a symbolic link) is read once.
+#[derive(Default)]
+struct Files(HashSet<(u64, u64)>);
+
+impl Files {
+    /// False (and a note on stderr) when `path` is a file already read;
+    /// true otherwise, also when it cannot be looked at (the read says why).
+    fn first_time(&mut self, path: &Path) -> bool {
+        let Ok(meta) = std::fs::metadata(path) else {
+            return true;
+        };
+        if self.0.insert((meta.dev(), meta.ino())) {
+            return true;
+        }
+        eprintln!("qmvc: {} was already read; counted once", path.display());
+        false
     }
 }
 
