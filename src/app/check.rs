@@ -1,6 +1,6 @@
 //! `qmvc check`: the filter's pipeline on message files, with no side
 //! effects (nothing quarantined, sent or logged). Prints a table, or one JSON
-//! object per file and line (SPEC §2).
+//! object per file and line.
 
 use std::ffi::OsStr;
 use std::io::{self, Write};
@@ -141,7 +141,7 @@ impl Drop for PrivateWorkdir {
     }
 }
 
-/// The JSON object of SPEC §2 for one file, with a newline.
+/// The `check --json` object for one file (README, Commands).
 pub fn json_value(file: &str, judged: &Judged, size: usize, ms: u64) -> Value {
     let plan = &judged.plan;
     let findings: Vec<Value> = plan

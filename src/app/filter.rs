@@ -366,7 +366,7 @@ pub fn system_host() -> String {
 }
 
 /// `Return-Path:`, `Delivered-To:` and `X-Qmvc-*` lines put in front of a
-/// quarantined or forwarded message (SPEC §4). Every value is escaped.
+/// quarantined or forwarded message (as maildir(5) delivery agents do). Every value is escaped.
 fn quarantine_head(envelope: &Envelope, judged: &Judged, id: &str) -> String {
     let plan = &judged.plan;
     let mut h = format!(

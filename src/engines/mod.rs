@@ -85,7 +85,7 @@ pub enum EngineResult {
 }
 
 impl EngineResult {
-    /// SPEC §2's `result`: `clean`, `virus`, `error`, `skipped`.
+    /// The `result` of `check --json`: `clean`, `virus`, `error`, `skipped`.
     pub fn name(&self) -> &'static str {
         match self {
             EngineResult::Clean => "clean",

@@ -1,4 +1,4 @@
-//! `qmvc report` (SPEC §2), QMVC's "Virulator": reads `qmvc.log` and
+//! `qmvc report`, QMVC's "Virulator": reads `qmvc.log` and
 //! `qmvc.rep` (`[paths].log` and `[paths].report`, or `--log` / `--rep`,
 //! several of them, gzip-compressed rotations included), and prints a
 //! summary: period, messages by verdict, action and exit code, per day,
