@@ -25,7 +25,9 @@ fn quarantine_virtualdomain(site: &Site, message: &[u8], sender: &str) -> (Strin
 fn quarantined(site: &Site, run: &Run) -> (String, PathBuf) {
     assert_eq!(run.code, 99, "{run:?}");
     let line = site.log_lines().pop().expect("a log line");
-    let id = line.rsplit_once("|id:").expect("id field").1.to_string();
+    let id = qmvc::actions::log::LogLine::parse(&line)
+        .expect("a qmvc log line")
+        .id;
     let file = site
         .quarantine("new")
         .into_iter()
