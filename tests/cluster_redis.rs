@@ -47,7 +47,7 @@ fn host(name: &str, servers: &[String], timeout_ms: u64, reports: bool) -> Site 
         "default",
         &format!(
             "[reactions]\n{reactions}\n\n[reactions.bomber]\nthreshold = {THRESHOLD}\n\
-             window = \"1h\"\nshort_circuit = true\n"
+             window = \"1h\"\nshort_circuit = true\ncount = [\"virus\", \"badmail\"]\n"
         ),
     );
     site

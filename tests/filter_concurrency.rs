@@ -24,7 +24,9 @@ fn fifty_concurrent_deliveries_keep_every_record_whole_and_exact() {
     let site = Site::new("[guards]\nbadmail = [\"bm@example.com\"]\n");
     site.profile(
         "default",
-        &format!("[reactions.bomber]\nthreshold = {THRESHOLD}\nwindow = \"1h\"\n"),
+        &format!(
+            "[reactions.bomber]\nthreshold = {THRESHOLD}\nwindow = \"1h\"\ncount = [\"badmail\"]\n"
+        ),
     );
     let original = message("badmail-exe.eml");
     let env = user_env(SENDER, "bob@example.com");

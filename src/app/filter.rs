@@ -32,6 +32,7 @@ const HEADER_FINDINGS_MAX: usize = 20;
 /// | step fails                       | exit | message                        |
 /// |----------------------------------|------|--------------------------------|
 /// | configuration, profile           | 111  | in the queue                   |
+/// | control/virtualdomains unreadable| 111  | in the queue                   |
 /// | reading stdin                    | 111  | in the queue                   |
 /// | engine (work dir, clamd...)      | 111 under `on_error = "defer"`   |
 /// | quarantine write (ENOSPC, EACCES)| 111  | in the queue, nothing in new/  |
@@ -52,7 +53,11 @@ pub fn run(config: Option<&Path>, env_config: Option<&OsStr>, user_profiles: boo
         Ok(c) => c,
         Err(e) => return Exit::defer_error(&e),
     };
-    let envelope = Envelope::from_env(|k| std::env::var_os(k), &config.recipient);
+    let vdoms = match config.recipient.load() {
+        Ok(v) => v,
+        Err(e) => return Exit::defer_error(&e),
+    };
+    let envelope = Envelope::from_env(|k| std::env::var_os(k), &config.recipient, &vdoms);
     let limit = config.limits.max_message_bytes;
     let mut input = match input::read_stdin(limit, &config.paths.workdir) {
         Ok(i) => i,
@@ -91,6 +96,13 @@ fn carry_out(
     let host = config.site.host_or(&system_host());
     let id = incident_id(now, pid, &host);
     let mut stored: Option<Stored> = None;
+    // Said with every message until the site writes a main file: a site
+    // on the embedded default runs no anti-virus engine.
+    let embedded =
+        (config.source == crate::config::EMBEDDED).then(super::config_cmd::embedded_note);
+    if let Some(note) = &embedded {
+        warn(plan, &[format!("config: {note}")]);
+    }
     warn(plan, &engine_errors(plan));
     warn(plan, &judged.notices);
     match plan.action {
@@ -126,7 +138,7 @@ fn carry_out(
     }
     let line = LogLine {
         pid,
-        time: now.format("%Y-%m-%d %H:%M:%S").to_string(),
+        time: now.format(log::TIME_FORMAT).to_string(),
         sender: envelope.sender.clone(),
         recipient: envelope.user_recipient.clone(),
         profile: judged.profile.name.clone(),
@@ -200,6 +212,7 @@ fn carry_out(
             plan,
             quarantine: stored.as_ref().map(|s| s.name.as_str()),
             notes: &notes,
+            config: embedded.as_deref(),
             exit: plan.exit.code(),
         };
         // The log line already records the incident; a lost block must not
@@ -301,12 +314,14 @@ fn system_host() -> String {
 fn quarantine_head(envelope: &Envelope, judged: &Judged, id: &str) -> String {
     let plan = &judged.plan;
     let mut h = format!(
-        "Return-Path: <{}>\nDelivered-To: {}\nX-Qmvc-Incident: {}\nX-Qmvc-Verdict: {}\nX-Qmvc-Profile: {}\n",
+        "Return-Path: <{}>\nDelivered-To: {}\nX-Qmvc-Incident: {}\nX-Qmvc-Verdict: {}\n\
+         X-Qmvc-Profile: {}\nX-Qmvc-Recipient: {}\n",
         address(&envelope.sender),
         address(&envelope.recipient),
         header_text(id, 64),
         plan.verdict.name(),
         header_text(&judged.profile.name, 128),
+        address(&envelope.user_recipient),
     );
     for f in plan.findings.iter().take(HEADER_FINDINGS_MAX) {
         let part = f

@@ -149,9 +149,9 @@ pub fn react<'a>(setup: &Setup<'a>, case: &Case<'a>, injector: &dyn Injector) ->
         incident,
     } = *case;
     let mut outcome = Outcome::default();
-    let counted = plan.verdict != Verdict::Clean
+    let counted = setup.reactions.bomber.counts(plan.verdict)
         && plan.action != Action::Defer
-        && message.header(super::plan::INCIDENT_HEADER).is_none();
+        && !super::plan::is_own_report(envelope, message);
     if counted {
         match super::state::Store::of(setup.config).record(
             &envelope.sender,

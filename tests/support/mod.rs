@@ -95,7 +95,7 @@ impl Site {
     pub fn new(extra: &str) -> Site {
         let tmp = tempfile::tempdir().expect("tempdir");
         let dir = tmp.path().to_path_buf();
-        for sub in ["profiles", "bin", "sent", "home"] {
+        for sub in ["profiles", "bin", "sent", "home", "control"] {
             fs::create_dir_all(dir.join(sub)).expect("mkdir");
         }
         let inject = dir.join("bin/inject");
@@ -112,7 +112,15 @@ impl Site {
         let config = dir.join("qmvc.toml");
         let site = Site { tmp, config };
         site.write_config(extra);
+        site.virtualdomains(SITE_VIRTUALDOMAINS);
         site
+    }
+
+    /// Writes the site's qmail `control/virtualdomains` (`[recipient]
+    /// virtualdomains` points there; `control/locals` beside it stays
+    /// missing unless a test writes it).
+    pub fn virtualdomains(&self, text: &str) {
+        fs::write(self.dir().join("control/virtualdomains"), text).expect("write virtualdomains");
     }
 
     /// The site's directory.
@@ -127,6 +135,7 @@ impl Site {
             "[paths]\nlog = \"{d}/log/qmvc.log\"\nreport = \"{d}/log/qmvc.rep\"\nquarantine = \"{d}/quarantine\"\n\
              workdir = \"{d}/work\"\nstate = \"{d}/state\"\nprofiles = \"{d}/profiles\"\n\
              templates = \"{d}/templates\"\nlocales = \"{d}/locales\"\n\n\
+             [recipient]\nvirtualdomains = \"{d}/control/virtualdomains\"\n\n\
              [mail]\ninject = [\"{d}/bin/inject\"]\nfrom = \"qmvc <postmaster@example.com>\"\n\n{extra}\n"
         );
         fs::write(&self.config, text).expect("write config");
@@ -420,6 +429,51 @@ pub fn finish(output: std::process::Output) -> Run {
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     }
+}
+
+/// Every site's `control/virtualdomains`: `example.com` is a virtual domain
+/// that `~alias/.qmail-example-com-default` serves
+/// ([`virtualdomain_env`]).
+pub const SITE_VIRTUALDOMAINS: &str = "example.com:example-com\n";
+
+/// The environment qmail-local sets, as measured under a real qmail-local,
+/// for mail to `user@host` in a virtual domain mapped to `prefix`, delivered
+/// through `~alias/.qmail-PREFIX-default`: `LOCAL=PREFIX-USER`, `EXT` the
+/// whole local part (qmail-getpw hands it to `alias`), `DEFAULT=USER`.
+pub fn virtualdomain_env(
+    sender: &str,
+    prefix: &str,
+    user: &str,
+    host: &str,
+) -> Vec<(String, String)> {
+    let local = format!("{prefix}-{user}");
+    let mut env = qmail_env(sender, &local, host, &local);
+    set(&mut env, "DEFAULT", user);
+    env
+}
+
+/// The environment for `user@host` in a vpopmail domain
+/// (`host:host` in control/virtualdomains, `+host-:...` in users/assign,
+/// `.qmail-default` in the domain's directory): `LOCAL=HOST-USER`,
+/// `EXT=DEFAULT=USER`, `USER=vpopmail`.
+pub fn vpopmail_env(sender: &str, user: &str, host: &str) -> Vec<(String, String)> {
+    let mut env = qmail_env(sender, &format!("{host}-{user}"), host, user);
+    set(&mut env, "USER", "vpopmail");
+    set(&mut env, "HOME", &format!("/home/vpopmail/domains/{host}"));
+    env
+}
+
+/// Sets (or adds) `key` in an environment list.
+pub fn set(env: &mut Vec<(String, String)>, key: &str, value: &str) {
+    env.retain(|(k, _)| k != key);
+    env.push((key.to_string(), value.to_string()));
+}
+
+/// The incident id of a log line: its `id:` field (fields added after it,
+/// such as `host:`, left out).
+pub fn log_id(line: &str) -> String {
+    let after = line.rsplit_once("|id:").map_or("", |(_, id)| id);
+    after.split('|').next().unwrap_or_default().to_string()
 }
 
 /// The `.rep` blocks: incident id -> the bomber count its notes give.

@@ -19,7 +19,7 @@
 //! still summarised), 2 a usage error or an invalid configuration.
 
 mod html;
-mod period;
+pub(super) mod period;
 mod read;
 mod summary;
 mod tally;
@@ -56,6 +56,10 @@ pub fn run(config: Option<&Path>, env_config: Option<&OsStr>, args: &ReportArgs)
             return Exit::Status(2);
         }
     };
+    if let Err(e) = check_dashes(args) {
+        eprintln!("qmvc: {e}");
+        return Exit::Status(2);
+    }
     let config = match super::admin_config(config, env_config) {
         Ok(c) => c,
         Err(exit) => return exit,
@@ -91,8 +95,12 @@ pub fn run(config: Option<&Path>, env_config: Option<&OsStr>, args: &ReportArgs)
         }
     }
     let digest = summary.digest(args.top);
-    let shown = if args.json {
-        serde_json::to_string_pretty(&digest).map(|s| s + "\n")
+    let html_to_stdout = args.html.as_deref().is_some_and(read::is_stdin);
+    let shown = if html_to_stdout {
+        // The page is the output: nothing else goes to stdout.
+        Ok(String::new())
+    } else if args.json {
+        serde_json::to_string_pretty(&super::schema::Versioned::new(&digest)).map(|s| s + "\n")
     } else {
         Ok(text::render(&digest))
     };
@@ -204,5 +212,32 @@ fn write_html(
     let generated = now.format("%Y-%m-%d %H:%M:%S").to_string();
     let page = html::render(digest, &template, &generated)
         .map_err(|e| format!("template {}: {e}", html::TEMPLATE_FILE))?;
+    if read::is_stdin(out) {
+        // A closed pipe is the reader's choice, as for the text summary.
+        let mut stdout = io::stdout().lock();
+        let _ = stdout
+            .write_all(page.as_bytes())
+            .and_then(|()| stdout.flush());
+        return Ok(());
+    }
     std::fs::write(out, page).map_err(|e| format!("cannot write {}: {e}", out.display()))
+}
+
+/// Standard input can be read once and standard output hold one thing:
+/// `-` may stand for at most one `--log`/`--rep`, and `--html -` does not
+/// go with `--json`.
+fn check_dashes(args: &ReportArgs) -> Result<(), &'static str> {
+    let stdin_inputs = args
+        .log
+        .iter()
+        .chain(&args.rep)
+        .filter(|p| read::is_stdin(p))
+        .count();
+    if stdin_inputs > 1 {
+        return Err("`-` (standard input) can be given only once among --log and --rep");
+    }
+    if args.json && args.html.as_deref().is_some_and(read::is_stdin) {
+        return Err("--html - writes the page to standard output: it cannot go with --json");
+    }
+    Ok(())
 }
