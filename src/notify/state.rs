@@ -359,6 +359,38 @@ fn with_redis<T>(
     Err(why)
 }
 
+/// `config check --probe`: a `PING` to every `[state] servers` entry, each
+/// within `timeout_ms`, as `(label, answer)`; nothing when the backend is
+/// `files`.
+pub fn probe(settings: &cluster::State) -> Vec<(String, Result<(), String>)> {
+    if settings.backend != Backend::Redis {
+        return Vec::new();
+    }
+    settings
+        .servers
+        .iter()
+        .map(|text| match Server::parse(text) {
+            Err(e) => (super::field(text, 80), Err(e)),
+            Ok(server) => {
+                let deadline = Instant::now() + settings.timeout();
+                let answer = redis::Client::open(server.info.clone())
+                    .and_then(|c| c.get_connection_with_timeout(settings.timeout()))
+                    .and_then(|mut conn| {
+                        attempt(&mut conn, deadline, &|c: &mut Connection| {
+                            redis::cmd("PING").query::<String>(c)
+                        })
+                    });
+                let answer = match answer {
+                    Ok(pong) if pong == "PONG" => Ok(()),
+                    Ok(other) => Err(format!("unexpected answer {:?}", super::field(&other, 40))),
+                    Err(e) => Err(one_line(&e)),
+                };
+                (server.label, answer)
+            }
+        })
+        .collect()
+}
+
 /// `op` on `conn` with read and write timeouts set to what is left.
 fn attempt<T>(
     conn: &mut Connection,
