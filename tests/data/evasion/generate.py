@@ -380,16 +380,19 @@ enc = base64.b64encode(EICAR)
 # '=' in the middle of a quantum: a decoder skipping it sees EICAR; one that
 # ends the quantum there sees garbage.
 eicar("e14-base64-pad-skipped.eml", mixed("e14", *att(OCTET.rstrip(b"\r\n"), b"base64", enc[:10] + b"=" + enc[10:] + b"\r\n")),
-      "base64 with '=' inside a quantum: decoders that skip it (RFC 2045 section 6.8: characters outside the alphabet are ignored) see EICAR")
+      "base64 with '=' inside a quantum: decoders that skip it (RFC 2045 section 6.8: characters outside the alphabet are ignored) see EICAR",
+      verdict="errormail")
 eicar("e15-base64-stop-at-pad.eml",
       mixed("e15", *att(OCTET.rstrip(b"\r\n"), b"base64", base64.b64encode(EICAR + b"\n") + base64.b64encode(b"\n" + b"x" * 40) + b"\r\n")),
       "base64 with padding then more base64: decoders that stop at the first '=' see only the first run (EICAR alone, so its hash too)")
 eicar("e16-base64-junk-inside.eml",
       mixed("e16", *att(OCTET.rstrip(b"\r\n"), b"base64", enc[:7] + b"!" + enc[7:20] + b"*" + enc[20:] + b"\r\n")),
-      "base64 with junk characters inside quanta: skipped by RFC 2045 section 6.8 decoders, a stop at junk by others")
+      "base64 with junk characters inside quanta: skipped by RFC 2045 section 6.8 decoders, a stop at junk by others",
+      verdict="errormail")
 per_line = b"\r\n".join(base64.b64encode(EICAR[i:i + 5]).rstrip(b"=") for i in range(0, len(EICAR), 5))
 eicar("e17-base64-odd-lines.eml", mixed("e17", *att(OCTET.rstrip(b"\r\n"), b"base64", per_line + b"\r\n")),
-      "base64 lines of odd length, each line a complete encoding without padding: line-by-line decoders (PHP imap, some webmails) see EICAR")
+      "base64 lines of odd length, each line a complete encoding without padding: line-by-line decoders (PHP imap, some webmails) see EICAR",
+      verdict="errormail")
 eicar("e18-text-base64-two-runs.eml",
       mixed("e18", b"Content-Type: text/plain; charset=us-ascii\r\nContent-Transfer-Encoding: base64\r\n",
             base64.b64encode(b"Hello, see you.\r\n") + b"\r\n" + base64.b64encode(EICAR) + b"\r\n"),
