@@ -401,7 +401,7 @@ qp_soft = b"".join(EICAR[i:i + 9] + b"=  \r\n" for i in range(0, len(EICAR), 9))
 eicar("e19-qp-soft-break-spaces.eml",
       mixed("e19", *att(b"Content-Type: text/plain", b"quoted-printable", qp_soft)),
       "quoted-printable soft line breaks followed by spaces (RFC 2045 section 6.7 rule 3: the spaces are to be dropped)")
-qp_bad = EICAR[:4] + b"=" + EICAR[4:30] + b"=" + EICAR[30:] + b"\r\n"
+qp_bad = EICAR[:4] + b"=" + EICAR[4:29] + b"=" + EICAR[29:] + b"\r\n"
 eicar("e20-qp-bad-escape.eml",
       mixed("e20", *att(b"Content-Type: text/plain", b"quoted-printable", qp_bad)),
       "quoted-printable '=' not followed by two hex digits: kept by robust decoders, dropped by others (RFC 2045 section 6.7 note 2)")
