@@ -1,10 +1,10 @@
 //! Several delivery hosts, one site: the bomber counters in one real
 //! Redis (tests/support/redis.rs) shared by two qmvc "hosts" (two
 //! configurations with their own `[site] host`, state directory, log and
-//! quarantine), and what happens when Redis is stopped, hangs or answers
-//! garbage (tiny TCP listeners in the test, named as stand-ins): the
-//! delivery keeps its exit code, finishes within the timeout plus 100 ms,
-//! counts in the local files instead and says so.
+//! quarantine), and what happens when Redis is stopped, hangs, answers
+//! garbage or a byte at a time (tiny TCP listeners in the test, named as
+//! stand-ins): the delivery keeps its exit code, finishes within the
+//! timeout plus 100 ms, counts in the local files instead and says so.
 
 mod support;
 
@@ -158,6 +158,18 @@ fn timed(site: &Site, message: &[u8]) -> (std::process::Output, Duration) {
     (out, start.elapsed())
 }
 
+/// A Redis that answers a byte every 50 ms, well within any socket
+/// timeout, and never finishes the answer.
+fn drip(mut stream: std::net::TcpStream) {
+    let mut buf = [0u8; 4096];
+    if stream.read(&mut buf).is_ok_and(|n| n > 0) {
+        let _ = stream.write_all(b"*2\r\n:");
+        while stream.write_all(b"1").is_ok() {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
 /// Delivers badmail, clean mail and badmail again to a host whose Redis
 /// is `servers`, and checks exit codes, time and the fallback. The time
 /// Redis may add is the timeout plus 100 ms over the same delivery to a
@@ -229,6 +241,7 @@ fn redis_stopped_hanging_or_garbage_keeps_exit_codes_and_falls_back() {
     falls_back("stopped", std::slice::from_ref(&socket));
     falls_back("hanging", &[stand_in(hang)]);
     falls_back("garbage", &[stand_in(garbage)]);
+    falls_back("dripping", &[stand_in(drip)]);
     // Every server is tried within one timeout, in order.
     falls_back("all three", &[socket, stand_in(garbage), stand_in(hang)]);
 }
