@@ -44,7 +44,7 @@ fn deliver_and_release(flags: &[&str], env: &[(String, String)]) -> (Vec<String>
 /// the inject program got so far (incident reports).
 fn release_last(site: &Site) -> std::process::Output {
     let line = site.log_lines().pop().expect("log line");
-    let id = line.rsplit_once("|id:").expect("id").1.to_string();
+    let id = support::log_id(&line);
     for p in fs::read_dir(site.dir().join("sent")).expect("sent/") {
         fs::remove_file(p.expect("entry").path()).expect("rm");
     }

@@ -16,17 +16,22 @@ mod cleanup;
 mod config_cmd;
 mod filter;
 pub mod input;
+pub mod man;
 mod notify_cmd;
+mod parallel;
 pub mod pipeline;
 mod quarantine_cmd;
 mod report_cmd;
+pub mod schema;
 
 /// Subcommands that are not filter mode: a usage error naming one of them
 /// is an administrator's typo (exit 2), not a dot-qmail line (exit 111).
 const ADMIN_COMMANDS: &[&str] = &[
     "check",
+    "completions",
     "config",
     "cleanup",
+    "man",
     "notify",
     "quarantine",
     "report",
@@ -107,6 +112,7 @@ pub fn run(args: Vec<OsString>) -> Exit {
             filter::run(config, env_config, user_profiles || cli.user_profiles)
         }
         Some(Command::Check(args)) => check::run(config, env_config, &args),
+        Some(Command::Config(ConfigCommand::Init { dir })) => config_cmd::init(&dir),
         Some(Command::Config(ConfigCommand::Check { probe })) => {
             config_cmd::check(config, env_config, probe)
         }
@@ -138,7 +144,9 @@ pub fn run(args: Vec<OsString>) -> Exit {
             notify_cmd::preview_cmd(config, env_config, &req)
         }
         Some(Command::Quarantine(q)) => match q {
-            QuarantineCommand::List { json } => quarantine_cmd::list(config, env_config, json),
+            QuarantineCommand::List { json, filter } => {
+                quarantine_cmd::list(config, env_config, json, &filter)
+            }
             QuarantineCommand::Show { id, raw } => {
                 quarantine_cmd::show(config, env_config, &id, raw)
             }
@@ -148,23 +156,36 @@ pub fn run(args: Vec<OsString>) -> Exit {
             QuarantineCommand::Purge {
                 older_than,
                 dry_run,
-            } => quarantine_cmd::purge(config, env_config, &older_than, dry_run),
+                quiet,
+            } => quarantine_cmd::purge(config, env_config, &older_than, dry_run, quiet),
         },
         Some(Command::Report(args)) => report_cmd::run(config, env_config, &args),
-        Some(Command::Cleanup { older_than }) => cleanup::run(config, env_config, &older_than),
+        Some(Command::Cleanup { older_than, quiet }) => {
+            cleanup::run(config, env_config, &older_than, quiet)
+        }
+        Some(Command::Completions { shell }) => man::completions(shell),
+        Some(Command::Man { dir }) => man::write_pages(&dir),
     }
 }
 
-/// True when qmvc runs as a delivery filter rather than for a person at a
-/// terminal: qmail-local's environment is present (qmail-command(8):
-/// `RECIPIENT`, `DTLINE`, `RPLINE`, `UFLINE`), or stdin is not a terminal
-/// (a queue file or a pipe).
+/// True when qmvc runs as a delivery filter rather than for a person or a
+/// script: qmail-local's environment is present (qmail-command(8):
+/// `RECIPIENT`, `DTLINE`, `RPLINE`, `UFLINE`), or stdin is what
+/// qmail-local gives a delivery program: the queue file (a regular file)
+/// or, under preline, a pipe. A terminal, `/dev/null` or no stdin at all
+/// is a person or a script asking for help.
 fn filter_context() -> bool {
-    use std::io::IsTerminal;
-    ["RECIPIENT", "DTLINE", "RPLINE", "UFLINE"]
+    use nix::sys::stat::{SFlag, fstat};
+    use std::os::fd::AsFd;
+    let qmail_env = ["RECIPIENT", "DTLINE", "RPLINE", "UFLINE"]
         .iter()
-        .any(|v| std::env::var_os(v).is_some())
-        || !std::io::stdin().is_terminal()
+        .any(|v| std::env::var_os(v).is_some());
+    let stdin = std::io::stdin();
+    let queue_like = fstat(stdin.as_fd()).is_ok_and(|st| {
+        let kind = SFlag::from_bits_truncate(st.st_mode) & SFlag::S_IFMT;
+        kind == SFlag::S_IFREG || kind == SFlag::S_IFIFO || kind == SFlag::S_IFSOCK
+    });
+    qmail_env || queue_like
 }
 
 /// Loads the configuration for an administrative command (not filter

@@ -144,7 +144,13 @@ pub fn short_circuit(
     let Some(state) = peek(state_dir, sender, now, limits)? else {
         return Ok(None);
     };
-    Ok(state.over().then(|| Finding {
+    Ok(finding(&state, limits))
+}
+
+/// The `bomber` finding for a counter past the threshold, `None` below it
+/// (for every store of the counters, see [`super::state`]).
+pub fn finding(state: &BomberState, limits: &BomberLimits) -> Option<Finding> {
+    state.over().then(|| Finding {
         condition: Condition::Bomber,
         part: None,
         detail: super::field(&state.sender, MAX_KEY),
@@ -153,7 +159,7 @@ pub fn short_circuit(
             state.threshold,
             limits.window.as_secs()
         ),
-    }))
+    })
 }
 
 /// One line of a shard: `count TAB since TAB sender`.
@@ -316,7 +322,7 @@ fn parse_shard(text: &str) -> Vec<Entry> {
 
 /// The counter's key: the sender lower-cased, without control characters
 /// or tabs (they would break the line format), cut at 256 bytes.
-fn sender_key(sender: &str) -> String {
+pub(super) fn sender_key(sender: &str) -> String {
     let mut key = String::new();
     for c in sender.chars().flat_map(char::to_lowercase) {
         let c = if c.is_control() || c.is_whitespace() {

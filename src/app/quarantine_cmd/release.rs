@@ -120,9 +120,10 @@ pub fn release(config: Option<&Path>, env_config: Option<&OsStr>, id: &str, to: 
 /// messages in `new/`, `cur/` and `released/` written more than `DUR` ago
 /// (humantime: `30d`, `12h`, `2w`), and the files in `tmp/` that
 /// [`maildir::stale_tmp`] finds (older than both `DUR` and 36 hours:
-/// deliveries that died, maildir(5); `qmvc cleanup` uses the same rule). Prints each file
-/// with `dry_run` (nothing removed), then how many and their bytes.
-/// Symbolic links and other non-files are left alone.
+/// deliveries that died, maildir(5); `qmvc cleanup` uses the same rule).
+/// Prints each file with `dry_run` (nothing removed), then how many and
+/// their bytes; with `quiet` (and no `dry_run`) nothing but errors, for
+/// cron. Symbolic links and other non-files are left alone.
 ///
 /// Exit 0, 1 when a file could not be removed or a directory read, 2 on a
 /// bad duration or configuration.
@@ -131,6 +132,7 @@ pub fn purge(
     env_config: Option<&OsStr>,
     older_than: &str,
     dry_run: bool,
+    quiet: bool,
 ) -> Exit {
     let max_age = match humantime::parse_duration(older_than) {
         Ok(d) => d,
@@ -177,6 +179,9 @@ pub fn purge(
         }
         count += 1;
         bytes += e.len;
+    }
+    if quiet && !dry_run {
+        return Exit::Status(status);
     }
     println!(
         "{} {count} quarantined file{} ({bytes} bytes) older than {} from {}",
