@@ -320,13 +320,15 @@ virus = "defer"
             "{example}: conditions.errormail.enabled: invalid type: string \"yes\", expected a boolean"
         ),
         format!("{example}: scan.mode: unknown value `all`, expected `first` or `mutual`"),
-        format!("{default}: conditions.subject.rules[1]: invalid regex: unclosed group"),
+        format!(
+            "{default}: conditions.subject.rules[1]: invalid regex: unclosed group at column 1"
+        ),
         format!("{example}: conditions.filename.extensions[1]: \"\" is not an extension"),
         format!(
             "{example}: conditions.filename.globs[0]: invalid glob: unclosed alternate group; missing '}}' (maybe escape '{{' with '[{{]'?)"
         ),
         format!(
-            "{example}: conditions.filename.regexes[0]: invalid regex: invalid character class range, the start must be <= the end"
+            "{example}: conditions.filename.regexes[0]: invalid regex: invalid character class range, the start must be <= the end at column 2"
         ),
         format!("{example}: conditions.errormail.required_headers[1]: not a header field name"),
         format!(
@@ -361,7 +363,9 @@ fn check_all_covers_every_profile_once() {
     assert_eq!(
         got,
         [
-            format!("{default}: conditions.body.rules[0]: invalid regex: unclosed group"),
+            format!(
+                "{default}: conditions.body.rules[0]: invalid regex: unclosed group at column 1"
+            ),
             format!("{one}: bogus: unknown key"),
         ],
         "the default profile's problem is listed once, not once per profile"

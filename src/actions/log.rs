@@ -276,6 +276,14 @@ impl LogLine {
     }
 }
 
+/// `line` (a formatted log line ending in `\n`) with the optional field
+/// `NAME:VALUE` added at its end, where the format allows fields the
+/// reader does not know ([`LogLine::parse`] ignores them).
+pub fn with_field(line: &str, name: &str, value: &str) -> String {
+    let body = line.strip_suffix('\n').unwrap_or(line);
+    format!("{body}|{name}:{}\n", log_field(value, 64))
+}
+
 /// Appends `line` to the log at `path` with one `write(2)` on an
 /// `O_APPEND` descriptor (created 0600 with its directory 0700 when
 /// missing). A short write is an error: the line would be cut. Only a

@@ -6,5 +6,6 @@ pub mod inject;
 pub mod log;
 pub mod maildir;
 pub mod open;
+pub mod release;
 pub mod rep;
 pub mod syslog;

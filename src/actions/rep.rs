@@ -336,8 +336,40 @@ fn split_parenthesised(s: &str) -> Option<(&str, &str)> {
 pub struct Blocks {
     current: Option<String>,
     lines: usize,
+    /// Inside a release block: read past, never handed back.
+    in_release: bool,
     /// Lines outside any block, and blocks cut or too long, so far.
     pub stray: u64,
+}
+
+/// The start of a release block ([`release_block`]).
+const RELEASE_START: &str = "--- qmvc release ";
+
+/// The `.rep` block `qmvc quarantine release` appends: which incident,
+/// when, to whom, how (`token`: past qmvc on the recipient's dot-qmail;
+/// `--to`: to the addresses given), the file kept. Every value is made
+/// one line. [`Blocks`] passes over these blocks: they record an
+/// administrator's act, not an incident.
+pub fn release_block(
+    id: &str,
+    time: &str,
+    sender: &str,
+    recipients: &[String],
+    how: &str,
+    kept: &str,
+) -> String {
+    let v = |s: &str| header_text(s, VALUE_MAX);
+    let mut out = String::new();
+    let _ = writeln!(out, "{RELEASE_START}{} ---", v(id));
+    let _ = writeln!(out, "time: {}", v(time));
+    let _ = writeln!(out, "sender: {}", v(sender));
+    for r in recipients {
+        let _ = writeln!(out, "released to: {}", v(r));
+    }
+    let _ = writeln!(out, "how: {}", v(how));
+    let _ = writeln!(out, "kept: {}", v(kept));
+    let _ = writeln!(out, "--- end {} ---", v(id));
+    out
 }
 
 /// What [`Blocks::push`] found.
@@ -356,6 +388,19 @@ impl Blocks {
 
     /// Takes the next line (without its newline).
     pub fn push(&mut self, line: &str) -> Pushed {
+        if self.in_release {
+            self.in_release = !line.starts_with("--- end ") && !line.starts_with("--- qmvc ");
+            if self.in_release || !line.starts_with("--- qmvc ") {
+                return Pushed::Nothing;
+            }
+        }
+        if line.starts_with(RELEASE_START) {
+            if self.current.take().is_some() {
+                self.stray += 1;
+            }
+            self.in_release = true;
+            return Pushed::Nothing;
+        }
         if line.starts_with("--- qmvc incident ") {
             if self.current.is_some() {
                 // The previous block never ended (a cut write).

@@ -10,10 +10,11 @@ use crate::cli::ShowFormat;
 use crate::config::{self, Config};
 use crate::exit::Exit;
 
-/// `config check`: every problem as `file: key: problem` on stdout; exit 0
-/// when clean, 1 with problems. Stderr says which main file was checked
-/// (or that it was the embedded default) and warns when no anti-virus
-/// engine is configured; neither changes the exit status.
+/// `config check`: every problem as `file: key: problem` on stdout, every
+/// warning as `warning: file: key: what`; exit 0 when there is no problem
+/// (warnings or not), 1 with problems. Stderr says which main file was
+/// checked (or that it was the embedded default) and warns when no
+/// anti-virus engine is configured; neither changes the exit status.
 pub fn check(config_path: Option<&Path>, env_config: Option<&OsStr>, probe: bool) -> Exit {
     match config::main_file(config_path, env_config) {
         Some(path) => eprintln!("qmvc: checking {}", path.display()),
@@ -31,10 +32,11 @@ pub fn check(config_path: Option<&Path>, env_config: Option<&OsStr>, probe: bool
              badmail rules only (add an [[engine]], e.g. clamd, to {file})"
         );
     }
-    let mut problems: Vec<String> = config::check_all(config_path, env_config)
-        .iter()
-        .map(|p| p.to_string())
-        .collect();
+    let checked = config::check_full(config_path, env_config);
+    for w in &checked.warnings {
+        println!("warning: {w}");
+    }
+    let mut problems: Vec<String> = checked.problems.iter().map(|p| p.to_string()).collect();
     if probe
         && problems.is_empty()
         && let Ok(cfg) = Config::load(config_path, env_config)
@@ -43,6 +45,12 @@ pub fn check(config_path: Option<&Path>, env_config: Option<&OsStr>, probe: bool
             match result {
                 Ok(()) => println!("engine {name}: ok"),
                 Err(e) => problems.push(format!("{}: engine.{name}: {e}", cfg.source)),
+            }
+        }
+        for (server, result) in crate::notify::state::probe(&cfg.state) {
+            match result {
+                Ok(()) => println!("state redis {server}: ok"),
+                Err(e) => problems.push(format!("{}: state.servers: {server}: {e}", cfg.source)),
             }
         }
     }

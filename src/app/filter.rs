@@ -14,7 +14,7 @@ use super::input;
 use super::pipeline::{Judged, judge};
 use crate::actions::log::{Counts, LogLine};
 use crate::actions::maildir::{self, Stored, Unique};
-use crate::actions::{inject, log, rep, syslog};
+use crate::actions::{inject, log, release, rep, syslog};
 use crate::config::Config;
 use crate::engines::EngineResult;
 use crate::envelope::Envelope;
@@ -63,6 +63,9 @@ pub fn run(config: Option<&Path>, env_config: Option<&OsStr>, user_profiles: boo
         Ok(i) => i,
         Err(source) => return Exit::defer(Error::Message { source }.chain()),
     };
+    if let Some(exit) = released(&config, &envelope, &input.head, now, start) {
+        return exit;
+    }
     let judged = match judge(
         &config,
         &envelope,
@@ -80,6 +83,59 @@ pub fn run(config: Option<&Path>, env_config: Option<&OsStr>, user_profiles: boo
         Err(source) => return Exit::defer(Error::Message { source }.chain()),
     };
     carry_out(&config, &envelope, &raw, &judged, now, start)
+}
+
+/// A message `qmvc quarantine release` sent back to this recipient
+/// ([`release`]): passed on unjudged (exit 0) when its `X-Qmvc-Release:`
+/// token checks out and was never used, logged with `A:pass` and a
+/// trailing `released:ID` field naming the incident. `None`: no such
+/// token, or one that does not check out (then the message is judged like
+/// any other). A token that checks out but cannot be marked used, or a log
+/// line that cannot be written, defers.
+fn released(
+    config: &Config,
+    envelope: &Envelope,
+    head: &[u8],
+    now: DateTime<Local>,
+    start: Instant,
+) -> Option<Exit> {
+    let token = release::find(head)?;
+    let key = match release::load_key(&config.paths.state) {
+        Ok(key) => key?,
+        Err(e) => {
+            eprintln!("qmvc: {}; the release token is not honoured", e.chain());
+            return None;
+        }
+    };
+    if !release::verify(&key, &token, &envelope.user_recipient, now.timestamp()) {
+        return None;
+    }
+    match release::consume(&config.paths.state, &token) {
+        Ok(true) => {}
+        Ok(false) => return None,
+        Err(e) => return Some(Exit::defer(e.chain())),
+    }
+    let pid = std::process::id();
+    let host = config.site.host_or(&system_host());
+    let line = LogLine {
+        pid,
+        time: now.format(log::TIME_FORMAT).to_string(),
+        sender: envelope.sender.clone(),
+        recipient: envelope.user_recipient.clone(),
+        profile: "-".into(),
+        counts: Counts::default(),
+        engines: Vec::new(),
+        action: Action::Pass.name().to_string(),
+        exit: 0,
+        ms: u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX),
+        id: incident_id(now, pid, &host),
+        host: Some(host),
+    };
+    let text = log::with_field(&line.format(), "released", &token.id);
+    if let Err(e) = log::append(&config.paths.log, &text, "log") {
+        return Some(Exit::defer(e.chain()));
+    }
+    Some(Exit::Pass)
 }
 
 /// Carries the plan out: the one place where filter mode writes.
@@ -302,7 +358,7 @@ pub fn incident_id(now: DateTime<Local>, pid: u32, host: &str) -> String {
 }
 
 /// The system's host name (gethostname(2)), empty when it has none.
-fn system_host() -> String {
+pub fn system_host() -> String {
     nix::unistd::gethostname()
         .ok()
         .and_then(|h| h.into_string().ok())
@@ -344,4 +400,34 @@ fn quarantine_head(envelope: &Envelope, judged: &Judged, id: &str) -> String {
         ));
     }
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use chrono::TimeZone;
+
+    use super::*;
+
+    /// Two hosts at the very same instants with the very same process ids
+    /// (the worst case two machines can produce): 10,000 deliveries each,
+    /// 20,000 distinct ids, each ending in its host.
+    #[test]
+    fn ids_of_two_hosts_never_collide() {
+        let mut ids = HashSet::new();
+        for i in 0..10_000u32 {
+            let now = Local
+                .timestamp_opt(1_700_000_000 + i64::from(i / 300), (i % 300) * 1000)
+                .single()
+                .unwrap_or_default();
+            let pid = 300 + i % 32_768;
+            for host in ["mx1", "mx2"] {
+                let id = incident_id(now, pid, host);
+                assert!(id.ends_with(&format!(".{host}")), "{id}");
+                assert!(ids.insert(id));
+            }
+        }
+        assert_eq!(ids.len(), 20_000);
+    }
 }

@@ -612,7 +612,10 @@ impl Config {
     /// Errors: as [`Config::profile_for`].
     pub fn effective(&self, domain: &str, user_home: Option<&Path>) -> Result<Effective, Error> {
         self.profile_for(domain, user_home)
-            .map(|profile| Effective::of(&profile))
+            .map(|profile| Effective {
+                engines: self.engines.iter().map(EngineConfig::effective).collect(),
+                ..Effective::of(&profile)
+            })
     }
 }
 
@@ -644,6 +647,30 @@ pub fn check_all_from(
     env_value: Option<&OsStr>,
     system: &Path,
 ) -> Vec<Problem> {
+    check_full_from(explicit, env_value, system).problems
+}
+
+/// What `config check` found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Checked {
+    /// What must be fixed (`config check` exits 1): [`check_all`]'s list.
+    pub problems: Vec<Problem>,
+    /// What works but may not be what the site meant (said, exit 0): a
+    /// language without a site sentence that English has.
+    pub warnings: Vec<Problem>,
+}
+
+/// [`check_all`] with the warnings too.
+pub fn check_full(explicit: Option<&Path>, env_value: Option<&OsStr>) -> Checked {
+    check_full_from(explicit, env_value, Path::new(SYSTEM_PATH))
+}
+
+/// [`check_full`] with another system path (for tests).
+pub fn check_full_from(
+    explicit: Option<&Path>,
+    env_value: Option<&OsStr>,
+    system: &Path,
+) -> Checked {
     let (config, mut problems) = match locate(explicit, env_value, system) {
         Origin::Embedded => {
             let (config, mut problems) = Config::parse(EMBEDDED_MAIN, EMBEDDED);
@@ -661,11 +688,14 @@ pub fn check_all_from(
                     (config, problems)
                 }
                 Err(e) => {
-                    return vec![Problem {
-                        file,
-                        key: "-".into(),
-                        what: format!("cannot read: {e}"),
-                    }];
+                    return Checked {
+                        problems: vec![Problem {
+                            file,
+                            key: "-".into(),
+                            what: format!("cannot read: {e}"),
+                        }],
+                        warnings: Vec::new(),
+                    };
                 }
             }
         }
@@ -684,15 +714,21 @@ pub fn check_all_from(
         templates: Some(config.paths.templates.as_path()),
         locales: Some(config.paths.locales.as_path()),
     };
-    problems.extend(
-        crate::notify::check_sources(&sources)
-            .into_iter()
-            .map(|(file, what)| Problem {
-                file,
-                key: "-".into(),
-                what,
-            }),
-    );
+    let (site_problems, site_warnings) = crate::notify::check_sources_full(&sources);
+    let whole_file = |(file, what): (String, String)| Problem {
+        file,
+        key: "-".into(),
+        what,
+    };
+    problems.extend(site_problems.into_iter().map(whole_file));
+    Checked {
+        problems: once_each(problems),
+        warnings: once_each(site_warnings.into_iter().map(whole_file).collect()),
+    }
+}
+
+/// `problems` in their order, each once.
+fn once_each(problems: Vec<Problem>) -> Vec<Problem> {
     let mut unique: Vec<Problem> = Vec::with_capacity(problems.len());
     for problem in problems {
         if !unique.contains(&problem) {

@@ -27,7 +27,9 @@ pub mod state;
 pub use bomber::{BomberLimits, BomberState};
 pub use plan::{Input, Reports, is_loop_address, plan};
 pub use reactions::Reactions;
-pub use render::{Sources, TEMPLATES, check_sources, dynamic_ids, ids_used, render};
+pub use render::{
+    Sources, TEMPLATES, check_sources, check_sources_full, dynamic_ids, ids_used, render,
+};
 pub use send::{
     Case, INJECT_TIMEOUT, Inject, Injector, Outcome, Preview, Sent, Setup, preview, react,
 };

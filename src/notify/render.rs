@@ -170,10 +170,7 @@ fn registry<'c>(audience: Audience, site: Option<&Path>) -> Result<Handlebars<'c
     for name in std::iter::once(audience.name()).chain(PARTIALS.iter().copied()) {
         let source = template_source(name, site)?;
         reg.register_template_string(name, source)
-            .map_err(|e| Error::Report {
-                what: format!("template {name}"),
-                detail: e.to_string(),
-            })?;
+            .map_err(|e| template_error(name, &e))?;
     }
     Ok(reg)
 }
@@ -495,13 +492,25 @@ pub fn dynamic_ids() -> BTreeSet<String> {
     ids
 }
 
+/// One thing `config check` says about a file: (file, one line).
+pub type FileNote = (String, String);
+
 /// Every problem of the site templates and locales, as (file, problem),
-/// for `config check`: unreadable or broken files, templates that do not
-/// compile, sentences a template uses that a language lacks (the English
-/// fallback then speaks), and templates that fail to render a sample
-/// incident in some language.
+/// for `config check`: [`check_sources_full`] without its warnings.
 pub fn check_sources(sources: &Sources<'_>) -> Vec<(String, String)> {
+    check_sources_full(sources).0
+}
+
+/// What `config check` says about the site templates and locales, as
+/// (problems, warnings), each a list of (file, one line). Problems:
+/// unreadable or broken files, a template that does not compile (once, not
+/// once per language), a sentence a template uses that English (every language's fallback) lacks,
+/// a template that fails to render a sample incident (once, with the
+/// languages it fails in). Warnings: a sentence a language lacks that
+/// English has (the English sentence is used; a report still goes out).
+pub fn check_sources_full(sources: &Sources<'_>) -> (Vec<FileNote>, Vec<FileNote>) {
     let mut problems = Vec::new();
+    let mut warnings = Vec::new();
     if let Some(dir) = sources.locales {
         problems.extend(i18n::check_site(dir));
     }
@@ -512,14 +521,43 @@ pub fn check_sources(sources: &Sources<'_>) -> Vec<(String, String)> {
         _ => format!("<shipped>/{name}.hbs"),
     };
     let mut used = dynamic_ids();
+    let mut broken = BTreeSet::new();
     for (name, _) in TEMPLATES {
-        match template_source(name, sources.templates) {
+        let compiled = template_source(name, sources.templates).and_then(|text| {
+            Handlebars::new()
+                .register_template_string(name, &text)
+                .map_err(|e| template_error(name, &e))
+                .map(|()| text)
+        });
+        match compiled {
             Ok(text) => used.extend(ids_used(&text)),
-            Err(e) => problems.push((template_file(name), e.chain())),
+            Err(e) => {
+                problems.push((template_file(name), e.chain()));
+                broken.insert(*name);
+            }
         }
+    }
+    let english = i18n::parse_tag("en").and_then(|en| Catalog::load(&en, sources.locales).ok());
+    let nowhere: BTreeSet<&str> = used
+        .iter()
+        .filter(|id| !english.as_ref().is_some_and(|en| en.has(id)))
+        .map(String::as_str)
+        .collect();
+    if !nowhere.is_empty() {
+        problems.push((
+            "locale en".to_string(),
+            format!(
+                "sentences used by a template that English, every language's fallback, lacks: {}",
+                nowhere.iter().copied().collect::<Vec<_>>().join(", ")
+            ),
+        ));
     }
     let sample = super::send::sample_incident();
     let now = DateTime::from_timestamp(0, 0).unwrap_or_default();
+    // (template file, error) -> the languages it happens in.
+    let mut failures: Vec<((String, String), Vec<String>)> = Vec::new();
+    // Missing sentences -> the languages that lack them.
+    let mut gaps: Vec<(String, Vec<String>)> = Vec::new();
     for lang in i18n::available(sources.locales) {
         let catalog = match Catalog::load(&lang, sources.locales) {
             Ok(c) => c,
@@ -530,33 +568,69 @@ pub fn check_sources(sources: &Sources<'_>) -> Vec<(String, String)> {
         };
         let missing: Vec<&str> = used
             .iter()
-            .filter(|id| !catalog.has(id))
+            .filter(|id| !catalog.has(id) && !nowhere.contains(id.as_str()))
             .map(String::as_str)
             .collect();
         if !missing.is_empty() {
-            problems.push((
-                format!("locale {lang}"),
-                format!(
-                    "missing sentences (English is used): {}",
-                    missing.join(", ")
-                ),
-            ));
+            let what = format!(
+                "missing sentences (English is used): {}",
+                missing.join(", ")
+            );
+            // Languages that lack the same sentences share one line.
+            match gaps.iter_mut().find(|(w, _)| *w == what) {
+                Some((_, langs)) => langs.push(lang.to_string()),
+                None => gaps.push((what, vec![lang.to_string()])),
+            }
+        }
+        if !nowhere.is_empty() {
+            continue;
         }
         for audience in Audience::ALL {
+            let name = audience.name();
+            if broken.contains(name) || PARTIALS.iter().any(|p| broken.contains(p)) {
+                continue;
+            }
             let notice = Notice {
                 audience,
                 to: vec!["someone@example.com".into()],
                 languages: vec![lang.clone()],
             };
             if let Err(e) = render(&notice, &sample, now, "qmvc <postmaster>", sources) {
-                problems.push((
-                    template_file(audience.name()),
-                    format!("{lang}: {}", e.chain()),
-                ));
+                let detail = match e {
+                    Error::Report { detail, .. } => detail,
+                    other => other.chain(),
+                };
+                let key = (template_file(name), detail);
+                match failures.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, langs)) => langs.push(lang.to_string()),
+                    None => failures.push((key, vec![lang.to_string()])),
+                }
             }
         }
     }
-    problems
+    for (what, langs) in gaps {
+        warnings.push((format!("locale {}", langs.join(", ")), what));
+    }
+    for ((file, detail), langs) in failures {
+        problems.push((
+            file,
+            format!("does not render ({}): {detail}", langs.join(", ")),
+        ));
+    }
+    (problems, warnings)
+}
+
+/// A template that does not compile, in one line: handlebars' own report
+/// spans several (the template, a gutter, the reason).
+fn template_error(name: &str, e: &handlebars::TemplateError) -> Error {
+    let at = e
+        .pos()
+        .map(|(line, column)| format!("line {line} column {column}: "))
+        .unwrap_or_default();
+    Error::Report {
+        what: format!("template {name}"),
+        detail: format!("{at}{}", e.reason()),
+    }
 }
 
 #[cfg(test)]

@@ -502,15 +502,32 @@ fn build_set(patterns: &[String], case_insensitive: bool) -> Result<meta::Regex,
         .map_err(|e| e.to_string())
 }
 
-/// One line for a regex error: the `error:` line of the syntax report.
-fn regex_problem(error: &regex::Error) -> String {
+/// One line for a regex error, whole: the regex crate's syntax report is
+/// several lines (the pattern, a caret line under the fault, `error: WHY`);
+/// this keeps the reason and where it is: `invalid regex: unclosed group
+/// at column 8`. Used for every regex in the configuration (profile
+/// conditions and an engine's `virus_regex`).
+pub fn regex_problem(error: &regex::Error) -> String {
     match error {
         regex::Error::Syntax(text) => {
             let why = text
                 .lines()
                 .find_map(|l| l.trim().strip_prefix("error: "))
                 .unwrap_or("syntax error");
-            format!("invalid regex: {why}")
+            // The caret line is indented as the pattern line above it (4
+            // spaces, or a line-number gutter for multi-line patterns).
+            let lines: Vec<&str> = text.lines().collect();
+            let column = lines.windows(2).find_map(|pair| {
+                let caret = pair[1];
+                let at = caret.find('^')?;
+                let only_carets = caret.trim().chars().all(|c| c == '^');
+                let indent = pair[0].len() - pair[0].trim_start().len();
+                (only_carets && at >= indent).then(|| at - indent + 1)
+            });
+            match column {
+                Some(c) => format!("invalid regex: {why} at column {c}"),
+                None => format!("invalid regex: {why}"),
+            }
         }
         regex::Error::CompiledTooBig(limit) => {
             format!("regex too big (compiled size over {limit} bytes)")

@@ -366,6 +366,33 @@ impl Site {
     }
 }
 
+/// Releases the message the last log line names (`quarantine release
+/// ID`, asserted to succeed), after forgetting what the inject program got
+/// so far (incident reports). Returns the incident id and the command's
+/// output.
+pub fn release_last(site: &Site) -> (String, std::process::Output) {
+    let line = site.log_lines().pop().expect("log line");
+    let id = line.rsplit_once("|id:").expect("id").1.to_string();
+    for p in fs::read_dir(site.dir().join("sent")).expect("sent/") {
+        fs::remove_file(p.expect("entry").path()).expect("rm");
+    }
+    let out = admin(site, &["quarantine", "release", &id]);
+    assert!(out.status.success(), "{out:?}");
+    (id, out)
+}
+
+/// A released message without the one-time `X-Qmvc-Release:` line that
+/// `quarantine release` puts in front of it (asserted to be there).
+pub fn without_release_token(sent: &[u8]) -> &[u8] {
+    assert!(
+        sent.starts_with(b"X-Qmvc-Release: "),
+        "no release token: {}",
+        String::from_utf8_lossy(&sent[..sent.len().min(200)])
+    );
+    let end = sent.iter().position(|&b| b == b'\n').map_or(0, |i| i + 1);
+    &sent[end..]
+}
+
 /// Runs `qmvc ARGS` as the administrator (not as qmail-local), with the
 /// site's configuration.
 pub fn admin(site: &Site, args: &[&str]) -> std::process::Output {

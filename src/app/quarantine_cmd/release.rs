@@ -11,10 +11,15 @@ use std::fs::{self, DirBuilder};
 use std::io::{self, Read};
 use std::os::unix::fs::DirBuilderExt;
 use std::path::Path;
-use std::time::SystemTime;
+use std::time::{Instant, SystemTime};
+
+use chrono::{DateTime, Local};
 
 use super::{HELD, load_and_find, stored, terminal};
-use crate::actions::{inject, maildir};
+use crate::actions::log::{self, Counts, LogLine};
+use crate::actions::{inject, maildir, release, rep};
+use crate::config::Config;
+use crate::error::Error;
 use crate::exit::Exit;
 
 /// Where released messages are kept, inside `[paths].quarantine`.
@@ -27,17 +32,18 @@ const RELEASED: &str = "released";
 /// `[mail].inject` ([`inject::send`]: argv, no shell, recipients after
 /// `--`) with the original envelope sender (`-f`; the null sender stays
 /// null), to `to` or else the address the user knows
-/// ([`stored::user_address`]). Then moves the file to
-/// `[paths].quarantine/released/`.
-///
-/// qmvc adds nothing that would let the message skip the filter on its way
-/// back (anyone can write a header): delivered through a dot-qmail that
-/// runs qmvc, it is judged again (see README, "Releasing a message").
+/// ([`stored::user_address`]), once per recipient, each time headed by
+/// that recipient's one-time release token ([`release::header_line`]):
+/// the qmvc on the recipient's dot-qmail passes it on unjudged, once.
+/// Then moves the file to `[paths].quarantine/released/`, and writes the
+/// release to `qmvc.log` (one `A:release` line per recipient, with the
+/// incident's id) and `qmvc.rep` (a `--- qmvc release ID ---` block).
 ///
 /// Exit 0 released, 1 not found, not a qmvc file, inject failed (the file
-/// stays) or the file could not be moved after a successful inject, 2 on a
-/// bad `--to` or configuration.
+/// stays; recipients already sent to are named) or the file could not be
+/// moved after a successful inject, 2 on a bad `--to` or configuration.
 pub fn release(config: Option<&Path>, env_config: Option<&OsStr>, id: &str, to: &[String]) -> Exit {
+    let start = Instant::now();
     if let Some(bad) = to
         .iter()
         .find(|a| a.is_empty() || a.chars().any(char::is_control))
@@ -77,18 +83,46 @@ pub fn release(config: Option<&Path>, env_config: Option<&OsStr>, id: &str, to: 
             Err(e) => return fail(format!("{}; name the recipient with --to", e.chain())),
         }
     };
-    if let Err(e) = inject::send(
-        &config.mail.inject,
-        &head.sender,
-        &recipients,
-        original,
-        config.mail.timeout(),
-        None,
-    ) {
-        return fail(format!(
-            "{}; the message stays in the quarantine",
-            e.chain()
-        ));
+    let key = match release::load_or_create_key(&config.paths.state) {
+        Ok(k) => k,
+        Err(e) => {
+            return fail(format!(
+                "{}; the message stays in the quarantine",
+                e.chain()
+            ));
+        }
+    };
+    let now = Local::now();
+    let incident = if head.incident.is_empty() {
+        entry.unique().to_string()
+    } else {
+        head.incident.clone()
+    };
+    let mut sent: Vec<String> = Vec::new();
+    for recipient in &recipients {
+        let mut message =
+            release::header_line(&key, &incident, recipient, now.timestamp()).into_bytes();
+        message.extend_from_slice(original);
+        if let Err(e) = inject::send(
+            &config.mail.inject,
+            &head.sender,
+            std::slice::from_ref(recipient),
+            &message,
+            config.mail.timeout(),
+            None,
+        ) {
+            let already = if sent.is_empty() {
+                String::new()
+            } else {
+                format!(" (already sent to {})", terminal(&sent.join(", "), 400))
+            };
+            return fail(format!(
+                "to {}: {}{already}; the message stays in the quarantine",
+                terminal(recipient, 200),
+                e.chain()
+            ));
+        }
+        sent.push(recipient.clone());
     }
     let shown_to = terminal(&recipients.join(", "), 400);
     let dir = config.paths.quarantine.join(RELEASED);
@@ -98,22 +132,119 @@ pub fn release(config: Option<&Path>, env_config: Option<&OsStr>, id: &str, to: 
         .mode(0o700)
         .create(&dir)
         .and_then(|()| fs::rename(&entry.path, &kept));
+    let mut status = 0;
     if let Err(e) = moved {
-        return fail(format!(
+        fail(format!(
             "injected to {shown_to}, but cannot move {} to {}: {e}; remove it by hand, \
              or a second release sends it again",
             entry.path.display(),
             dir.display()
         ));
+        status = 1;
     }
-    println!(
-        "released {} to {shown_to} (envelope sender <{}>), {} bytes; kept as {}",
-        terminal(id, 100),
-        terminal(&head.sender, 200),
-        original.len(),
-        kept.display()
-    );
-    Exit::Status(0)
+    let audit = Audit {
+        incident: &incident,
+        head: &head,
+        recipients: &recipients,
+        how: if to.is_empty() {
+            "to the recipient"
+        } else {
+            "--to"
+        },
+        kept: &kept.display().to_string(),
+        now,
+        start,
+    };
+    for problem in audit.write(&config) {
+        eprintln!("qmvc: release {}: {problem}", terminal(id, 100));
+        status = 1;
+    }
+    if status == 0 {
+        println!(
+            "released {} to {shown_to} (envelope sender <{}>), {} bytes, with a one-time \
+             release token; kept as {}",
+            terminal(id, 100),
+            terminal(&head.sender, 200),
+            original.len(),
+            kept.display()
+        );
+    }
+    Exit::Status(status)
+}
+
+/// What a release writes to `qmvc.log` and `qmvc.rep`.
+struct Audit<'a> {
+    incident: &'a str,
+    head: &'a stored::Head,
+    recipients: &'a [String],
+    how: &'a str,
+    kept: &'a str,
+    now: DateTime<Local>,
+    start: Instant,
+}
+
+impl Audit<'_> {
+    /// Appends the log lines and the `.rep` block; returns what could not
+    /// be written (the message is already released either way).
+    fn write(&self, config: &Config) -> Vec<String> {
+        let time = self.now.format(log::TIME_FORMAT).to_string();
+        let host = config.site.host_or(&crate::app::filter::system_host());
+        let lines: String = self
+            .recipients
+            .iter()
+            .map(|recipient| {
+                LogLine {
+                    pid: std::process::id(),
+                    time: time.clone(),
+                    sender: self.head.sender.clone(),
+                    recipient: recipient.clone(),
+                    profile: self.head.profile.clone(),
+                    counts: Counts::default(),
+                    engines: Vec::new(),
+                    action: "release".into(),
+                    exit: 0,
+                    ms: u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX),
+                    id: self.incident.to_string(),
+                    host: Some(host.clone()),
+                }
+                .format()
+            })
+            .collect();
+        let block = rep::release_block(
+            self.incident,
+            &time,
+            &self.head.sender,
+            self.recipients,
+            self.how,
+            self.kept,
+        );
+        let mut problems = Vec::new();
+        for (path, text, what) in [
+            (&config.paths.log, lines, "log"),
+            (&config.paths.report, block, "report"),
+        ] {
+            if let Err(e) = append_kept_usable(path, &text, what) {
+                problems.push(e.chain());
+            }
+        }
+        problems
+    }
+}
+
+/// [`log::append`], then, when this (root's) command created the file, the
+/// file handed to the owner of its directory: the delivering user must
+/// still be able to append to its own log.
+fn append_kept_usable(path: &Path, text: &str, what: &'static str) -> Result<(), Error> {
+    let existed = path.exists();
+    log::append(path, text, what)?;
+    if !existed && let (Ok(file), Some(dir)) = (fs::File::open(path), path.parent()) {
+        release::hand_to_dir_owner(&file, dir).map_err(|source| Error::Write {
+            what,
+            path: path.to_path_buf(),
+            source,
+        })?;
+    }
+    Ok(())
 }
 
 /// `qmvc quarantine purge --older-than DUR [--dry-run]`: removes the

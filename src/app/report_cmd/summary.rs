@@ -153,6 +153,12 @@ impl Summary {
     /// already counted (a log and its rotated copy, the same lines from
     /// the central syslog...).
     pub fn add_line(&mut self, l: &LogLine) {
+        // `quarantine release` logs the administrator's act, not a message:
+        // it shows among the actions only.
+        if l.action == "release" {
+            self.actions.add(&l.action);
+            return;
+        }
         if !self.first_time("log", &l.id, l.host.is_some()) {
             return;
         }

@@ -1,0 +1,123 @@
+//! `qmvc config check` as an administrator meets it in the first hour: one
+//! line per problem, each problem once, the whole reason, and a missing
+//! translation of a site sentence said as a warning (English is used; the
+//! configuration works), not as a failure.
+
+mod support;
+
+use std::fs;
+
+use support::{Site, admin, stdout};
+
+fn check(site: &Site) -> (i32, String) {
+    let out = admin(site, &["config", "check"]);
+    (out.status.code().unwrap_or(-1), stdout(&out))
+}
+
+#[test]
+fn a_broken_site_template_is_one_problem_on_one_line() {
+    let site = Site::new("");
+    fs::create_dir_all(site.dir().join("templates")).expect("mkdir");
+    fs::write(
+        site.dir().join("templates/recipient.hbs"),
+        "{{t \"subject-recipient\"}}\n\n{{#if verdict}}never closed\n",
+    )
+    .expect("write");
+    let (code, text) = check(&site);
+    assert_eq!(code, 1, "{text}");
+    let about: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("recipient.hbs"))
+        .collect();
+    assert_eq!(about.len(), 1, "{text}");
+    assert!(about[0].contains("line "), "{text}");
+    // Every line is a `file: key: what` problem (or the verdict line).
+    for line in text.lines() {
+        assert!(
+            line.matches(": ").count() >= 2,
+            "not one problem a line: {line:?}"
+        );
+    }
+}
+
+#[test]
+fn a_template_that_fails_to_render_is_one_problem_naming_the_languages() {
+    let site = Site::new("");
+    fs::create_dir_all(site.dir().join("templates")).expect("mkdir");
+    fs::write(
+        site.dir().join("templates/sender.hbs"),
+        "{{t \"subject-sender\" recipient=recipient}}\n\n{{no_such_value}}\n",
+    )
+    .expect("write");
+    let (code, text) = check(&site);
+    assert_eq!(code, 1, "{text}");
+    let about: Vec<&str> = text.lines().filter(|l| l.contains("sender.hbs")).collect();
+    assert_eq!(about.len(), 1, "{text}");
+    assert!(about[0].contains("(en, de, "), "{text}");
+    assert!(about[0].contains("no_such_value"), "{text}");
+}
+
+#[test]
+fn a_bad_virus_regex_says_why_and_where() {
+    let site = Site::new(
+        "[[engine]]\nname = \"scan\"\ntype = \"command\"\ncommand = [\"/bin/true\", \"{dir}\"]\n\
+         clean_exit = [0]\nvirus_exit = [1]\nvirus_regex = \"FOUND: (.*\"\n",
+    );
+    let (code, text) = check(&site);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("engine[0].virus_regex: invalid regex: unclosed group at column 8\n"),
+        "{text}"
+    );
+    assert!(!text.contains("regex parse error:\n"), "{text}");
+}
+
+#[test]
+fn a_missing_translation_of_a_site_sentence_is_a_warning() {
+    let site = Site::new("");
+    for dir in ["templates", "locales/en", "locales/de"] {
+        fs::create_dir_all(site.dir().join(dir)).expect("mkdir");
+    }
+    let shipped = fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/templates/recipient.hbs"
+    ))
+    .expect("shipped template");
+    fs::write(
+        site.dir().join("templates/recipient.hbs"),
+        format!("{shipped}\n{{{{t \"site-helpdesk\"}}}}\n"),
+    )
+    .expect("write");
+    fs::write(
+        site.dir().join("locales/en/site.ftl"),
+        "site-helpdesk = Call the help desk on 1234.\n",
+    )
+    .expect("write");
+    fs::write(
+        site.dir().join("locales/de/site.ftl"),
+        "site-helpdesk = Rufen Sie 1234 an.\n",
+    )
+    .expect("write");
+    let (code, text) = check(&site);
+    assert_eq!(code, 0, "{text}");
+    let warnings: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("warning: "))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{text}");
+    assert!(warnings[0].contains("site-helpdesk"), "{text}");
+    assert!(warnings[0].contains(" fr"), "{text}");
+    assert!(!warnings[0].contains(" de"), "{text}");
+    assert!(text.ends_with("configuration ok\n"), "{text}");
+
+    // A sentence English lacks is a problem: languages without it have no
+    // fallback, and their reports cannot be written.
+    fs::write(site.dir().join("locales/en/site.ftl"), "other = x\n").expect("write");
+    fs::write(site.dir().join("locales/de/site.ftl"), "other = y\n").expect("write");
+    let (code, text) = check(&site);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("locale en: -: sentences used by a template that English, every language's fallback, lacks: site-helpdesk"),
+        "{text}"
+    );
+}

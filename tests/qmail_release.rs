@@ -1,0 +1,111 @@
+//! A release that arrives: `qmvc quarantine release` sends the message
+//! back with a one-time token, and the qmvc on the recipient's dot-qmail
+//! passes it on unjudged, once, for that recipient only. Every release is
+//! in `qmvc.log` and `qmvc.rep`. The delivery after the release is run as
+//! qmail-local runs it, on the bytes the (stand-in) inject program got,
+//! with qmail-queue's `Received:` line in front.
+
+mod support;
+
+use support::{Site, Stdin, admin, message, release_last, stdout, user_env, virtualdomain_env};
+
+/// Quarantines badmail for info@example.com, releases it; returns the
+/// incident id and the injected message as qmail would queue it.
+fn quarantine_and_release(site: &Site) -> (String, Vec<u8>) {
+    let env = virtualdomain_env("alice@example.org", "example-com", "info", "example.com");
+    let run = site.run(&message("badmail-exe.eml"), &env, &[], Stdin::File);
+    assert_eq!(run.code, 99, "{run:?}");
+    let (id, out) = release_last(site);
+    assert!(stdout(&out).contains("one-time release token"), "{out:?}");
+    let sent = site.sent();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    let mut queued =
+        b"Received: (qmail 4242 invoked by uid 0); 28 Nov 2026 14:00:00 -0000\n".to_vec();
+    queued.extend_from_slice(&sent[0].1);
+    (id, queued)
+}
+
+#[test]
+fn a_released_message_passes_qmvc_once() {
+    let site = Site::new("");
+    let (id, queued) = quarantine_and_release(&site);
+    let env = virtualdomain_env("alice@example.org", "example-com", "info", "example.com");
+    let run = site.run(&queued, &env, &[], Stdin::File);
+    assert_eq!(run.code, 0, "the release arrives: {run:?}");
+    let line = site.log_lines().pop().expect("log line");
+    assert!(line.contains("|A:pass|RC:0|"), "{line}");
+    assert!(line.ends_with(&format!("|released:{id}")), "{line}");
+    assert_eq!(site.quarantine("new").len(), 0);
+
+    // The same bytes again (a copy, a replay): judged like any message.
+    let run = site.run(&queued, &env, &[], Stdin::File);
+    assert_eq!(run.code, 99, "a used token is spent: {run:?}");
+}
+
+#[test]
+fn a_token_is_for_its_recipient_and_cannot_be_forged() {
+    let site = Site::new("");
+    let (_, queued) = quarantine_and_release(&site);
+    // Another recipient copying the token.
+    let other = user_env("alice@example.org", "mallory@example.net");
+    let run = site.run(&queued, &other, &[], Stdin::File);
+    assert_eq!(run.code, 99, "{run:?}");
+    // A forged MAC, and a token with its expiry moved.
+    let text = String::from_utf8_lossy(&queued).into_owned();
+    let token_line = text.lines().nth(1).expect("token line").to_string();
+    let parts: Vec<&str> = token_line.split(' ').collect();
+    let env = virtualdomain_env("alice@example.org", "example-com", "info", "example.com");
+    for forged in [
+        format!("{} {} {} {}", parts[0], parts[1], parts[2], "0".repeat(64)),
+        format!("{} {} {} {}", parts[0], parts[1], "99999999999", parts[3]),
+    ] {
+        let bytes = text.replace(&token_line, &forged);
+        let run = site.run(bytes.as_bytes(), &env, &[], Stdin::File);
+        assert_eq!(run.code, 99, "{forged}: {run:?}");
+    }
+    // The genuine one still works: nothing above spent it.
+    let run = site.run(&queued, &env, &[], Stdin::File);
+    assert_eq!(run.code, 0, "{run:?}");
+}
+
+#[test]
+fn a_token_in_the_body_or_without_a_key_counts_for_nothing() {
+    let site = Site::new("");
+    let env = virtualdomain_env("alice@example.org", "example-com", "info", "example.com");
+    let mut forged = format!("X-Qmvc-Release: 1 99999999999 {}\n", "a".repeat(64)).into_bytes();
+    forged.extend_from_slice(&message("badmail-exe.eml"));
+    let run = site.run(&forged, &env, &[], Stdin::File);
+    assert_eq!(run.code, 99, "no key yet: {run:?}");
+}
+
+#[test]
+fn every_release_is_in_the_log_and_the_report_file() {
+    let site = Site::new("");
+    let (id, _) = quarantine_and_release(&site);
+    let log = site.log_lines();
+    let release = log
+        .iter()
+        .find(|l| l.contains("|A:release|"))
+        .expect("a release log line");
+    assert!(
+        release.contains("|alice@example.org|info@example.com|"),
+        "{release}"
+    );
+    assert!(release.ends_with(&format!("|id:{id}")), "{release}");
+    let rep = site.rep();
+    assert!(
+        rep.contains(&format!("--- qmvc release {id} ---\n")),
+        "{rep}"
+    );
+    assert!(rep.contains("\nreleased to: info@example.com\n"), "{rep}");
+    assert!(rep.contains(&format!("--- end {id} ---\n")), "{rep}");
+    // The analysis tool reads past it.
+    let out = admin(&site, &["report"]);
+    assert!(out.status.success(), "{out:?}");
+    let text = stdout(&out);
+    assert!(
+        text.contains("rep: 1 incident blocks, 0 lines not understood"),
+        "{text}"
+    );
+    assert!(text.contains("messages: 1\n"), "{text}");
+}
