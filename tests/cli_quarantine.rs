@@ -29,7 +29,7 @@ fn quarantine_virtualdomain(site: &Site, message: &[u8], sender: &str) -> (Strin
 fn quarantined(site: &Site, run: &Run) -> (String, PathBuf) {
     assert_eq!(run.code, 99, "{run:?}");
     let line = site.log_lines().pop().expect("a log line");
-    let id = line.rsplit_once("|id:").expect("id field").1.to_string();
+    let id = support::log_id(&line);
     let file = site
         .quarantine("new")
         .into_iter()

@@ -37,7 +37,7 @@ fn deliver(env: &[(String, String)]) -> Seen {
         .into_iter()
         .filter_map(|(args, _)| args.last().cloned())
         .collect();
-    let id = log.rsplit_once("|id:").expect("id").1.to_string();
+    let id = support::log_id(&log);
     let show = stdout(&admin(&site, &["quarantine", "show", &id]));
     for entry in std::fs::read_dir(site.dir().join("sent")).expect("sent/") {
         std::fs::remove_file(entry.expect("entry").path()).expect("rm");

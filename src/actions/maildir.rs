@@ -133,7 +133,7 @@ pub fn deliver(
             }
         }
         // The link is the commit point; make it durable before exit 99.
-        if let Err(e) = File::open(dir.join("new")).and_then(|d| d.sync_all()) {
+        if let Err(e) = super::open::directory(&dir.join("new")).and_then(|d| d.sync_all()) {
             let _ = fs::remove_file(&new);
             let _ = fs::remove_file(&tmp);
             return Err(write_err(&new, e));

@@ -14,7 +14,7 @@ use super::input;
 use super::pipeline::{Judged, judge};
 use crate::actions::log::{Counts, LogLine};
 use crate::actions::maildir::{self, Stored, Unique};
-use crate::actions::{inject, log, release, rep};
+use crate::actions::{inject, log, release, rep, syslog};
 use crate::config::Config;
 use crate::engines::EngineResult;
 use crate::envelope::Envelope;
@@ -116,9 +116,10 @@ fn released(
         Err(e) => return Some(Exit::defer(e.chain())),
     }
     let pid = std::process::id();
+    let host = config.site.host_or(&system_host());
     let line = LogLine {
         pid,
-        time: now.format("%Y-%m-%d %H:%M:%S").to_string(),
+        time: now.format(log::TIME_FORMAT).to_string(),
         sender: envelope.sender.clone(),
         recipient: envelope.user_recipient.clone(),
         profile: "-".into(),
@@ -127,7 +128,8 @@ fn released(
         action: Action::Pass.name().to_string(),
         exit: 0,
         ms: u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX),
-        id: incident_id(now, pid),
+        id: incident_id(now, pid, &host),
+        host: Some(host),
     };
     let text = log::with_field(&line.format(), "released", &token.id);
     if let Err(e) = log::append(&config.paths.log, &text, "log") {
@@ -147,16 +149,25 @@ fn carry_out(
 ) -> Exit {
     let plan = &judged.plan;
     let pid = std::process::id();
-    let id = incident_id(now, pid);
+    let host = config.site.host_or(&system_host());
+    let id = incident_id(now, pid, &host);
     let mut stored: Option<Stored> = None;
+    // Said with every message until the site writes a main file: a site
+    // on the embedded default runs no anti-virus engine.
+    let embedded =
+        (config.source == crate::config::EMBEDDED).then(super::config_cmd::embedded_note);
+    if let Some(note) = &embedded {
+        warn(plan, &[format!("config: {note}")]);
+    }
     warn(plan, &engine_errors(plan));
+    warn(plan, &judged.notices);
     match plan.action {
         Action::Quarantine => {
             let unique = Unique {
                 secs: now.timestamp(),
                 micros: now.timestamp_subsec_micros(),
                 pid,
-                host: hostname(),
+                host: host.clone(),
             };
             let head = quarantine_head(envelope, judged, &id);
             match maildir::deliver(
@@ -183,7 +194,7 @@ fn carry_out(
     }
     let line = LogLine {
         pid,
-        time: now.format("%Y-%m-%d %H:%M:%S").to_string(),
+        time: now.format(log::TIME_FORMAT).to_string(),
         sender: envelope.sender.clone(),
         recipient: envelope.user_recipient.clone(),
         profile: judged.profile.name.clone(),
@@ -193,6 +204,7 @@ fn carry_out(
         exit: plan.exit.code(),
         ms: u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX),
         id: id.clone(),
+        host: Some(host.clone()),
     };
     if let Err(e) = log::append(&config.paths.log, &line.format(), "log") {
         match plan.action {
@@ -204,6 +216,13 @@ fn carry_out(
                 }
                 return Exit::defer(e.chain());
             }
+        }
+    }
+    if config.log.syslog {
+        let record = syslog::record(&now.fixed_offset(), &host, pid, &line.format());
+        if let Err(e) = syslog::send(&config.log.syslog_socket, &record) {
+            let socket = config.log.syslog_socket.display();
+            warn(plan, &[format!("syslog record not sent to {socket}: {e}")]);
         }
     }
     // Incident reports come after the log line: a failed report never
@@ -249,6 +268,7 @@ fn carry_out(
             plan,
             quarantine: stored.as_ref().map(|s| s.name.as_str()),
             notes: &notes,
+            config: embedded.as_deref(),
             exit: plan.exit.code(),
         };
         // The log line already records the incident; a lost block must not
@@ -326,20 +346,23 @@ fn report_notes(outcome: &Outcome) -> Vec<String> {
     notes
 }
 
-/// `SECS.MICROS.PID`: unique on one host, sortable by time.
-fn incident_id(now: DateTime<Local>, pid: u32) -> String {
+/// `SECS.MICROS.PID.HOST`: unique across the site's delivery hosts as
+/// long as each has its own `[site] host` (one process per microsecond
+/// and pid on a host), sortable by time on each.
+pub fn incident_id(now: DateTime<Local>, pid: u32, host: &str) -> String {
     format!(
-        "{}.{:06}.{pid}",
+        "{}.{:06}.{pid}.{host}",
         now.timestamp(),
         now.timestamp_subsec_micros()
     )
 }
 
-fn hostname() -> String {
+/// The system's host name (gethostname(2)), empty when it has none.
+pub(crate) fn system_host() -> String {
     nix::unistd::gethostname()
         .ok()
         .and_then(|h| h.into_string().ok())
-        .unwrap_or_else(|| "localhost".into())
+        .unwrap_or_default()
 }
 
 /// `Return-Path:`, `Delivered-To:` and `X-Qmvc-*` lines put in front of a

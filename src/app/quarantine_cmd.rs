@@ -14,6 +14,7 @@
 //! usage error or an invalid configuration.
 
 mod release;
+mod select;
 mod stored;
 
 use std::ffi::OsStr;
@@ -100,6 +101,16 @@ impl Item {
         self.head.as_ref().map_or("?", |h| h.verdict.as_str())
     }
 
+    /// What the `list` filters look at.
+    fn seen(&self) -> select::Seen<'_> {
+        select::Seen {
+            recipient: self.head.as_ref().map(|h| h.delivered_to.as_str()),
+            sender: self.head.as_ref().map(|h| h.sender.as_str()),
+            verdict: self.verdict(),
+            stored: local_time(self.entry.modified),
+        }
+    }
+
     /// `<sender>`, `<>` for the null sender, `?` when unknown.
     fn sender(&self) -> String {
         self.head
@@ -144,11 +155,24 @@ fn local_time(t: SystemTime) -> String {
 /// message in bytes, findings. With `json`, one object per line with `id`,
 /// `file`, `folder`, `date`, `time` (seconds since the epoch), `verdict`,
 /// `profile`, `sender` (empty = null sender), `recipient`, `subject`,
-/// `size`, `findings` and `engines`.
+/// `size`, `findings` and `engines`. Only the messages `filter` selects
+/// ([`select::Selection`]) are listed.
 ///
 /// Exit 0, 1 when the quarantine or a file in it could not be read (the
-/// others are still listed), 2 on an invalid configuration.
-pub fn list(config: Option<&Path>, env_config: Option<&OsStr>, as_json: bool) -> Exit {
+/// others are still listed), 2 on a bad filter or an invalid configuration.
+pub fn list(
+    config: Option<&Path>,
+    env_config: Option<&OsStr>,
+    as_json: bool,
+    filter: &crate::cli::ListFilter,
+) -> Exit {
+    let selection = match select::Selection::new(filter) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("qmvc: {}", terminal(&e, 200));
+            return Exit::Status(2);
+        }
+    };
     let config = match super::admin_config(config, env_config) {
         Ok(c) => c,
         Err(exit) => return exit,
@@ -165,7 +189,8 @@ pub fn list(config: Option<&Path>, env_config: Option<&OsStr>, as_json: bool) ->
     let mut items = Vec::with_capacity(found.len());
     for entry in found {
         match Item::read(entry.clone(), &config, &vdoms) {
-            Ok((item, _)) => items.push(item),
+            Ok((item, _)) if selection.matches(&item.seen()) => items.push(item),
+            Ok(_) => {}
             Err(e) => {
                 eprintln!("qmvc: cannot read {}: {e}", entry.path.display());
                 status = 1;
@@ -198,6 +223,7 @@ fn json_line(item: &Item) -> String {
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     let value = json!({
+        "schema": super::schema::JSON_SCHEMA,
         "id": clean(item.id()),
         "file": clean(&item.entry.name),
         "folder": item.entry.sub,

@@ -11,6 +11,7 @@
 //! environment), else `/etc/qmvc/qmvc.toml` when it exists, else the
 //! embedded default.
 
+pub mod cluster;
 pub(crate) mod lenient;
 pub mod permissions;
 
@@ -81,6 +82,12 @@ pub struct Config {
     pub engines: Vec<EngineConfig>,
     /// `[user_profiles]`: where per-user profiles are looked up.
     pub user_profiles: UserProfiles,
+    /// `[site]`: this delivery host's name.
+    pub site: cluster::Site,
+    /// `[state]`: where the bomber counters live.
+    pub state: cluster::State,
+    /// `[log]`: the optional syslog copy of the log line.
+    pub log: cluster::Log,
 }
 
 /// `[user_profiles]`: the per-user profile (QMVC's `-u`), read only when
@@ -111,6 +118,9 @@ struct MainFile {
     recipient: RecipientRule,
     limits: Limits,
     user_profiles: UserProfiles,
+    site: cluster::Site,
+    state: cluster::State,
+    log: cluster::Log,
     /// Each `[[engine]]` is read on its own, so that one bad engine does not
     /// hide the problems of the next.
     engine: Vec<toml::Value>,
@@ -323,6 +333,17 @@ fn locate(explicit: Option<&Path>, env_value: Option<&OsStr>, system: &Path) -> 
     }
 }
 
+/// The main file [`Config::load`] would read: `Some(path)` for a file
+/// (`--config`, `$QMVC_CONFIG`, or `/etc/qmvc/qmvc.toml` when it exists),
+/// `None` for the embedded default. For `config check` and the notes that
+/// say which configuration was used.
+pub fn main_file(explicit: Option<&Path>, env_value: Option<&OsStr>) -> Option<PathBuf> {
+    match locate(explicit, env_value, Path::new(SYSTEM_PATH)) {
+        Origin::File(path) => Some(path),
+        Origin::Embedded => None,
+    }
+}
+
 /// Reads a site configuration file (main file, profile, qmail-scanner
 /// import) as UTF-8: at most [`MAX_FILE_BYTES`], regular files only (a FIFO
 /// or device is refused without blocking on it), and one that everyone may
@@ -471,6 +492,9 @@ impl Config {
             limits: main.limits,
             engines,
             user_profiles: main.user_profiles,
+            site: main.site,
+            state: main.state,
+            log: main.log,
         };
         config.check(&mut found);
         let problems = found
@@ -555,6 +579,7 @@ impl Config {
                 "must be an absolute path".into(),
             ));
         }
+        found.extend(cluster::check(&self.site, &self.state, &self.log));
         let file = &self.user_profiles.file;
         if file.is_empty() || file.contains('/') || file == "." || file == ".." {
             found.push((

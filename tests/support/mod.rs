@@ -8,8 +8,10 @@
 #![allow(dead_code)]
 
 pub mod fake_av;
+pub mod redis;
 pub mod tmpfs;
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
@@ -133,8 +135,8 @@ impl Site {
             "[paths]\nlog = \"{d}/log/qmvc.log\"\nreport = \"{d}/log/qmvc.rep\"\nquarantine = \"{d}/quarantine\"\n\
              workdir = \"{d}/work\"\nstate = \"{d}/state\"\nprofiles = \"{d}/profiles\"\n\
              templates = \"{d}/templates\"\nlocales = \"{d}/locales\"\n\n\
-             [mail]\ninject = [\"{d}/bin/inject\"]\nfrom = \"qmvc <postmaster@example.com>\"\n\n\
-             [recipient]\nvirtualdomains = \"{d}/control/virtualdomains\"\n\n{extra}\n"
+             [recipient]\nvirtualdomains = \"{d}/control/virtualdomains\"\n\n\
+             [mail]\ninject = [\"{d}/bin/inject\"]\nfrom = \"qmvc <postmaster@example.com>\"\n\n{extra}\n"
         );
         fs::write(&self.config, text).expect("write config");
     }
@@ -152,6 +154,16 @@ impl Site {
     /// for a plain user (`LOCAL@HOST`), stdin a file.
     pub fn deliver(&self, message: &[u8], sender: &str, recipient: &str) -> Run {
         self.run(message, &user_env(sender, recipient), &[], Stdin::File)
+    }
+
+    /// Starts one delivery of `message` in the background (stdin a queue
+    /// file, stdout dropped, stderr piped), for tests that run many at once.
+    pub fn spawn(&self, message: &[u8], env: &[(String, String)]) -> std::process::Child {
+        let mut cmd = self.command(env, &[]);
+        cmd.stdin(self.queue_file(message))
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        cmd.spawn().expect("spawn qmvc")
     }
 
     /// The qmvc command with `args` and exactly the environment `env`
@@ -360,7 +372,7 @@ impl Site {
 /// output.
 pub fn release_last(site: &Site) -> (String, std::process::Output) {
     let line = site.log_lines().pop().expect("log line");
-    let id = line.rsplit_once("|id:").expect("id").1.to_string();
+    let id = log_id(&line);
     for p in fs::read_dir(site.dir().join("sent")).expect("sent/") {
         fs::remove_file(p.expect("entry").path()).expect("rm");
     }
@@ -482,6 +494,30 @@ pub fn vpopmail_env(sender: &str, user: &str, host: &str) -> Vec<(String, String
 pub fn set(env: &mut Vec<(String, String)>, key: &str, value: &str) {
     env.retain(|(k, _)| k != key);
     env.push((key.to_string(), value.to_string()));
+}
+
+/// The incident id of a log line: its `id:` field (fields added after it,
+/// such as `host:`, left out).
+pub fn log_id(line: &str) -> String {
+    let after = line.rsplit_once("|id:").map_or("", |(_, id)| id);
+    after.split('|').next().unwrap_or_default().to_string()
+}
+
+/// The `.rep` blocks: incident id -> the bomber count its notes give.
+pub fn bomber_counts(rep: &str) -> BTreeMap<String, u32> {
+    let mut out = BTreeMap::new();
+    let mut id = None;
+    for line in rep.lines() {
+        if let Some(rest) = line.strip_prefix("--- qmvc incident ") {
+            id = rest.strip_suffix(" ---").map(str::to_string);
+        } else if let Some(rest) = line.strip_prefix("notify: bomber: ") {
+            let n = rest.split(' ').next().and_then(|n| n.parse().ok());
+            if let (Some(id), Some(n)) = (id.clone(), n) {
+                assert!(out.insert(id, n).is_none(), "two counts in one block");
+            }
+        }
+    }
+    out
 }
 
 /// qmail-local's environment for a plain user `LOCAL@HOST` = `recipient`.

@@ -187,7 +187,8 @@ impl Audit<'_> {
     /// Appends the log lines and the `.rep` block; returns what could not
     /// be written (the message is already released either way).
     fn write(&self, config: &Config) -> Vec<String> {
-        let time = self.now.format("%Y-%m-%d %H:%M:%S").to_string();
+        let time = self.now.format(log::TIME_FORMAT).to_string();
+        let host = config.site.host_or(&crate::app::filter::system_host());
         let lines: String = self
             .recipients
             .iter()
@@ -204,6 +205,7 @@ impl Audit<'_> {
                     exit: 0,
                     ms: u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX),
                     id: self.incident.to_string(),
+                    host: Some(host.clone()),
                 }
                 .format()
             })
@@ -249,9 +251,10 @@ fn append_kept_usable(path: &Path, text: &str, what: &'static str) -> Result<(),
 /// messages in `new/`, `cur/` and `released/` written more than `DUR` ago
 /// (humantime: `30d`, `12h`, `2w`), and the files in `tmp/` that
 /// [`maildir::stale_tmp`] finds (older than both `DUR` and 36 hours:
-/// deliveries that died, maildir(5); `qmvc cleanup` uses the same rule). Prints each file
-/// with `dry_run` (nothing removed), then how many and their bytes.
-/// Symbolic links and other non-files are left alone.
+/// deliveries that died, maildir(5); `qmvc cleanup` uses the same rule).
+/// Prints each file with `dry_run` (nothing removed), then how many and
+/// their bytes; with `quiet` (and no `dry_run`) nothing but errors, for
+/// cron. Symbolic links and other non-files are left alone.
 ///
 /// Exit 0, 1 when a file could not be removed or a directory read, 2 on a
 /// bad duration or configuration.
@@ -260,6 +263,7 @@ pub fn purge(
     env_config: Option<&OsStr>,
     older_than: &str,
     dry_run: bool,
+    quiet: bool,
 ) -> Exit {
     let max_age = match humantime::parse_duration(older_than) {
         Ok(d) => d,
@@ -306,6 +310,9 @@ pub fn purge(
         }
         count += 1;
         bytes += e.len;
+    }
+    if quiet && !dry_run {
+        return Exit::Status(status);
     }
     println!(
         "{} {count} quarantined file{} ({bytes} bytes) older than {} from {}",
