@@ -7,7 +7,7 @@ mod support;
 
 use std::fs;
 
-use support::{Site, admin, stdout};
+use support::{Site, admin, stderr, stdout};
 
 fn check(site: &Site) -> (i32, String) {
     let out = admin(site, &["config", "check"]);
@@ -98,13 +98,14 @@ fn a_missing_translation_of_a_site_sentence_is_a_warning() {
         "site-helpdesk = Rufen Sie 1234 an.\n",
     )
     .expect("write");
-    let (code, text) = check(&site);
-    assert_eq!(code, 0, "{text}");
-    let warnings: Vec<&str> = text
+    let out = admin(&site, &["config", "check"]);
+    let (text, said) = (stdout(&out), stderr(&out));
+    assert_eq!(out.status.code(), Some(0), "{text}{said}");
+    let warnings: Vec<&str> = said
         .lines()
-        .filter(|l| l.starts_with("warning: "))
+        .filter(|l| l.starts_with("qmvc: warning: locale "))
         .collect();
-    assert_eq!(warnings.len(), 1, "{text}");
+    assert_eq!(warnings.len(), 1, "{said}");
     assert!(warnings[0].contains("site-helpdesk"), "{text}");
     assert!(warnings[0].contains(" fr"), "{text}");
     assert!(!warnings[0].contains(" de"), "{text}");
@@ -120,4 +121,72 @@ fn a_missing_translation_of_a_site_sentence_is_a_warning() {
         text.contains("locale en: -: sentences used by a template that English, every language's fallback, lacks: site-helpdesk"),
         "{text}"
     );
+}
+
+/// A qmail tree in the site: example.com a virtual domain served by the
+/// `alias` home through `users/assign`, `av@example.com`'s dot-qmail with
+/// `guard_line` in it, and a default profile forwarding viruses there.
+fn forwarding_site(guard_line: &str) -> Site {
+    let site = Site::new("");
+    let d = site.dir();
+    fs::create_dir_all(d.join("users")).expect("mkdir");
+    fs::create_dir_all(d.join("alias")).expect("mkdir");
+    fs::write(d.join("control/locals"), "localhost\n").expect("locals");
+    fs::write(
+        d.join("users/assign"),
+        format!(
+            "+example-com-:alias:7790:2108:{}:-:example-com-:\n.\n",
+            d.join("alias").display()
+        ),
+    )
+    .expect("assign");
+    fs::write(
+        d.join("alias/.qmail-example-com-av"),
+        format!("{guard_line}\n./Maildir/\n"),
+    )
+    .expect("dot-qmail");
+    fs::write(
+        d.join("alias/.qmail-example-com-default"),
+        "|/usr/local/bin/qmvc\n./Maildir/\n",
+    )
+    .expect("dot-qmail");
+    site.profile(
+        "default",
+        "[actions]\nvirus = \"forward\"\nforward_to = \"av@example.com\"\n",
+    );
+    site
+}
+
+#[test]
+fn a_forward_to_a_guard_behind_qmvc_is_refused() {
+    for line in [
+        "|/usr/local/bin/qmvc",
+        "|preline /usr/local/bin/qmvc -u",
+        // The guard's mailbox forwards on to an address that runs qmvc.
+        "&boss@example.com",
+    ] {
+        let site = forwarding_site(line);
+        let (code, text) = check(&site);
+        assert_eq!(code, 1, "{line}: {text}");
+        assert!(
+            text.contains("actions.forward_to: av@example.com is delivered through "),
+            "{line}: {text}"
+        );
+        assert!(text.contains("which runs qmvc"), "{text}");
+    }
+}
+
+#[test]
+fn a_forward_to_a_guard_without_qmvc_is_fine() {
+    let site = forwarding_site("# the guard's mailbox, no filter");
+    let (code, text) = check(&site);
+    assert!(!text.contains("actions.forward_to"), "{text}");
+    assert_eq!(code, 0, "{text}");
+    // A remote guard is not followed.
+    site.profile(
+        "default",
+        "[actions]\nvirus = \"forward\"\nforward_to = \"av@elsewhere.example\"\n",
+    );
+    let (code, text) = check(&site);
+    assert_eq!(code, 0, "{text}");
 }

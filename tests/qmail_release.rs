@@ -91,7 +91,7 @@ fn every_release_is_in_the_log_and_the_report_file() {
         release.contains("|alice@example.org|info@example.com|"),
         "{release}"
     );
-    assert!(release.ends_with(&format!("|id:{id}")), "{release}");
+    assert!(release.contains(&format!("|id:{id}|")), "{release}");
     let rep = site.rep();
     assert!(
         rep.contains(&format!("--- qmvc release {id} ---\n")),

@@ -10,11 +10,12 @@ use crate::cli::ShowFormat;
 use crate::config::{self, Config};
 use crate::exit::Exit;
 
-/// `config check`: every problem as `file: key: problem` on stdout, every
-/// warning as `warning: file: key: what`; exit 0 when there is no problem
-/// (warnings or not), 1 with problems. Stderr says which main file was
-/// checked (or that it was the embedded default) and warns when no
-/// anti-virus engine is configured; neither changes the exit status.
+/// `config check`: every problem as `file: key: problem` on stdout; exit 0
+/// when clean, 1 with problems. Stderr says which main file was checked
+/// (or that it was the embedded default), warns when no anti-virus engine
+/// is configured, and gives every warning of [`config::check_full`] as
+/// `qmvc: warning: file: key: what` (a site sentence some language lacks);
+/// none of these changes the exit status.
 pub fn check(config_path: Option<&Path>, env_config: Option<&OsStr>, probe: bool) -> Exit {
     match config::main_file(config_path, env_config) {
         Some(path) => eprintln!("qmvc: checking {}", path.display()),
@@ -34,7 +35,7 @@ pub fn check(config_path: Option<&Path>, env_config: Option<&OsStr>, probe: bool
     }
     let checked = config::check_full(config_path, env_config);
     for w in &checked.warnings {
-        println!("warning: {w}");
+        eprintln!("qmvc: warning: {w}");
     }
     let mut problems: Vec<String> = checked.problems.iter().map(|p| p.to_string()).collect();
     if probe

@@ -358,7 +358,7 @@ pub fn incident_id(now: DateTime<Local>, pid: u32, host: &str) -> String {
 }
 
 /// The system's host name (gethostname(2)), empty when it has none.
-pub fn system_host() -> String {
+pub(crate) fn system_host() -> String {
     nix::unistd::gethostname()
         .ok()
         .and_then(|h| h.into_string().ok())

@@ -12,6 +12,7 @@
 //! embedded default.
 
 pub mod cluster;
+mod dotqmail;
 pub(crate) mod lenient;
 pub mod permissions;
 
@@ -272,7 +273,7 @@ impl RecipientRule {
 
 /// A qmail control file's bytes, `None` when it does not exist. Opened
 /// without blocking on a FIFO; regular files only.
-fn read_control(path: &Path) -> io::Result<Option<Vec<u8>>> {
+pub(crate) fn read_control(path: &Path) -> io::Result<Option<Vec<u8>>> {
     let file = match OpenOptions::new()
         .read(true)
         .custom_flags(nix::fcntl::OFlag::O_NONBLOCK.bits())
@@ -708,6 +709,7 @@ pub fn check_full_from(
         });
     }
     problems.extend(profile::check_directory(&config));
+    problems.extend(forward_loops(&config));
     // Site templates and locales (the shipped ones are checked by the
     // tests): a broken override must show up before an incident needs it.
     let sources = crate::notify::Sources {
@@ -725,6 +727,52 @@ pub fn check_full_from(
         problems: once_each(problems),
         warnings: once_each(site_warnings.into_iter().map(whole_file).collect()),
     }
+}
+
+/// Every profile (the default and each file in `[paths].profiles`) that
+/// forwards to an address whose own delivery runs qmvc: the forwarded
+/// message would meet qmvc again, be forwarded again, and loop until qmail
+/// bounces it ([`dotqmail`]).
+fn forward_loops(config: &Config) -> Vec<Problem> {
+    let mut names = vec!["default".to_string()];
+    if let Ok(entries) = std::fs::read_dir(&config.paths.profiles) {
+        let mut found: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                name.strip_suffix(".toml").map(str::to_string)
+            })
+            .filter(|n| n != "default")
+            .collect();
+        found.sort();
+        names.extend(found);
+    }
+    let qmail = dotqmail::Qmail::read(&config.recipient.virtualdomains);
+    let mut problems = Vec::new();
+    for name in names {
+        let Ok(profile) = config.profile_for(&name, None) else {
+            continue;
+        };
+        let a = &profile.actions;
+        let forwards = [a.virus, a.badmail, a.unchecked, a.errormail]
+            .contains(&crate::verdict::Action::Forward);
+        let Some(to) = a.forward_to.as_ref().filter(|_| forwards) else {
+            continue;
+        };
+        if let Some(file) = qmail.runs_qmvc(to) {
+            problems.push(Problem {
+                file: profile.sources.last().cloned().unwrap_or(name),
+                key: "actions.forward_to".into(),
+                what: format!(
+                    "{to} is delivered through {}, which runs qmvc: the forwarded message \
+                     would be judged and forwarded again until qmail bounces it as a loop; \
+                     forward to an address whose dot-qmail does not run qmvc",
+                    file.display()
+                ),
+            });
+        }
+    }
+    problems
 }
 
 /// `problems` in their order, each once.

@@ -59,6 +59,12 @@ impl Virtualdomains {
         Virtualdomains { map, locals }
     }
 
+    /// True when `host` is in `control/locals` (qmail delivers it to local
+    /// users, never through virtualdomains).
+    pub fn is_local(&self, host: &str) -> bool {
+        self.locals.contains(&host.to_ascii_lowercase())
+    }
+
     /// True when no line maps anything: every address is its own.
     pub fn is_empty(&self) -> bool {
         self.map.is_empty()

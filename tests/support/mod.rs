@@ -372,7 +372,7 @@ impl Site {
 /// output.
 pub fn release_last(site: &Site) -> (String, std::process::Output) {
     let line = site.log_lines().pop().expect("log line");
-    let id = line.rsplit_once("|id:").expect("id").1.to_string();
+    let id = log_id(&line);
     for p in fs::read_dir(site.dir().join("sent")).expect("sent/") {
         fs::remove_file(p.expect("entry").path()).expect("rm");
     }

@@ -153,8 +153,9 @@ impl Summary {
     /// already counted (a log and its rotated copy, the same lines from
     /// the central syslog...).
     pub fn add_line(&mut self, l: &LogLine) {
-        // `quarantine release` logs the administrator's act, not a message:
-        // it shows among the actions only.
+        // `quarantine release` logs the administrator's act, not a message
+        // (its id is the released incident's): it shows among the actions
+        // only.
         if l.action == "release" {
             self.actions.add(&l.action);
             return;
