@@ -179,10 +179,13 @@ impl Walker<'_> {
         }
     }
 
+    /// Records that `limit` was reached, once per limit. Never dropped by
+    /// the cap on anomalies: a limit reached is what makes the message
+    /// `unchecked`, so a thousand lesser flaws before it cannot hide it.
     fn limit(&mut self, limit: &'static str, detail: String) {
         if !self.cut.contains(&limit) {
             self.cut.push(limit);
-            self.anomaly(Anomaly::LimitExceeded {
+            self.message.anomalies.push(Anomaly::LimitExceeded {
                 limit: limit.into(),
                 detail,
             });
@@ -282,11 +285,8 @@ impl Walker<'_> {
             plain: &plain_raw,
             locations: &location_raw,
         });
-        if found.sections_cut {
-            self.limit(
-                "rfc2231_sections",
-                format!("part {part_label}: a name in more than 256 RFC 2231 sections, the rest not read"),
-            );
+        if let Some(what) = found.cut {
+            self.limit("filename_parameters", format!("part {part_label}: {what}"));
         }
         let mut names = found.names;
         // message/external-body: the phantom body's own header names the
@@ -471,6 +471,9 @@ impl Walker<'_> {
             } else {
                 binhex::blocks(&decoded, 1, &mut budget, true)
             };
+            if found.budget_cut {
+                self.decoded_cut(id);
+            }
             if let Some(block) = found.blocks.into_iter().next() {
                 let mut names = names;
                 for n in raw_candidates(&block.name) {
@@ -500,12 +503,19 @@ impl Walker<'_> {
         // The other readings of a broken base64 or quoted-printable body.
         let others = match cte.as_str() {
             "base64" => variants::base64(body, &decoded, self.budget()),
-            "quoted-printable" => variants::quoted_printable(body, &decoded, self.budget()),
+            "quoted-printable" => variants::quoted_printable(body, &decoded),
             _ => Vec::new(),
         };
         // S/MIME opaque signed data: the signed entity inside.
         let signed = if PKCS7.contains(&declared.as_str()) {
-            smime::signed_content(&decoded, self.budget())
+            let budget = self.budget();
+            smime::signed_content(&decoded, budget.saturating_add(1)).map(|mut inner| {
+                if inner.len() > budget {
+                    inner.truncate(budget);
+                    self.decoded_cut(id);
+                }
+                inner
+            })
         } else {
             None
         };
@@ -582,11 +592,7 @@ impl Walker<'_> {
         // the decoded budget so that nesting cannot multiply memory.
         if let Cow::Owned(copy) = &decoded {
             if copy.len() > self.budget() {
-                let max = self.limits.max_decoded_bytes;
-                self.limit(
-                    "max_decoded_bytes",
-                    format!("part {id}: more than {max} decoded bytes in all"),
-                );
+                self.decoded_cut(id);
                 return;
             }
             self.decoded += copy.len();
@@ -651,6 +657,9 @@ impl Walker<'_> {
         for (read, suffix, origin, what) in readers {
             let mut budget = self.budget();
             let found = read(&text, max, &mut budget);
+            if found.budget_cut {
+                self.decoded_cut(id);
+            }
             if found.blocks_cut {
                 self.limit(
                     "max_uuencode_blocks",
@@ -684,6 +693,15 @@ impl Walker<'_> {
                 }
             }
         }
+    }
+
+    /// Records that part `id` met the decoded-bytes budget.
+    fn decoded_cut(&mut self, id: &str) {
+        let max = self.limits.max_decoded_bytes;
+        self.limit(
+            "max_decoded_bytes",
+            format!("part {id}: more than {max} decoded bytes in all"),
+        );
     }
 
     fn budget(&self) -> usize {
@@ -722,11 +740,7 @@ impl Walker<'_> {
         }
         let budget = self.budget();
         let body = if body.len() > budget {
-            let max = self.limits.max_decoded_bytes;
-            self.limit(
-                "max_decoded_bytes",
-                format!("part {id}: more than {max} decoded bytes in all"),
-            );
+            self.decoded_cut(id);
             body.truncate(budget)
         } else {
             body
