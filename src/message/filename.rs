@@ -89,16 +89,15 @@ pub(crate) struct NameFields<'a> {
     pub(crate) locations: &'a [&'a [u8]],
 }
 
-/// The names found and whether a cap cut the reading short.
+/// The names found and which cap cut the reading short, if any.
 #[derive(Debug, Default)]
 pub(crate) struct Names {
     /// In order of preference, without duplicates, at most 64.
     pub(crate) names: Vec<String>,
-    /// RFC 2231 sections beyond the cap of 256 per parameter were not
-    /// assembled: the name may be longer than any read here.
-    pub(crate) sections_cut: bool,
-    /// More distinct names were offered than are kept.
-    pub(crate) names_cut: bool,
+    /// The cap reached, one line: more than 256 RFC 2231 sections in one
+    /// parameter (the rest were not assembled), or more distinct names
+    /// than are kept. The names found before the cap are all kept.
+    pub(crate) cut: Option<String>,
 }
 
 /// Every plausible filename of a part, in order of preference and without
@@ -124,13 +123,22 @@ pub(crate) fn part_names(fields: NameFields<'_>) -> Names {
     let mut out = Names::default();
     // RFC 2183 names `filename` and RFC 2045 `name`, but mailers put
     // either in either field, and clients read them.
-    for raw in fields.dispositions {
-        out.sections_cut |= names_from_field(raw, "filename", &mut out.names);
-        out.sections_cut |= names_from_field(raw, "name", &mut out.names);
-    }
-    for raw in fields.types {
-        out.sections_cut |= names_from_field(raw, "name", &mut out.names);
-        out.sections_cut |= names_from_field(raw, "filename", &mut out.names);
+    let params = fields
+        .dispositions
+        .iter()
+        .flat_map(|raw| [(raw, "filename"), (raw, "name")])
+        .chain(
+            fields
+                .types
+                .iter()
+                .flat_map(|raw| [(raw, "name"), (raw, "filename")]),
+        );
+    for (raw, base) in params {
+        if names_from_field(raw, base, &mut out.names) {
+            out.cut = Some(format!(
+                "a {base} parameter of more than {MAX_SEGMENTS} RFC 2231 sections"
+            ));
+        }
     }
     for raw in fields.plain {
         let unfolded = unfold(raw);
@@ -145,7 +153,9 @@ pub(crate) fn part_names(fields: NameFields<'_>) -> Names {
             push_decoded(&mut out.names, &segment);
         }
     }
-    out.names_cut = out.names.len() > MAX_NAMES;
+    if out.cut.is_none() && out.names.len() > MAX_NAMES {
+        out.cut = Some(format!("more than {MAX_NAMES} distinct filenames"));
+    }
     out.names.truncate(MAX_NAMES);
     out
 }
@@ -192,9 +202,8 @@ pub(crate) fn push_name(names: &mut Vec<String>, name: &str) {
     }
 }
 
-/// Adds `name` unless blank or known. One name past [`MAX_NAMES`] is kept
-/// as a mark that the list overflowed ([`part_names`] takes it off and
-/// says so: a name never goes silently unread).
+/// Keeps one name more than [`MAX_NAMES`], so that [`part_names`] can tell
+/// a full list from a cut one.
 fn push_one(names: &mut Vec<String>, name: &str) {
     if names.len() > MAX_NAMES || name.trim().is_empty() || names.iter().any(|n| n == name) {
         return;
@@ -659,6 +668,19 @@ fn trim_bytes(b: &[u8]) -> &[u8] {
 mod tests {
     use super::*;
 
+    fn pn(dispositions: &[&[u8]], types: &[&[u8]]) -> Vec<String> {
+        pair(dispositions, types).0
+    }
+
+    fn pair(dispositions: &[&[u8]], types: &[&[u8]]) -> (Vec<String>, Option<String>) {
+        let found = part_names(NameFields {
+            dispositions,
+            types,
+            ..NameFields::default()
+        });
+        (found.names, found.cut)
+    }
+
     fn names(cd: &str, ct: &str) -> Vec<String> {
         two(&[cd.as_bytes()], &[ct.as_bytes()])
     }
@@ -791,6 +813,34 @@ mod tests {
             cd.push_str(&format!("; filename=n{i}.txt"));
         }
         assert_eq!(names(&cd, "").len(), MAX_NAMES);
+        let (kept, cut) = pair(&[cd.as_bytes()], &[]);
+        assert_eq!(kept.first().map(String::as_str), Some("n0.txt"));
+        assert!(cut.is_some_and(|c| c.contains("distinct filenames")));
+    }
+
+    #[test]
+    fn exactly_max_names_is_no_cut() {
+        let mut cd = String::from("attachment");
+        for i in 0..MAX_NAMES {
+            cd.push_str(&format!("; filename=n{i}.txt"));
+        }
+        assert_eq!(pair(&[cd.as_bytes()], &[]), (names(&cd, ""), None));
+    }
+
+    #[test]
+    fn rfc2231_sections_beyond_the_cap_are_reported() {
+        let mut cd = String::from("attachment");
+        for i in 0..=MAX_SEGMENTS {
+            cd.push_str(&format!("; filename*{i}=a"));
+        }
+        let (kept, cut) = pair(&[cd.as_bytes()], &[]);
+        assert!(kept.iter().any(|n| n.len() == MAX_SEGMENTS), "{kept:?}");
+        assert!(cut.is_some_and(|c| c.contains("RFC 2231")));
+        let mut at_cap = String::from("attachment");
+        for i in 0..MAX_SEGMENTS {
+            at_cap.push_str(&format!("; filename*{i}=a"));
+        }
+        assert_eq!(pair(&[at_cap.as_bytes()], &[]).1, None);
     }
 
     #[test]

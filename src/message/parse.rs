@@ -285,17 +285,8 @@ impl Walker<'_> {
             plain: &plain_raw,
             locations: &location_raw,
         });
-        if found.sections_cut {
-            self.limit(
-                "rfc2231_sections",
-                format!("part {part_label}: a name in more than 256 RFC 2231 sections, the rest not read"),
-            );
-        }
-        if found.names_cut {
-            self.limit(
-                "filename_parameters",
-                format!("part {part_label}: more distinct filenames than are kept"),
-            );
+        if let Some(what) = found.cut {
+            self.limit("filename_parameters", format!("part {part_label}: {what}"));
         }
         let mut names = found.names;
         // message/external-body: the phantom body's own header names the
@@ -512,12 +503,19 @@ impl Walker<'_> {
         // The other readings of a broken base64 or quoted-printable body.
         let others = match cte.as_str() {
             "base64" => variants::base64(body, &decoded, self.budget()),
-            "quoted-printable" => variants::quoted_printable(body, &decoded, self.budget()),
+            "quoted-printable" => variants::quoted_printable(body, &decoded),
             _ => Vec::new(),
         };
         // S/MIME opaque signed data: the signed entity inside.
         let signed = if PKCS7.contains(&declared.as_str()) {
-            smime::signed_content(&decoded, self.budget())
+            let budget = self.budget();
+            smime::signed_content(&decoded, budget.saturating_add(1)).map(|mut inner| {
+                if inner.len() > budget {
+                    inner.truncate(budget);
+                    self.decoded_cut(id);
+                }
+                inner
+            })
         } else {
             None
         };
@@ -659,14 +657,14 @@ impl Walker<'_> {
         for (read, suffix, origin, what) in readers {
             let mut budget = self.budget();
             let found = read(&text, max, &mut budget);
+            if found.budget_cut {
+                self.decoded_cut(id);
+            }
             if found.blocks_cut {
                 self.limit(
                     "max_uuencode_blocks",
                     format!("part {id}: more than {max} {what} blocks"),
                 );
-            }
-            if found.budget_cut {
-                self.decoded_cut(id);
             }
             for (n, block) in found.blocks.into_iter().enumerate() {
                 let block_id = format!("{id}.{suffix}{}", n + 1);

@@ -20,7 +20,8 @@ pub(crate) const MAX_VARIANTS: usize = 4;
 
 /// The readings of a base64 body that differ from `main` (qmvc's own:
 /// foreign characters skipped, `=` ending a quantum and decoding going
-/// on), each once, at most [`MAX_VARIANTS`], none longer than `budget`.
+/// on), each once, at most [`MAX_VARIANTS`]; the line-by-line reading
+/// stops a line after `budget` bytes (the caller cuts and reports).
 pub(crate) fn base64(body: &[u8], main: &[u8], budget: usize) -> Vec<Vec<u8>> {
     let shape = Shape::of(body);
     let mut readings = Vec::new();
@@ -51,14 +52,14 @@ pub(crate) fn base64(body: &[u8], main: &[u8], budget: usize) -> Vec<Vec<u8>> {
         }
         readings.push(out);
     }
-    distinct(readings, main, budget)
+    distinct(readings, main)
 }
 
 /// The readings of a quoted-printable body that differ from `main`:
 /// 8-bit bytes kept (the quoted_printable crate drops them), `=` before
 /// trailing blanks not taken for a soft line break, and a malformed
 /// escape's `=` dropped rather than kept.
-pub(crate) fn quoted_printable(body: &[u8], main: &[u8], budget: usize) -> Vec<Vec<u8>> {
+pub(crate) fn quoted_printable(body: &[u8], main: &[u8]) -> Vec<Vec<u8>> {
     if !body.iter().any(|&b| b == b'=' || b >= 0x80) {
         return Vec::new();
     }
@@ -67,7 +68,7 @@ pub(crate) fn quoted_printable(body: &[u8], main: &[u8], budget: usize) -> Vec<V
         qp(body, false, false),
         qp(body, true, true),
     ];
-    distinct(readings, main, budget)
+    distinct(readings, main)
 }
 
 /// What makes base64 readers disagree, found in one pass.
@@ -176,12 +177,12 @@ fn qp(body: &[u8], soft_blanks: bool, drop_bad: bool) -> Vec<u8> {
     out
 }
 
-/// `readings` without those equal to `main` or to an earlier one, cut at
-/// `budget` bytes each, at most [`MAX_VARIANTS`].
-fn distinct(readings: Vec<Vec<u8>>, main: &[u8], budget: usize) -> Vec<Vec<u8>> {
+/// `readings` without those equal to `main` or to an earlier one, at most
+/// [`MAX_VARIANTS`]. A reading longer than the budget is kept whole: the
+/// caller cuts it and records the limit, never silently.
+fn distinct(readings: Vec<Vec<u8>>, main: &[u8]) -> Vec<Vec<u8>> {
     let mut out: Vec<Vec<u8>> = Vec::new();
-    for mut r in readings {
-        r.truncate(budget);
+    for r in readings {
         if r.is_empty() || r == main || out.contains(&r) || out.len() >= MAX_VARIANTS {
             continue;
         }
@@ -229,17 +230,16 @@ mod tests {
     fn quoted_printable_readings() {
         let main = quoted_printable::decode(b"a=  \r\nb=Zc", quoted_printable::ParseMode::Robust)
             .unwrap_or_default();
-        let v = quoted_printable(b"a=  \r\nb=Zc", &main, 100);
+        let v = quoted_printable(b"a=  \r\nb=Zc", &main);
         assert!(v.contains(&b"a=  \r\nb=Zc".to_vec()), "{v:?}");
         assert!(v.contains(&b"abZc".to_vec()), "{v:?}");
-        assert!(quoted_printable(b"plain text\r\n", b"plain text\r\n", 100).is_empty());
+        assert!(quoted_printable(b"plain text\r\n", b"plain text\r\n").is_empty());
         assert_eq!(qp(b"caf\xe9", true, false), b"caf\xe9");
     }
 
     #[test]
-    fn budget_and_count_bounded() {
+    fn count_bounded() {
         let v = base64(b"QU=J!D\nRE\nVG", b"", 2);
         assert!(v.len() <= MAX_VARIANTS);
-        assert!(v.iter().all(|r| r.len() <= 2));
     }
 }
