@@ -325,10 +325,7 @@ mod tests {
     fn reads_older_lines_and_later_fields() {
         let old = "qmvc pid:7|2026-01-02 03:04:05|a@b|c@d|default|E:1+S:0+B:0+F:2+T:0+N:0+V:1|clamd=V|A:quarantine|RC:99|ms:3|id:x";
         let l = LogLine::parse(old).map(|l| l.counts);
-        assert_eq!(
-            l.map(|c| c.in_order()),
-            Some([1, 0, 0, 2, 0, 0, 0, 0, 1])
-        );
+        assert_eq!(l.map(|c| c.in_order()), Some([1, 0, 0, 2, 0, 0, 0, 0, 1]));
         let later = format!("{}|host:mx1|more:1", sample().format().trim_end());
         assert_eq!(LogLine::parse(&later), Some(sample()));
     }

@@ -56,13 +56,7 @@ pub fn render(d: &Digest) -> String {
         let _ = writeln!(
             o,
             "  {:<14}{:>8} {:>8} {:>9} {:>8} {:>9} {:>8}",
-            day.date,
-            day.total,
-            day.clean,
-            day.errormail,
-            day.badmail,
-            day.unchecked,
-            day.virus
+            day.date, day.total, day.clean, day.errormail, day.badmail, day.unchecked, day.virus
         );
     }
     if d.other_days > 0 {
