@@ -26,7 +26,13 @@
 //! macros, TNEF attachments) live here too as standalone pure functions;
 //! the integration step (`crate::message::expand`) calls them.
 
+mod expand;
+mod zip;
+
+pub use self::expand::{Inner, Inside, MacroDocument, Settings, Unexamined, decode_name, expand};
+
 use std::fmt;
+use std::io::Read;
 
 use serde::{Deserialize, Serialize};
 
@@ -279,4 +285,94 @@ pub fn wants_data(head: &[u8]) -> bool {
     sniff(head).is_some()
         || head.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")
         || head.starts_with(b"\x78\x9F\x3E\x22")
+}
+
+/// The members of `bytes`, a container of `format`.
+pub fn read(format: Format, bytes: &[u8], budget: &mut Budget) -> Listing {
+    match format {
+        Format::Zip => zip::read(bytes, budget),
+        other => Listing {
+            members: Vec::new(),
+            problems: vec![Problem::Unreadable(format!(
+                "{}: no reader for this format yet",
+                other.name()
+            ))],
+        },
+    }
+}
+
+/// Bytes decompressed per step when a member is read whole.
+const CHUNK: usize = 64 << 10;
+
+/// Reads a member's content from `reader`: its first [`HEAD`] bytes, and
+/// the whole of it when [`wants_data`] asks for it and `budget` allows,
+/// charging every byte to the budget as it is decompressed (a declared
+/// size is never trusted). `what` names the member in problems.
+pub(crate) fn content(
+    mut reader: impl Read,
+    budget: &mut Budget,
+    what: &str,
+    problems: &mut Vec<Problem>,
+) -> (Vec<u8>, Option<Vec<u8>>) {
+    let mut head = Vec::new();
+    if !budget.take(HEAD as u64) {
+        problems.push(over_budget(what));
+        return (head, None);
+    }
+    if let Err(e) = reader.by_ref().take(HEAD as u64).read_to_end(&mut head) {
+        problems.push(Problem::Unreadable(format!("{what}: {e}")));
+        return (Vec::new(), None);
+    }
+    if !wants_data(&head) {
+        return (head, None);
+    }
+    let mut data = head.clone();
+    let mut chunk = vec![0u8; CHUNK];
+    loop {
+        let n = match reader.read(&mut chunk) {
+            Ok(0) => return (head, Some(data)),
+            Ok(n) => n,
+            Err(e) => {
+                problems.push(Problem::Unreadable(format!("{what}: {e}")));
+                return (head, None);
+            }
+        };
+        if !budget.take(n as u64) {
+            problems.push(over_budget(what));
+            return (head, None);
+        }
+        data.extend_from_slice(chunk.get(..n).unwrap_or_default());
+    }
+}
+
+/// The problem of a budget spent.
+fn over_budget(what: &str) -> Problem {
+    Problem::Limit {
+        limit: "max_bytes",
+        detail: format!("{what}: not decompressed, the message's budget is spent"),
+    }
+}
+
+/// The problem of a member whose size is out of proportion to its packed
+/// size, if it is one.
+pub(crate) fn bomb(budget: &Budget, size: u64, packed: u64, what: &str) -> Option<Problem> {
+    budget.is_bomb(size, packed).then(|| Problem::Limit {
+        limit: "max_ratio",
+        detail: format!("{what}: {size} bytes packed into {packed}: a decompression bomb"),
+    })
+}
+
+/// The problem of a container with more members than allowed.
+pub(crate) fn too_many(budget: &Budget, what: &str) -> Problem {
+    Problem::Limit {
+        limit: "max_members",
+        detail: format!("{what}: more than {} members", budget.max_members()),
+    }
+}
+
+/// A member name as stored, with `\` turned into `/`.
+pub(crate) fn member_name(raw: &[u8]) -> Vec<u8> {
+    raw.iter()
+        .map(|&b| if b == b'\\' { b'/' } else { b })
+        .collect()
 }

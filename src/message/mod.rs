@@ -99,6 +99,10 @@ pub enum Origin {
     /// A `begin NNN name` ... `end` block found inside a text part, decoded
     /// as qmail-scanner did.
     Uuencode,
+    /// A member of an archive or disc image inside an attachment, or an
+    /// attachment inside TNEF (`crate::container::expand`); never in
+    /// [`Message::parts`].
+    Member,
 }
 
 /// One leaf part of the message.
