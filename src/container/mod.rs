@@ -26,7 +26,10 @@
 //! macros, TNEF attachments) live here too as standalone pure functions;
 //! the integration step (`crate::message::expand`) calls them.
 
+mod compress;
 mod expand;
+mod rar;
+mod tar;
 mod zip;
 
 pub use self::expand::{Inner, Inside, MacroDocument, Settings, Unexamined, decode_name, expand};
@@ -291,6 +294,11 @@ pub fn wants_data(head: &[u8]) -> bool {
 pub fn read(format: Format, bytes: &[u8], budget: &mut Budget) -> Listing {
     match format {
         Format::Zip => zip::read(bytes, budget),
+        Format::Rar => rar::read(bytes, budget),
+        Format::Tar => tar::read(bytes, budget),
+        Format::Gzip => compress::gzip(bytes, budget),
+        Format::Bzip2 => compress::bzip2(bytes, budget),
+        Format::Xz => compress::xz(bytes, budget),
         other => Listing {
             members: Vec::new(),
             problems: vec![Problem::Unreadable(format!(
@@ -307,10 +315,13 @@ const CHUNK: usize = 64 << 10;
 /// Reads a member's content from `reader`: its first [`HEAD`] bytes, and
 /// the whole of it when [`wants_data`] asks for it and `budget` allows,
 /// charging every byte to the budget as it is decompressed (a declared
-/// size is never trusted). `what` names the member in problems.
+/// size is never trusted) and stopping at a decompression bomb (more than
+/// [`Limits::max_ratio`] times the `packed` bytes it came from). `what`
+/// names the member in problems.
 pub(crate) fn content(
     mut reader: impl Read,
     budget: &mut Budget,
+    packed: u64,
     what: &str,
     problems: &mut Vec<Problem>,
 ) -> (Vec<u8>, Option<Vec<u8>>) {
@@ -342,6 +353,10 @@ pub(crate) fn content(
             return (head, None);
         }
         data.extend_from_slice(chunk.get(..n).unwrap_or_default());
+        if let Some(bomb) = ratio_bomb(budget, data.len() as u64, packed, what) {
+            problems.push(bomb);
+            return (head, None);
+        }
     }
 }
 
@@ -355,7 +370,7 @@ fn over_budget(what: &str) -> Problem {
 
 /// The problem of a member whose size is out of proportion to its packed
 /// size, if it is one.
-pub(crate) fn bomb(budget: &Budget, size: u64, packed: u64, what: &str) -> Option<Problem> {
+pub(crate) fn ratio_bomb(budget: &Budget, size: u64, packed: u64, what: &str) -> Option<Problem> {
     budget.is_bomb(size, packed).then(|| Problem::Limit {
         limit: "max_ratio",
         detail: format!("{what}: {size} bytes packed into {packed}: a decompression bomb"),

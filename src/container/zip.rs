@@ -7,7 +7,7 @@ use std::io::Cursor;
 
 use memchr::memmem;
 
-use super::{Budget, Listing, Member, Problem, bomb, content, member_name, too_many};
+use super::{Budget, Listing, Member, Problem, content, member_name, ratio_bomb, too_many};
 
 /// The members of the zip archive `bytes`.
 ///
@@ -51,12 +51,12 @@ pub fn read(bytes: &[u8], budget: &mut Budget) -> Listing {
         drop(raw);
         if member.encrypted {
             listing.problems.push(Problem::Encrypted(what));
-        } else if let Some(problem) = bomb(budget, member.size, packed, &what) {
+        } else if let Some(problem) = ratio_bomb(budget, member.size, packed, &what) {
             listing.problems.push(problem);
         } else {
             match archive.by_index(index) {
                 Ok(file) => {
-                    let (head, data) = content(file, budget, &what, &mut listing.problems);
+                    let (head, data) = content(file, budget, packed, &what, &mut listing.problems);
                     member.head = head;
                     member.data = data;
                 }
