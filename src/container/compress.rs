@@ -31,6 +31,9 @@ pub fn gzip(bytes: &[u8], budget: &mut Budget) -> Listing {
         Some(&[a, b, c, d]) => u64::from(u32::from_le_bytes([a, b, c, d])),
         _ => 0,
     };
+    if let Some(bomb) = ratio_bomb(budget, size, bytes.len() as u64, "gzip") {
+        listing.problems.push(bomb);
+    }
     let size = data.as_ref().map_or(size, |d| d.len() as u64);
     listing.members.push(Member {
         name,

@@ -26,8 +26,10 @@
 //! macros, TNEF attachments) live here too as standalone pure functions;
 //! the integration step (`crate::message::expand`) calls them.
 
+mod cab;
 mod compress;
 mod expand;
+mod iso;
 mod rar;
 mod tar;
 mod zip;
@@ -295,6 +297,8 @@ pub fn read(format: Format, bytes: &[u8], budget: &mut Budget) -> Listing {
     match format {
         Format::Zip => zip::read(bytes, budget),
         Format::Rar => rar::read(bytes, budget),
+        Format::Cab => cab::read(bytes, budget),
+        Format::Iso | Format::Udf => iso::read(bytes, budget),
         Format::Tar => tar::read(bytes, budget),
         Format::Gzip => compress::gzip(bytes, budget),
         Format::Bzip2 => compress::bzip2(bytes, budget),
@@ -358,6 +362,31 @@ pub(crate) fn content(
             return (head, None);
         }
     }
+}
+
+/// The head and (when [`wants_data`] asks and the budget allows) the
+/// whole of a member stored without compression, `content` being its
+/// bytes inside the container; a budget spent is a problem about `what`.
+pub(crate) fn stored(
+    content: &[u8],
+    budget: &mut Budget,
+    what: &str,
+    problems: &mut Vec<Problem>,
+) -> (Vec<u8>, Option<Vec<u8>>) {
+    let head = content.get(..HEAD).unwrap_or(content);
+    if !budget.take(head.len() as u64) {
+        problems.push(over_budget(what));
+        return (Vec::new(), None);
+    }
+    let rest = (content.len() - head.len()) as u64;
+    if !wants_data(head) {
+        return (head.to_vec(), None);
+    }
+    if !budget.take(rest) {
+        problems.push(over_budget(what));
+        return (head.to_vec(), None);
+    }
+    (head.to_vec(), Some(content.to_vec()))
 }
 
 /// The problem of a budget spent.

@@ -8,7 +8,7 @@
 //! format" (rarlab.com/technote.htm), and unrar's `encname.cpp` for
 //! RAR 4 Unicode names.
 
-use super::{Budget, HEAD, Listing, Member, Problem, member_name, too_many, wants_data};
+use super::{Budget, Listing, Member, Problem, member_name, stored, too_many};
 
 /// RAR 1.5-4.x marker block.
 const RAR4: &[u8] = b"Rar!\x1A\x07\x00";
@@ -83,19 +83,6 @@ impl<'a> Cursor<'a> {
             }
         }
         None
-    }
-}
-
-/// The member's content when stored: its head, and the whole when it is
-/// a container and the budget allows.
-fn stored(data: &[u8], budget: &mut Budget, member: &mut Member) {
-    let head = data.get(..HEAD).unwrap_or(data);
-    if !budget.take(head.len() as u64) {
-        return;
-    }
-    member.head = head.to_vec();
-    if wants_data(head) && budget.take((data.len() - head.len()) as u64) {
-        member.data = Some(data.to_vec());
     }
 }
 
@@ -219,7 +206,8 @@ fn file4(
         let start = at + size;
         let end = usize::try_from((start as u64).saturating_add(packed)).unwrap_or(usize::MAX);
         let data = bytes.get(start..end.min(bytes.len())).unwrap_or_default();
-        stored(data, budget, &mut member);
+        let what = format!("rar member {}", String::from_utf8_lossy(&member.name));
+        (member.head, member.data) = stored(data, budget, &what, &mut listing.problems);
     }
     listing.members.push(member);
     Some(packed)
@@ -365,7 +353,8 @@ fn block5(
                     )));
                 } else if (compression >> 7) & 7 == 0 && flags & 0x08 == 0 {
                     let data = bytes.get(end..next.min(bytes.len())).unwrap_or_default();
-                    stored(data, budget, &mut member);
+                    let what = format!("rar member {}", String::from_utf8_lossy(&member.name));
+                    (member.head, member.data) = stored(data, budget, &what, &mut listing.problems);
                 }
                 listing.members.push(member);
             }
