@@ -106,6 +106,17 @@ fn seven_zip_members_and_encryption_are_found() {
         details(&findings(&raw), Condition::Filename),
         vec!["order.7z/in/order.lnk"]
     );
+    // Heads are decoded: an executable renamed is found by its content.
+    s.file("exe/scan.pdf", &pe());
+    s.file("exe/notes.txt", b"notes");
+    let renamed = s.make("7zz", &["a", "-bd", "renamed.7z", "exe"], "renamed.7z");
+    let raw = with_attachment("scan.7z", &renamed);
+    let types = details(&findings(&raw), Condition::Mimetype);
+    assert_eq!(types.len(), 1, "{types:?}");
+    assert!(
+        types[0].starts_with("scan.7z/exe/scan.pdf: application/x-msdownload"),
+        "{types:?}"
+    );
     // Encrypted data, readable names: the name still counts.
     let locked = s.make(
         "7zz",

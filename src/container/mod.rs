@@ -31,6 +31,7 @@ mod compress;
 mod expand;
 mod iso;
 mod rar;
+mod sevenz;
 mod tar;
 mod zip;
 
@@ -297,19 +298,13 @@ pub fn read(format: Format, bytes: &[u8], budget: &mut Budget) -> Listing {
     match format {
         Format::Zip => zip::read(bytes, budget),
         Format::Rar => rar::read(bytes, budget),
+        Format::SevenZ => sevenz::read(bytes, budget),
         Format::Cab => cab::read(bytes, budget),
         Format::Iso | Format::Udf => iso::read(bytes, budget),
         Format::Tar => tar::read(bytes, budget),
         Format::Gzip => compress::gzip(bytes, budget),
         Format::Bzip2 => compress::bzip2(bytes, budget),
         Format::Xz => compress::xz(bytes, budget),
-        other => Listing {
-            members: Vec::new(),
-            problems: vec![Problem::Unreadable(format!(
-                "{}: no reader for this format yet",
-                other.name()
-            ))],
-        },
     }
 }
 
