@@ -236,3 +236,29 @@ fn damaged_and_truncated_rar_never_panics_and_is_unchecked() {
     let raw = with_attachment("a.rar", &broken);
     assert_eq!(verdict(&raw), Verdict::Unchecked, "{:?}", findings(&raw));
 }
+
+/// Writes the archives above to `$QMVC_RAR_SEEDS` as fuzzing seeds
+/// (tools/fuzz-run); does nothing without it.
+#[test]
+fn write_seeds() {
+    let Some(dir) = std::env::var_os("QMVC_RAR_SEEDS") else {
+        return;
+    };
+    let dir = std::path::PathBuf::from(dir);
+    let exe = pe();
+    let seeds = [
+        (
+            "rar4",
+            rar4(0, &[(b"a\\b.exe", 0, &exe), (b"c.txt", 0x04, b"x")]),
+        ),
+        ("rar4-hidden", rar4(0x0080, &[])),
+        (
+            "rar5",
+            rar5(false, &[(b"a/b.exe", false, &exe), (b"c.txt", true, b"x")]),
+        ),
+        ("rar5-hidden", rar5(true, &[])),
+    ];
+    for (name, bytes) in seeds {
+        std::fs::write(dir.join(name), bytes).expect("write seed");
+    }
+}

@@ -100,6 +100,15 @@ pub fn expand(parts: &[Part], settings: &Settings) -> Inside {
     };
     for part in parts {
         let head = part.body.head(SNIFF_BYTES);
+        // MERGE(office): the Office and TNEF readers plug in here, before
+        // the container test (a `.doc` is no container):
+        //   if office::is_candidate(&head) { walk.office(&part.body.bytes(), &part.id, name) }
+        //   if head.starts_with(&tnef::SIGNATURE) { walk.tnef(&part.body.bytes(), &Node {..}) }
+        // `office` pushes a `MacroDocument` for `Ok(Some(m))` (detail: the
+        // kind and `m.location`) and an `Unexamined` for `Err(e)`; `tnef`
+        // turns each attachment into an `Inner` as `member` does (names
+        // from `TnefAttachment::names`, data = its bytes, opened in turn
+        // when `sniff` knows it) and a `TnefCut` into an `Unexamined`.
         let Some(format) = sniff(&head) else {
             continue;
         };
@@ -203,6 +212,8 @@ impl Walk<'_> {
         let content = member.data.as_deref().unwrap_or(&member.head);
         let detected_type = message::detect(content);
         if let Some(data) = &member.data {
+            // MERGE(office): members that are Office documents, the same
+            // call as for parts: `self.office(data, node.parent, &path)`.
             let nested = sniff(data);
             if let Some(format) = nested {
                 self.open(

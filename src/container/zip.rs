@@ -1,7 +1,9 @@
 //! The zip reader (PKWARE APPNOTE.TXT, with its flavours: jar, apk,
 //! OOXML, ODF): member names from the central directory, heads
 //! decompressed through the `zip` crate, encryption from the general
-//! purpose flag (bit 0, traditional PKWARE and WinZip AES alike).
+//! purpose flag (bit 0, traditional PKWARE and WinZip AES alike). Names
+//! are UTF-8 when the entry says so, else CP437 (APPNOTE.TXT appendix D),
+//! as unzip and Windows in a Western locale show them.
 
 use std::io::Cursor;
 
@@ -40,7 +42,12 @@ pub fn read(bytes: &[u8], budget: &mut Budget) -> Listing {
         if raw.is_dir() {
             continue;
         }
-        let name = member_name(raw.name_raw());
+        // The name as an unzip tool shows it: UTF-8 when the entry says
+        // so (flag bit 11 or the Unicode path extra field), else CP437.
+        let name = match raw.name() {
+            Ok(name) => member_name(name.as_bytes()),
+            Err(_) => member_name(raw.name_raw()),
+        };
         let what = format!("zip member {}", String::from_utf8_lossy(&name));
         let mut member = Member {
             size: raw.size(),
