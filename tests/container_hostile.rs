@@ -41,9 +41,13 @@ proptest! {
 
 #[test]
 fn every_truncation_of_real_archives_is_read_without_panic() {
-    if !(have("zip", "every_truncation_of_real_archives_is_read_without_panic")
-        && have("7zz", "every_truncation_of_real_archives_is_read_without_panic"))
-    {
+    if !(have(
+        "zip",
+        "every_truncation_of_real_archives_is_read_without_panic",
+    ) && have(
+        "7zz",
+        "every_truncation_of_real_archives_is_read_without_panic",
+    )) {
         return;
     }
     let s = Scratch::new();
@@ -81,7 +85,10 @@ fn a_container_that_holds_itself_stops_at_the_depth_limit() {
     let inside = container::expand(&parsed.parts, &Settings::default());
     assert!(inside.members.len() <= 4, "{}", inside.members.len());
     assert!(
-        inside.unexamined.iter().any(|u| u.detail.contains("max_depth")),
+        inside
+            .unexamined
+            .iter()
+            .any(|u| u.detail.contains("max_depth")),
         "{:?}",
         inside.unexamined
     );
