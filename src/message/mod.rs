@@ -121,6 +121,10 @@ pub enum Origin {
     /// with `.vN`): its broken base64 or quoted-printable decoded the way
     /// other clients or engines decode it, where that gives other bytes.
     Variant,
+    /// A member of an archive or disc image inside an attachment, or an
+    /// attachment inside TNEF (`crate::container::expand`); never in
+    /// [`Message::parts`].
+    Member,
 }
 
 /// One leaf part of the message.

@@ -7,6 +7,7 @@ use super::{
     BodyRules, Conditions, ErrormailRules, FilenameRules, MAX_DETAIL, MAX_EXTENSION_DOTS,
     MimetypeRules, SubjectRules,
 };
+use crate::container::{self, Inside};
 use crate::envelope::Envelope;
 use crate::message::{self, Anomaly, Message, Part};
 use crate::verdict::{Condition, Finding};
@@ -20,12 +21,32 @@ use crate::verdict::{Condition, Finding};
 /// whatever the profile's conditions say: what happens to the message is
 /// then the profile's unchecked action (quarantine by default), never a
 /// silent pass of content nobody looked at.
+///
+/// Unless `[conditions.archives]` is off, the attachments that are
+/// containers are opened first ([`container::expand`]): the filename and
+/// MIME type rules apply to their members too (a finding names the MIME
+/// part and the member's path, `invoice.zip/docs/Rechnung.js`), and what
+/// could not be examined inside them (encryption, a bomb, a limit, damage)
+/// is an `unchecked` finding like a parser limit.
 pub fn evaluate(message: &Message, envelope: &Envelope, conditions: &Conditions) -> Vec<Finding> {
     let mut findings = Vec::new();
+    let inside = conditions
+        .archives
+        .as_ref()
+        .map(|a| container::expand(&message.parts, &a.settings))
+        .unwrap_or_default();
     if let Some(rules) = &conditions.errormail {
         errormail(message, envelope, rules, &mut findings);
     }
     limits(message, conditions.unchecked_description(), &mut findings);
+    for item in &inside.unexamined {
+        findings.push(Finding {
+            condition: Condition::Unchecked,
+            part: Some(item.parent.clone()),
+            detail: bounded(&item.detail),
+            description: conditions.unchecked_description().to_string(),
+        });
+    }
     if let Some(rules) = &conditions.subject {
         subject(message, rules, &mut findings);
     }
@@ -41,12 +62,35 @@ pub fn evaluate(message: &Message, envelope: &Envelope, conditions: &Conditions)
     }
     if let Some(rules) = &conditions.filename {
         for part in &message.parts {
-            filename(part, rules, &mut findings);
+            filename(part, part.body.len() as u64, rules, &mut findings);
         }
+    }
+    let member_rules = conditions
+        .archives
+        .as_ref()
+        .and_then(|a| a.members.as_ref())
+        .or(conditions.filename.as_ref());
+    if let Some(rules) = member_rules {
+        members(&inside, &mut findings, |inner, out| {
+            filename(&inner.part, inner.size, rules, out);
+        });
     }
     if let Some(rules) = &conditions.mimetype {
         for part in &message.parts {
             mimetype(part, rules, &mut findings);
+        }
+        members(&inside, &mut findings, |inner, out| {
+            mimetype(&inner.part, rules, out);
+        });
+    }
+    if let Some(description) = conditions.macro_description() {
+        for document in &inside.macros {
+            findings.push(Finding {
+                condition: Condition::Macro,
+                part: Some(document.parent.clone()),
+                detail: bounded(&format!("{}: {}", document.path, document.detail)),
+                description: description.to_string(),
+            });
         }
     }
     if let Some(description) = &conditions.nullsender
@@ -171,7 +215,31 @@ fn body(part: &Part, rules: &BodyRules, unchecked: &str, out: &mut Vec<Finding>)
     }
 }
 
-fn filename(part: &Part, rules: &FilenameRules, out: &mut Vec<Finding>) {
+/// The findings `check` gives on each member of `inside`, each put on the
+/// member's MIME part with the member's path in front of its detail.
+fn members(
+    inside: &Inside,
+    out: &mut Vec<Finding>,
+    mut check: impl FnMut(&container::Inner, &mut Vec<Finding>),
+) {
+    let mut found = Vec::new();
+    for inner in &inside.members {
+        check(inner, &mut found);
+        for mut finding in found.drain(..) {
+            finding.detail = if finding.condition == Condition::Filename {
+                bounded(&inner.path)
+            } else {
+                bounded(&format!("{}: {}", inner.path, finding.detail))
+            };
+            finding.part = Some(inner.parent.clone());
+            out.push(finding);
+        }
+    }
+}
+
+/// Filename findings on `part`, whose content is `size` bytes (for the
+/// rules that name a size).
+fn filename(part: &Part, size: u64, rules: &FilenameRules, out: &mut Vec<Finding>) {
     let mut seen: Vec<String> = Vec::new();
     for name in &part.names {
         let suspicious = message::suspicious_chars(name);
@@ -191,7 +259,7 @@ fn filename(part: &Part, rules: &FilenameRules, out: &mut Vec<Finding>) {
         if seen.contains(&normal) {
             continue;
         }
-        if let Some(description) = filename_rule(&normal, part.body.len() as u64, rules) {
+        if let Some(description) = filename_rule(&normal, size, rules) {
             out.push(Finding {
                 condition: Condition::Filename,
                 part: Some(part.id.clone()),

@@ -8,10 +8,12 @@
 //! qmail-scanner rules ([`import`]) into regex sets, glob sets and hash
 //! tables, compiling nothing for a disabled condition.
 
+mod archives;
 mod evaluate;
 pub mod import;
 pub mod spec;
 
+pub use self::archives::{ArchivesSpec, MemberExtensions};
 pub use self::evaluate::evaluate;
 
 use std::collections::HashMap;
@@ -57,6 +59,8 @@ pub struct Conditions {
     errormail: Option<ErrormailRules>,
     /// The unchecked findings' description; never off.
     unchecked: String,
+    /// `[conditions.archives]`: `None` opens no container.
+    archives: Option<archives::ArchiveRules>,
 }
 
 impl Conditions {
@@ -152,7 +156,7 @@ struct BodyRules {
     max_bytes: usize,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 struct FilenameRules {
     /// Extension with its dot, lower case -> description.
     extensions: HashMap<String, String>,
@@ -193,7 +197,18 @@ impl Conditions {
         let mut problems = Vec::new();
         let p = &mut problems;
         let subject = &spec.subject;
+        let filename = spec
+            .filename
+            .enabled
+            .then(|| compile_filename(&spec.filename, imported, p));
+        let archives = archives::compile(
+            &spec.archives,
+            filename.as_ref(),
+            &spec.filename.description,
+            p,
+        );
         let conditions = Conditions {
+            archives,
             subject: subject.enabled.then(|| {
                 let mut headers: Vec<HeaderRule> = Vec::new();
                 let written = subject
@@ -248,10 +263,7 @@ impl Conditions {
                     max_bytes: spec.body.max_bytes,
                 })
             }),
-            filename: spec
-                .filename
-                .enabled
-                .then(|| compile_filename(&spec.filename, imported, p)),
+            filename,
             mimetype: spec
                 .mimetype
                 .enabled

@@ -30,6 +30,8 @@ pub struct ConditionsSpec {
     pub errormail: ErrormailSpec,
     /// `[conditions.unchecked]`.
     pub unchecked: UncheckedSpec,
+    /// `[conditions.archives]`: containers opened and their caps.
+    pub archives: super::ArchivesSpec,
 }
 
 /// A pattern rule: either a bare string (the condition's description

@@ -1,0 +1,417 @@
+//! Readers of containers: archives (zip, 7z, rar, tar, cab), single-stream
+//! compressors (gzip, bzip2, xz) and disc images (ISO 9660, UDF), each
+//! turning the bytes of one attachment into the list of its [`Member`]s,
+//! within [`Limits`] shared by the whole message ([`Budget`]).
+//!
+//! Pure: bytes in, members out; no files, no network, no clock. Member
+//! names are attacker bytes: readers hand them over raw and never use
+//! them as paths.
+//!
+//! # How a reader plugs in
+//!
+//! A reader is one function `fn read(bytes: &[u8], budget: &mut Budget)
+//! -> Listing` in its own file of this module. It
+//! - lists every member it can name, at most [`Budget::max_members`] of
+//!   them (then one [`Problem::Limit`]);
+//! - gives each member's first [`HEAD`] bytes (decompressing no more than
+//!   that to get them) so that its type can be detected;
+//! - decompresses a member whole ([`Member::data`]) only when
+//!   [`wants_data`] says it is itself a container or an Office document,
+//!   and only as far as [`Budget::take`] allows;
+//! - reports what it could not examine as a [`Problem`] (an encrypted
+//!   member, a limit, a damaged or unknown structure), never panics, never
+//!   allocates by a size the input declares without a bound.
+//!
+//! Readers that answer another question than "which members" (Office
+//! macros, TNEF attachments) live here too as standalone pure functions;
+//! the integration step (`crate::message::expand`) calls them.
+
+mod cab;
+mod compress;
+mod expand;
+mod iso;
+mod rar;
+mod sevenz;
+mod tar;
+mod zip;
+
+pub use self::expand::{Inner, Inside, MacroDocument, Settings, Unexamined, decode_name, expand};
+
+use std::fmt;
+use std::io::Read;
+
+use serde::{Deserialize, Serialize};
+
+/// Bytes of a member's content kept for type detection ([`Member::head`]).
+pub const HEAD: usize = 1024;
+
+/// Caps on the work done inside containers for one message (the profile's
+/// `[archives]` table). Reaching one is an `unchecked` finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Members listed per container. Default 1000.
+    pub max_members: usize,
+    /// Containers inside containers: 1 opens the attachment only, 2 also
+    /// an archive inside it, ... Default 4.
+    pub max_depth: usize,
+    /// Bytes decompressed over the whole message, heads and nested
+    /// containers together (bytes). Default 64 MiB.
+    pub max_bytes: u64,
+    /// Largest ratio of a member's size to its compressed size before it
+    /// counts as a decompression bomb. Default 200.
+    pub max_ratio: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_members: 1000,
+            max_depth: 4,
+            max_bytes: 64 << 20,
+            max_ratio: 200,
+        }
+    }
+}
+
+/// What is left of the [`Limits`] while one message is read. Shared by
+/// every container of the message, nested ones included.
+#[derive(Debug, Clone)]
+pub struct Budget {
+    limits: Limits,
+    left: u64,
+}
+
+impl Budget {
+    /// A fresh budget for one message.
+    pub fn new(limits: &Limits) -> Budget {
+        Budget {
+            limits: limits.clone(),
+            left: limits.max_bytes,
+        }
+    }
+
+    /// The limits this budget was made from.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Members a reader may list per container.
+    pub fn max_members(&self) -> usize {
+        self.limits.max_members
+    }
+
+    /// Bytes still allowed to be decompressed.
+    pub fn left(&self) -> u64 {
+        self.left
+    }
+
+    /// Takes `n` decompressed bytes from the budget: false (and nothing
+    /// taken) when fewer are left.
+    pub fn take(&mut self, n: u64) -> bool {
+        if n > self.left {
+            return false;
+        }
+        self.left -= n;
+        true
+    }
+
+    /// True when a member of `size` bytes packed into `packed` bytes
+    /// exceeds [`Limits::max_ratio`] (sizes below 1 MiB never do: small
+    /// runs of zeros are common and cost nothing).
+    pub fn is_bomb(&self, size: u64, packed: u64) -> bool {
+        size >= 1 << 20 && size / packed.max(1) > self.limits.max_ratio
+    }
+}
+
+/// One member of a container.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Member {
+    /// The member's path inside its container as stored, `/`-separated
+    /// (a reader turns `\` into `/`): raw attacker bytes, any charset.
+    pub name: Vec<u8>,
+    /// The content's size in bytes as the container declares it (or as
+    /// read, when the format does not declare it).
+    pub size: u64,
+    /// The first [`HEAD`] bytes of the content (fewer when shorter, empty
+    /// when encrypted or unreadable), for type detection.
+    pub head: Vec<u8>,
+    /// True when the content (or the name) is encrypted.
+    pub encrypted: bool,
+    /// The whole content, when [`wants_data`] asked for it and the budget
+    /// allowed it; `None` otherwise.
+    pub data: Option<Vec<u8>>,
+}
+
+/// What a reader could not examine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// An encrypted member or encrypted headers: `what` names it.
+    Encrypted(String),
+    /// A limit was reached: `limit` is its key (`max_members`, ...).
+    Limit {
+        /// The `[archives]` key.
+        limit: &'static str,
+        /// One line.
+        detail: String,
+    },
+    /// The structure is damaged, truncated or of an unsupported kind.
+    Unreadable(String),
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::Encrypted(what) => write!(f, "encrypted: {what}"),
+            Problem::Limit { limit, detail } => {
+                write!(f, "limit archives.{limit} exceeded: {detail}")
+            }
+            Problem::Unreadable(what) => write!(f, "unreadable: {what}"),
+        }
+    }
+}
+
+/// What a reader gives: the members it could name and what it could not
+/// examine.
+#[derive(Debug, Clone, Default)]
+pub struct Listing {
+    /// Members in the container's order.
+    pub members: Vec<Member>,
+    /// Problems in the order met.
+    pub problems: Vec<Problem>,
+}
+
+/// A container format qmvc can open. The names are the `[archives]`
+/// `formats` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// PKZIP and its flavours (jar, apk, OOXML, ODF...): APPNOTE.TXT.
+    Zip,
+    /// 7-Zip (`7z¼¯'\x1c`).
+    #[serde(rename = "7z")]
+    SevenZ,
+    /// RAR 1.5-4.x and 5.0 (headers only, nothing decompressed).
+    Rar,
+    /// POSIX ustar, GNU and v7 tar.
+    Tar,
+    /// gzip (RFC 1952), its FNAME field as the member's name.
+    Gzip,
+    /// bzip2.
+    Bzip2,
+    /// xz (and legacy lzma).
+    Xz,
+    /// Microsoft Cabinet (MS-CAB).
+    Cab,
+    /// ISO 9660 CD images (ECMA-119) with Joliet and Rock Ridge names.
+    Iso,
+    /// UDF disc images (ECMA-167 / OSTA UDF).
+    Udf,
+}
+
+impl Format {
+    /// Every format, in the order `config show` lists them.
+    pub const ALL: [Format; 10] = [
+        Format::Zip,
+        Format::SevenZ,
+        Format::Rar,
+        Format::Tar,
+        Format::Gzip,
+        Format::Bzip2,
+        Format::Xz,
+        Format::Cab,
+        Format::Iso,
+        Format::Udf,
+    ];
+
+    /// The `[archives]` name (`zip`, `7z`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Zip => "zip",
+            Format::SevenZ => "7z",
+            Format::Rar => "rar",
+            Format::Tar => "tar",
+            Format::Gzip => "gzip",
+            Format::Bzip2 => "bzip2",
+            Format::Xz => "xz",
+            Format::Cab => "cab",
+            Format::Iso => "iso",
+            Format::Udf => "udf",
+        }
+    }
+}
+
+/// The container format of `content` from its magic bytes (the first
+/// [`HEAD`] bytes suffice for every format but disc images, whose
+/// descriptors start at 32 KiB: pass the whole content to find those).
+pub fn sniff(content: &[u8]) -> Option<Format> {
+    let starts = |magic: &[u8]| content.starts_with(magic);
+    if starts(b"PK\x03\x04") || starts(b"PK\x05\x06") || starts(b"PK\x07\x08") {
+        Some(Format::Zip)
+    } else if starts(b"7z\xBC\xAF\x27\x1C") {
+        Some(Format::SevenZ)
+    } else if starts(b"Rar!\x1A\x07") {
+        Some(Format::Rar)
+    } else if starts(b"\x1F\x8B") {
+        Some(Format::Gzip)
+    } else if starts(b"BZh") && content.get(3).is_some_and(|b| (b'1'..=b'9').contains(b)) {
+        Some(Format::Bzip2)
+    } else if starts(b"\xFD7zXZ\x00") || starts(b"\x5D\x00\x00") {
+        Some(Format::Xz)
+    } else if starts(b"MSCF\x00\x00\x00\x00") {
+        Some(Format::Cab)
+    } else if content.get(257..262) == Some(b"ustar") {
+        Some(Format::Tar)
+    } else {
+        disc_image(content)
+    }
+}
+
+/// ISO 9660 or UDF from the volume recognition sequence at 32 KiB
+/// (ECMA-119 §8, ECMA-167 2/8.3): UDF when a `NSR02`/`NSR03` descriptor
+/// is present, ISO 9660 when only `CD001` is.
+fn disc_image(content: &[u8]) -> Option<Format> {
+    let mut iso = false;
+    for sector in 16..64usize {
+        let id = content.get(sector * 2048 + 1..sector * 2048 + 6)?;
+        match id {
+            b"CD001" => iso = true,
+            b"NSR02" | b"NSR03" => return Some(Format::Udf),
+            b"BEA01" | b"TEA01" | b"BOOT2" | b"CDW02" => {}
+            _ => break,
+        }
+    }
+    iso.then_some(Format::Iso)
+}
+
+/// True when a member whose content starts with `head` should be read
+/// whole ([`Member::data`]): it is itself a container, an OLE2 compound
+/// file (Office 97-2003, for macros) or a TNEF stream.
+pub fn wants_data(head: &[u8]) -> bool {
+    sniff(head).is_some()
+        || head.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")
+        || head.starts_with(b"\x78\x9F\x3E\x22")
+}
+
+/// The members of `bytes`, a container of `format`.
+pub fn read(format: Format, bytes: &[u8], budget: &mut Budget) -> Listing {
+    match format {
+        Format::Zip => zip::read(bytes, budget),
+        Format::Rar => rar::read(bytes, budget),
+        Format::SevenZ => sevenz::read(bytes, budget),
+        Format::Cab => cab::read(bytes, budget),
+        Format::Iso | Format::Udf => iso::read(bytes, budget),
+        Format::Tar => tar::read(bytes, budget),
+        Format::Gzip => compress::gzip(bytes, budget),
+        Format::Bzip2 => compress::bzip2(bytes, budget),
+        Format::Xz => compress::xz(bytes, budget),
+    }
+}
+
+/// Bytes decompressed per step when a member is read whole.
+const CHUNK: usize = 64 << 10;
+
+/// Reads a member's content from `reader`: its first [`HEAD`] bytes, and
+/// the whole of it when [`wants_data`] asks for it and `budget` allows,
+/// charging every byte to the budget as it is decompressed (a declared
+/// size is never trusted) and stopping at a decompression bomb (more than
+/// [`Limits::max_ratio`] times the `packed` bytes it came from). `what`
+/// names the member in problems.
+pub(crate) fn content(
+    mut reader: impl Read,
+    budget: &mut Budget,
+    packed: u64,
+    what: &str,
+    problems: &mut Vec<Problem>,
+) -> (Vec<u8>, Option<Vec<u8>>) {
+    let mut head = Vec::new();
+    if !budget.take(HEAD as u64) {
+        problems.push(over_budget(what));
+        return (head, None);
+    }
+    if let Err(e) = reader.by_ref().take(HEAD as u64).read_to_end(&mut head) {
+        problems.push(Problem::Unreadable(format!("{what}: {e}")));
+        return (Vec::new(), None);
+    }
+    if !wants_data(&head) {
+        return (head, None);
+    }
+    let mut data = head.clone();
+    let mut chunk = vec![0u8; CHUNK];
+    loop {
+        let n = match reader.read(&mut chunk) {
+            Ok(0) => return (head, Some(data)),
+            Ok(n) => n,
+            Err(e) => {
+                problems.push(Problem::Unreadable(format!("{what}: {e}")));
+                return (head, None);
+            }
+        };
+        if !budget.take(n as u64) {
+            problems.push(over_budget(what));
+            return (head, None);
+        }
+        data.extend_from_slice(chunk.get(..n).unwrap_or_default());
+        if let Some(bomb) = ratio_bomb(budget, data.len() as u64, packed, what) {
+            problems.push(bomb);
+            return (head, None);
+        }
+    }
+}
+
+/// The head and (when [`wants_data`] asks and the budget allows) the
+/// whole of a member stored without compression, `content` being its
+/// bytes inside the container; a budget spent is a problem about `what`.
+pub(crate) fn stored(
+    content: &[u8],
+    budget: &mut Budget,
+    what: &str,
+    problems: &mut Vec<Problem>,
+) -> (Vec<u8>, Option<Vec<u8>>) {
+    let head = content.get(..HEAD).unwrap_or(content);
+    if !budget.take(head.len() as u64) {
+        problems.push(over_budget(what));
+        return (Vec::new(), None);
+    }
+    let rest = (content.len() - head.len()) as u64;
+    if !wants_data(head) {
+        return (head.to_vec(), None);
+    }
+    if !budget.take(rest) {
+        problems.push(over_budget(what));
+        return (head.to_vec(), None);
+    }
+    (head.to_vec(), Some(content.to_vec()))
+}
+
+/// The problem of a budget spent.
+fn over_budget(what: &str) -> Problem {
+    Problem::Limit {
+        limit: "max_bytes",
+        detail: format!("{what}: not decompressed, the message's budget is spent"),
+    }
+}
+
+/// The problem of a member whose size is out of proportion to its packed
+/// size, if it is one.
+pub(crate) fn ratio_bomb(budget: &Budget, size: u64, packed: u64, what: &str) -> Option<Problem> {
+    budget.is_bomb(size, packed).then(|| Problem::Limit {
+        limit: "max_ratio",
+        detail: format!("{what}: {size} bytes packed into {packed}: a decompression bomb"),
+    })
+}
+
+/// The problem of a container with more members than allowed.
+pub(crate) fn too_many(budget: &Budget, what: &str) -> Problem {
+    Problem::Limit {
+        limit: "max_members",
+        detail: format!("{what}: more than {} members", budget.max_members()),
+    }
+}
+
+/// A member name as stored, with `\` turned into `/`.
+pub(crate) fn member_name(raw: &[u8]) -> Vec<u8> {
+    raw.iter()
+        .map(|&b| if b == b'\\' { b'/' } else { b })
+        .collect()
+}

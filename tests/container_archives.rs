@@ -1,0 +1,399 @@
+//! Archives made by the real Debian tools (zip, 7zip, tar, gzip, bzip2,
+//! xz-utils, genisoimage, gcab) attached to a message and judged with the
+//! default profile: every banned name, executable and encrypted archive
+//! inside is stopped, with its path; ordinary archives stay clean. A test
+//! whose tool is missing says so loudly and skips (tools/install-test-deps
+//! installs them).
+
+mod container_support;
+
+use container_support::{Scratch, details, findings, have, paths, pe, verdict, with_attachment};
+use qmvc::verdict::{Condition, Verdict};
+
+#[test]
+fn zip_member_with_a_banned_name_is_found_with_its_path() {
+    if !have(
+        "zip",
+        "zip_member_with_a_banned_name_is_found_with_its_path",
+    ) {
+        return;
+    }
+    let s = Scratch::new();
+    s.file("docs/Rechnung.js", b"WScript.Echo(1)");
+    s.file("docs/readme.txt", b"hello");
+    let zip = s.make("zip", &["-qr", "invoice.zip", "docs"], "invoice.zip");
+    let raw = with_attachment("invoice.zip", &zip);
+    let found = findings(&raw);
+    let hits: Vec<_> = found
+        .iter()
+        .filter(|f| f.condition == Condition::Filename)
+        .collect();
+    assert_eq!(hits.len(), 1, "{found:?}");
+    assert_eq!(hits[0].detail, "invoice.zip/docs/Rechnung.js");
+    assert_eq!(hits[0].part.as_deref(), Some("2"));
+    assert_eq!(verdict(&raw), Verdict::Badmail);
+}
+
+#[test]
+fn executable_renamed_inside_a_zip_is_found_by_its_content() {
+    if !have(
+        "zip",
+        "executable_renamed_inside_a_zip_is_found_by_its_content",
+    ) {
+        return;
+    }
+    let s = Scratch::new();
+    s.file("scan.pdf", &pe());
+    let zip = s.make("zip", &["-q", "scan.zip", "scan.pdf"], "scan.zip");
+    let raw = with_attachment("scan.zip", &zip);
+    let found = findings(&raw);
+    let types = details(&found, Condition::Mimetype);
+    assert_eq!(types.len(), 1, "{found:?}");
+    assert!(
+        types[0].starts_with("scan.zip/scan.pdf: application/x-msdownload"),
+        "{types:?}"
+    );
+    assert_eq!(verdict(&raw), Verdict::Badmail);
+}
+
+#[test]
+fn encrypted_zip_is_unchecked_and_its_names_still_count() {
+    if !have(
+        "zip",
+        "encrypted_zip_is_unchecked_and_its_names_still_count",
+    ) {
+        return;
+    }
+    let s = Scratch::new();
+    s.file("payload.exe", &pe());
+    s.file("notes.txt", b"the password is 1234");
+    let zip = s.make(
+        "zip",
+        &["-q", "-P", "1234", "locked.zip", "payload.exe", "notes.txt"],
+        "locked.zip",
+    );
+    let raw = with_attachment("locked.zip", &zip);
+    let found = findings(&raw);
+    assert_eq!(
+        details(&found, Condition::Filename),
+        vec!["locked.zip/payload.exe"]
+    );
+    let unchecked = details(&found, Condition::Unchecked);
+    assert_eq!(unchecked.len(), 2, "{found:?}");
+    assert!(
+        unchecked.iter().all(|d| d.contains("encrypted")),
+        "{unchecked:?}"
+    );
+    assert_eq!(verdict(&raw), Verdict::Unchecked);
+}
+
+#[test]
+fn seven_zip_members_and_encryption_are_found() {
+    if !have("7zz", "seven_zip_members_and_encryption_are_found") {
+        return;
+    }
+    let s = Scratch::new();
+    s.file("in/order.lnk", b"L\0\0\0");
+    s.file("in/list.txt", b"items");
+    let plain = s.make("7zz", &["a", "-bd", "plain.7z", "in"], "plain.7z");
+    let raw = with_attachment("order.7z", &plain);
+    assert!(
+        paths(&raw).contains(&"order.7z/in/order.lnk".to_string()),
+        "{:?}",
+        paths(&raw)
+    );
+    assert_eq!(
+        details(&findings(&raw), Condition::Filename),
+        vec!["order.7z/in/order.lnk"]
+    );
+    // Heads are decoded: an executable renamed is found by its content.
+    s.file("exe/scan.pdf", &pe());
+    s.file("exe/notes.txt", b"notes");
+    let renamed = s.make("7zz", &["a", "-bd", "renamed.7z", "exe"], "renamed.7z");
+    let raw = with_attachment("scan.7z", &renamed);
+    let types = details(&findings(&raw), Condition::Mimetype);
+    assert_eq!(types.len(), 1, "{types:?}");
+    assert!(
+        types[0].starts_with("scan.7z/exe/scan.pdf: application/x-msdownload"),
+        "{types:?}"
+    );
+    // Encrypted data, readable names: the name still counts.
+    let locked = s.make(
+        "7zz",
+        &["a", "-bd", "-pinfected", "locked.7z", "in"],
+        "locked.7z",
+    );
+    let raw = with_attachment("order.7z", &locked);
+    let found = findings(&raw);
+    assert_eq!(
+        details(&found, Condition::Filename),
+        vec!["order.7z/in/order.lnk"]
+    );
+    assert!(
+        !details(&found, Condition::Unchecked).is_empty(),
+        "{found:?}"
+    );
+    // Encrypted names: nothing to read, unchecked.
+    let hidden = s.make(
+        "7zz",
+        &["a", "-bd", "-pinfected", "-mhe=on", "hidden.7z", "in"],
+        "hidden.7z",
+    );
+    let raw = with_attachment("order.7z", &hidden);
+    assert_eq!(verdict(&raw), Verdict::Unchecked, "{:?}", findings(&raw));
+}
+
+#[test]
+fn tar_gzip_bzip2_and_xz_members_are_found() {
+    if !(have("tar", "tar_gzip_bzip2_and_xz_members_are_found")
+        && have("xz", "tar_gzip_bzip2_and_xz_members_are_found")
+        && have("bzip2", "tar_gzip_bzip2_and_xz_members_are_found"))
+    {
+        return;
+    }
+    let s = Scratch::new();
+    s.file("pack/setup.scr", b"not really");
+    s.file("pack/a.txt", b"text");
+    let tgz = s.make("tar", &["czf", "pack.tgz", "pack"], "pack.tgz");
+    let raw = with_attachment("pack.tgz", &tgz);
+    assert_eq!(
+        details(&findings(&raw), Condition::Filename),
+        vec!["pack.tgz/pack.tar/pack/setup.scr"]
+    );
+    let txz = s.make("tar", &["cJf", "pack.tar.xz", "pack"], "pack.tar.xz");
+    let raw = with_attachment("pack.tar.xz", &txz);
+    assert_eq!(
+        details(&findings(&raw), Condition::Filename),
+        vec!["pack.tar.xz/pack.tar/pack/setup.scr"]
+    );
+    // gzip keeps the name in FNAME; bzip2 and xz do not: the member is
+    // named after the container, as bunzip2 names it.
+    s.file("tool.exe", &pe());
+    let gz = s.make("gzip", &["-k", "tool.exe"], "tool.exe.gz");
+    let raw = with_attachment("harmless.gz", &gz);
+    assert_eq!(
+        details(&findings(&raw), Condition::Filename),
+        vec!["harmless.gz/tool.exe"]
+    );
+    let bz = s.make("bzip2", &["-k", "tool.exe"], "tool.exe.bz2");
+    let raw = with_attachment("tool.exe.bz2", &bz);
+    assert_eq!(
+        details(&findings(&raw), Condition::Filename),
+        vec!["tool.exe.bz2/tool.exe"]
+    );
+    let xz = s.make("xz", &["-k", "tool.exe"], "tool.exe.xz");
+    let raw = with_attachment("data.xz", &xz);
+    let found = findings(&raw);
+    assert_eq!(details(&found, Condition::Mimetype).len(), 1, "{found:?}");
+}
+
+#[test]
+fn iso_image_files_are_found_under_both_name_trees() {
+    if !have(
+        "genisoimage",
+        "iso_image_files_are_found_under_both_name_trees",
+    ) {
+        return;
+    }
+    let s = Scratch::new();
+    s.file("cd/docs/Rechnung_Dezember.js", b"WScript.Echo(1)");
+    s.file("cd/readme.txt", b"hello");
+    let iso = s.make(
+        "genisoimage",
+        &["-quiet", "-J", "-R", "-o", "cd.iso", "cd"],
+        "cd.iso",
+    );
+    let raw = with_attachment("scan.img", &iso);
+    let found = findings(&raw);
+    let names = details(&found, Condition::Filename);
+    assert!(
+        names.contains(&"scan.img".to_string()),
+        "the image's own name: {names:?}"
+    );
+    assert!(
+        names.contains(&"scan.img/docs/Rechnung_Dezember.js".to_string()),
+        "{names:?}"
+    );
+    // A UDF bridge image without Joliet or Rock Ridge: the same file
+    // under its ISO 9660 level 1 name (8.3, upper case).
+    let udf = s.make(
+        "genisoimage",
+        &["-quiet", "-udf", "-o", "udf.iso", "cd"],
+        "udf.iso",
+    );
+    let raw = with_attachment("disc.bin", &udf);
+    let names = details(&findings(&raw), Condition::Filename);
+    assert!(
+        names
+            .iter()
+            .any(|n| n.starts_with("disc.bin/DOCS/") && n.ends_with(".JS")),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn cab_members_are_found() {
+    if !have("gcab", "cab_members_are_found") {
+        return;
+    }
+    let s = Scratch::new();
+    s.file("update.hta", b"<script>1</script>");
+    let cab = s.make("gcab", &["-c", "-z", "pack.cab", "update.hta"], "pack.cab");
+    let raw = with_attachment("pack.cab", &cab);
+    // `.cab` itself is on the default list; the member is found as well.
+    let names = details(&findings(&raw), Condition::Filename);
+    assert!(
+        names.contains(&"pack.cab/update.hta".to_string()),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn nested_archives_are_opened_to_the_depth_limit() {
+    if !have("zip", "nested_archives_are_opened_to_the_depth_limit") {
+        return;
+    }
+    let s = Scratch::new();
+    s.file("run.bat", b"@echo off");
+    s.make("zip", &["-q", "l3.zip", "run.bat"], "l3.zip");
+    s.make("zip", &["-q", "l2.zip", "l3.zip"], "l2.zip");
+    let outer = s.make("zip", &["-q", "l1.zip", "l2.zip"], "l1.zip");
+    let raw = with_attachment("l1.zip", &outer);
+    assert_eq!(
+        details(&findings(&raw), Condition::Filename),
+        vec!["l1.zip/l2.zip/l3.zip/run.bat"]
+    );
+    // Five levels: the fifth is beyond the default max_depth of 4.
+    s.make("zip", &["-q", "l0.zip", "l1.zip"], "l0.zip");
+    let deeper = s.make("zip", &["-q", "top.zip", "l0.zip"], "top.zip");
+    let raw = with_attachment("top.zip", &deeper);
+    let found = findings(&raw);
+    let unchecked = details(&found, Condition::Unchecked);
+    assert_eq!(unchecked.len(), 1, "{found:?}");
+    assert!(unchecked[0].contains("max_depth"), "{unchecked:?}");
+}
+
+#[test]
+fn zip_bomb_and_too_many_members_are_unchecked() {
+    if !have("zip", "zip_bomb_and_too_many_members_are_unchecked") {
+        return;
+    }
+    let s = Scratch::new();
+    s.file("zeros.txt", &vec![0u8; 20 << 20]);
+    let bomb = s.make("zip", &["-q", "bomb.zip", "zeros.txt"], "bomb.zip");
+    let raw = with_attachment("bomb.zip", &bomb);
+    let found = findings(&raw);
+    let unchecked = details(&found, Condition::Unchecked);
+    assert!(
+        unchecked.iter().any(|d| d.contains("max_ratio")),
+        "{found:?}"
+    );
+    for i in 0..1200 {
+        s.file(&format!("many/f{i}.txt"), b"x");
+    }
+    let many = s.make("zip", &["-qr", "many.zip", "many"], "many.zip");
+    let raw = with_attachment("many.zip", &many);
+    let found = findings(&raw);
+    assert!(
+        details(&found, Condition::Unchecked)
+            .iter()
+            .any(|d| d.contains("max_members")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn ordinary_archives_and_documents_stay_clean() {
+    if !(have("zip", "ordinary_archives_and_documents_stay_clean")
+        && have("tar", "ordinary_archives_and_documents_stay_clean"))
+    {
+        return;
+    }
+    let s = Scratch::new();
+    s.file(
+        "p/report.pdf",
+        b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n",
+    );
+    s.file(
+        "p/photo.png",
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0",
+    );
+    s.file("p/notes.txt", b"minutes of the meeting");
+    let zip = s.make("zip", &["-qr", "p.zip", "p"], "p.zip");
+    let tgz = s.make("tar", &["czf", "t.tar.gz", "p/notes.txt"], "t.tar.gz");
+    // OOXML and ODF packages as Word, Excel and LibreOffice lay them out.
+    let docx = package(
+        &s,
+        "docx",
+        &[
+            ("[Content_Types].xml", "<?xml version=\"1.0\"?><Types/>"),
+            ("_rels/.rels", "<?xml version=\"1.0\"?><Relationships/>"),
+            ("word/document.xml", "<?xml version=\"1.0\"?><w:document/>"),
+            ("word/media/image1.png", "\u{89}PNG"),
+        ],
+    );
+    let xlsx = package(
+        &s,
+        "xlsx",
+        &[
+            ("[Content_Types].xml", "<?xml version=\"1.0\"?><Types/>"),
+            ("xl/workbook.xml", "<?xml version=\"1.0\"?><workbook/>"),
+            (
+                "xl/worksheets/sheet1.xml",
+                "<?xml version=\"1.0\"?><worksheet/>",
+            ),
+        ],
+    );
+    let odt = package(
+        &s,
+        "odt",
+        &[
+            ("mimetype", "application/vnd.oasis.opendocument.text"),
+            (
+                "content.xml",
+                "<?xml version=\"1.0\"?><office:document-content/>",
+            ),
+            (
+                "META-INF/manifest.xml",
+                "<?xml version=\"1.0\"?><manifest/>",
+            ),
+        ],
+    );
+    for (name, bytes) in [
+        ("documents.zip", zip),
+        ("notes.tar.gz", tgz),
+        ("letter.docx", docx),
+        ("figures.xlsx", xlsx),
+        ("letter.odt", odt),
+    ] {
+        let raw = with_attachment(name, &bytes);
+        assert!(!paths(&raw).is_empty(), "{name}: nothing listed");
+        assert_eq!(
+            verdict(&raw),
+            Verdict::Clean,
+            "{name}: {:?}",
+            findings(&raw)
+        );
+    }
+}
+
+/// A package of `files` made by Debian's zip (stored `mimetype` first, as
+/// ODF wants).
+fn package(s: &Scratch, ext: &str, files: &[(&str, &str)]) -> Vec<u8> {
+    let dir = format!("pkg-{ext}");
+    let mut names = Vec::new();
+    for (name, content) in files {
+        s.file(&format!("{dir}/{name}"), content.as_bytes());
+        names.push(*name);
+    }
+    let out = format!("../out.{ext}");
+    let mut args = vec!["-qX", out.as_str()];
+    args.extend(names);
+    let status = std::process::Command::new("zip")
+        .args(&args)
+        .current_dir(s.path().join(&dir))
+        .status()
+        .expect("zip");
+    assert!(status.success());
+    std::fs::read(s.path().join(format!("out.{ext}"))).expect("package")
+}
