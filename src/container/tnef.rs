@@ -160,10 +160,9 @@ impl<'a> Reader<'_> {
         // Signature (4 bytes) and legacy key (2 bytes).
         let mut pos = 6usize;
         while pos < bytes.len() {
+            // Fewer bytes than a header: cruft some mailers append (a
+            // newline); it can hold no attribute.
             let Some(header) = bytes.get(pos..pos + 9) else {
-                self.note(TnefCut::Truncated {
-                    what: format!("attribute header at byte {pos}"),
-                });
                 break;
             };
             let id = u16::from_le_bytes([header[1], header[2]]);
