@@ -109,8 +109,10 @@ pub enum Unreadable {
         /// Which cap, and where, one line.
         what: String,
     },
-    /// The first bytes say OLE2 or ZIP but the structure is broken
-    /// beyond what the reader accepts.
+    /// The first bytes say OLE2 but the compound file is broken beyond
+    /// what the reader accepts (a ZIP without a readable central directory
+    /// is `Ok(None)` instead: judging archives is the archive reader's
+    /// business), or a part of a document could not be decompressed.
     #[error("malformed document: {what}")]
     Malformed {
         /// What was broken, one line.

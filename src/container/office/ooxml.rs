@@ -36,9 +36,11 @@ pub(super) fn examine(
     budget: &mut Budget,
     depth: usize,
 ) -> Result<Option<Macros>, Unreadable> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| Unreadable::Malformed {
-        what: format!("zip: {e}"),
-    })?;
+    // A ZIP whose central directory cannot be read is no document Office
+    // opens; whether it is a broken archive is the archive reader's call.
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(None);
+    };
     let mut verdict = Verdict::default();
     let count = zip.len();
     if count > limits.max_entries {

@@ -290,10 +290,10 @@ fn broken_signatures_are_malformed() {
         macros(&fake, &OfficeLimits::default()),
         Err(Unreadable::Malformed { .. })
     ));
-    assert!(matches!(
+    assert_eq!(
         macros(b"PK\x03\x04garbage", &OfficeLimits::default()),
-        Err(Unreadable::Malformed { .. })
-    ));
+        Ok(None)
+    );
 }
 
 #[test]
