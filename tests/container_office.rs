@@ -3,10 +3,13 @@
 //! Excel's own VBA project (`vbaProject.bin`), put together here the way
 //! Office stores them, through `qmvc::container::office::macros`.
 
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Write};
 use std::path::Path;
 
 use qmvc::container::office::{MacroKind, OfficeLimits, Unreadable, macros};
+
+mod office_support;
+use office_support::{compound, package, parts, streams};
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -19,47 +22,6 @@ fn kind_of(bytes: &[u8]) -> Result<Option<(MacroKind, String)>, Unreadable> {
     macros(bytes, &OfficeLimits::default()).map(|m| m.map(|m| (m.kind, m.location)))
 }
 
-/// Every stream of a compound file: (path without the leading `/`, bytes).
-fn streams(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
-    let mut file = cfb::CompoundFile::open(Cursor::new(bytes)).expect("cfb");
-    let paths: Vec<_> = file
-        .walk()
-        .filter(|e| e.is_stream())
-        .map(|e| e.path().to_path_buf())
-        .collect();
-    paths
-        .into_iter()
-        .map(|p| {
-            let mut content = Vec::new();
-            file.open_stream(&p)
-                .expect("stream")
-                .read_to_end(&mut content)
-                .expect("read");
-            (
-                p.to_string_lossy().trim_start_matches('/').to_owned(),
-                content,
-            )
-        })
-        .collect()
-}
-
-/// A compound file of `streams`, storages created as needed.
-fn compound(streams: &[(String, Vec<u8>)]) -> Vec<u8> {
-    let mut file = cfb::CompoundFile::create(Cursor::new(Vec::new())).expect("create");
-    for (path, content) in streams {
-        let path = Path::new(path);
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            file.create_storage_all(parent).expect("storage");
-        }
-        file.create_stream(path)
-            .expect("stream")
-            .write_all(content)
-            .expect("write");
-    }
-    file.flush().expect("flush");
-    file.into_inner().into_inner()
-}
-
 /// Excel's VBA project under `storage` (`Macros` for Word,
 /// `_VBA_PROJECT_CUR` for Excel).
 fn vba_under(storage: &str) -> Vec<(String, Vec<u8>)> {
@@ -70,31 +32,18 @@ fn vba_under(storage: &str) -> Vec<(String, Vec<u8>)> {
 }
 
 /// The ZIP `bytes` rewritten: parts for which `edit` returns `None` are
-/// dropped, the others get its content; `extra` parts are added.
+/// dropped, the others get its name and content; `extra` parts are added.
 fn rezip(
     bytes: &[u8],
     edit: impl Fn(&str, Vec<u8>) -> Option<(String, Vec<u8>)>,
     extra: &[(&str, &[u8])],
 ) -> Vec<u8> {
-    let mut source = zip::ZipArchive::new(Cursor::new(bytes)).expect("zip");
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for i in 0..source.len() {
-        let mut part = source.by_index(i).expect("part");
-        let name = part.name().expect("utf-8 name").into_owned();
-        let mut content = Vec::new();
-        part.read_to_end(&mut content).expect("read");
-        if let Some((name, content)) = edit(&name, content) {
-            out.start_file(name, options).expect("start");
-            out.write_all(&content).expect("write");
-        }
-    }
-    for (name, content) in extra {
-        out.start_file(*name, options).expect("start");
-        out.write_all(content).expect("write");
-    }
-    out.finish().expect("finish").into_inner()
+    let mut all: Vec<(String, Vec<u8>)> = parts(bytes)
+        .into_iter()
+        .filter_map(|(name, content)| edit(&name, content))
+        .collect();
+    all.extend(extra.iter().map(|(n, c)| ((*n).to_owned(), c.to_vec())));
+    package(&all)
 }
 
 #[test]
@@ -241,8 +190,8 @@ fn an_encrypted_package_cannot_be_examined() {
     // [MS-OFFCRYPTO]: an encrypted .docx is a compound file holding the
     // encryption parameters and the encrypted ZIP.
     let encrypted = compound(&[
-        ("EncryptionInfo".to_owned(), vec![4, 0, 4, 0, 0x40, 0, 0, 0]),
-        ("EncryptedPackage".to_owned(), fixture("clean.docx")),
+        ("EncryptionInfo", vec![4, 0, 4, 0, 0x40, 0, 0, 0]),
+        ("EncryptedPackage", fixture("clean.docx")),
     ]);
     assert!(matches!(
         kind_of(&encrypted),
