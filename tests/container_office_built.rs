@@ -261,3 +261,22 @@ fn broken_signatures_are_malformed() {
         Ok(None)
     );
 }
+
+#[test]
+fn records_are_counted_over_the_whole_document() {
+    // Ten workbooks of 100 empty records each (embedded objects' storages).
+    let mut stream = [0x0B_u8, 0x02, 0x00, 0x00].repeat(100);
+    stream.extend_from_slice(&[0x0A, 0x00, 0x00, 0x00]);
+    let names: Vec<String> = (0..10).map(|i| format!("MBD{i:08}/Workbook")).collect();
+    let parts: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &stream[..])).collect();
+    let doc = compound(&parts);
+    let limits = |max_records| OfficeLimits {
+        max_records,
+        ..OfficeLimits::default()
+    };
+    assert!(matches!(
+        macros(&doc, &limits(500)),
+        Err(Unreadable::Limit { .. })
+    ));
+    assert_eq!(macros(&doc, &limits(2000)), Ok(None));
+}

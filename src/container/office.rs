@@ -43,8 +43,9 @@ pub struct OfficeLimits {
     /// Documents inside documents (count; the outer one is depth 0).
     /// Default 3.
     pub max_depth: usize,
-    /// Records read from one Excel `Workbook` globals substream or one
-    /// `PowerPoint Document` stream (count). Default 1,000,000.
+    /// Records read from Excel `Workbook` globals substreams and
+    /// `PowerPoint Document` streams, over the whole document (count).
+    /// Default 1,000,000.
     pub max_records: usize,
 }
 
@@ -132,6 +133,7 @@ pub enum Unreadable {
 pub fn macros(bytes: &[u8], limits: &OfficeLimits) -> Result<Option<Macros>, Unreadable> {
     let mut budget = Budget {
         left: limits.max_total_bytes,
+        records: limits.max_records,
     };
     examine(bytes, limits, &mut budget, 0)
 }
@@ -197,12 +199,29 @@ impl Unreadable {
     }
 }
 
-/// Bytes the document may still decompress ([`OfficeLimits::max_total_bytes`]).
+/// What the document may still cost: bytes decompressed
+/// ([`OfficeLimits::max_total_bytes`]) and records read
+/// ([`OfficeLimits::max_records`]). Shared by every stream and embedded
+/// document, so that many streams over the same sectors cost no more than
+/// one long one.
 struct Budget {
     left: usize,
+    records: usize,
 }
 
 impl Budget {
+    /// Counts one record read in `what`; none left is a
+    /// [`Unreadable::Limit`].
+    fn record(&mut self, what: &str, limits: &OfficeLimits) -> Result<(), Unreadable> {
+        if self.records == 0 {
+            return Err(Unreadable::Limit {
+                what: format!("{what}: more than {} records", limits.max_records),
+            });
+        }
+        self.records -= 1;
+        Ok(())
+    }
+
     /// Reads `reader` to its end, at most `cap` bytes and at most what is
     /// left of the budget; more is a [`Unreadable::Limit`] naming `what`.
     /// Memory never exceeds the smaller cap plus one byte.

@@ -70,7 +70,7 @@ pub(super) fn examine(
                 what: format!("{at} stream"),
             }),
             "workbook" | "book" => match file.open_stream(&entry.path) {
-                Ok(s) => workbook(BufReader::new(s), &at, limits),
+                Ok(s) => workbook(BufReader::new(s), &at, limits, budget),
                 Err(e) => Err(broken(&at, &e)),
             },
             "worddocument" => match file.open_stream(&entry.path) {
@@ -131,9 +131,11 @@ fn workbook(
     mut stream: impl Read + Seek,
     at: &str,
     limits: &OfficeLimits,
+    budget: &mut Budget,
 ) -> Result<Option<Macros>, Unreadable> {
     let mut sheet = 0usize;
-    for _ in 0..limits.max_records {
+    loop {
+        budget.record(at, limits)?;
         let mut header = [0u8; 4];
         if stream.read_exact(&mut header).is_err() {
             // A stream that ends without EOF: Excel repairs it; so do we.
@@ -174,9 +176,6 @@ fn workbook(
             }
         }
     }
-    Err(Unreadable::Limit {
-        what: format!("{at}: more than {} records", limits.max_records),
-    })
 }
 
 /// Word's File Information Block: `fEncrypted` (or `fObfuscated`) set.
@@ -212,7 +211,11 @@ fn powerpoint(
 ) -> Result<Option<Macros>, Unreadable> {
     let mut verdict = Verdict::default();
     let mut object = 0usize;
-    for _ in 0..limits.max_records {
+    loop {
+        if let Err(e) = budget.record(at, limits) {
+            verdict.note(e);
+            return verdict.finish();
+        }
         let mut header = [0u8; 8];
         if stream.read_exact(&mut header).is_err() {
             return verdict.finish();
@@ -254,10 +257,6 @@ fn powerpoint(
             return verdict.finish();
         }
     }
-    verdict.note(Unreadable::Limit {
-        what: format!("{at}: more than {} records", limits.max_records),
-    });
-    verdict.finish()
 }
 
 /// One `ExOleObjStg` body: (compressed: a 4-byte decompressed size, then
