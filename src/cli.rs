@@ -5,6 +5,24 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// What `qmvc --help` says after the options: how a dot-qmail file runs
+/// qmvc, and what each exit code makes qmail-local do (qmail-command(8)).
+pub const FILTER_HELP: &str = "\
+Filter mode (no command), the first line of a dot-qmail file:
+    |/usr/local/bin/qmvc          (~alias/.qmail-default, ~user/.qmail)
+    |preline /usr/local/bin/qmvc  (also works)
+    |/usr/local/bin/qmvc -u       (per-user profiles in $HOME)
+
+Exit codes in filter mode (what qmail-local then does):
+    0    pass: qmail-local goes on with the next dot-qmail line
+    99   taken out (quarantined, forwarded, dropped): the rest is skipped
+    100  bounce, with qmvc's one line of output as the reason
+    111  defer: the message stays in the queue and is retried
+Administrative commands exit 0 done, 1 problems found, 2 usage error.
+
+Files: /etc/qmvc/qmvc.toml (else the embedded default; `qmvc config init
+/etc/qmvc` writes it), /etc/qmvc/profiles/. See qmvc(8), qmvc.toml(5).";
+
 /// qmvc: a qmail-local delivery filter (Qmail Mail and Virus Control).
 ///
 /// Put `|/usr/local/bin/qmvc` as the first line of a dot-qmail file. With no
@@ -12,7 +30,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// qmail-local's environment and the message from stdin, and exits 0 (pass),
 /// 99 (taken out), 100 (bounce) or 111 (defer).
 #[derive(Debug, Parser)]
-#[command(name = "qmvc", version, about, long_about = None)]
+#[command(name = "qmvc", version, about, long_about = None, after_help = FILTER_HELP)]
 pub struct Cli {
     /// Main configuration file (else $QMVC_CONFIG, else
     /// /etc/qmvc/qmvc.toml, else the embedded default).
@@ -57,6 +75,23 @@ pub enum Command {
         /// Age past which a work directory or tmp/ file is stale (e.g. 30h, 2d, 45m).
         #[arg(long, default_value = "30h", value_name = "DUR")]
         older_than: String,
+        /// Print nothing unless something goes wrong (for cron).
+        #[arg(long, short = 'q')]
+        quiet: bool,
+    },
+    /// Print shell completions for SHELL on stdout (e.g. `qmvc completions
+    /// bash > /etc/bash_completion.d/qmvc`).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write the manual pages qmvc.8 and qmvc.toml.5 into DIR.
+    #[command(hide = true)]
+    Man {
+        /// Directory to write them into (created when missing).
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
     },
 }
 
@@ -72,6 +107,13 @@ pub struct CheckArgs {
     /// Envelope recipient to stand in; its domain chooses the profile.
     #[arg(long, default_value = "postmaster@localhost", value_name = "ADDR")]
     pub recipient: String,
+    /// Exit 1 when any message would be stopped (any action but pass),
+    /// as well as when a file cannot be read.
+    #[arg(long)]
+    pub fail_on_stop: bool,
+    /// Files judged at once (default: the number of CPUs, at most 8).
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: Option<u16>,
     /// Message files; `-` reads stdin.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
@@ -81,7 +123,7 @@ pub struct CheckArgs {
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// A log to read instead of `[paths].log` (repeatable: rotated logs,
-    /// gzip-compressed ones too).
+    /// gzip-compressed ones too; `-` reads stdin).
     #[arg(long, value_name = "FILE")]
     pub log: Vec<PathBuf>,
     /// A report file to read instead of `[paths].report` (repeatable).
@@ -102,7 +144,8 @@ pub struct ReportArgs {
     /// Print the figures as one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
-    /// Also write a self-contained HTML report with charts to OUT.
+    /// Also write a self-contained HTML report with charts to OUT (`-`:
+    /// to stdout, instead of the text).
     #[arg(long, value_name = "OUT")]
     pub html: Option<PathBuf>,
 }
@@ -110,6 +153,14 @@ pub struct ReportArgs {
 /// `qmvc config ...`.
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
+    /// Write the shipped qmvc.toml and profiles/default.toml into DIR
+    /// (e.g. /etc/qmvc), fully commented; an existing file is never
+    /// overwritten.
+    Init {
+        /// The configuration directory to create or fill.
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
     /// Validate the main file, every profile, regex and engine definition;
     /// list every problem as `file: key: what is wrong`. Exit 0 clean, 1
     /// problems.
@@ -176,6 +227,9 @@ pub enum QuarantineCommand {
         /// One JSON object per message, one per line.
         #[arg(long)]
         json: bool,
+        /// What to list; every filter given must match.
+        #[command(flatten)]
+        filter: ListFilter,
     },
     /// What qmvc recorded and the message's headers.
     Show {
@@ -209,7 +263,34 @@ pub enum QuarantineCommand {
         /// Only print what would be removed.
         #[arg(long)]
         dry_run: bool,
+        /// Print nothing unless something goes wrong (for cron).
+        #[arg(long, short = 'q')]
+        quiet: bool,
     },
+}
+
+/// The filters of `quarantine list`. Addresses match case-insensitively
+/// as a part of the address (`--recipient @example.com` for a domain).
+#[derive(Debug, Clone, Default, Args)]
+pub struct ListFilter {
+    /// Only messages whose recipient (`Delivered-To:`) contains ADDR.
+    #[arg(long, value_name = "ADDR")]
+    pub recipient: Option<String>,
+    /// Only messages whose envelope sender contains ADDR (`<>` for the
+    /// null sender).
+    #[arg(long, value_name = "ADDR")]
+    pub sender: Option<String>,
+    /// Only messages of this verdict (virus, badmail, unchecked,
+    /// errormail; repeatable).
+    #[arg(long, value_name = "VERDICT")]
+    pub verdict: Vec<String>,
+    /// Only messages stored on or after DATE (YYYY-MM-DD, or `YYYY-MM-DD
+    /// HH:MM[:SS]`, local time).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only messages stored on or before DATE (a date alone counts whole).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
 }
 
 /// `--audience` of `notify preview`.

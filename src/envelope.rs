@@ -4,12 +4,17 @@
 //! remote user: they are kept as given (lossily made UTF-8), never parsed
 //! into paths or commands.
 //!
-//! Pure: the environment comes in as a lookup function.
+//! Pure: the environment comes in as a lookup function, qmail's control
+//! files as a parsed [`Virtualdomains`].
+
+pub mod virtualdomains;
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
 use serde::Serialize;
+
+pub use virtualdomains::Virtualdomains;
 
 use crate::config::{RecipientMode, RecipientRule};
 
@@ -27,8 +32,8 @@ pub struct Envelope {
     pub null_sender: bool,
     /// `RECIPIENT` as qmail-local gives it (`LOCAL@HOST`).
     pub recipient: String,
-    /// The address the user knows: `EXT@HOST` for virtualdomains and
-    /// vpopmail, else `RECIPIENT` (see [`RecipientRule`]).
+    /// The address the user knows ([`user_address`]): `RECIPIENT` without
+    /// the virtual domain's prefix.
     pub user_recipient: String,
     /// `HOST`, lower case: the domain that chooses the profile.
     pub domain: String,
@@ -45,8 +50,13 @@ pub struct Envelope {
 
 impl Envelope {
     /// Builds the envelope from qmail-local's environment. `get` looks a
-    /// variable up (`std::env::var_os` in the shell, a map in tests).
-    pub fn from_env(get: impl Fn(&str) -> Option<OsString>, rule: &RecipientRule) -> Envelope {
+    /// variable up (`std::env::var_os` in the shell, a map in tests);
+    /// `vdoms` is qmail's control/virtualdomains ([`RecipientRule::load`]).
+    pub fn from_env(
+        get: impl Fn(&str) -> Option<OsString>,
+        rule: &RecipientRule,
+        vdoms: &Virtualdomains,
+    ) -> Envelope {
         let var = |name: &str| get(name).map(|v| clean(v.as_bytes())).unwrap_or_default();
         let sender = var("SENDER");
         let local = var("LOCAL");
@@ -56,7 +66,8 @@ impl Envelope {
         if recipient.is_empty() && !local.is_empty() {
             recipient = format!("{local}@{host}");
         }
-        let user_recipient = user_recipient(rule, &recipient, &local, &ext, &host);
+        let user_recipient =
+            user_address(rule.mode, vdoms, &local, &host).unwrap_or_else(|| recipient.clone());
         let domain = if host.is_empty() {
             domain_of(&recipient)
         } else {
@@ -110,28 +121,32 @@ pub fn domain_of(address: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Works out the address the user knows. With virtualdomains
-/// (`example.com:example-com`) qmail-local sets `LOCAL=example-com-info`
-/// and, under `~alias/.qmail-example-com-default`, `EXT=info`; vpopmail
-/// sets `LOCAL=example.com-info`, `EXT=info`. In both cases `LOCAL` ends in
-/// `EXT` behind a `-`, and the user knows `EXT@HOST`.
-fn user_recipient(
-    rule: &RecipientRule,
-    recipient: &str,
+/// The address the user knows, for qmail-local's `LOCAL` and `HOST` (or
+/// the two halves of a stored `Delivered-To:`): the one rule every log
+/// line, `.rep` block, recipient report and quarantine release follows.
+///
+/// qmail-send(8) rewrote a virtual domain's recipient to `PREFIX-USER@HOST`
+/// with the prefix control/virtualdomains gives the domain (or the virtual
+/// user `USER@HOST`); that prefix comes off ([`Virtualdomains::user_address`]),
+/// giving `USER@HOST`. Nothing comes off anything else: a plain user's
+/// extension address (`LOCAL=joe-lists`, `EXT=lists`) is `joe-lists@HOST`.
+/// `EXT` and `DEFAULT` are not used: under `~alias/.qmail-example-com-default`
+/// qmail-local sets `EXT=example-com-info` and `DEFAULT=info`, under
+/// `~joe/.qmail-default` `EXT=DEFAULT=lists`, and neither tells a virtual
+/// domain from a user's extension.
+///
+/// `None` when the address is its own (`LOCAL@HOST` as qmail-local has it),
+/// always so with [`RecipientMode::Recipient`].
+pub fn user_address(
+    mode: RecipientMode,
+    vdoms: &Virtualdomains,
     local: &str,
-    ext: &str,
     host: &str,
-) -> String {
-    if rule.mode == RecipientMode::Ext
-        && !ext.is_empty()
-        && !host.is_empty()
-        && local.len() > ext.len()
-        && local.ends_with(ext)
-        && local[..local.len() - ext.len()].ends_with('-')
-    {
-        return format!("{ext}@{host}");
+) -> Option<String> {
+    match mode {
+        RecipientMode::Virtualdomains => vdoms.user_address(local, host),
+        RecipientMode::Recipient => None,
     }
-    recipient.to_string()
 }
 
 /// Bytes to a bounded UTF-8 string: invalid sequences replaced, cut at
@@ -147,22 +162,31 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
 
-    fn env(pairs: &[(&str, &str)]) -> Envelope {
+    const VDOMS: &[u8] = b"example.com:example-com\nexample.net:example.net\n";
+
+    fn env_with(pairs: &[(&str, &str)], rule: &RecipientRule) -> Envelope {
         let map: HashMap<String, OsString> = pairs
             .iter()
             .map(|(k, v)| (k.to_string(), OsString::from(v)))
             .collect();
-        Envelope::from_env(|k| map.get(k).cloned(), &RecipientRule::default())
+        let vdoms = Virtualdomains::parse(VDOMS, b"");
+        Envelope::from_env(|k| map.get(k).cloned(), rule, &vdoms)
+    }
+
+    fn env(pairs: &[(&str, &str)]) -> Envelope {
+        env_with(pairs, &RecipientRule::default())
     }
 
     #[test]
     fn virtualdomain_recipient_strips_prefix() {
+        // ~alias/.qmail-example-com-default, as qmail-local sets it.
         let e = env(&[
             ("SENDER", "bob@example.org"),
-            ("RECIPIENT", "example-com-info@example.com"),
+            ("RECIPIENT", "example-com-info@Example.COM"),
             ("LOCAL", "example-com-info"),
             ("HOST", "Example.COM"),
-            ("EXT", "info"),
+            ("EXT", "example-com-info"),
+            ("DEFAULT", "info"),
         ]);
         assert_eq!(e.user_recipient, "info@Example.COM");
         assert_eq!(e.domain, "example.com");
@@ -172,47 +196,49 @@ mod tests {
     #[test]
     fn vpopmail_recipient_strips_prefix() {
         let e = env(&[
-            ("RECIPIENT", "example.com-info@example.com"),
-            ("LOCAL", "example.com-info"),
-            ("HOST", "example.com"),
+            ("RECIPIENT", "example.net-info@example.net"),
+            ("LOCAL", "example.net-info"),
+            ("HOST", "example.net"),
             ("EXT", "info"),
-            ("USER", "example.com"),
+            ("DEFAULT", "info"),
+            ("USER", "vpopmail"),
         ]);
-        assert_eq!(e.user_recipient, "info@example.com");
+        assert_eq!(e.user_recipient, "info@example.net");
         assert!(e.null_sender);
     }
 
     #[test]
-    fn plain_user_keeps_recipient() {
+    fn plain_user_and_extension_keep_recipient() {
         let e = env(&[
-            ("RECIPIENT", "alice@example.com"),
+            ("RECIPIENT", "alice@example.org"),
             ("LOCAL", "alice"),
-            ("HOST", "example.com"),
+            ("HOST", "example.org"),
         ]);
-        assert_eq!(e.user_recipient, "alice@example.com");
-        // EXT that is not a suffix behind '-' is not stripped.
+        assert_eq!(e.user_recipient, "alice@example.org");
+        // ~joe/.qmail-default: EXT and DEFAULT name the extension only.
         let e = env(&[
-            ("RECIPIENT", "alicefoo@h"),
-            ("LOCAL", "alicefoo"),
-            ("HOST", "h"),
-            ("EXT", "foo"),
+            ("RECIPIENT", "joe-lists@example.org"),
+            ("LOCAL", "joe-lists"),
+            ("HOST", "example.org"),
+            ("EXT", "lists"),
+            ("DEFAULT", "lists"),
         ]);
-        assert_eq!(e.user_recipient, "alicefoo@h");
+        assert_eq!(e.user_recipient, "joe-lists@example.org");
     }
 
     #[test]
     fn recipient_mode_keeps_qmail_value() {
         let rule = RecipientRule {
             mode: RecipientMode::Recipient,
+            ..RecipientRule::default()
         };
-        let e = Envelope::from_env(
-            |k| match k {
-                "RECIPIENT" => Some("example-com-info@example.com".into()),
-                "LOCAL" => Some("example-com-info".into()),
-                "EXT" => Some("info".into()),
-                "HOST" => Some("example.com".into()),
-                _ => None,
-            },
+        let e = env_with(
+            &[
+                ("RECIPIENT", "example-com-info@example.com"),
+                ("LOCAL", "example-com-info"),
+                ("EXT", "example-com-info"),
+                ("HOST", "example.com"),
+            ],
             &rule,
         );
         assert_eq!(e.user_recipient, "example-com-info@example.com");

@@ -10,13 +10,14 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use support::{Run, Site, Stdin, admin, data, qmail_env, stderr, stdout};
+use support::{Run, Site, Stdin, admin, data, qmail_env, stderr, stdout, virtualdomain_env};
 
 /// Quarantines `message` for `info@example.com`, delivered as virtualdomains
-/// do (`LOCAL=example-com-info`, `EXT=info`); returns the incident id from
-/// the log line's `id:` field and the file's path.
+/// do (`LOCAL=example-com-info` under `~alias/.qmail-example-com-default`);
+/// returns the incident id from the log line's `id:` field and the file's
+/// path.
 fn quarantine_virtualdomain(site: &Site, message: &[u8], sender: &str) -> (String, PathBuf) {
-    let env = qmail_env(sender, "example-com-info", "example.com", "info");
+    let env = virtualdomain_env(sender, "example-com", "info", "example.com");
     let run = site.run(message, &env, &[], Stdin::File);
     quarantined(site, &run)
 }
@@ -64,7 +65,7 @@ fn list_show_and_release_a_quarantined_message() {
         id.as_str(),
         " badmail ",
         "<alice@example.org>",
-        "example-com-info@example.com",
+        " info@example.com ",
         "Your invoice",
         &format!(" {} ", original.len()),
         "filename: invoice.exe",
@@ -77,7 +78,7 @@ fn list_show_and_release_a_quarantined_message() {
     assert_eq!(v["id"], id.as_str());
     assert_eq!(v["folder"], "new");
     assert_eq!(v["sender"], "alice@example.org");
-    assert_eq!(v["recipient"], "example-com-info@example.com");
+    assert_eq!(v["recipient"], "info@example.com");
     assert_eq!(v["subject"], "Your invoice");
     assert_eq!(v["size"], original.len());
     assert_eq!(v["verdict"], "badmail");

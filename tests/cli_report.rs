@@ -107,7 +107,7 @@ fn filter_written_log_and_rep_give_exact_figures() {
     assert_eq!(d["rep_not_understood"], 0);
     assert_eq!(
         d["verdicts"],
-        serde_json::json!({"clean": 1, "errormail": 0, "badmail": 2, "virus": 1})
+        serde_json::json!({"clean": 1, "errormail": 0, "badmail": 2, "unchecked": 0, "virus": 1})
     );
     assert_eq!(
         named(&d["actions"]),
@@ -320,12 +320,12 @@ fn hand_written_log_with_garbage_gives_exact_text() {
     for expected in [
         "period: 2026-11-20 10:00:00 .. 2026-11-21 10:00:00\n",
         "log: 9 lines, 3 lines not understood, 0 outside the period\n",
-        "messages: 6\n  clean                3\n  errormail            1\n  badmail              1\n  virus                1\n",
+        "messages: 6\n  clean                3\n  errormail            1\n  badmail              1\n  unchecked            0\n  virus                1\n",
         "actions: pass=3, quarantine=2, defer=1\n",
         "exit codes: 0=3, 99=2, 111=1\n",
         "time per message: median 20 ms, p99 4992 ms\n",
-        "  2026-11-20           3        2         0        1        0\n",
-        "  2026-11-21           3        1         1        0        1\n",
+        "  2026-11-20           3        2         0        1         0        0\n",
+        "  2026-11-21           3        1         1        0         0        1\n",
         "  filename             1        2\n",
         // Incidents (as filter mode's): every verdict but clean, and the
         // deferral; the virus came from the null sender.

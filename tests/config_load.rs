@@ -131,7 +131,7 @@ type = "sophos"
         "colour: unknown key",
         "paths.quarantine: invalid type: integer `7`, expected path string",
         "paths.tmp: unknown key",
-        "recipient.mode: unknown value `guess`, expected `ext` or `recipient`",
+        "recipient.mode: unknown value `guess`, expected one of `ext`, `virtualdomains`, `recipient`",
         "engine[0].servers: invalid type: string \"unix:/run/clamd\", expected a sequence",
         "engine[1].type: unknown value `sophos`, expected `clamd` or `command`",
         "engine[1].name: missing key",

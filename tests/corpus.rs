@@ -209,7 +209,9 @@ fn every_corpus_message_under_small_limits_reports_each_limit_reached() {
             .plan
             .findings
             .iter()
-            .filter(|f| f.condition == Condition::Unchecked && f.description == UNCHECKED_DESCRIPTION)
+            .filter(|f| {
+                f.condition == Condition::Unchecked && f.description == UNCHECKED_DESCRIPTION
+            })
             .count();
         assert_eq!(findings, limits.len(), "{}", m.display());
         for l in limits {

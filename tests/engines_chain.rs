@@ -272,10 +272,12 @@ fn oversize_follows_its_policy() -> TestResult {
     let msg = message(&raw);
     let mut engine = grep_engine("small");
     engine.max_size = Some(10);
+    assert_eq!(engine.oversize, Oversize::Unchecked, "the default");
     for (policy, check) in [
         (Oversize::Skip, "skip"),
         (Oversize::Error, "error"),
         (Oversize::Errormail, "errormail"),
+        (Oversize::Unchecked, "unchecked"),
     ] {
         engine.oversize = policy;
         let out = run_one(&engine, &ScanPolicy::default(), &raw, &msg, work.path());
@@ -292,10 +294,10 @@ fn oversize_follows_its_policy() -> TestResult {
                 out.unscanned && result.as_ref().is_some_and(is_error),
                 "{result:?}"
             ),
-            _ => {
+            finding => {
                 assert_eq!(
-                    out.findings.first().map(|f| f.condition),
-                    Some(Condition::Errormail)
+                    out.findings.first().map(|f| f.condition.name()),
+                    Some(finding)
                 );
                 assert!(!out.unscanned);
             }
@@ -319,7 +321,9 @@ fn limit_heuristics_are_their_own_outcome() -> TestResult {
             "{dir}",
         ],
     );
+    assert_eq!(engine.heuristics, HeuristicPolicy::Unchecked, "the default");
     let cases = [
+        (HeuristicPolicy::Unchecked, EngineResult::Clean, 1),
         (HeuristicPolicy::Errormail, EngineResult::Clean, 1),
         (HeuristicPolicy::Ignore, EngineResult::Clean, 0),
         (
@@ -338,9 +342,14 @@ fn limit_heuristics_are_their_own_outcome() -> TestResult {
         );
         assert_eq!(out.findings.len(), findings, "{policy:?}");
         if let Some(f) = out.findings.first() {
+            let want = if policy == HeuristicPolicy::Unchecked {
+                Condition::Unchecked
+            } else {
+                Condition::Errormail
+            };
             assert_eq!(
                 (f.condition, f.detail.as_str()),
-                (Condition::Errormail, "Heuristics.Encrypted.Zip")
+                (want, "Heuristics.Encrypted.Zip")
             );
         }
     }

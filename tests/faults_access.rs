@@ -108,6 +108,7 @@ fn nobody_rep_permission_denied_changes_nothing_but_stderr() {
 #[ignore = "needs root: runs qmvc as nobody"]
 fn nobody_state_permission_denied_changes_nothing_but_the_rep() {
     let site = site_denying("state", "[guards]\nbadmail = [\"bm@example.com\"]\n");
+    site.profile("default", "[reactions.bomber]\ncount = [\"badmail\"]\n");
     let original = message("badmail-exe.eml");
     let run = deliver(&site, &original);
     assert_eq!(run.code, 99, "{run:?}");

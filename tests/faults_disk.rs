@@ -159,6 +159,7 @@ fn full_rep_changes_nothing_but_stderr() {
 #[ignore = "needs root: mounts a tmpfs"]
 fn full_state_dir_changes_nothing_but_the_rep_and_keeps_old_counters() {
     let site = Site::new("");
+    site.profile("default", "[reactions.bomber]\ncount = [\"badmail\"]\n");
     let state = Tmpfs::mount(&site.dir().join("state"), 64);
     let original = message("badmail-exe.eml");
     assert_eq!(deliver(&site, &original).code, 99);

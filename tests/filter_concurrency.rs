@@ -11,50 +11,28 @@ mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::process::Stdio;
 
 use qmvc::actions::log::LogLine;
-use support::{Site, message, user_env};
+use support::{Site, bomber_counts, message, user_env};
 
 const DELIVERIES: u32 = 50;
 const THRESHOLD: u32 = 10;
 const SENDER: &str = "bomber@example.org";
-
-/// The `.rep` blocks: incident id -> the bomber count its notes give.
-fn bomber_counts(rep: &str) -> BTreeMap<String, u32> {
-    let mut out = BTreeMap::new();
-    let mut id = None;
-    for line in rep.lines() {
-        if let Some(rest) = line.strip_prefix("--- qmvc incident ") {
-            id = rest.strip_suffix(" ---").map(str::to_string);
-        } else if let Some(rest) = line.strip_prefix("notify: bomber: ") {
-            let n = rest.split(' ').next().and_then(|n| n.parse().ok());
-            if let (Some(id), Some(n)) = (id.clone(), n) {
-                assert!(out.insert(id, n).is_none(), "two counts in one block");
-            }
-        }
-    }
-    out
-}
 
 #[test]
 fn fifty_concurrent_deliveries_keep_every_record_whole_and_exact() {
     let site = Site::new("[guards]\nbadmail = [\"bm@example.com\"]\n");
     site.profile(
         "default",
-        &format!("[reactions.bomber]\nthreshold = {THRESHOLD}\nwindow = \"1h\"\n"),
+        &format!(
+            "[reactions.bomber]\nthreshold = {THRESHOLD}\nwindow = \"1h\"\ncount = [\"badmail\"]\n"
+        ),
     );
     let original = message("badmail-exe.eml");
     let env = user_env(SENDER, "bob@example.com");
     // Spawn all, then wait: they run at the same time.
     let children: Vec<_> = (0..DELIVERIES)
-        .map(|_| {
-            let mut cmd = site.command(&env, &[]);
-            cmd.stdin(site.queue_file(&original))
-                .stdout(Stdio::null())
-                .stderr(Stdio::piped());
-            cmd.spawn().expect("spawn qmvc")
-        })
+        .map(|_| site.spawn(&original, &env))
         .collect();
     let pids: BTreeSet<u32> = children.iter().map(|c| c.id()).collect();
     for child in children {

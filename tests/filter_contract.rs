@@ -29,7 +29,7 @@ fn clean_message_passes_and_writes_only_the_log_line() {
     let log = site.log_lines();
     assert_eq!(log.len(), 1, "{log:?}");
     let f = fields(&log[0]);
-    assert_eq!(f.len(), 11, "{}", log[0]);
+    assert_eq!(f.len(), 12, "{}", log[0]);
     assert!(f[0].starts_with("qmvc pid:"));
     assert_eq!(f[2], "alice@example.org");
     assert_eq!(f[3], "bob@example.com");
@@ -38,6 +38,10 @@ fn clean_message_passes_and_writes_only_the_log_line() {
     assert_eq!(f[6], "-");
     assert_eq!(f[7], "A:pass");
     assert_eq!(f[8], "RC:0");
+    // The id and the last field name the delivery host.
+    let host = f[11].strip_prefix("host:").expect("host field");
+    assert!(!host.is_empty());
+    assert!(f[10].ends_with(&format!(".{host}")), "{}", f[10]);
     assert!(site.quarantine("new").is_empty());
     assert_eq!(site.rep(), "");
     assert!(site.sent().is_empty());
@@ -250,7 +254,7 @@ fn hostile_sender_cannot_forge_log_fields_or_lines() {
     assert_eq!(run.code, 99, "{run:?}");
     let log = site.log_lines();
     assert_eq!(log.len(), 1, "{log:?}");
-    assert_eq!(fields(&log[0]).len(), 11);
+    assert_eq!(fields(&log[0]).len(), 12);
     let stored = fs::read_to_string(&site.quarantine("new")[0]).unwrap_or_default();
     // `|` is a legal address character; CR and LF are what must not pass.
     assert!(

@@ -412,11 +412,13 @@ fn message_past_max_message_bytes_is_checked_in_part_and_quarantined_whole() {
     }
 }
 
-/// A message longer than the limit that passes is not read whole: the
-/// next dot-qmail line reads the queue file itself.
+/// A message longer than the limit that passes (a profile that sets
+/// unchecked to pass) is not read whole: the next dot-qmail line reads the
+/// queue file itself.
 #[test]
 fn message_past_max_message_bytes_that_passes_exits_0() {
     let site = Site::new("[limits]\nmax_message_bytes = 4096\n");
+    site.profile("default", "[actions]\nunchecked = \"pass\"\n");
     let mut raw = format!("{HEAD}\n").into_bytes();
     raw.extend(std::iter::repeat_n(b'x', 100_000));
     for stdin in [Stdin::File, Stdin::Pipe] {

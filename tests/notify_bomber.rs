@@ -20,6 +20,7 @@ fn reactions(threshold: u32) -> Reactions {
             threshold,
             window: Duration::from_secs(3600),
             short_circuit: true,
+            count: vec![Verdict::Virus, Verdict::Badmail],
         },
         ..Reactions::default()
     }

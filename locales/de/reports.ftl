@@ -2,7 +2,10 @@
 
 ## Betreffzeilen
 
-subject-guard-antivirus = [qmvc] Virus { $viruses } in einer Nachricht an { $recipient }
+subject-guard-antivirus = { $verdict ->
+    [unchecked] [qmvc] Ungeprüfter Inhalt in einer Nachricht an { $recipient }
+   *[other] [qmvc] Virus { $viruses } in einer Nachricht an { $recipient }
+}
 subject-guard-badmail = { $verdict ->
     [errormail] [qmvc] Fehlerhafte Nachricht an { $recipient }
    *[other] [qmvc] Gesperrte Nachricht an { $recipient }
@@ -36,6 +39,7 @@ label-none = keine
 
 verdict-virus = Virus
 verdict-badmail = gesperrter Inhalt
+verdict-unchecked = nicht prüfbarer Inhalt
 verdict-errormail = fehlerhafte Nachricht
 verdict-clean = unbedenklich
 action-pass = zugestellt
@@ -48,8 +52,10 @@ condition-subject = Betreffregel
 condition-body = Regel für den Nachrichtentext
 condition-filename = Name des Anhangs
 condition-mimetype = Typ des Anhangs
+condition-macro = Office-Dokument mit Makros
 condition-nullsender = Leere Absenderadresse
 condition-errormail = Fehlerhafte Nachricht
+condition-unchecked = Nicht prüfbar
 condition-virus = Virus
 condition-bomber = Zu viele Vorfälle von diesem Absender
 engine-clean = sauber
@@ -59,7 +65,10 @@ engine-skipped = nicht ausgeführt
 
 ## Berichte an die Wächter
 
-guard-antivirus-intro = Ein Virenscanner hat in einer Nachricht einen Virus gefunden. Hier steht, was gefunden und was unternommen wurde.
+guard-antivirus-intro = { $verdict ->
+    [unchecked] Ein Teil einer Nachricht konnte nicht geprüft werden (eine Grenze wurde erreicht, ein Archiv ist verschlüsselt oder ein Virenscanner hat ihn abgelehnt); er wird deshalb als unsicher behandelt. Hier steht, was gefunden und was unternommen wurde.
+   *[other] Ein Virenscanner hat in einer Nachricht einen Virus gefunden. Hier steht, was gefunden und was unternommen wurde.
+}
 guard-badmail-intro = Eine Nachricht hat die Bedingungen ihres Sicherheitsprofils erfüllt. Hier steht, was gefunden und was unternommen wurde.
 guard-release = Um die Nachricht aus der Quarantäne freizugeben, führen Sie aus: qmvc quarantine release { $quarantine }
 
@@ -79,11 +88,13 @@ sender-intro = { $action ->
 }
 reason-virus = Der Grund: Sie enthält einen Virus.
 reason-badmail = Der Grund: Sie enthält Inhalte, die hier nicht angenommen werden, etwa einen gesperrten Dateityp als Anhang.
+reason-unchecked = Der Grund: Ein Teil davon, etwa ein verschlüsselter oder sehr großer Anhang, konnte nicht auf Viren geprüft werden.
 reason-errormail = Der Grund: Sie ist fehlerhaft aufgebaut und konnte nicht richtig geprüft werden.
 details-heading = Angaben zur Nachricht:
 recipient-quarantine = Falls Sie diese Nachricht erwartet haben, wenden Sie sich bitte an Ihre Mail-Administration und nennen Sie die obige Referenz.
 sender-advice-virus = Bitte prüfen Sie Ihren Computer mit einem aktuellen Virenschutzprogramm, bevor Sie die Nachricht erneut senden.
 sender-advice-badmail = Falls Ihre Nachricht berechtigt war, senden Sie die Datei bitte auf anderem Weg, zum Beispiel als Link zu einem Dienst für den Dateiaustausch, oder fragen Sie den Empfänger, welche Formate angenommen werden.
+sender-advice-unchecked = Falls Ihre Nachricht berechtigt war, senden Sie die Datei bitte ohne Passwort erneut und, wenn sie groß ist, als Link zu einem Dienst für Dateifreigaben.
 sender-advice-errormail = Bitte prüfen Sie das Programm, mit dem Sie E-Mails versenden, und senden Sie die Nachricht dann erneut.
 closing = Diese Nachricht wurde automatisch erstellt. Bitte antworten Sie nicht darauf.
 

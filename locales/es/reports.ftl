@@ -2,7 +2,10 @@
 
 ## Asuntos
 
-subject-guard-antivirus = [qmvc] Virus { $viruses } en un mensaje para { $recipient }
+subject-guard-antivirus = { $verdict ->
+    [unchecked] [qmvc] Contenido sin comprobar en un mensaje para { $recipient }
+   *[other] [qmvc] Virus { $viruses } en un mensaje para { $recipient }
+}
 subject-guard-badmail = { $verdict ->
     [errormail] [qmvc] Mensaje mal formado para { $recipient }
    *[other] [qmvc] Mensaje bloqueado para { $recipient }
@@ -36,6 +39,7 @@ label-none = ninguno
 
 verdict-virus = virus
 verdict-badmail = contenido bloqueado
+verdict-unchecked = contenido que no se pudo comprobar
 verdict-errormail = mensaje mal formado
 verdict-clean = limpio
 action-pass = entregado
@@ -48,8 +52,10 @@ condition-subject = Regla sobre el asunto
 condition-body = Regla sobre el texto del mensaje
 condition-filename = Nombre del adjunto
 condition-mimetype = Tipo del adjunto
+condition-macro = Documento de Office con macros
 condition-nullsender = Dirección de remitente vacía
 condition-errormail = Mensaje mal formado
+condition-unchecked = No se pudo comprobar
 condition-virus = Virus
 condition-bomber = Demasiados incidentes de este remitente
 engine-clean = limpio
@@ -59,7 +65,10 @@ engine-skipped = no ejecutado
 
 ## Informes a los responsables
 
-guard-antivirus-intro = Un motor antivirus ha encontrado un virus en un mensaje. A continuación se indica qué se encontró y qué se hizo.
+guard-antivirus-intro = { $verdict ->
+    [unchecked] Una parte de un mensaje no se pudo examinar (se alcanzó un límite, un archivo comprimido está cifrado o un motor la rechazó), por lo que se trata como insegura. A continuación se indica qué se encontró y qué se hizo.
+   *[other] Un motor antivirus ha encontrado un virus en un mensaje. A continuación se indica qué se encontró y qué se hizo.
+}
 guard-badmail-intro = Un mensaje cumplió las condiciones de su perfil de seguridad. A continuación se indica qué se encontró y qué se hizo.
 guard-release = Para liberar el mensaje de la cuarentena, ejecute: qmvc quarantine release { $quarantine }
 
@@ -79,11 +88,13 @@ sender-intro = { $action ->
 }
 reason-virus = El motivo: contiene un virus.
 reason-badmail = El motivo: contiene contenido que no se acepta aquí, como un tipo de archivo adjunto bloqueado.
+reason-unchecked = El motivo: una parte, como un adjunto cifrado o muy grande, no se pudo analizar en busca de virus.
 reason-errormail = El motivo: está mal formado y no se pudo comprobar correctamente.
 details-heading = Datos del mensaje:
 recipient-quarantine = Si esperaba este mensaje, póngase en contacto con el administrador de correo e indique la referencia anterior.
 sender-advice-virus = Revise su ordenador con un antivirus actualizado antes de volver a enviar el mensaje.
 sender-advice-badmail = Si su mensaje era legítimo, envíe el archivo de otra forma, por ejemplo como enlace a un servicio para compartir archivos, o pregunte al destinatario qué formatos se aceptan.
+sender-advice-unchecked = Si su mensaje era legítimo, vuelva a enviar el archivo sin contraseña y, si es grande, como enlace a un servicio para compartir archivos.
 sender-advice-errormail = Revise el programa que utiliza para enviar correo y vuelva a enviar el mensaje.
 closing = Este mensaje se ha generado automáticamente. Por favor, no responda a él.
 

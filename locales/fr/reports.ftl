@@ -2,7 +2,10 @@
 
 ## Objets
 
-subject-guard-antivirus = [qmvc] Virus { $viruses } dans un message pour { $recipient }
+subject-guard-antivirus = { $verdict ->
+    [unchecked] [qmvc] Contenu non vérifié dans un message pour { $recipient }
+   *[other] [qmvc] Virus { $viruses } dans un message pour { $recipient }
+}
 subject-guard-badmail = { $verdict ->
     [errormail] [qmvc] Message mal formé pour { $recipient }
    *[other] [qmvc] Message bloqué pour { $recipient }
@@ -36,6 +39,7 @@ label-none = aucun
 
 verdict-virus = virus
 verdict-badmail = contenu bloqué
+verdict-unchecked = contenu qui n'a pas pu être vérifié
 verdict-errormail = message mal formé
 verdict-clean = sain
 action-pass = distribué
@@ -48,8 +52,10 @@ condition-subject = Règle sur l'objet
 condition-body = Règle sur le texte du message
 condition-filename = Nom de pièce jointe
 condition-mimetype = Type de pièce jointe
+condition-macro = Document Office avec macros
 condition-nullsender = Adresse d'expéditeur vide
 condition-errormail = Message mal formé
+condition-unchecked = Non vérifiable
 condition-virus = Virus
 condition-bomber = Trop d'incidents de cet expéditeur
 engine-clean = sain
@@ -59,7 +65,10 @@ engine-skipped = non exécuté
 
 ## Rapports aux gardiens
 
-guard-antivirus-intro = Un moteur antivirus a détecté un virus dans un message. Voici ce qui a été trouvé et ce qui a été fait.
+guard-antivirus-intro = { $verdict ->
+    [unchecked] Une partie d'un message n'a pas pu être examinée (une limite a été atteinte, une archive est chiffrée ou un moteur l'a refusée) ; elle est donc traitée comme dangereuse. Voici ce qui a été trouvé et ce qui a été fait.
+   *[other] Un moteur antivirus a détecté un virus dans un message. Voici ce qui a été trouvé et ce qui a été fait.
+}
 guard-badmail-intro = Un message remplissait les conditions de son profil de sécurité. Voici ce qui a été trouvé et ce qui a été fait.
 guard-release = Pour libérer le message de la quarantaine, exécutez : qmvc quarantine release { $quarantine }
 
@@ -79,11 +88,13 @@ sender-intro = { $action ->
 }
 reason-virus = La raison : il contient un virus.
 reason-badmail = La raison : il contient un contenu qui n'est pas accepté ici, par exemple un type de pièce jointe bloqué.
+reason-unchecked = La raison : une partie, par exemple une pièce jointe chiffrée ou très volumineuse, n'a pas pu être analysée par l'antivirus.
 reason-errormail = La raison : il est mal formé et n'a pas pu être contrôlé correctement.
 details-heading = Détails du message :
 recipient-quarantine = Si vous attendiez ce message, veuillez contacter votre administrateur de messagerie en indiquant la référence ci-dessus.
 sender-advice-virus = Veuillez analyser votre ordinateur avec un antivirus à jour avant de renvoyer le message.
 sender-advice-badmail = Si votre message était légitime, veuillez envoyer le fichier autrement, par exemple sous forme de lien vers un service de partage de fichiers, ou demandez au destinataire quels formats sont acceptés.
+sender-advice-unchecked = Si votre message était légitime, renvoyez le fichier sans mot de passe et, s'il est volumineux, sous forme de lien vers un service de partage de fichiers.
 sender-advice-errormail = Veuillez vérifier le logiciel que vous utilisez pour envoyer vos courriels, puis renvoyez le message.
 closing = Ce message a été généré automatiquement. Merci de ne pas y répondre.
 

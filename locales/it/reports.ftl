@@ -2,7 +2,10 @@
 
 ## Oggetti
 
-subject-guard-antivirus = [qmvc] Virus { $viruses } in un messaggio per { $recipient }
+subject-guard-antivirus = { $verdict ->
+    [unchecked] [qmvc] Contenuto non verificato in un messaggio per { $recipient }
+   *[other] [qmvc] Virus { $viruses } in un messaggio per { $recipient }
+}
 subject-guard-badmail = { $verdict ->
     [errormail] [qmvc] Messaggio malformato per { $recipient }
    *[other] [qmvc] Messaggio bloccato per { $recipient }
@@ -36,6 +39,7 @@ label-none = nessuno
 
 verdict-virus = virus
 verdict-badmail = contenuto bloccato
+verdict-unchecked = contenuto non verificabile
 verdict-errormail = messaggio malformato
 verdict-clean = pulito
 action-pass = consegnato
@@ -48,8 +52,10 @@ condition-subject = Regola sull'oggetto
 condition-body = Regola sul testo del messaggio
 condition-filename = Nome dell'allegato
 condition-mimetype = Tipo dell'allegato
+condition-macro = Documento Office con macro
 condition-nullsender = Indirizzo del mittente vuoto
 condition-errormail = Messaggio malformato
+condition-unchecked = Non verificabile
 condition-virus = Virus
 condition-bomber = Troppi incidenti da questo mittente
 engine-clean = pulito
@@ -59,7 +65,10 @@ engine-skipped = non eseguito
 
 ## Rapporti ai responsabili
 
-guard-antivirus-intro = Un motore antivirus ha trovato un virus in un messaggio. Ecco che cosa è stato trovato e che cosa è stato fatto.
+guard-antivirus-intro = { $verdict ->
+    [unchecked] Una parte di un messaggio non ha potuto essere esaminata (è stato raggiunto un limite, un archivio è cifrato o un motore l'ha rifiutata), perciò è trattata come non sicura. Ecco che cosa è stato trovato e che cosa è stato fatto.
+   *[other] Un motore antivirus ha trovato un virus in un messaggio. Ecco che cosa è stato trovato e che cosa è stato fatto.
+}
 guard-badmail-intro = Un messaggio ha soddisfatto le condizioni del suo profilo di sicurezza. Ecco che cosa è stato trovato e che cosa è stato fatto.
 guard-release = Per liberare il messaggio dalla quarantena, eseguire: qmvc quarantine release { $quarantine }
 
@@ -79,11 +88,13 @@ sender-intro = { $action ->
 }
 reason-virus = Il motivo: contiene un virus.
 reason-badmail = Il motivo: contiene materiale non accettato qui, ad esempio un tipo di allegato bloccato.
+reason-unchecked = Il motivo: una parte, ad esempio un allegato cifrato o molto grande, non ha potuto essere controllata dall'antivirus.
 reason-errormail = Il motivo: è malformato e non è stato possibile controllarlo correttamente.
 details-heading = Dati del messaggio:
 recipient-quarantine = Se aspettava questo messaggio, contatti l'amministratore della posta e indichi il riferimento qui sopra.
 sender-advice-virus = Controlli il suo computer con un antivirus aggiornato prima di inviare di nuovo il messaggio.
 sender-advice-badmail = Se il suo messaggio era legittimo, invii il file in un altro modo, ad esempio come link a un servizio di condivisione di file, oppure chieda al destinatario quali formati sono accettati.
+sender-advice-unchecked = Se il messaggio era legittimo, invii di nuovo il file senza password e, se è grande, come link a un servizio di condivisione file.
 sender-advice-errormail = Controlli il programma che usa per inviare la posta, poi invii di nuovo il messaggio.
 closing = Questo messaggio è stato generato automaticamente. La preghiamo di non rispondere.
 

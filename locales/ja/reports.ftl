@@ -2,7 +2,10 @@
 
 ## 件名
 
-subject-guard-antivirus = [qmvc] { $recipient } 宛てのメールからウイルス { $viruses } を検出
+subject-guard-antivirus = { $verdict ->
+    [unchecked] [qmvc] { $recipient } 宛てのメールに検査できない内容
+   *[other] [qmvc] { $recipient } 宛てのメールからウイルス { $viruses } を検出
+}
 subject-guard-badmail = { $verdict ->
     [errormail] [qmvc] { $recipient } 宛ての不正な形式のメール
    *[other] [qmvc] { $recipient } 宛てのメールを遮断
@@ -36,6 +39,7 @@ label-none = なし
 
 verdict-virus = ウイルス
 verdict-badmail = 遮断対象の内容
+verdict-unchecked = 検査できない内容
 verdict-errormail = 不正な形式のメール
 verdict-clean = 問題なし
 action-pass = 配信済み
@@ -48,8 +52,10 @@ condition-subject = 件名のルール
 condition-body = 本文のルール
 condition-filename = 添付ファイル名
 condition-mimetype = 添付ファイルの種類
+condition-macro = マクロ付きの Office 文書
 condition-nullsender = 空の送信者アドレス
 condition-errormail = 不正な形式のメール
+condition-unchecked = 検査不能
 condition-virus = ウイルス
 condition-bomber = この送信者からのインシデントが多すぎます
 engine-clean = 問題なし
@@ -59,7 +65,10 @@ engine-skipped = 未実行
 
 ## 管理者への報告
 
-guard-antivirus-intro = ウイルス対策エンジンがメールからウイルスを検出しました。検出内容と実施した対応は以下のとおりです。
+guard-antivirus-intro = { $verdict ->
+    [unchecked] メールの一部を検査できませんでした（上限に達した、アーカイブが暗号化されている、またはエンジンが拒否した）。そのため安全でないものとして扱います。検出内容と実施した対応は以下のとおりです。
+   *[other] ウイルス対策エンジンがメールからウイルスを検出しました。検出内容と実施した対応は以下のとおりです。
+}
 guard-badmail-intro = メールがセキュリティプロファイルの条件に該当しました。検出内容と実施した対応は以下のとおりです。
 guard-release = このメールを隔離から解除するには、次のコマンドを実行してください：qmvc quarantine release { $quarantine }
 
@@ -79,11 +88,13 @@ sender-intro = { $action ->
 }
 reason-virus = 理由：ウイルスが含まれています。
 reason-badmail = 理由：遮断対象の種類の添付ファイルなど、ここでは受け付けていない内容が含まれています。
+reason-unchecked = 理由: 暗号化された添付ファイルや非常に大きな添付ファイルなど、一部をウイルス検査できませんでした。
 reason-errormail = 理由：形式が正しくないため、正しくチェックできませんでした。
 details-heading = メールの詳細：
 recipient-quarantine = このメールをお待ちの場合は、上記の参照番号を添えてメール管理者にお問い合わせください。
 sender-advice-virus = もう一度送信する前に、最新のウイルス対策ソフトでお使いのコンピューターを検査してください。
 sender-advice-badmail = 正当なメールであった場合は、ファイル共有サービスのリンクを送るなど別の方法でファイルをお送りいただくか、受け付けられる形式を受信者にご確認ください。
+sender-advice-unchecked = 正当なメールであった場合は、ファイルをパスワードなしで送り直してください。大きなファイルの場合は、ファイル共有サービスのリンクとして送ってください。
 sender-advice-errormail = メールの送信に使用しているプログラムを確認してから、もう一度送信してください。
 closing = このメールは自動的に送信されています。返信しないでください。
 

@@ -2,7 +2,10 @@
 
 ## Temos
 
-subject-guard-antivirus = [qmvc] Virusas { $viruses } laiške, skirtame { $recipient }
+subject-guard-antivirus = { $verdict ->
+    [unchecked] [qmvc] Nepatikrintas turinys laiške, skirtame { $recipient }
+   *[other] [qmvc] Virusas { $viruses } laiške, skirtame { $recipient }
+}
 subject-guard-badmail = { $verdict ->
     [errormail] [qmvc] Sugadintas laiškas, skirtas { $recipient }
    *[other] [qmvc] Užblokuotas laiškas, skirtas { $recipient }
@@ -36,6 +39,7 @@ label-none = nėra
 
 verdict-virus = virusas
 verdict-badmail = užblokuotas turinys
+verdict-unchecked = turinys, kurio nepavyko patikrinti
 verdict-errormail = sugadintas laiškas
 verdict-clean = švarus
 action-pass = pristatytas
@@ -48,8 +52,10 @@ condition-subject = Temos taisyklė
 condition-body = Laiško teksto taisyklė
 condition-filename = Priedo pavadinimas
 condition-mimetype = Priedo tipas
+condition-macro = Office dokumentas su makrokomandomis
 condition-nullsender = Tuščias siuntėjo adresas
 condition-errormail = Sugadintas laiškas
+condition-unchecked = Nepavyko patikrinti
 condition-virus = Virusas
 condition-bomber = Per daug incidentų iš šio siuntėjo
 engine-clean = švarus
@@ -59,7 +65,10 @@ engine-skipped = nepaleista
 
 ## Ataskaitos prižiūrėtojams
 
-guard-antivirus-intro = Antivirusinė programa laiške rado virusą. Žemiau nurodyta, kas rasta ir kas padaryta.
+guard-antivirus-intro = { $verdict ->
+    [unchecked] Dalies laiško nepavyko patikrinti (pasiekta riba, archyvas užšifruotas arba antivirusinė programa jį atmetė), todėl ji laikoma nesaugia. Žemiau nurodyta, kas rasta ir kas padaryta.
+   *[other] Antivirusinė programa laiške rado virusą. Žemiau nurodyta, kas rasta ir kas padaryta.
+}
 guard-badmail-intro = Laiškas atitiko savo saugumo profilio sąlygas. Žemiau nurodyta, kas rasta ir kas padaryta.
 guard-release = Norėdami išleisti laišką iš karantino, paleiskite: qmvc quarantine release { $quarantine }
 
@@ -79,11 +88,13 @@ sender-intro = { $action ->
 }
 reason-virus = Priežastis: jame yra virusas.
 reason-badmail = Priežastis: jame yra turinio, kuris čia nepriimamas, pavyzdžiui, užblokuoto tipo priedas.
+reason-unchecked = Priežastis: dalies laiško, pavyzdžiui, užšifruoto ar labai didelio priedo, nepavyko patikrinti dėl virusų.
 reason-errormail = Priežastis: jis sugadintas, todėl jo nepavyko tinkamai patikrinti.
 details-heading = Laiško duomenys:
 recipient-quarantine = Jei laukėte šio laiško, kreipkitės į pašto administratorių ir nurodykite aukščiau pateiktą nuorodos numerį.
 sender-advice-virus = Prieš siųsdami laišką dar kartą, patikrinkite savo kompiuterį atnaujinta antivirusine programa.
 sender-advice-badmail = Jei jūsų laiškas buvo teisėtas, nusiųskite failą kitu būdu, pavyzdžiui, kaip nuorodą į failų dalijimosi paslaugą, arba paklauskite gavėjo, kokie formatai priimami.
+sender-advice-unchecked = Jei jūsų laiškas buvo teisėtas, išsiųskite failą dar kartą be slaptažodžio, o jei jis didelis – kaip nuorodą į failų dalijimosi paslaugą.
 sender-advice-errormail = Patikrinkite programą, kuria siunčiate el. laiškus, ir išsiųskite laišką dar kartą.
 closing = Šis laiškas sukurtas automatiškai. Prašome į jį neatsakyti.
 

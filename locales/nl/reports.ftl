@@ -2,7 +2,10 @@
 
 ## Onderwerpregels
 
-subject-guard-antivirus = [qmvc] Virus { $viruses } in een bericht aan { $recipient }
+subject-guard-antivirus = { $verdict ->
+    [unchecked] [qmvc] Niet-gecontroleerde inhoud in een bericht aan { $recipient }
+   *[other] [qmvc] Virus { $viruses } in een bericht aan { $recipient }
+}
 subject-guard-badmail = { $verdict ->
     [errormail] [qmvc] Misvormd bericht aan { $recipient }
    *[other] [qmvc] Geblokkeerd bericht aan { $recipient }
@@ -36,6 +39,7 @@ label-none = geen
 
 verdict-virus = virus
 verdict-badmail = geblokkeerde inhoud
+verdict-unchecked = inhoud die niet kon worden gecontroleerd
 verdict-errormail = misvormd bericht
 verdict-clean = schoon
 action-pass = afgeleverd
@@ -48,8 +52,10 @@ condition-subject = Regel voor het onderwerp
 condition-body = Regel voor de berichttekst
 condition-filename = Naam van de bijlage
 condition-mimetype = Soort bijlage
+condition-macro = Office-document met macro's
 condition-nullsender = Leeg afzenderadres
 condition-errormail = Misvormd bericht
+condition-unchecked = Niet te controleren
 condition-virus = Virus
 condition-bomber = Te veel incidenten van deze afzender
 engine-clean = schoon
@@ -59,7 +65,10 @@ engine-skipped = niet uitgevoerd
 
 ## Rapporten aan de beheerders
 
-guard-antivirus-intro = Een antivirusprogramma heeft een virus in een bericht gevonden. Hieronder staat wat er is gevonden en wat er is gedaan.
+guard-antivirus-intro = { $verdict ->
+    [unchecked] Een deel van een bericht kon niet worden onderzocht (een limiet werd bereikt, een archief is versleuteld of een antivirusprogramma weigerde het); het wordt daarom als onveilig behandeld. Hieronder staat wat er is gevonden en wat er is gedaan.
+   *[other] Een antivirusprogramma heeft een virus in een bericht gevonden. Hieronder staat wat er is gevonden en wat er is gedaan.
+}
 guard-badmail-intro = Een bericht voldeed aan de voorwaarden van zijn beveiligingsprofiel. Hieronder staat wat er is gevonden en wat er is gedaan.
 guard-release = Voer dit uit om het bericht uit de quarantaine vrij te geven: qmvc quarantine release { $quarantine }
 
@@ -79,11 +88,13 @@ sender-intro = { $action ->
 }
 reason-virus = De reden: het bevat een virus.
 reason-badmail = De reden: het bevat inhoud die hier niet wordt geaccepteerd, zoals een geblokkeerd soort bijlage.
+reason-unchecked = De reden: een deel ervan, zoals een versleutelde of zeer grote bijlage, kon niet op virussen worden gecontroleerd.
 reason-errormail = De reden: het is misvormd en kon niet goed worden gecontroleerd.
 details-heading = Gegevens van het bericht:
 recipient-quarantine = Verwachtte u dit bericht, neem dan contact op met uw mailbeheerder en vermeld het kenmerk hierboven.
 sender-advice-virus = Controleer uw computer met een bijgewerkt antivirusprogramma voordat u het bericht opnieuw verstuurt.
 sender-advice-badmail = Was uw bericht legitiem, stuur het bestand dan op een andere manier, bijvoorbeeld als link naar een dienst voor het delen van bestanden, of vraag de ontvanger welke formaten worden geaccepteerd.
+sender-advice-unchecked = Als uw bericht legitiem was, stuur het bestand dan opnieuw zonder wachtwoord en, als het groot is, als link naar een dienst voor het delen van bestanden.
 sender-advice-errormail = Controleer het programma waarmee u e-mail verstuurt en verstuur het bericht daarna opnieuw.
 closing = Dit bericht is automatisch aangemaakt. Gelieve er niet op te antwoorden.
 

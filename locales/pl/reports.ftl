@@ -2,7 +2,10 @@
 
 ## Tematy
 
-subject-guard-antivirus = [qmvc] Wirus { $viruses } w wiadomości do { $recipient }
+subject-guard-antivirus = { $verdict ->
+    [unchecked] [qmvc] Niesprawdzona zawartość w wiadomości do { $recipient }
+   *[other] [qmvc] Wirus { $viruses } w wiadomości do { $recipient }
+}
 subject-guard-badmail = { $verdict ->
     [errormail] [qmvc] Uszkodzona wiadomość do { $recipient }
    *[other] [qmvc] Zablokowana wiadomość do { $recipient }
@@ -36,6 +39,7 @@ label-none = brak
 
 verdict-virus = wirus
 verdict-badmail = zablokowana treść
+verdict-unchecked = zawartość, której nie udało się sprawdzić
 verdict-errormail = uszkodzona wiadomość
 verdict-clean = czysta
 action-pass = dostarczono
@@ -48,8 +52,10 @@ condition-subject = Reguła dla tematu
 condition-body = Reguła dla treści wiadomości
 condition-filename = Nazwa załącznika
 condition-mimetype = Typ załącznika
+condition-macro = Dokument Office z makrami
 condition-nullsender = Pusty adres nadawcy
 condition-errormail = Uszkodzona wiadomość
+condition-unchecked = Nie można sprawdzić
 condition-virus = Wirus
 condition-bomber = Zbyt wiele incydentów od tego nadawcy
 engine-clean = czysta
@@ -59,7 +65,10 @@ engine-skipped = nie uruchomiono
 
 ## Raporty dla opiekunów
 
-guard-antivirus-intro = Skaner antywirusowy wykrył wirusa w wiadomości. Poniżej opisano, co wykryto i co zrobiono.
+guard-antivirus-intro = { $verdict ->
+    [unchecked] Części wiadomości nie udało się sprawdzić (osiągnięto limit, archiwum jest zaszyfrowane lub skaner ją odrzucił), dlatego jest traktowana jako niebezpieczna. Poniżej opisano, co wykryto i co zrobiono.
+   *[other] Skaner antywirusowy wykrył wirusa w wiadomości. Poniżej opisano, co wykryto i co zrobiono.
+}
 guard-badmail-intro = Wiadomość spełniła warunki swojego profilu bezpieczeństwa. Poniżej opisano, co wykryto i co zrobiono.
 guard-release = Aby zwolnić wiadomość z kwarantanny, uruchom: qmvc quarantine release { $quarantine }
 
@@ -79,11 +88,13 @@ sender-intro = { $action ->
 }
 reason-virus = Powód: zawiera wirusa.
 reason-badmail = Powód: zawiera treść, która nie jest tu przyjmowana, na przykład zablokowany typ załącznika.
+reason-unchecked = Powód: części wiadomości, na przykład zaszyfrowanego lub bardzo dużego załącznika, nie udało się sprawdzić pod kątem wirusów.
 reason-errormail = Powód: jest nieprawidłowo zbudowana i nie dało się jej poprawnie sprawdzić.
 details-heading = Dane wiadomości:
 recipient-quarantine = Jeśli spodziewasz się tej wiadomości, skontaktuj się z administratorem poczty i podaj powyższy numer referencyjny.
 sender-advice-virus = Zanim wyślesz wiadomość ponownie, sprawdź swój komputer aktualnym programem antywirusowym.
 sender-advice-badmail = Jeśli Twoja wiadomość była prawidłowa, wyślij plik w inny sposób, na przykład jako link do serwisu udostępniania plików, albo zapytaj odbiorcę, jakie formaty są przyjmowane.
+sender-advice-unchecked = Jeśli wiadomość była prawidłowa, wyślij plik ponownie bez hasła, a jeśli jest duży – jako link do usługi udostępniania plików.
 sender-advice-errormail = Sprawdź program, którego używasz do wysyłania poczty, a następnie wyślij wiadomość ponownie.
 closing = Ta wiadomość została wygenerowana automatycznie. Prosimy na nią nie odpowiadać.
 

@@ -2,7 +2,10 @@
 
 ## Assuntos
 
-subject-guard-antivirus = [qmvc] Vírus { $viruses } em uma mensagem para { $recipient }
+subject-guard-antivirus = { $verdict ->
+    [unchecked] [qmvc] Conteúdo não verificado em uma mensagem para { $recipient }
+   *[other] [qmvc] Vírus { $viruses } em uma mensagem para { $recipient }
+}
 subject-guard-badmail = { $verdict ->
     [errormail] [qmvc] Mensagem malformada para { $recipient }
    *[other] [qmvc] Mensagem bloqueada para { $recipient }
@@ -36,6 +39,7 @@ label-none = nenhum
 
 verdict-virus = vírus
 verdict-badmail = conteúdo bloqueado
+verdict-unchecked = conteúdo que não pôde ser verificado
 verdict-errormail = mensagem malformada
 verdict-clean = limpa
 action-pass = entregue
@@ -48,8 +52,10 @@ condition-subject = Regra sobre o assunto
 condition-body = Regra sobre o texto da mensagem
 condition-filename = Nome do anexo
 condition-mimetype = Tipo do anexo
+condition-macro = Documento do Office com macros
 condition-nullsender = Endereço de remetente vazio
 condition-errormail = Mensagem malformada
+condition-unchecked = Não verificável
 condition-virus = Vírus
 condition-bomber = Muitos incidentes deste remetente
 engine-clean = limpo
@@ -59,7 +65,10 @@ engine-skipped = não executado
 
 ## Relatórios aos responsáveis
 
-guard-antivirus-intro = Um mecanismo antivírus encontrou um vírus em uma mensagem. Veja abaixo o que foi encontrado e o que foi feito.
+guard-antivirus-intro = { $verdict ->
+    [unchecked] Uma parte de uma mensagem não pôde ser examinada (um limite foi atingido, um arquivo compactado está criptografado ou um mecanismo a recusou), por isso é tratada como insegura. Veja abaixo o que foi encontrado e o que foi feito.
+   *[other] Um mecanismo antivírus encontrou um vírus em uma mensagem. Veja abaixo o que foi encontrado e o que foi feito.
+}
 guard-badmail-intro = Uma mensagem cumpriu as condições do seu perfil de segurança. Veja abaixo o que foi encontrado e o que foi feito.
 guard-release = Para liberar a mensagem da quarentena, execute: qmvc quarantine release { $quarantine }
 
@@ -79,11 +88,13 @@ sender-intro = { $action ->
 }
 reason-virus = O motivo: ela contém um vírus.
 reason-badmail = O motivo: ela contém conteúdo que não é aceito aqui, como um tipo de anexo bloqueado.
+reason-unchecked = O motivo: uma parte dela, como um anexo criptografado ou muito grande, não pôde ser verificada contra vírus.
 reason-errormail = O motivo: ela está malformada e não pôde ser verificada corretamente.
 details-heading = Dados da mensagem:
 recipient-quarantine = Se você estava esperando esta mensagem, entre em contato com o administrador de e-mail e informe a referência acima.
 sender-advice-virus = Verifique o seu computador com um antivírus atualizado antes de enviar a mensagem novamente.
 sender-advice-badmail = Se a sua mensagem era legítima, envie o arquivo de outra forma, por exemplo como link para um serviço de compartilhamento de arquivos, ou pergunte ao destinatário quais formatos são aceitos.
+sender-advice-unchecked = Se a sua mensagem era legítima, envie o arquivo novamente sem senha e, se for grande, como link para um serviço de compartilhamento de arquivos.
 sender-advice-errormail = Verifique o programa que você usa para enviar e-mails e depois envie a mensagem novamente.
 closing = Esta mensagem foi gerada automaticamente. Por favor, não responda a ela.
 

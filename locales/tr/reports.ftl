@@ -2,7 +2,10 @@
 
 ## Konu satırları
 
-subject-guard-antivirus = [qmvc] { $recipient } adresine gelen iletide { $viruses } virüsü
+subject-guard-antivirus = { $verdict ->
+    [unchecked] [qmvc] { $recipient } adresine gelen iletide denetlenemeyen içerik
+   *[other] [qmvc] { $recipient } adresine gelen iletide { $viruses } virüsü
+}
 subject-guard-badmail = { $verdict ->
     [errormail] [qmvc] { $recipient } adresine bozuk ileti
    *[other] [qmvc] { $recipient } adresine engellenen ileti
@@ -36,6 +39,7 @@ label-none = yok
 
 verdict-virus = virüs
 verdict-badmail = engellenen içerik
+verdict-unchecked = denetlenemeyen içerik
 verdict-errormail = bozuk ileti
 verdict-clean = temiz
 action-pass = teslim edildi
@@ -48,8 +52,10 @@ condition-subject = Konu kuralı
 condition-body = İleti metni kuralı
 condition-filename = Ek adı
 condition-mimetype = Ek türü
+condition-macro = Makro içeren Office belgesi
 condition-nullsender = Boş gönderen adresi
 condition-errormail = Bozuk ileti
+condition-unchecked = Denetlenemedi
 condition-virus = Virüs
 condition-bomber = Bu gönderenden çok fazla olay
 engine-clean = temiz
@@ -59,7 +65,10 @@ engine-skipped = çalıştırılmadı
 
 ## Sorumlulara raporlar
 
-guard-antivirus-intro = Bir virüs tarayıcısı bir iletide virüs buldu. Neyin bulunduğu ve ne yapıldığı aşağıdadır.
+guard-antivirus-intro = { $verdict ->
+    [unchecked] Bir iletinin bir bölümü incelenemedi (bir sınıra ulaşıldı, bir arşiv şifreli ya da bir tarayıcı onu reddetti); bu yüzden güvensiz kabul ediliyor. Neyin bulunduğu ve ne yapıldığı aşağıdadır.
+   *[other] Bir virüs tarayıcısı bir iletide virüs buldu. Neyin bulunduğu ve ne yapıldığı aşağıdadır.
+}
 guard-badmail-intro = Bir ileti, güvenlik profilindeki koşullara uydu. Neyin bulunduğu ve ne yapıldığı aşağıdadır.
 guard-release = İletiyi karantinadan çıkarmak için şunu çalıştırın: qmvc quarantine release { $quarantine }
 
@@ -79,11 +88,13 @@ sender-intro = { $action ->
 }
 reason-virus = Nedeni: İleti bir virüs içeriyor.
 reason-badmail = Nedeni: İleti, burada kabul edilmeyen bir içerik barındırıyor; örneğin engellenen türde bir ek.
+reason-unchecked = Nedeni: iletinin bir bölümü, örneğin şifreli ya da çok büyük bir ek, virüslere karşı denetlenemedi.
 reason-errormail = Nedeni: İleti bozuk olduğu için düzgün biçimde denetlenemedi.
 details-heading = İletinin ayrıntıları:
 recipient-quarantine = Bu iletiyi bekliyorduysanız lütfen e-posta yöneticinize başvurun ve yukarıdaki başvuru numarasını belirtin.
 sender-advice-virus = İletiyi yeniden göndermeden önce lütfen bilgisayarınızı güncel bir virüs programıyla tarayın.
 sender-advice-badmail = İletiniz meşru idiyse lütfen dosyayı başka bir yolla, örneğin bir dosya paylaşım hizmetinin bağlantısı olarak gönderin ya da alıcıya hangi biçimlerin kabul edildiğini sorun.
+sender-advice-unchecked = İletiniz meşruysa dosyayı parolasız olarak yeniden gönderin; büyükse bir dosya paylaşım hizmetinin bağlantısı olarak gönderin.
 sender-advice-errormail = Lütfen e-posta göndermek için kullandığınız programı denetleyin, ardından iletiyi yeniden gönderin.
 closing = Bu ileti otomatik olarak oluşturuldu. Lütfen yanıtlamayın.
 

@@ -2,7 +2,10 @@
 
 ## 主题
 
-subject-guard-antivirus = [qmvc] 发给 { $recipient } 的邮件中发现病毒 { $viruses }
+subject-guard-antivirus = { $verdict ->
+    [unchecked] [qmvc] 发给 { $recipient } 的邮件中有无法检查的内容
+   *[other] [qmvc] 发给 { $recipient } 的邮件中发现病毒 { $viruses }
+}
 subject-guard-badmail = { $verdict ->
     [errormail] [qmvc] 发给 { $recipient } 的邮件格式错误
    *[other] [qmvc] 发给 { $recipient } 的邮件已被拦截
@@ -36,6 +39,7 @@ label-none = 无
 
 verdict-virus = 病毒
 verdict-badmail = 被拦截的内容
+verdict-unchecked = 无法检查的内容
 verdict-errormail = 格式错误的邮件
 verdict-clean = 安全
 action-pass = 已投递
@@ -48,8 +52,10 @@ condition-subject = 主题规则
 condition-body = 正文规则
 condition-filename = 附件名称
 condition-mimetype = 附件类型
+condition-macro = 带宏的 Office 文档
 condition-nullsender = 发件人地址为空
 condition-errormail = 邮件格式错误
+condition-unchecked = 无法检查
 condition-virus = 病毒
 condition-bomber = 该发件人引发的事件过多
 engine-clean = 未发现问题
@@ -59,7 +65,10 @@ engine-skipped = 未运行
 
 ## 发给管理员的报告
 
-guard-antivirus-intro = 杀毒引擎在一封邮件中发现了病毒。以下是发现的内容和采取的措施。
+guard-antivirus-intro = { $verdict ->
+    [unchecked] 邮件的一部分无法检查（达到了限制、压缩包已加密或引擎拒绝扫描），因此被视为不安全。以下是发现的内容和采取的措施。
+   *[other] 杀毒引擎在一封邮件中发现了病毒。以下是发现的内容和采取的措施。
+}
 guard-badmail-intro = 一封邮件符合其安全配置中的拦截条件。以下是发现的内容和采取的措施。
 guard-release = 如需将该邮件解除隔离，请运行：qmvc quarantine release { $quarantine }
 
@@ -79,11 +88,13 @@ sender-intro = { $action ->
 }
 reason-virus = 原因：邮件中含有病毒。
 reason-badmail = 原因：邮件中含有本系统不接受的内容，例如被禁止类型的附件。
+reason-unchecked = 原因：其中一部分（例如加密的或非常大的附件）无法进行病毒检查。
 reason-errormail = 原因：邮件格式错误，无法正常检查。
 details-heading = 邮件详情：
 recipient-quarantine = 如果您正在等待这封邮件，请联系您的邮件管理员，并提供上面的参考编号。
 sender-advice-virus = 在重新发送之前，请先用最新的杀毒软件检查您的电脑。
 sender-advice-badmail = 如果您的邮件是正常邮件，请改用其他方式发送文件，例如通过文件共享服务发送链接，或者询问收件人可以接受哪些格式。
+sender-advice-unchecked = 如果您的邮件是正当的，请不带密码重新发送该文件；如果文件很大，请以文件共享服务链接的形式发送。
 sender-advice-errormail = 请检查您用来发送邮件的程序，然后重新发送。
 closing = 本邮件由系统自动生成，请勿回复。
 

@@ -2,7 +2,11 @@
 //! single `write(2)` on an `O_APPEND` descriptor so that concurrent
 //! deliveries never interleave.
 //!
-//! `qmvc pid:PID|YYYY-MM-DD HH:MM:SS|SENDER|RECIPIENT|PROFILE|E:n+S:n+B:n+F:n+T:n+M:n+N:n+U:n+V:n|ENGINE=R+...|A:ACTION|RC:EXIT|ms:MS|id:ID`
+//! `qmvc pid:PID|YYYY-MM-DD HH:MM:SS+HHMM|SENDER|RECIPIENT|PROFILE|E:n+S:n+B:n+F:n+T:n+M:n+N:n+U:n+V:n|ENGINE=R+...|A:ACTION|RC:EXIT|ms:MS|id:ID|host:HOST`
+//!
+//! The time is local, followed by its UTC offset (`+0100`, `-0500`) so that
+//! the hour repeated when daylight saving time ends is not ambiguous;
+//! lines of older versions have no offset and are read all the same.
 //!
 //! Fields may only ever be added at the end; the reader ignores the ones it
 //! does not know and still reads lines of older qmvc versions (seven
@@ -23,6 +27,24 @@ use crate::verdict::{Condition, Finding};
 /// Cap on one escaped field (bytes), so that a line stays far below
 /// PIPE_BUF-like sizes and one `write(2)` stays one line.
 pub const FIELD_MAX: usize = 400;
+
+/// The log line's time ([`chrono::format::strftime`]): local time and its
+/// UTC offset, `2026-11-28 14:00:00+0100`.
+pub const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S%z";
+
+/// `time` as the log writes it: a time of [`TIME_FORMAT`] as it is (its
+/// `+` is not a separator there); anything else escaped like every field.
+fn time_field(time: &str) -> String {
+    let plain = time.len() <= 32
+        && time
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b' ' | b':' | b'-' | b'+'));
+    if plain {
+        time.to_string()
+    } else {
+        log_field(time, 32)
+    }
+}
 
 /// The counters of the log line, in its order: E S B F T M N U V.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -108,7 +130,8 @@ impl Counts {
 pub struct LogLine {
     /// The qmvc process id.
     pub pid: u32,
-    /// Local time, `YYYY-MM-DD HH:MM:SS`.
+    /// Local time, `YYYY-MM-DD HH:MM:SS` and, since qmvc writes it, the UTC
+    /// offset (`+0100`): see [`TIME_FORMAT`].
     pub time: String,
     /// Envelope sender (empty for the null sender).
     pub sender: String,
@@ -128,6 +151,9 @@ pub struct LogLine {
     pub ms: u64,
     /// Incident id.
     pub id: String,
+    /// The delivery host (`[site] host`); `None` on lines of qmvc
+    /// versions before it was logged.
+    pub host: Option<String>,
 }
 
 impl LogLine {
@@ -158,10 +184,15 @@ impl LogLine {
             .map(|(l, n)| format!("{l}:{n}"))
             .collect::<Vec<_>>()
             .join("+");
+        let host = self
+            .host
+            .as_deref()
+            .map(|h| format!("|host:{}", log_field(h, 64)))
+            .unwrap_or_default();
         format!(
-            "qmvc pid:{}|{}|{}|{}|{}|{}|{}|A:{}|RC:{}|ms:{}|id:{}\n",
+            "qmvc pid:{}|{}|{}|{}|{}|{}|{}|A:{}|RC:{}|ms:{}|id:{}{host}\n",
             self.pid,
-            log_field(&self.time, 32),
+            time_field(&self.time),
             log_field(&self.sender, FIELD_MAX),
             log_field(&self.recipient, FIELD_MAX),
             log_field(&self.profile, 128),
@@ -193,7 +224,7 @@ impl LogLine {
             rc,
             ms,
             id,
-            ..,
+            later @ ..,
         ] = f.as_slice()
         else {
             return None;
@@ -237,13 +268,19 @@ impl LogLine {
             exit: rc.strip_prefix("RC:")?.parse().ok()?,
             ms: ms.strip_prefix("ms:")?.parse().ok()?,
             id: unescape_log_field(id.strip_prefix("id:")?),
+            host: later
+                .iter()
+                .find_map(|f| f.strip_prefix("host:"))
+                .map(unescape_log_field),
         })
     }
 }
 
 /// Appends `line` to the log at `path` with one `write(2)` on an
 /// `O_APPEND` descriptor (created 0600 with its directory 0700 when
-/// missing). A short write is an error: the line would be cut.
+/// missing). A short write is an error: the line would be cut. Only a
+/// regular file is written: a FIFO, socket, device or symbolic link at
+/// `path` is an error at once ([`super::open::regular_file`]).
 ///
 /// Errors: [`Error::Write`] (what = `what`).
 pub fn append(path: &Path, line: &str, what: &'static str) -> Result<()> {
@@ -261,12 +298,11 @@ pub fn append(path: &Path, line: &str, what: &'static str) -> Result<()> {
             .create(parent)
             .map_err(err)?;
     }
-    let mut file = OpenOptions::new()
-        .append(true)
-        .create(true)
-        .mode(0o600)
-        .open(path)
-        .map_err(err)?;
+    let mut file = super::open::regular_file(
+        path,
+        OpenOptions::new().append(true).create(true).mode(0o600),
+    )
+    .map_err(err)?;
     let n = file.write(line.as_bytes()).map_err(err)?;
     if n != line.len() {
         return Err(err(io::Error::new(
@@ -297,7 +333,8 @@ mod tests {
             action: "quarantine".into(),
             exit: 99,
             ms: 12,
-            id: "1763698380123456.4242".into(),
+            id: "1763698380.123456.4242.mx1".into(),
+            host: Some("mx1".into()),
         }
     }
 
@@ -306,7 +343,30 @@ mod tests {
         let l = sample().format();
         assert!(l.starts_with("qmvc pid:4242|2026-11-21 04:13:00|evil%7Cx%0A@example.org|info@example.com|default|E:0+S:0+B:0+F:2+T:0+M:0+N:0+U:0+V:1|clamd=V+yara%2Bx%3Dy=-|A:quarantine|RC:99|ms:12|id:"), "{l}");
         assert_eq!(l.matches('\n').count(), 1);
-        assert_eq!(l.matches('|').count(), 10);
+        assert!(
+            l.ends_with("|id:1763698380.123456.4242.mx1|host:mx1\n"),
+            "{l}"
+        );
+        assert_eq!(l.matches('|').count(), 11);
+    }
+
+    #[test]
+    fn time_keeps_its_utc_offset_and_nothing_else_passes_raw() {
+        let t = chrono::DateTime::parse_from_rfc3339("2026-10-25T02:30:00+02:00")
+            .map(|t| t.format(TIME_FORMAT).to_string())
+            .unwrap_or_default();
+        let line = LogLine {
+            time: t.clone(),
+            ..sample()
+        };
+        let text = line.format();
+        assert!(text.contains("|2026-10-25 02:30:00+0200|"), "{text}");
+        assert_eq!(LogLine::parse(&text).map(|l| l.time), Some(t));
+        let forged = LogLine {
+            time: "2026-10-25 02:30:00|x|y".into(),
+            ..sample()
+        };
+        assert_eq!(LogLine::parse(&forged.format()), Some(forged));
     }
 
     #[test]
@@ -325,11 +385,9 @@ mod tests {
     fn reads_older_lines_and_later_fields() {
         let old = "qmvc pid:7|2026-01-02 03:04:05|a@b|c@d|default|E:1+S:0+B:0+F:2+T:0+N:0+V:1|clamd=V|A:quarantine|RC:99|ms:3|id:x";
         let l = LogLine::parse(old).map(|l| l.counts);
-        assert_eq!(
-            l.map(|c| c.in_order()),
-            Some([1, 0, 0, 2, 0, 0, 0, 0, 1])
-        );
-        let later = format!("{}|host:mx1|more:1", sample().format().trim_end());
+        assert_eq!(l.map(|c| c.in_order()), Some([1, 0, 0, 2, 0, 0, 0, 0, 1]));
+        assert_eq!(LogLine::parse(old).map(|l| l.host), Some(None));
+        let later = format!("{}|more:1", sample().format().trim_end());
         assert_eq!(LogLine::parse(&later), Some(sample()));
     }
 

@@ -12,7 +12,7 @@ use std::fs::{self, DirBuilder, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use nix::fcntl::OFlag;
 
@@ -133,7 +133,7 @@ pub fn deliver(
             }
         }
         // The link is the commit point; make it durable before exit 99.
-        if let Err(e) = File::open(dir.join("new")).and_then(|d| d.sync_all()) {
+        if let Err(e) = super::open::directory(&dir.join("new")).and_then(|d| d.sync_all()) {
             let _ = fs::remove_file(&new);
             let _ = fs::remove_file(&tmp);
             return Err(write_err(&new, e));
@@ -149,46 +149,42 @@ pub fn deliver(
     ))
 }
 
-/// Removes the files in `dir/tmp/` whose modification time is more than
-/// `older_than` before `now`: what a delivery killed between create and
-/// link left behind. maildir(5) lets a reader clean `tmp/` of files not
-/// accessed for 36 hours; qmvc never goes back to a `tmp/` file once its
-/// delivery has ended, so any age above the longest delivery is safe.
-/// Only regular files are touched. A missing `tmp/` has nothing to clean.
-/// Returns how many were removed.
+/// maildir(5): a file in `tmp/` untouched this long belongs to a delivery
+/// that died; younger ones may be a delivery still writing.
+pub const TMP_STALE: Duration = Duration::from_secs(36 * 3600);
+
+/// The files in `dir/tmp/` older than both `older_than` and [`TMP_STALE`]
+/// before `now`: what a delivery killed between create and link left
+/// behind. The one rule `qmvc cleanup` and `qmvc quarantine purge` share:
+/// however small `older_than`, a file a running delivery is writing is
+/// never among them. Regular files only (not links), listed as
+/// [`entries`] lists them; a missing `tmp/` has none.
+///
+/// Errors: [`Error::Read`] when `tmp/` cannot be listed.
+pub fn stale_tmp(dir: &Path, older_than: Duration, now: SystemTime) -> Result<Vec<Entry>> {
+    let limit = older_than.max(TMP_STALE);
+    Ok(entries(dir, &["tmp"], "quarantine")?
+        .into_iter()
+        .filter(|e| now.duration_since(e.modified).unwrap_or_default() > limit)
+        .collect())
+}
+
+/// Removes the files [`stale_tmp`] finds. Returns how many were removed.
 ///
 /// Errors: [`Error::Read`] when `tmp/` cannot be listed; [`Error::Write`]
 /// for the first file that could not be removed (the others are still
-/// tried).
+/// tried; one already gone counts as removed by someone else).
 pub fn clean_tmp(dir: &Path, older_than: Duration, now: SystemTime) -> Result<usize> {
-    let tmp = dir.join("tmp");
-    let entries = match fs::read_dir(&tmp) {
-        Ok(e) => e,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
-        Err(source) => {
-            return Err(Error::Read {
-                what: "quarantine",
-                path: tmp,
-                source,
-            });
-        }
-    };
-    let cutoff = now.checked_sub(older_than).unwrap_or(UNIX_EPOCH);
     let mut removed = 0;
     let mut first_error = None;
-    for entry in entries.flatten() {
-        let stale = entry
-            .metadata()
-            .is_ok_and(|m| m.is_file() && m.modified().is_ok_and(|t| t < cutoff));
-        if !stale {
-            continue;
-        }
-        match fs::remove_file(entry.path()) {
+    for entry in stale_tmp(dir, older_than, now)? {
+        match fs::remove_file(&entry.path) {
             Ok(()) => removed += 1,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(source) => {
                 first_error.get_or_insert(Error::Write {
                     what: "quarantine",
-                    path: entry.path(),
+                    path: entry.path,
                     source,
                 });
             }
@@ -406,7 +402,11 @@ mod tests {
         let s = deliver(&q, &unique(), b"", b"x", "quarantine")?;
         let now = SystemTime::now();
         assert_eq!(clean_tmp(&q, Duration::from_secs(3600), now)?, 0);
+        // Below 36 hours a tmp/ file may be a delivery still writing,
+        // whatever age was asked for.
         let later = now + Duration::from_secs(31 * 3600);
+        assert_eq!(clean_tmp(&q, Duration::ZERO, later)?, 0);
+        let later = now + Duration::from_secs(37 * 3600);
         assert_eq!(clean_tmp(&q, Duration::from_secs(30 * 3600), later)?, 1);
         assert!(!q.join("tmp/left-by-a-kill").exists());
         assert!(q.join("tmp/a-directory").exists());

@@ -38,6 +38,9 @@ pub struct Block<'a> {
     pub quarantine: Option<&'a str>,
     /// One line per notification: who got what, or why not.
     pub notes: &'a [String],
+    /// A note on the configuration used, written as a `config:` line
+    /// (filter mode says so when it ran on the embedded default).
+    pub config: Option<&'a str>,
     /// The exit code taken.
     pub exit: u8,
 }
@@ -69,6 +72,9 @@ impl Block<'_> {
             "subject: {}",
             self.subject.map(v).unwrap_or_else(|| "(none)".into())
         );
+        if let Some(c) = self.config {
+            let _ = writeln!(out, "config: {}", v(c));
+        }
         let _ = writeln!(out, "verdict: {}", self.plan.verdict.name());
         for f in self.plan.findings.iter().take(FINDINGS_MAX) {
             let part = f
@@ -415,6 +421,7 @@ mod tests {
             plan: &plan,
             quarantine: Some("1.M1P1Q0.host"),
             notes: &["guard postmaster@example.com: sent".into()],
+            config: None,
             exit: 99,
         }
         .format();
@@ -475,6 +482,7 @@ mod tests {
             plan: &plan,
             quarantine: Some("1.M1P1Q0.host"),
             notes: &notes,
+            config: None,
             exit: 99,
         }
         .format();
@@ -543,6 +551,7 @@ mod tests {
             plan: &plan,
             quarantine: None,
             notes: &[],
+            config: None,
             exit: 99,
         }
         .format();

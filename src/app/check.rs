@@ -9,50 +9,95 @@ use std::time::Instant;
 
 use serde_json::{Value, json};
 
+use super::parallel;
 use super::pipeline::{Judged, judge};
 use crate::cli::CheckArgs;
 use crate::engines::EngineResult;
 use crate::envelope::Envelope;
 use crate::exit::Exit;
 
-/// Runs `check`. Exit status 0 when every file was judged, 1 when a file
-/// could not be read, 2 when the configuration is invalid.
+/// Runs `check`. Files are judged `--jobs` at a time (default: the CPUs,
+/// at most [`JOBS_DEFAULT_MAX`]) and printed in the order given. Exit
+/// status 0 when every file was judged, 1 when a file could not be read
+/// (or, with `--fail-on-stop`, when any message would be stopped: any
+/// action but pass), 2 when the configuration is invalid.
 pub fn run(config: Option<&Path>, env_config: Option<&OsStr>, args: &CheckArgs) -> Exit {
     let config = match super::admin_config(config, env_config) {
         Ok(c) => c,
         Err(exit) => return exit,
     };
     let envelope = Envelope::for_check(&args.sender, &args.recipient);
+    let jobs = args.jobs.map_or_else(default_jobs, usize::from);
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let mut status = 0;
-    for file in &args.files {
-        let name = file.display().to_string();
-        let start = Instant::now();
-        let raw = super::read_message(file);
-        let result = match raw {
-            Err(e) => Err(format!("cannot read {name}: {e}")),
-            Ok(raw) => judge(&config, &envelope, &raw, false, chrono::Utc::now())
-                .map_err(|e| e.chain())
-                .map(|j| (j, raw.len())),
-        };
-        let ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
-        let text = match &result {
-            Ok((judged, size)) if args.json => json_line(&name, judged, *size, ms),
-            Ok((judged, _)) => table_rows(&name, judged),
-            Err(e) if args.json => format!("{}\n", json!({ "file": name, "error": e })),
-            Err(e) => format!("{name}: error: {e}\n"),
-        };
-        if result.is_err() {
-            status = 1;
-        }
-        // A closed stdout (`| head`) ends the run quietly.
-        if out.write_all(text.as_bytes()).is_err() {
-            break;
-        }
-    }
+    parallel::map_in_order(
+        &args.files,
+        jobs,
+        |file| one_file(&config, &envelope, file, args.json),
+        |checked: Checked| {
+            if checked.unreadable || (args.fail_on_stop && checked.stopped) {
+                status = 1;
+            }
+            // A closed stdout (`| head`) ends the run quietly.
+            out.write_all(checked.text.as_bytes()).is_ok()
+        },
+    );
     let _ = out.flush();
     Exit::Status(status)
+}
+
+/// Files judged at once by default, at most (each holds its message).
+pub const JOBS_DEFAULT_MAX: usize = 8;
+
+fn default_jobs() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(JOBS_DEFAULT_MAX)
+}
+
+/// What one file gave: the lines to print, and how it ended.
+struct Checked {
+    text: String,
+    /// The file could not be read or judged.
+    unreadable: bool,
+    /// The action would not pass the message on.
+    stopped: bool,
+}
+
+/// Reads and judges one file; never prints.
+fn one_file(
+    config: &crate::config::Config,
+    envelope: &Envelope,
+    file: &Path,
+    json: bool,
+) -> Checked {
+    let name = file.display().to_string();
+    let start = Instant::now();
+    let raw = super::read_message(file, &config.limits);
+    let result = match raw {
+        Err(e) => Err(format!("cannot read {name}: {e}")),
+        Ok(raw) => judge(config, envelope, &raw, false, chrono::Utc::now())
+            .map_err(|e| e.chain())
+            .map(|j| (j, raw.len())),
+    };
+    let ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let text = match &result {
+        Ok((judged, size)) if json => json_line(&name, judged, *size, ms),
+        Ok((judged, _)) => table_rows(&name, judged),
+        Err(e) if json => format!(
+            "{}\n",
+            json!({ "schema": super::schema::JSON_SCHEMA, "file": name, "error": e })
+        ),
+        Err(e) => format!("{name}: error: {e}\n"),
+    };
+    Checked {
+        text,
+        unreadable: result.is_err(),
+        stopped: result
+            .as_ref()
+            .is_ok_and(|(j, _)| j.plan.action != crate::verdict::Action::Pass),
+    }
 }
 
 /// The JSON object of SPEC §2 for one file, with a newline.
@@ -74,9 +119,10 @@ pub fn json_value(file: &str, judged: &Judged, size: usize, ms: u64) -> Value {
         .engines
         .iter()
         .map(|r| {
+            // A list, empty unless the engine found something.
             let virus = match &r.result {
-                EngineResult::Virus(names) => Value::from(names.join(", ")),
-                _ => Value::Null,
+                EngineResult::Virus(names) => names.clone(),
+                _ => Vec::new(),
             };
             let detail = match &r.result {
                 EngineResult::Error(d) | EngineResult::Skipped(d) => Value::from(d.as_str()),
@@ -92,6 +138,7 @@ pub fn json_value(file: &str, judged: &Judged, size: usize, ms: u64) -> Value {
         .map(|a| a.describe())
         .collect();
     json!({
+        "schema": super::schema::JSON_SCHEMA,
         "file": file,
         "profile": judged.profile.name,
         "verdict": plan.verdict.name(),

@@ -1,15 +1,36 @@
-//! `qmvc config check` and `qmvc config show`.
+//! `qmvc config init`, `qmvc config check` and `qmvc config show`.
 
 use std::ffi::OsStr;
 use std::path::Path;
+
+mod init;
+pub use init::init;
 
 use crate::cli::ShowFormat;
 use crate::config::{self, Config};
 use crate::exit::Exit;
 
 /// `config check`: every problem as `file: key: problem` on stdout; exit 0
-/// when clean, 1 with problems.
+/// when clean, 1 with problems. Stderr says which main file was checked
+/// (or that it was the embedded default) and warns when no anti-virus
+/// engine is configured; neither changes the exit status.
 pub fn check(config_path: Option<&Path>, env_config: Option<&OsStr>, probe: bool) -> Exit {
+    match config::main_file(config_path, env_config) {
+        Some(path) => eprintln!("qmvc: checking {}", path.display()),
+        None => eprintln!("qmvc: {}", embedded_note()),
+    }
+    if let Ok(cfg) = Config::load(config_path, env_config)
+        && cfg.engines.is_empty()
+    {
+        let file = match cfg.source.as_str() {
+            config::EMBEDDED => "a main file".to_string(),
+            path => path.to_string(),
+        };
+        eprintln!(
+            "qmvc: warning: no anti-virus engine is configured: messages are checked by the \
+             badmail rules only (add an [[engine]], e.g. clamd, to {file})"
+        );
+    }
     let mut problems: Vec<String> = config::check_all(config_path, env_config)
         .iter()
         .map(|p| p.to_string())
@@ -36,6 +57,15 @@ pub fn check(config_path: Option<&Path>, env_config: Option<&OsStr>, probe: bool
     }
 }
 
+/// What qmvc says when it runs on the embedded default configuration.
+pub fn embedded_note() -> String {
+    format!(
+        "no {}: using the embedded default configuration (no anti-virus engine; \
+         `qmvc config init /etc/qmvc` writes the files to edit)",
+        config::SYSTEM_PATH
+    )
+}
+
 /// `config show`: the effective profile for `domain` (and the per-user
 /// profile in `user_home`), as TOML or JSON. Exit 0, 2 when the
 /// configuration or a profile is invalid.
@@ -52,7 +82,9 @@ pub fn show(
         Ok(e) => {
             match format {
                 ShowFormat::Toml => print!("{}", e.to_toml()),
-                ShowFormat::Json => println!("{}", e.to_json()),
+                ShowFormat::Json => {
+                    println!("{}", super::schema::with_schema(e.to_json()));
+                }
             }
             Exit::Status(0)
         }

@@ -14,7 +14,7 @@ use super::input;
 use super::pipeline::{Judged, judge};
 use crate::actions::log::{Counts, LogLine};
 use crate::actions::maildir::{self, Stored, Unique};
-use crate::actions::{inject, log, rep};
+use crate::actions::{inject, log, rep, syslog};
 use crate::config::Config;
 use crate::engines::EngineResult;
 use crate::envelope::Envelope;
@@ -32,6 +32,7 @@ const HEADER_FINDINGS_MAX: usize = 20;
 /// | step fails                       | exit | message                        |
 /// |----------------------------------|------|--------------------------------|
 /// | configuration, profile           | 111  | in the queue                   |
+/// | control/virtualdomains unreadable| 111  | in the queue                   |
 /// | reading stdin                    | 111  | in the queue                   |
 /// | engine (work dir, clamd...)      | 111 under `on_error = "defer"`   |
 /// | quarantine write (ENOSPC, EACCES)| 111  | in the queue, nothing in new/  |
@@ -52,7 +53,11 @@ pub fn run(config: Option<&Path>, env_config: Option<&OsStr>, user_profiles: boo
         Ok(c) => c,
         Err(e) => return Exit::defer_error(&e),
     };
-    let envelope = Envelope::from_env(|k| std::env::var_os(k), &config.recipient);
+    let vdoms = match config.recipient.load() {
+        Ok(v) => v,
+        Err(e) => return Exit::defer_error(&e),
+    };
+    let envelope = Envelope::from_env(|k| std::env::var_os(k), &config.recipient, &vdoms);
     let limit = config.limits.max_message_bytes;
     let mut input = match input::read_stdin(limit, &config.paths.workdir) {
         Ok(i) => i,
@@ -88,16 +93,25 @@ fn carry_out(
 ) -> Exit {
     let plan = &judged.plan;
     let pid = std::process::id();
-    let id = incident_id(now, pid);
+    let host = config.site.host_or(&system_host());
+    let id = incident_id(now, pid, &host);
     let mut stored: Option<Stored> = None;
+    // Said with every message until the site writes a main file: a site
+    // on the embedded default runs no anti-virus engine.
+    let embedded =
+        (config.source == crate::config::EMBEDDED).then(super::config_cmd::embedded_note);
+    if let Some(note) = &embedded {
+        warn(plan, &[format!("config: {note}")]);
+    }
     warn(plan, &engine_errors(plan));
+    warn(plan, &judged.notices);
     match plan.action {
         Action::Quarantine => {
             let unique = Unique {
                 secs: now.timestamp(),
                 micros: now.timestamp_subsec_micros(),
                 pid,
-                host: hostname(),
+                host: host.clone(),
             };
             let head = quarantine_head(envelope, judged, &id);
             match maildir::deliver(
@@ -124,7 +138,7 @@ fn carry_out(
     }
     let line = LogLine {
         pid,
-        time: now.format("%Y-%m-%d %H:%M:%S").to_string(),
+        time: now.format(log::TIME_FORMAT).to_string(),
         sender: envelope.sender.clone(),
         recipient: envelope.user_recipient.clone(),
         profile: judged.profile.name.clone(),
@@ -134,6 +148,7 @@ fn carry_out(
         exit: plan.exit.code(),
         ms: u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX),
         id: id.clone(),
+        host: Some(host.clone()),
     };
     if let Err(e) = log::append(&config.paths.log, &line.format(), "log") {
         match plan.action {
@@ -145,6 +160,13 @@ fn carry_out(
                 }
                 return Exit::defer(e.chain());
             }
+        }
+    }
+    if config.log.syslog {
+        let record = syslog::record(&now.fixed_offset(), &host, pid, &line.format());
+        if let Err(e) = syslog::send(&config.log.syslog_socket, &record) {
+            let socket = config.log.syslog_socket.display();
+            warn(plan, &[format!("syslog record not sent to {socket}: {e}")]);
         }
     }
     // Incident reports come after the log line: a failed report never
@@ -190,6 +212,7 @@ fn carry_out(
             plan,
             quarantine: stored.as_ref().map(|s| s.name.as_str()),
             notes: &notes,
+            config: embedded.as_deref(),
             exit: plan.exit.code(),
         };
         // The log line already records the incident; a lost block must not
@@ -267,20 +290,23 @@ fn report_notes(outcome: &Outcome) -> Vec<String> {
     notes
 }
 
-/// `SECS.MICROS.PID`: unique on one host, sortable by time.
-fn incident_id(now: DateTime<Local>, pid: u32) -> String {
+/// `SECS.MICROS.PID.HOST`: unique across the site's delivery hosts as
+/// long as each has its own `[site] host` (one process per microsecond
+/// and pid on a host), sortable by time on each.
+pub fn incident_id(now: DateTime<Local>, pid: u32, host: &str) -> String {
     format!(
-        "{}.{:06}.{pid}",
+        "{}.{:06}.{pid}.{host}",
         now.timestamp(),
         now.timestamp_subsec_micros()
     )
 }
 
-fn hostname() -> String {
+/// The system's host name (gethostname(2)), empty when it has none.
+fn system_host() -> String {
     nix::unistd::gethostname()
         .ok()
         .and_then(|h| h.into_string().ok())
-        .unwrap_or_else(|| "localhost".into())
+        .unwrap_or_default()
 }
 
 /// `Return-Path:`, `Delivered-To:` and `X-Qmvc-*` lines put in front of a
@@ -288,12 +314,14 @@ fn hostname() -> String {
 fn quarantine_head(envelope: &Envelope, judged: &Judged, id: &str) -> String {
     let plan = &judged.plan;
     let mut h = format!(
-        "Return-Path: <{}>\nDelivered-To: {}\nX-Qmvc-Incident: {}\nX-Qmvc-Verdict: {}\nX-Qmvc-Profile: {}\n",
+        "Return-Path: <{}>\nDelivered-To: {}\nX-Qmvc-Incident: {}\nX-Qmvc-Verdict: {}\n\
+         X-Qmvc-Profile: {}\nX-Qmvc-Recipient: {}\n",
         address(&envelope.sender),
         address(&envelope.recipient),
         header_text(id, 64),
         plan.verdict.name(),
         header_text(&judged.profile.name, 128),
+        address(&envelope.user_recipient),
     );
     for f in plan.findings.iter().take(HEADER_FINDINGS_MAX) {
         let part = f

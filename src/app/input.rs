@@ -86,16 +86,22 @@ pub fn read_from(mut file: File, limit: usize, spill_dir: &Path) -> io::Result<I
     })
 }
 
-/// Reads a message file for the administrative commands (`-` is stdin),
-/// whole, into a buffer of its exact size when it is a regular file.
-pub fn read_file(path: &Path) -> io::Result<Bytes> {
+/// Reads a message file for the administrative commands (`-` is stdin):
+/// at most `limit` + 1 bytes, as filter mode reads for checking (so that
+/// `qmvc check /dev/zero` or a 5 GB file costs what a delivery costs, and
+/// the parser still sees that the limit was passed), into a buffer of its
+/// exact size when it is a regular file.
+///
+/// Errors: opening or reading failed.
+pub fn read_file(path: &Path, limit: usize) -> io::Result<Bytes> {
     let mut file = if path.as_os_str() == "-" {
         File::from(io::stdin().as_fd().try_clone_to_owned()?)
     } else {
         File::open(path)?
     };
-    let mut buf = Vec::with_capacity(remaining(&mut file).unwrap_or(0));
-    file.read_to_end(&mut buf)?;
+    let cap = limit.saturating_add(1);
+    let mut buf = Vec::with_capacity(remaining(&mut file).unwrap_or(0).min(cap));
+    file.take(cap as u64).read_to_end(&mut buf)?;
     Ok(Bytes::from(buf))
 }
 
@@ -190,6 +196,18 @@ mod tests {
         let left = std::fs::read_dir(&spill).map(|d| d.count()).unwrap_or(0);
         assert_eq!(left, 0);
         let _ = std::fs::remove_dir(&spill);
+    }
+
+    #[test]
+    fn admin_read_stops_one_byte_past_the_limit() {
+        // An endless device costs limit + 1 bytes, not all memory.
+        let read = read_file(Path::new("/dev/zero"), 1000).expect("read /dev/zero");
+        assert_eq!(read.len(), 1001);
+        let name = std::env::temp_dir().join(format!("qmvc-read-test.{}", fastrand::u64(..)));
+        std::fs::write(&name, b"Subject: x\n\nshort\n").expect("write");
+        let read = read_file(&name, 1000);
+        let _ = std::fs::remove_file(&name);
+        assert_eq!(read.expect("read").as_ref(), b"Subject: x\n\nshort\n");
     }
 
     #[test]

@@ -16,17 +16,22 @@ mod cleanup;
 mod config_cmd;
 mod filter;
 pub mod input;
+pub mod man;
 mod notify_cmd;
+mod parallel;
 pub mod pipeline;
 mod quarantine_cmd;
 mod report_cmd;
+pub mod schema;
 
 /// Subcommands that are not filter mode: a usage error naming one of them
 /// is an administrator's typo (exit 2), not a dot-qmail line (exit 111).
 const ADMIN_COMMANDS: &[&str] = &[
     "check",
+    "completions",
     "config",
     "cleanup",
+    "man",
     "notify",
     "quarantine",
     "report",
@@ -61,9 +66,25 @@ pub fn run(args: Vec<OsString>) -> Exit {
         .any(|a| a.to_str().is_some_and(|a| ADMIN_COMMANDS.contains(&a)));
     let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
-        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+        Err(e)
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion)
+                && !filter_context() =>
+        {
             print!("{e}");
             return Exit::Status(0);
+        }
+        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+            // `|qmvc --help` in a dot-qmail file: exit 0 would make
+            // qmail-local deliver the message unscanned.
+            let asked = args.get(1..).unwrap_or_default();
+            let asked: Vec<String> = asked
+                .iter()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect();
+            return Exit::defer(format!(
+                "usage: {:?} only shows help or the version; in a dot-qmail line it defers",
+                crate::exit::one_line(&asked.join(" "), 80)
+            ));
         }
         Err(e) if admin => {
             eprint!("{e}");
@@ -91,6 +112,7 @@ pub fn run(args: Vec<OsString>) -> Exit {
             filter::run(config, env_config, user_profiles || cli.user_profiles)
         }
         Some(Command::Check(args)) => check::run(config, env_config, &args),
+        Some(Command::Config(ConfigCommand::Init { dir })) => config_cmd::init(&dir),
         Some(Command::Config(ConfigCommand::Check { probe })) => {
             config_cmd::check(config, env_config, probe)
         }
@@ -122,7 +144,9 @@ pub fn run(args: Vec<OsString>) -> Exit {
             notify_cmd::preview_cmd(config, env_config, &req)
         }
         Some(Command::Quarantine(q)) => match q {
-            QuarantineCommand::List { json } => quarantine_cmd::list(config, env_config, json),
+            QuarantineCommand::List { json, filter } => {
+                quarantine_cmd::list(config, env_config, json, &filter)
+            }
             QuarantineCommand::Show { id, raw } => {
                 quarantine_cmd::show(config, env_config, &id, raw)
             }
@@ -132,11 +156,28 @@ pub fn run(args: Vec<OsString>) -> Exit {
             QuarantineCommand::Purge {
                 older_than,
                 dry_run,
-            } => quarantine_cmd::purge(config, env_config, &older_than, dry_run),
+                quiet,
+            } => quarantine_cmd::purge(config, env_config, &older_than, dry_run, quiet),
         },
         Some(Command::Report(args)) => report_cmd::run(config, env_config, &args),
-        Some(Command::Cleanup { older_than }) => cleanup::run(config, env_config, &older_than),
+        Some(Command::Cleanup { older_than, quiet }) => {
+            cleanup::run(config, env_config, &older_than, quiet)
+        }
+        Some(Command::Completions { shell }) => man::completions(shell),
+        Some(Command::Man { dir }) => man::write_pages(&dir),
     }
+}
+
+/// True when qmvc runs as a delivery filter rather than for a person at a
+/// terminal: qmail-local's environment is present (qmail-command(8):
+/// `RECIPIENT`, `DTLINE`, `RPLINE`, `UFLINE`), or stdin is not a terminal
+/// (a queue file or a pipe).
+fn filter_context() -> bool {
+    use std::io::IsTerminal;
+    ["RECIPIENT", "DTLINE", "RPLINE", "UFLINE"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some())
+        || !std::io::stdin().is_terminal()
 }
 
 /// Loads the configuration for an administrative command (not filter
@@ -152,7 +193,11 @@ fn admin_config(
     })
 }
 
-/// Reads a message file for the administrative commands; `-` is stdin.
-fn read_message(path: &std::path::Path) -> std::io::Result<bytes::Bytes> {
-    input::read_file(path)
+/// Reads a message file for the administrative commands (`-` is stdin),
+/// at most what filter mode reads under `limits`.
+fn read_message(
+    path: &std::path::Path,
+    limits: &crate::message::Limits,
+) -> std::io::Result<bytes::Bytes> {
+    input::read_file(path, limits.max_message_bytes)
 }

@@ -36,7 +36,7 @@ pub fn preview_cmd(config: Option<&Path>, env_config: Option<&OsStr>, req: &Requ
         Ok(c) => c,
         Err(exit) => return exit,
     };
-    let raw = super::read_message(req.file);
+    let raw = super::read_message(req.file, &config.limits);
     let raw = match raw {
         Ok(r) => r,
         Err(e) => {

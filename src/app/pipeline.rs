@@ -10,7 +10,7 @@ use crate::engines::{ChainInput, run_chain};
 use crate::envelope::Envelope;
 use crate::error::Result;
 use crate::message::{self, Message};
-use crate::notify::bomber;
+use crate::notify::state::Store;
 use crate::profile::Profile;
 use crate::rules;
 use crate::verdict::{Plan, decide};
@@ -24,6 +24,9 @@ pub struct Judged {
     pub message: Message,
     /// The decision.
     pub plan: Plan,
+    /// Trouble with the bomber state while judging (Redis unusable, the
+    /// files counted instead), one line each, for stderr.
+    pub notices: Vec<String>,
 }
 
 /// Chooses the profile for `envelope`, parses `raw` (shared, not copied), evaluates the rules,
@@ -48,13 +51,15 @@ pub fn judge(
     // A virus bomber past the threshold goes straight to the action when
     // the profile says so: no engine runs for it. The counter is only read
     // here; a state that cannot be read brakes nothing.
+    let mut notices = Vec::new();
     if !envelope.null_sender {
-        match bomber::short_circuit(
-            &config.paths.state,
+        let found = Store::of(config).short_circuit(
             &envelope.sender,
             now,
             &profile.reactions.bomber,
-        ) {
+            &mut notices,
+        );
+        match found {
             Ok(Some(finding)) => {
                 findings.push(finding);
                 let plan = decide(findings, Vec::new(), false, &profile.actions);
@@ -62,10 +67,11 @@ pub fn judge(
                     profile,
                     message,
                     plan,
+                    notices,
                 });
             }
             Ok(None) => {}
-            Err(e) => eprintln!("qmvc: {}", e.chain()),
+            Err(e) => notices.push(e.chain()),
         }
     }
     let chain = run_chain(&ChainInput {
@@ -82,5 +88,6 @@ pub fn judge(
         profile,
         message,
         plan,
+        notices,
     })
 }

@@ -14,6 +14,7 @@
 //! usage error or an invalid configuration.
 
 mod release;
+mod select;
 mod stored;
 
 use std::ffi::OsStr;
@@ -26,6 +27,7 @@ use serde_json::json;
 
 use crate::actions::maildir::{self, Entry};
 use crate::config::Config;
+use crate::envelope::Virtualdomains;
 use crate::exit::Exit;
 use crate::message;
 
@@ -51,21 +53,28 @@ struct Item {
     head: Option<Head>,
     /// The original's decoded `Subject:`.
     subject: Option<String>,
+    /// The address the user knows ([`stored::user_address`]), `?` when
+    /// unknown.
+    recipient: String,
 }
 
 impl Item {
     /// Reads `entry`'s header block (at most [`HEAD_CAP`] bytes).
-    fn read(entry: Entry, config: &Config) -> io::Result<(Item, Vec<u8>)> {
+    fn read(entry: Entry, config: &Config, vdoms: &Virtualdomains) -> io::Result<(Item, Vec<u8>)> {
         let mut file = maildir::open_message(&entry.path)?;
         let bytes = maildir::read_head(&mut file, HEAD_CAP)?;
         let head = stored::parse(&bytes);
         let original = bytes.get(head.as_ref().map_or(0, |h| h.len)..);
         let subject = message::parse(original.unwrap_or_default(), &config.limits).subject;
+        let recipient = head.as_ref().map_or("?".into(), |h| {
+            stored::user_address(h, config.recipient.mode, vdoms)
+        });
         Ok((
             Item {
                 entry,
                 head,
                 subject,
+                recipient,
             },
             bytes,
         ))
@@ -92,6 +101,16 @@ impl Item {
         self.head.as_ref().map_or("?", |h| h.verdict.as_str())
     }
 
+    /// What the `list` filters look at.
+    fn seen(&self) -> select::Seen<'_> {
+        select::Seen {
+            recipient: self.head.as_ref().map(|h| h.delivered_to.as_str()),
+            sender: self.head.as_ref().map(|h| h.sender.as_str()),
+            verdict: self.verdict(),
+            stored: local_time(self.entry.modified),
+        }
+    }
+
     /// `<sender>`, `<>` for the null sender, `?` when unknown.
     fn sender(&self) -> String {
         self.head
@@ -99,9 +118,9 @@ impl Item {
             .map_or("?".into(), |h| format!("<{}>", h.sender))
     }
 
-    /// `Delivered-To:` (`RECIPIENT`), `?` when unknown.
+    /// The address the user knows, `?` when unknown.
     fn recipient(&self) -> &str {
-        self.head.as_ref().map_or("?", |h| h.delivered_to.as_str())
+        &self.recipient
     }
 
     /// Each finding as `CONDITION: DETAIL`, without part number and rule
@@ -136,11 +155,24 @@ fn local_time(t: SystemTime) -> String {
 /// message in bytes, findings. With `json`, one object per line with `id`,
 /// `file`, `folder`, `date`, `time` (seconds since the epoch), `verdict`,
 /// `profile`, `sender` (empty = null sender), `recipient`, `subject`,
-/// `size`, `findings` and `engines`.
+/// `size`, `findings` and `engines`. Only the messages `filter` selects
+/// ([`select::Selection`]) are listed.
 ///
 /// Exit 0, 1 when the quarantine or a file in it could not be read (the
-/// others are still listed), 2 on an invalid configuration.
-pub fn list(config: Option<&Path>, env_config: Option<&OsStr>, as_json: bool) -> Exit {
+/// others are still listed), 2 on a bad filter or an invalid configuration.
+pub fn list(
+    config: Option<&Path>,
+    env_config: Option<&OsStr>,
+    as_json: bool,
+    filter: &crate::cli::ListFilter,
+) -> Exit {
+    let selection = match select::Selection::new(filter) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("qmvc: {}", terminal(&e, 200));
+            return Exit::Status(2);
+        }
+    };
     let config = match super::admin_config(config, env_config) {
         Ok(c) => c,
         Err(exit) => return exit,
@@ -153,10 +185,12 @@ pub fn list(config: Option<&Path>, env_config: Option<&OsStr>, as_json: bool) ->
             return Exit::Status(1);
         }
     };
+    let vdoms = control_files(&config);
     let mut items = Vec::with_capacity(found.len());
     for entry in found {
-        match Item::read(entry.clone(), &config) {
-            Ok((item, _)) => items.push(item),
+        match Item::read(entry.clone(), &config, &vdoms) {
+            Ok((item, _)) if selection.matches(&item.seen()) => items.push(item),
+            Ok(_) => {}
             Err(e) => {
                 eprintln!("qmvc: cannot read {}: {e}", entry.path.display());
                 status = 1;
@@ -189,6 +223,7 @@ fn json_line(item: &Item) -> String {
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     let value = json!({
+        "schema": super::schema::JSON_SCHEMA,
         "id": clean(item.id()),
         "file": clean(&item.entry.name),
         "folder": item.entry.sub,
@@ -197,7 +232,7 @@ fn json_line(item: &Item) -> String {
         "verdict": clean(item.verdict()),
         "profile": head.map(|h| clean(&h.profile)),
         "sender": head.map(|h| clean(&h.sender)),
-        "recipient": head.map(|h| clean(&h.delivered_to)),
+        "recipient": head.map(|_| clean(item.recipient())),
         "subject": item.subject.as_deref().map(clean),
         "size": item.size(),
         "findings": list(head.map(|h| &h.findings)),
@@ -343,17 +378,30 @@ pub fn show(config: Option<&Path>, env_config: Option<&OsStr>, id: &str, raw: bo
             Err(e) => cannot(e),
         };
     }
-    let (item, bytes) = match Item::read(entry, &config) {
+    let (item, bytes) = match Item::read(entry, &config, &control_files(&config)) {
         Ok(r) => r,
         Err(e) => return cannot(e),
     };
-    let text = show_text(&item, &bytes, &config);
+    let text = show_text(&item, &bytes);
     let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
     Exit::Status(0)
 }
 
+/// qmail's control/virtualdomains for `list` and `show`; when it cannot be
+/// read, says so on stderr and works with none (messages then show the
+/// address qmail-local had).
+fn control_files(config: &Config) -> Virtualdomains {
+    config.recipient.load().unwrap_or_else(|e| {
+        eprintln!(
+            "qmvc: {}; recipients shown as qmail-local had them",
+            e.chain()
+        );
+        Virtualdomains::default()
+    })
+}
+
 /// The text of `show`.
-fn show_text(item: &Item, bytes: &[u8], config: &Config) -> String {
+fn show_text(item: &Item, bytes: &[u8]) -> String {
     let t = |s: &str| terminal(s, 1000);
     let mut out = format!(
         "id: {}\nfile: {}\nstored: {}\nverdict: {}\n",
@@ -365,14 +413,12 @@ fn show_text(item: &Item, bytes: &[u8], config: &Config) -> String {
     match &item.head {
         Some(h) => {
             out.push_str(&format!(
-                "profile: {}\nsender: {}\nrecipient: {}\nrelease to: {}\n",
+                "profile: {}\nsender: {}\nrecipient: {}\ndelivered to: {}\nrelease to: {}\n",
                 t(&h.profile),
                 t(&item.sender()),
+                t(item.recipient()),
                 t(&h.delivered_to),
-                t(&stored::user_address(
-                    &h.delivered_to,
-                    config.recipient.mode
-                )),
+                t(item.recipient()),
             ));
             for f in &h.findings {
                 out.push_str(&format!("finding: {}\n", t(f)));

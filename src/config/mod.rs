@@ -11,6 +11,7 @@
 //! environment), else `/etc/qmvc/qmvc.toml` when it exists, else the
 //! embedded default.
 
+pub mod cluster;
 pub(crate) mod lenient;
 pub mod permissions;
 
@@ -25,6 +26,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::engines::EngineConfig;
+use crate::envelope::Virtualdomains;
 use crate::error::Error;
 use crate::message::Limits;
 use crate::profile::{self, Effective, Profile};
@@ -80,6 +82,12 @@ pub struct Config {
     pub engines: Vec<EngineConfig>,
     /// `[user_profiles]`: where per-user profiles are looked up.
     pub user_profiles: UserProfiles,
+    /// `[site]`: this delivery host's name.
+    pub site: cluster::Site,
+    /// `[state]`: where the bomber counters live.
+    pub state: cluster::State,
+    /// `[log]`: the optional syslog copy of the log line.
+    pub log: cluster::Log,
 }
 
 /// `[user_profiles]`: the per-user profile (QMVC's `-u`), read only when
@@ -110,6 +118,9 @@ struct MainFile {
     recipient: RecipientRule,
     limits: Limits,
     user_profiles: UserProfiles,
+    site: cluster::Site,
+    state: cluster::State,
+    log: cluster::Log,
     /// Each `[[engine]]` is read on its own, so that one bad engine does not
     /// hide the problems of the next.
     engine: Vec<toml::Value>,
@@ -198,31 +209,103 @@ pub struct Guards {
     pub badmail: Vec<String>,
 }
 
-/// `[recipient]`: how the recipient the user knows is worked out from
-/// qmail-local's environment (SPEC §1).
+/// `[recipient]`: how the address the user knows is worked out from
+/// qmail-local's environment ([`crate::envelope::user_address`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RecipientRule {
-    /// `ext` (default): `EXT@HOST` when `EXT` is set and `LOCAL` ends in
-    /// it (virtualdomains and vpopmail), else `RECIPIENT`; `recipient`:
-    /// always `RECIPIENT` as qmail-local gives it.
+    /// `virtualdomains` (default; `ext` is read as this, the name of an
+    /// earlier rule): the prefix qmail-send put in front of `LOCAL` for a
+    /// virtual domain, as [`RecipientRule::virtualdomains`] says, comes off;
+    /// `recipient`: always `RECIPIENT` as qmail-local gives it.
     pub mode: RecipientMode,
+    /// qmail's `control/virtualdomains` (qmail-send(8)). Default
+    /// `/var/qmail/control/virtualdomains`. `control/locals` is read from the
+    /// same directory (a domain listed there is never rewritten), or
+    /// `control/me` when it is missing, as qmail-send does. A missing file
+    /// means no virtual domains.
+    pub virtualdomains: PathBuf,
 }
 
 impl Default for RecipientRule {
     fn default() -> Self {
         RecipientRule {
-            mode: RecipientMode::Ext,
+            mode: RecipientMode::Virtualdomains,
+            virtualdomains: "/var/qmail/control/virtualdomains".into(),
         }
     }
+}
+
+/// Largest qmail control file read for the recipient (bytes): room for
+/// some hundred thousand virtual domains.
+pub const MAX_CONTROL_BYTES: u64 = 16 << 20;
+
+impl RecipientRule {
+    /// Reads `virtualdomains` and `locals` (or `me`) beside it. A file that
+    /// does not exist counts as empty (qmail-send's rule).
+    ///
+    /// Errors: [`Error::Read`] for a file that exists but cannot be read, is
+    /// not a regular file, or is larger than [`MAX_CONTROL_BYTES`]. Filter
+    /// mode defers then: a report must not go to a guessed address.
+    pub fn load(&self) -> Result<Virtualdomains, Error> {
+        if self.mode == RecipientMode::Recipient {
+            return Ok(Virtualdomains::default());
+        }
+        let read = |path: PathBuf| {
+            read_control(&path).map_err(|source| Error::Read {
+                what: "qmail control file",
+                path,
+                source,
+            })
+        };
+        let Some(vdoms) = read(self.virtualdomains.clone())? else {
+            return Ok(Virtualdomains::default());
+        };
+        let dir = self.virtualdomains.parent().unwrap_or(Path::new("/"));
+        let locals = match read(dir.join("locals"))? {
+            Some(l) => l,
+            None => read(dir.join("me"))?.unwrap_or_default(),
+        };
+        Ok(Virtualdomains::parse(&vdoms, &locals))
+    }
+}
+
+/// A qmail control file's bytes, `None` when it does not exist. Opened
+/// without blocking on a FIFO; regular files only.
+fn read_control(path: &Path) -> io::Result<Option<Vec<u8>>> {
+    let file = match OpenOptions::new()
+        .read(true)
+        .custom_flags(nix::fcntl::OFlag::O_NONBLOCK.bits())
+        .open(path)
+    {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_CONTROL_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_CONTROL_BYTES {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("larger than {MAX_CONTROL_BYTES} bytes"),
+        ));
+    }
+    Ok(Some(bytes))
 }
 
 /// See [`RecipientRule::mode`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RecipientMode {
-    /// Strip the virtualdomain prefix: `EXT@HOST`.
-    Ext,
+    /// Strip the prefix `control/virtualdomains` gives `HOST`.
+    #[serde(alias = "ext")]
+    Virtualdomains,
     /// `RECIPIENT` unchanged.
     Recipient,
 }
@@ -247,6 +330,17 @@ fn locate(explicit: Option<&Path>, env_value: Option<&OsStr>, system: &Path) -> 
         // read reports it rather than silently falling back.
         Ok(false) => Origin::Embedded,
         _ => Origin::File(system.to_path_buf()),
+    }
+}
+
+/// The main file [`Config::load`] would read: `Some(path)` for a file
+/// (`--config`, `$QMVC_CONFIG`, or `/etc/qmvc/qmvc.toml` when it exists),
+/// `None` for the embedded default. For `config check` and the notes that
+/// say which configuration was used.
+pub fn main_file(explicit: Option<&Path>, env_value: Option<&OsStr>) -> Option<PathBuf> {
+    match locate(explicit, env_value, Path::new(SYSTEM_PATH)) {
+        Origin::File(path) => Some(path),
+        Origin::Embedded => None,
     }
 }
 
@@ -398,6 +492,9 @@ impl Config {
             limits: main.limits,
             engines,
             user_profiles: main.user_profiles,
+            site: main.site,
+            state: main.state,
+            log: main.log,
         };
         config.check(&mut found);
         let problems = found
@@ -476,6 +573,13 @@ impl Config {
                 found.push((format!("limits.{key}"), "must be above 0".into()));
             }
         }
+        if !self.recipient.virtualdomains.is_absolute() {
+            found.push((
+                "recipient.virtualdomains".into(),
+                "must be an absolute path".into(),
+            ));
+        }
+        found.extend(cluster::check(&self.site, &self.state, &self.log));
         let file = &self.user_profiles.file;
         if file.is_empty() || file.contains('/') || file == "." || file == ".." {
             found.push((
@@ -566,6 +670,13 @@ pub fn check_all_from(
             }
         }
     };
+    if let Err(e) = config.recipient.load() {
+        problems.push(Problem {
+            file: config.source.clone(),
+            key: "recipient.virtualdomains".into(),
+            what: e.chain(),
+        });
+    }
     problems.extend(profile::check_directory(&config));
     // Site templates and locales (the shipped ones are checked by the
     // tests): a broken override must show up before an incident needs it.

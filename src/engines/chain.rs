@@ -180,6 +180,19 @@ struct Item<'a> {
     /// `None` for the whole message or a segment, else the part's id.
     part: Option<&'a str>,
     data: Data<'a>,
+    role: Role,
+}
+
+/// Why an [`Item`] is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// The whole message as read.
+    Whole,
+    /// A decoded part or a MIME segment, sent in any case.
+    Piece,
+    /// A decoded part sent only when the engine refused the whole message
+    /// as too large: the whole would have covered it.
+    StandIn,
 }
 
 /// The bytes of an [`Item`]: in memory (the whole message, a segment), or
@@ -230,7 +243,10 @@ struct Run<'a, 'i> {
 struct Tally {
     viruses: Vec<String>,
     scanned: usize,
+    /// What no view could take, one note each.
     oversize: Vec<String>,
+    /// A scanner's own "some content not scanned" (`unchecked_exit`).
+    unchecked: Option<String>,
     error: Option<String>,
 }
 
@@ -269,11 +285,12 @@ impl<'a> Run<'a, '_> {
 
     /// Runs one engine over the content its `input` asks for.
     fn engine(&mut self, engine: &EngineConfig, findings: &mut Vec<Finding>) -> EngineResult {
-        let items = items(self.input, engine.scan_input());
-        let tally = match engine.kind {
+        let (items, too_many) = items(self.input, engine.scan_input());
+        let mut tally = match engine.kind {
             EngineKind::Clamd => clamd_tally(engine, &items),
             EngineKind::Command => self.command_tally(engine, &items),
         };
+        tally.oversize.extend(too_many);
         judge(engine, tally, findings)
     }
 
@@ -287,13 +304,15 @@ impl<'a> Run<'a, '_> {
             }
         };
         let limit = engine.max_size;
-        let (small, big): (Vec<Item<'_>>, Vec<Item<'_>>) = items
-            .iter()
-            .cloned()
-            .partition(|i| limit.is_none_or(|max| i.data.len() as u64 <= max));
-        for item in &big {
-            tally.oversize.push(oversize_note(item, limit));
-        }
+        let mut small: Vec<Item<'_>> = Vec::new();
+        tally.oversize = scan_items(items, |item| {
+            if limit.is_some_and(|max| item.data.len() as u64 > max) {
+                Sent::Oversize(limit)
+            } else {
+                small.push(item.clone());
+                Sent::Examined
+            }
+        });
         if small.is_empty() {
             return tally;
         }
@@ -309,9 +328,10 @@ impl<'a> Run<'a, '_> {
             return tally;
         };
         match scanner.scan(&view.dir, &view.files, engine.attempt_timeout()) {
-            Ok(names) => {
+            Ok(scanned) => {
                 tally.scanned = small.len();
-                tally.viruses = names;
+                tally.viruses = scanned.names;
+                tally.unchecked = scanned.unchecked;
             }
             Err(e) => tally.error = Some(e),
         }
@@ -361,11 +381,17 @@ impl<'a> Run<'a, '_> {
 /// decoded copies of plain text parts (see [`plain_text`]): clamd reads
 /// them inside the whole message, and they are most of the bytes of most
 /// mail.
-fn items<'a>(input: &ChainInput<'a>, what: ScanInput) -> Vec<Item<'a>> {
+///
+/// When an engine refuses the whole message as too large, the decoded
+/// parts stand in for it: `Message` and `Both` list the parts the whole
+/// would have covered as [`Role::StandIn`], sent only then (see
+/// [`scan_items`]).
+fn items<'a>(input: &ChainInput<'a>, what: ScanInput) -> (Vec<Item<'a>>, Option<String>) {
     let whole = Item {
         kind: FileKind::Message,
         part: None,
         data: Data::Bytes(Cow::Borrowed(input.raw)),
+        role: Role::Whole,
     };
     let well_formed = input.message.anomalies.is_empty();
     let mut parts: Vec<Item<'a>> = input
@@ -373,30 +399,86 @@ fn items<'a>(input: &ChainInput<'a>, what: ScanInput) -> Vec<Item<'a>> {
         .parts
         .iter()
         .filter(|p| !p.body.is_empty())
-        .filter(|p| !(what == ScanInput::Both && well_formed && plain_text(p)))
-        .map(|p| Item {
-            kind: FileKind::Part,
-            part: Some(p.id.as_str()),
-            data: Data::Part(&p.body),
+        .map(|p| {
+            let covered = what == ScanInput::Message
+                || (what == ScanInput::Both && well_formed && plain_text(p));
+            Item {
+                kind: FileKind::Part,
+                part: Some(p.id.as_str()),
+                data: Data::Part(&p.body),
+                role: if covered { Role::StandIn } else { Role::Piece },
+            }
         })
         .collect();
-    let want_segments = what != ScanInput::Both || !well_formed;
-    let cut = if want_segments {
+    let want_segments = what == ScanInput::Parts || !well_formed;
+    let (cut, too_many) = if want_segments {
         segments(input.raw)
     } else {
-        Vec::new()
+        (Vec::new(), false)
+    };
+    let role = if what == ScanInput::Message {
+        Role::StandIn
+    } else {
+        Role::Piece
     };
     parts.extend(cut.into_iter().map(|data| Item {
         kind: FileKind::Message,
         part: None,
         data: Data::Bytes(Cow::Owned(data)),
+        role,
     }));
-    match what {
-        ScanInput::Message => vec![whole],
-        ScanInput::Both => std::iter::once(whole).chain(parts).collect(),
+    let note =
+        too_many.then(|| format!("more than {MAX_SEGMENTS} MIME segments, the rest not sent"));
+    let items = match what {
         ScanInput::Parts if parts.is_empty() => vec![whole],
         ScanInput::Parts => parts,
+        ScanInput::Message | ScanInput::Both => std::iter::once(whole).chain(parts).collect(),
+    };
+    (items, note)
+}
+
+/// What sending one item gave.
+enum Sent {
+    /// The engine examined it (clean or not).
+    Examined,
+    /// Too large for the engine (`max_size`, or the server's stream limit
+    /// when `max` is `None`).
+    Oversize(Option<u64>),
+    /// Stop sending (a virus, a failure).
+    Stop,
+}
+
+/// Sends `items` in order through `send`: the whole message first, the
+/// stand-in parts only when the whole was refused as too large. Returns a
+/// note for each item no engine view could take: an oversize part or
+/// segment, and the whole message only when nothing stood in for it.
+fn scan_items<'i>(
+    items: &'i [Item<'_>],
+    mut send: impl FnMut(&'i Item<'_>) -> Sent,
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    let mut refused: Option<String> = None;
+    let mut stood_in = false;
+    for item in items {
+        if item.role == Role::StandIn && refused.is_none() {
+            continue;
+        }
+        match send(item) {
+            Sent::Examined => stood_in |= item.role != Role::Whole,
+            Sent::Oversize(max) if item.role == Role::Whole => {
+                refused = Some(oversize_note(item, max));
+            }
+            Sent::Oversize(max) => notes.push(oversize_note(item, max)),
+            Sent::Stop => return notes,
+        }
     }
+    if let Some(whole) = refused
+        && !stood_in
+        && notes.is_empty()
+    {
+        notes.push(whole);
+    }
+    notes
 }
 
 /// True for a part that is text in every sense: a MIME leaf declared
@@ -411,8 +493,11 @@ fn plain_text(part: &Part) -> bool {
         && part.detected_type.is_none_or(|t| t.starts_with("text/"))
 }
 
-/// The most segments [`segments`] returns.
-const MAX_SEGMENTS: usize = 100;
+/// The most segments [`segments`] returns: as many as the parser's
+/// default part limit, so that nesting the parser walks is never beyond
+/// the segments (each is one piece of the body: their bytes add up to the
+/// message's).
+const MAX_SEGMENTS: usize = 1000;
 
 /// The message body cut at every line that looks like a MIME boundary
 /// delimiter (RFC 2046 §5.1.1: it begins with `--`), whatever boundary the
@@ -420,15 +505,16 @@ const MAX_SEGMENTS: usize = 100;
 /// the engine's MIME decoder reads its headers. This defeats boundary and
 /// header evasions that fool both qmvc's parser and the engine's (two
 /// Content-Type headers, two boundary parameters: peer-clamav). Empty when
-/// the body has fewer than two delimiter lines; at most [`MAX_SEGMENTS`].
-fn segments(raw: &[u8]) -> Vec<Vec<u8>> {
+/// the body has fewer than two delimiter lines; at most [`MAX_SEGMENTS`],
+/// and then true beside them.
+fn segments(raw: &[u8]) -> (Vec<Vec<u8>>, bool) {
     let Some(body_at) = find(raw, b"\n\r\n")
         .map(|i| i + 3)
         .into_iter()
         .chain(find(raw, b"\n\n").map(|i| i + 2))
         .min()
     else {
-        return Vec::new();
+        return (Vec::new(), false);
     };
     let body = raw.get(body_at..).unwrap_or_default();
     let mut cuts = Vec::new();
@@ -440,9 +526,10 @@ fn segments(raw: &[u8]) -> Vec<Vec<u8>> {
         at += line.len();
     }
     if cuts.len() < 2 {
-        return Vec::new();
+        return (Vec::new(), false);
     }
     let mut out = Vec::new();
+    let mut too_many = false;
     let mut start = cuts.first().map_or(0, |c| c.1);
     for &(cut, next) in cuts
         .iter()
@@ -450,14 +537,18 @@ fn segments(raw: &[u8]) -> Vec<Vec<u8>> {
         .chain(std::iter::once(&(body.len(), body.len())))
     {
         let piece = body.get(start..cut).unwrap_or_default();
-        if piece.iter().any(|b| !b.is_ascii_whitespace()) && out.len() < MAX_SEGMENTS {
-            let mut m = b"From: qmvc\r\nMIME-Version: 1.0\r\n".to_vec();
-            m.extend_from_slice(piece);
-            out.push(m);
+        if piece.iter().any(|b| !b.is_ascii_whitespace()) {
+            if out.len() < MAX_SEGMENTS {
+                let mut m = b"From: qmvc\r\nMIME-Version: 1.0\r\n".to_vec();
+                m.extend_from_slice(piece);
+                out.push(m);
+            } else {
+                too_many = true;
+            }
         }
         start = next;
     }
-    out
+    (out, too_many)
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -499,54 +590,58 @@ fn clamd_tally(engine: &EngineConfig, items: &[Item<'_>]) -> Tally {
         attempt: engine.attempt_timeout(),
         deadline: Instant::now() + engine.overall_deadline(),
     };
-    for item in items {
+    tally.oversize = scan_items(items, |item| {
         if engine
             .max_size
             .is_some_and(|max| item.data.len() as u64 > max)
         {
-            tally.oversize.push(oversize_note(item, engine.max_size));
-            continue;
+            return Sent::Oversize(engine.max_size);
         }
         match pool.scan_from(|| item.data.reader(), limits) {
-            Ok(Answer::Clean) => tally.scanned += 1,
+            Ok(Answer::Clean) => {
+                tally.scanned += 1;
+                Sent::Examined
+            }
             Ok(Answer::Found(names)) => {
                 tally.scanned += 1;
                 let real = names.iter().any(|n| !is_limit_heuristic(n));
                 tally.viruses.extend(names);
-                if real {
-                    break;
-                }
+                if real { Sent::Stop } else { Sent::Examined }
             }
-            Ok(Answer::SizeLimit) => tally.oversize.push(oversize_note(item, None)),
+            Ok(Answer::SizeLimit) => Sent::Oversize(None),
             Err(e) => {
                 tally.error = Some(e);
-                break;
+                Sent::Stop
             }
         }
-    }
+    });
     tally
 }
 
 /// Turns what an engine found into its result, applying the engine's
 /// `heuristics` and `oversize` policies (which may add findings).
 fn judge(engine: &EngineConfig, tally: Tally, findings: &mut Vec<Finding>) -> EngineResult {
-    let mut viruses = Vec::new();
-    for name in tally.viruses {
-        if !is_limit_heuristic(&name) {
-            viruses.push(name);
-            continue;
-        }
+    let (unexamined, mut viruses): (Vec<String>, Vec<String>) = tally
+        .viruses
+        .into_iter()
+        .partition(|name| is_limit_heuristic(name));
+    for detail in unexamined.into_iter().chain(tally.unchecked) {
+        let description = format!(
+            "engine {} could not examine all of the content (scan limit, encryption or a corrupt file)",
+            engine.name
+        );
         match engine.heuristics {
-            HeuristicPolicy::Virus => viruses.push(name),
-            HeuristicPolicy::Errormail => findings.push(Finding {
-                condition: Condition::Errormail,
-                part: None,
-                description: format!(
-                    "engine {} could not fully scan the content (scan limit or encryption)",
-                    engine.name
-                ),
-                detail: name,
-            }),
+            HeuristicPolicy::Virus => viruses.push(detail),
+            HeuristicPolicy::Unchecked => findings.push(unexamined_finding(
+                Condition::Unchecked,
+                detail,
+                description,
+            )),
+            HeuristicPolicy::Errormail => findings.push(unexamined_finding(
+                Condition::Errormail,
+                detail,
+                description,
+            )),
             HeuristicPolicy::Ignore => {}
         }
     }
@@ -559,14 +654,19 @@ fn judge(engine: &EngineConfig, tally: Tally, findings: &mut Vec<Finding>) -> En
     }
     if !tally.oversize.is_empty() {
         let note = one_line(&tally.oversize.join("; "), 300);
+        let description = format!("content too large for engine {}", engine.name);
         match engine.oversize {
             Oversize::Error => return EngineResult::Error(note),
-            Oversize::Errormail => findings.push(Finding {
-                condition: Condition::Errormail,
-                part: None,
-                detail: note.clone(),
-                description: format!("content too large for engine {}", engine.name),
-            }),
+            Oversize::Unchecked => findings.push(unexamined_finding(
+                Condition::Unchecked,
+                note.clone(),
+                description,
+            )),
+            Oversize::Errormail => findings.push(unexamined_finding(
+                Condition::Errormail,
+                note.clone(),
+                description,
+            )),
             Oversize::Skip => {}
         }
         if tally.scanned == 0 {
@@ -574,6 +674,17 @@ fn judge(engine: &EngineConfig, tally: Tally, findings: &mut Vec<Finding>) -> En
         }
     }
     EngineResult::Clean
+}
+
+/// A message-wide finding of `condition` for content an engine did not
+/// examine.
+fn unexamined_finding(condition: Condition, detail: String, description: String) -> Finding {
+    Finding {
+        condition,
+        part: None,
+        detail,
+        description,
+    }
 }
 
 /// Contacts every engine (`qmvc config check --probe`): `zPING` on every
@@ -641,15 +752,22 @@ mod tests {
     fn segments_cut_at_every_delimiter_line() {
         let raw = b"Content-Type: multipart/mixed; boundary=X\r\nContent-Type: multipart/mixed; boundary=Y\r\n\r\n\
 --X\r\nContent-Type: text/plain\r\n\r\nhi\r\n--X--\r\n--Y\r\nContent-Type: application/x\r\n\r\nQUJD\r\n--Y--\r\n";
-        let segs = segments(raw);
+        let (segs, too_many) = segments(raw);
+        assert!(!too_many);
         assert_eq!(segs.len(), 2, "{segs:?}");
         assert!(segs.iter().all(|s| s.starts_with(b"From: qmvc\r\n")));
         assert!(
             segs.get(1)
                 .is_some_and(|s| s.ends_with(b"\r\n\r\nQUJD\r\n"))
         );
-        assert!(segments(b"Subject: x\n\nno parts\n-- \nsig\n").is_empty());
-        assert!(segments(b"no body at all").is_empty());
+        assert!(segments(b"Subject: x\n\nno parts\n-- \nsig\n").0.is_empty());
+        assert!(segments(b"no body at all").0.is_empty());
+        let mut many = b"Subject: x\n\n".to_vec();
+        for _ in 0..=MAX_SEGMENTS + 1 {
+            many.extend_from_slice(b"--b\n\nx\n");
+        }
+        let (segs, too_many) = segments(&many);
+        assert_eq!((segs.len(), too_many), (MAX_SEGMENTS, true));
     }
 
     /// What `both` sends for a message: the whole, then the ids of the
@@ -666,7 +784,9 @@ mod tests {
             workdir: Path::new("/nonexistent"),
         };
         items(&input, ScanInput::Both)
+            .0
             .iter()
+            .filter(|i| i.role != Role::StandIn)
             .map(|i| i.part.map(str::to_owned))
             .collect()
     }

@@ -30,6 +30,25 @@ const MAX_OUTPUT: usize = 1 << 20;
 /// The most virus names kept from one run.
 const MAX_NAMES: usize = 20;
 
+/// What one scan said.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scanned {
+    /// Virus names found; empty when none.
+    pub names: Vec<String>,
+    /// The scanner's own words when it exited with an `unchecked_exit`
+    /// code: some content was not examined.
+    pub unchecked: Option<String>,
+}
+
+impl Scanned {
+    fn names(names: Vec<String>) -> Scanned {
+        Scanned {
+            names,
+            unchecked: None,
+        }
+    }
+}
+
 /// A command-line scanner, its preset and overrides merged.
 #[derive(Debug, Clone)]
 pub struct Scanner {
@@ -39,6 +58,8 @@ pub struct Scanner {
     pub clean_exit: Vec<i32>,
     /// Exit codes meaning a virus was found.
     pub virus_exit: Vec<i32>,
+    /// Exit codes meaning some content could not be scanned.
+    pub unchecked_exit: Vec<i32>,
     /// Pulls names out of the output (multi-line mode: `^`/`$` per line).
     pub virus_regex: Option<Regex>,
     /// A clean exit with a regex match is still a virus (yara).
@@ -87,6 +108,7 @@ impl Scanner {
         };
         let clean_exit = pick(&engine.clean_exit, preset.map(|p| p.clean_exit));
         let virus_exit = pick(&engine.virus_exit, preset.map(|p| p.virus_exit));
+        let unchecked_exit = pick(&engine.unchecked_exit, preset.map(|p| p.unchecked_exit));
         let pattern = engine
             .virus_regex
             .as_deref()
@@ -108,6 +130,7 @@ impl Scanner {
             argv,
             clean_exit,
             virus_exit,
+            unchecked_exit,
             virus_regex,
             match_is_virus,
         })
@@ -120,24 +143,28 @@ impl Scanner {
 
     /// Runs the scanner on `dir` (or on each of `files`, for `{file}`
     /// templates), each run bounded by `timeout`. Returns the virus names
-    /// found (empty = clean).
+    /// found (empty = clean) and, when it exited with an `unchecked_exit`
+    /// code, why some content was not scanned.
     ///
     /// Errors: one line when the program cannot start, times out, is killed
-    /// by a signal, or exits with a code that is neither clean nor virus.
+    /// by a signal, or exits with a code that is neither clean, virus nor
+    /// unchecked.
     pub fn scan(
         &self,
         dir: &Path,
         files: &[PathBuf],
         timeout: Duration,
-    ) -> Result<Vec<String>, String> {
+    ) -> Result<Scanned, String> {
         if self.per_file() {
+            let mut all = Scanned::default();
             for file in files {
-                let names = self.run_once(dir, Some(file), timeout)?;
-                if !names.is_empty() {
-                    return Ok(names);
+                let one = self.run_once(dir, Some(file), timeout)?;
+                if !one.names.is_empty() {
+                    return Ok(one);
                 }
+                all.unchecked = all.unchecked.or(one.unchecked);
             }
-            Ok(Vec::new())
+            Ok(all)
         } else {
             self.run_once(dir, None, timeout)
         }
@@ -148,7 +175,7 @@ impl Scanner {
         dir: &Path,
         file: Option<&Path>,
         timeout: Duration,
-    ) -> Result<Vec<String>, String> {
+    ) -> Result<Scanned, String> {
         let dir_s = dir.to_string_lossy();
         let file_s = file.map(|f| f.to_string_lossy()).unwrap_or_default();
         let argv: Vec<String> = self
@@ -171,19 +198,28 @@ impl Scanner {
                 return Err(format!("{program} timed out after {} s", timeout.as_secs()));
             }
         };
+        let why = first_line(&run.stderr).or_else(|| first_line(&run.stdout));
         if self.virus_exit.contains(&code) {
             if names.is_empty() {
-                return Ok(vec![format!("unnamed (exit {code})")]);
+                return Ok(Scanned::names(vec![format!("unnamed (exit {code})")]));
             }
-            return Ok(names);
+            return Ok(Scanned::names(names));
+        }
+        if self.unchecked_exit.contains(&code) {
+            return Ok(Scanned {
+                names: Vec::new(),
+                unchecked: Some(match why {
+                    Some(line) => format!("{program} exited {code}: {line}"),
+                    None => format!("{program} exited {code}: some content not scanned"),
+                }),
+            });
         }
         if self.clean_exit.contains(&code) {
             if self.match_is_virus && !names.is_empty() {
-                return Ok(names);
+                return Ok(Scanned::names(names));
             }
-            return Ok(Vec::new());
+            return Ok(Scanned::default());
         }
-        let why = first_line(&run.stderr).or_else(|| first_line(&run.stdout));
         Err(match why {
             Some(line) => format!("{program} exited {code}: {line}"),
             None => format!("{program} exited {code}"),
@@ -369,16 +405,24 @@ mod tests {
         let dir = std::env::temp_dir();
         let t = Duration::from_secs(10);
         let clean = Scanner::from_config(&engine(&["sh", "-c", "exit 0", "{dir}"]))?;
-        assert_eq!(clean.scan(&dir, &[], t)?, Vec::<String>::new());
+        assert_eq!(clean.scan(&dir, &[], t)?, Scanned::default());
         let virus = Scanner::from_config(&engine(&[
             "sh",
             "-c",
             "echo 'VIRUS Eicar.Test'; echo 'VIRUS Other'; exit 1",
             "{dir}",
         ]))?;
-        assert_eq!(virus.scan(&dir, &[], t)?, vec!["Eicar.Test", "Other"]);
+        assert_eq!(virus.scan(&dir, &[], t)?.names, vec!["Eicar.Test", "Other"]);
         let unnamed = Scanner::from_config(&engine(&["sh", "-c", "exit 1", "{dir}"]))?;
-        assert_eq!(unnamed.scan(&dir, &[], t)?, vec!["unnamed (exit 1)"]);
+        assert_eq!(unnamed.scan(&dir, &[], t)?.names, vec!["unnamed (exit 1)"]);
+        let mut encrypted = engine(&["sh", "-c", "echo 'a.zip: encrypted'; exit 10", "{dir}"]);
+        encrypted.unchecked_exit = vec![10];
+        let scanned = Scanner::from_config(&encrypted)?.scan(&dir, &[], t)?;
+        assert_eq!(scanned.names, Vec::<String>::new());
+        assert_eq!(
+            scanned.unchecked.as_deref(),
+            Some("sh exited 10: a.zip: encrypted")
+        );
         let broken =
             Scanner::from_config(&engine(&["sh", "-c", "echo oops >&2; exit 2", "{dir}"]))?;
         let e = broken.scan(&dir, &[], t).err().unwrap_or_default();
@@ -405,7 +449,7 @@ mod tests {
         ]))?;
         assert_eq!(
             s.scan(&dir, &[], Duration::from_secs(10))?,
-            Vec::<String>::new()
+            Scanned::default()
         );
         assert!(!dir.join("pwned").exists() && !parent.path().join("pwned").exists());
         Ok(())

@@ -157,12 +157,18 @@ pub struct EngineConfig {
     /// of qmvc's own (clamd's `StreamMaxLength` still applies).
     #[serde(default)]
     pub max_size: Option<u64>,
+    /// command: exit codes meaning "some content could not be scanned"
+    /// (encrypted or corrupt archive, file skipped); default from the
+    /// preset. What they mean is `heuristics`.
+    #[serde(default)]
+    pub unchecked_exit: Vec<i32>,
     /// What content over `max_size` (or over clamd's `StreamMaxLength`)
-    /// means.
+    /// means. Default [`Oversize::Unchecked`].
     #[serde(default)]
     pub oversize: Oversize,
-    /// What clamd's limit and encryption heuristics
-    /// (`Heuristics.Limits.Exceeded.*`, `Heuristics.Encrypted.*`) mean.
+    /// What "could not examine" answers mean: clamd's limit and encryption
+    /// heuristics (`Heuristics.Limits.Exceeded.*`, `Heuristics.Encrypted.*`)
+    /// and `unchecked_exit`. Default [`HeuristicPolicy::Unchecked`].
     #[serde(default)]
     pub heuristics: HeuristicPolicy,
 }
@@ -192,6 +198,7 @@ impl EngineConfig {
             deadline: None,
             input: None,
             max_size: None,
+            unchecked_exit: Vec::new(),
             oversize: Oversize::default(),
             heuristics: HeuristicPolicy::default(),
         }
@@ -229,33 +236,46 @@ pub enum ScanInput {
     Both,
 }
 
-/// What content larger than an engine's limit means.
+/// What content larger than an engine's limit (`max_size`, or clamd's
+/// `StreamMaxLength`: `INSTREAM size limit exceeded`) means. Only content
+/// no view could stand in for counts: when the whole message is refused,
+/// each decoded part is sent instead, and the message is over the limit
+/// only through the parts that are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Oversize {
-    /// Not scanned by this engine; logged as skipped (`-`) when nothing of
-    /// the message could be scanned. The default: retrying cannot make a
-    /// message smaller.
+    /// An `unchecked` finding naming the parts the engine could not take
+    /// (log letter `U`; the profile's unchecked action applies). The
+    /// default: an attacker must not get a pass by making a part large.
     #[default]
-    Skip,
-    /// An engine failure: the profile's `on_error` decides.
+    Unchecked,
+    /// An engine failure: the profile's `on_error` decides (a deferral
+    /// retries a message that will never get smaller).
     Error,
-    /// An errormail finding (counted, logged; the profile's errormail
-    /// action applies).
+    /// An errormail finding (the profile's errormail action applies).
     Errormail,
+    /// Not scanned by this engine, with no finding: the engine's report
+    /// says `skipped` when nothing of the message could be sent. Fails
+    /// open; for sites whose other engines take large content.
+    Skip,
 }
 
-/// What clamd's limit and encryption heuristics mean.
+/// What an engine's "could not examine" answers mean: clamd's limit and
+/// encryption heuristics (`Heuristics.Limits.Exceeded.*`,
+/// `Heuristics.Encrypted.*`) and a command scanner's `unchecked_exit`
+/// codes (encrypted or corrupt archives, files not scanned).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum HeuristicPolicy {
     /// A virus, like any other detection.
     Virus,
-    /// An errormail finding naming the heuristic. The default: an encrypted
-    /// archive or a zip bomb limit is suspicious, not proof.
+    /// An `unchecked` finding naming the heuristic. The default: an
+    /// encrypted archive or a scan limit is content nobody examined.
     #[default]
+    Unchecked,
+    /// An errormail finding naming the heuristic.
     Errormail,
-    /// Treated as clean.
+    /// Treated as clean (fails open).
     Ignore,
 }
 
@@ -387,6 +407,7 @@ pub fn validate(engines: &[EngineConfig]) -> Vec<(String, String)> {
                     ("command", !e.command.is_empty()),
                     ("clean_exit", !e.clean_exit.is_empty()),
                     ("virus_exit", !e.virus_exit.is_empty()),
+                    ("unchecked_exit", !e.unchecked_exit.is_empty()),
                     ("virus_regex", e.virus_regex.is_some()),
                     ("match_is_virus", e.match_is_virus.is_some()),
                 ];
@@ -420,6 +441,16 @@ pub fn validate(engines: &[EngineConfig]) -> Vec<(String, String)> {
                 }
                 if let Some(c) = e.clean_exit.iter().find(|c| e.virus_exit.contains(c)) {
                     problem("virus_exit", format!("exit code {c} is also in clean_exit"));
+                }
+                if let Some(c) = e
+                    .unchecked_exit
+                    .iter()
+                    .find(|c| e.clean_exit.contains(c) || e.virus_exit.contains(c))
+                {
+                    problem(
+                        "unchecked_exit",
+                        format!("exit code {c} is also in clean_exit or virus_exit"),
+                    );
                 }
                 if let Err(what) = command::Scanner::from_config(e) {
                     problem("", what);

@@ -22,6 +22,9 @@ pub struct Preset {
     pub clean_exit: &'static [i32],
     /// Exit codes that mean "a virus was found".
     pub virus_exit: &'static [i32],
+    /// Exit codes that mean "some content could not be scanned" (encrypted
+    /// or corrupt archives, files skipped): `unchecked`, never clean.
+    pub unchecked_exit: &'static [i32],
     /// Regex over stdout and stderr whose first capture group is a name.
     pub virus_regex: &'static str,
     /// True when a clean exit with a regex match still means a virus (for
@@ -61,6 +64,7 @@ pub const PRESETS: &[Preset] = &[
         ],
         clean_exit: &[0],
         virus_exit: &[1],
+        unchecked_exit: &[],
         virus_regex: CLAM_FOUND,
         match_is_virus: false,
     },
@@ -80,6 +84,7 @@ pub const PRESETS: &[Preset] = &[
         ],
         clean_exit: &[0],
         virus_exit: &[1],
+        unchecked_exit: &[],
         virus_regex: CLAM_FOUND,
         match_is_virus: false,
     },
@@ -97,6 +102,7 @@ pub const PRESETS: &[Preset] = &[
         ],
         clean_exit: &[0],
         virus_exit: &[],
+        unchecked_exit: &[],
         virus_regex: r"^(\S+) ",
         match_is_virus: true,
     },
@@ -113,6 +119,7 @@ pub const PRESETS: &[Preset] = &[
         ],
         clean_exit: &[0],
         virus_exit: &[3],
+        unchecked_exit: &[],
         virus_regex: r">>> Virus(?: fragment)? '([^']+)' found",
         match_is_virus: false,
     },
@@ -135,6 +142,7 @@ pub const PRESETS: &[Preset] = &[
         ],
         clean_exit: &[0],
         virus_exit: &[3, 4, 6, 8],
+        unchecked_exit: &[],
         virus_regex: r"(?:infection|Infected|Suspected|Riskware): (\S+)",
         match_is_virus: false,
     },
@@ -156,6 +164,7 @@ pub const PRESETS: &[Preset] = &[
         ],
         clean_exit: &[0],
         virus_exit: &[13],
+        unchecked_exit: &[],
         virus_regex: r"Found(?: the (.+) (?:virus|trojan)| (?:virus|trojan) or variant ([^ ]+)|: (.+) NOT a virus)",
         match_is_virus: false,
     },
@@ -167,6 +176,7 @@ pub const PRESETS: &[Preset] = &[
         command: &["vscan", "-za", "-a", "{dir}"],
         clean_exit: &[0],
         virus_exit: &COUNT_EXIT,
+        unchecked_exit: &[],
         virus_regex: r"Found virus (.+) in",
         match_is_virus: false,
     },
@@ -177,6 +187,7 @@ pub const PRESETS: &[Preset] = &[
         command: &["inocucmd", "-sec", "-nex", "{dir}"],
         clean_exit: &[0],
         virus_exit: &[100],
+        unchecked_exit: &[],
         virus_regex: r"was infected by virus (.+)",
         match_is_virus: false,
     },
@@ -190,12 +201,14 @@ pub const PRESETS: &[Preset] = &[
         command: &["/opt/eset/efs/bin/odscan", "--scan", "{dir}"],
         clean_exit: &[0],
         virus_exit: &[1, 50],
+        unchecked_exit: &[10],
         virus_regex: r#"threat="([^"]+)""#,
         match_is_virus: false,
     },
     // Kaspersky Anti-Virus for Linux File Server, kavscanner: exit 0 clean,
     // 10 archive password-protected/skipped, 15 corrupted archive (both
-    // treated as clean by amavisd-new), 5 all infected cured, 20 suspicious
+    // treated as clean by amavisd-new; unchecked here: nobody looked
+    // inside), 5 all infected cured, 20 suspicious
     // objects, 21 cured, 25 infected objects found. Output: `/path
     // INFECTED EICAR-Test-File`.
     Preset {
@@ -210,8 +223,9 @@ pub const PRESETS: &[Preset] = &[
             "-ePASBME",
             "{dir}",
         ],
-        clean_exit: &[0, 10, 15],
+        clean_exit: &[0],
         virus_exit: &[5, 20, 21, 25],
+        unchecked_exit: &[10, 15],
         virus_regex: r"(?:INFECTED|WARNING|SUSPICION|SUSPICIOUS) (.+)",
         match_is_virus: false,
     },
@@ -231,8 +245,9 @@ pub const PRESETS: &[Preset] = &[
             "-upn",
             "-ok-",
         ],
-        clean_exit: &[0, 32],
+        clean_exit: &[0],
         virus_exit: &[1, 9, 33],
+        unchecked_exit: &[32],
         virus_regex: r" infected (?:with|by)(?: virus)? (.+)$",
         match_is_virus: false,
     },
@@ -243,6 +258,7 @@ pub const PRESETS: &[Preset] = &[
         command: &["scan", "{dir}"],
         clean_exit: &[0],
         virus_exit: &[1],
+        unchecked_exit: &[],
         virus_regex: r"\t(.+)",
         match_is_virus: false,
     },
@@ -253,6 +269,7 @@ pub const PRESETS: &[Preset] = &[
         command: &["/opt/COMODO/cmdscan", "-s", "{dir}", "-v"],
         clean_exit: &[0],
         virus_exit: &[],
+        unchecked_exit: &[],
         virus_regex: r" ---> Found .*, Malware Name is (.+)$",
         match_is_virus: true,
     },
@@ -306,7 +323,11 @@ mod tests {
                 p.name
             );
             assert!(
-                p.clean_exit.iter().all(|c| !p.virus_exit.contains(c)),
+                p.clean_exit
+                    .iter()
+                    .chain(p.unchecked_exit)
+                    .all(|c| !p.virus_exit.contains(c))
+                    && p.unchecked_exit.iter().all(|c| !p.clean_exit.contains(c)),
                 "{}: exit codes overlap",
                 p.name
             );

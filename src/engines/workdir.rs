@@ -5,10 +5,12 @@
 //! mode 0600 and get names qmvc makes up (`message.eml`, `part-0001.bin`),
 //! never an attachment's own name (which is attacker-controlled: `../x`,
 //! NUL bytes, names that mean something to a scanner). A [`WorkDir`] removes
-//! its directory when dropped, on every exit path. [`cleanup`] removes what
-//! a crash left behind (qmail-scanner's `-z`).
+//! its directory when dropped, on every exit path, and holds a `flock(2)`
+//! lock on it while it lives. [`cleanup`] removes what a crash left behind
+//! (qmail-scanner's `-z`), never a directory whose lock is held or whose
+//! process is alive: a running delivery keeps its files whatever the age.
 
-use std::fs::{self, DirBuilder, OpenOptions};
+use std::fs::{self, DirBuilder, File, OpenOptions};
 use std::io::{self, Read};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
@@ -29,6 +31,10 @@ pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(30 * 3600);
 pub struct WorkDir {
     path: PathBuf,
     files: usize,
+    /// The directory itself, opened and locked exclusively for as long as
+    /// the delivery runs (released by the kernel when the process ends,
+    /// however it ends).
+    _lock: File,
 }
 
 impl WorkDir {
@@ -65,7 +71,19 @@ impl WorkDir {
             .mode(0o700)
             .create(&path)
             .map_err(|e| write_err(&path, e))?;
-        Ok(WorkDir { path, files: 0 })
+        let lock = File::open(&path).and_then(|f| f.lock().map(|()| f));
+        let lock = match lock {
+            Ok(f) => f,
+            Err(e) => {
+                let _ = fs::remove_dir(&path);
+                return Err(write_err(&path, e));
+            }
+        };
+        Ok(WorkDir {
+            path,
+            files: 0,
+            _lock: lock,
+        })
     }
 
     /// The directory.
@@ -150,8 +168,9 @@ pub enum FileKind {
 
 /// Removes work directories under `parent` whose modification time is
 /// older than `older_than` before `now`; only entries named `qmvc-*` that
-/// are real directories (not links) are touched. Returns how many were
-/// removed. A missing `parent` has nothing to clean (0).
+/// are real directories (not links) and no running delivery uses
+/// ([`in_use`]) are touched. Returns how many were removed. A missing
+/// `parent` has nothing to clean (0).
 ///
 /// Errors: [`Error::Read`] when `parent` cannot be listed;
 /// [`Error::Write`] for the first directory that could not be removed
@@ -181,7 +200,7 @@ pub fn cleanup(parent: &Path, older_than: Duration, now: SystemTime) -> Result<u
             .ok()
             .and_then(|m| m.modified().ok())
             .is_some_and(|t| t < cutoff);
-        if !old {
+        if !old || in_use(entry.path()) {
             continue;
         }
         match fs::remove_dir_all(entry.path()) {
@@ -199,6 +218,35 @@ pub fn cleanup(parent: &Path, older_than: Duration, now: SystemTime) -> Result<u
         Some(e) => Err(e),
         None => Ok(removed),
     }
+}
+
+/// True while a delivery uses the work directory `path`: its
+/// [`WorkDir`] lock is held, or the process named in it
+/// (`qmvc-PID-...`) is alive (the moment between `mkdir` and the lock). A
+/// reused PID keeps a dead delivery's directory until that process ends;
+/// a directory that cannot be opened is left alone too.
+fn in_use(path: &Path) -> bool {
+    let Ok(dir) = File::open(path) else {
+        return true;
+    };
+    match dir.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => return true,
+        Err(fs::TryLockError::Error(_)) => return true,
+    }
+    let pid = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.strip_prefix(PREFIX))
+        .and_then(|rest| rest.split('-').next())
+        .and_then(|pid| pid.parse::<i32>().ok())
+        .filter(|&pid| pid > 0);
+    pid.is_some_and(|pid| {
+        // kill(pid, 0): delivered nowhere, only asks whether it exists;
+        // EPERM means it does, under another user.
+        let alive = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None);
+        !matches!(alive, Err(nix::errno::Errno::ESRCH))
+    })
 }
 
 #[cfg(test)]
@@ -242,10 +290,11 @@ mod tests {
     #[test]
     fn cleanup_removes_only_old_qmvc_directories() -> Result<(), Box<dyn std::error::Error>> {
         let parent = tempfile::tempdir()?;
-        let old = WorkDir::create(parent.path())?;
-        let old_path = old.path().to_path_buf();
-        // Leak the guard: this is what a crash leaves behind.
-        std::mem::forget(old);
+        // What a crash leaves behind: a directory of a process that is gone
+        // (PID 0 is never one), nobody holding its lock.
+        let old_path = parent.path().join("qmvc-0-1-00000000");
+        fs::create_dir(&old_path)?;
+        fs::write(old_path.join("message-0001.eml"), b"x")?;
         fs::create_dir(parent.path().join("not-ours"))?;
         fs::write(parent.path().join("qmvc-file"), b"x")?;
         let now = SystemTime::now();
@@ -262,6 +311,30 @@ mod tests {
             cleanup(&parent.path().join("missing"), DEFAULT_MAX_AGE, later)?,
             0
         );
+        Ok(())
+    }
+
+    #[test]
+    fn cleanup_never_removes_a_running_deliverys_directory()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let parent = tempfile::tempdir()?;
+        let running = WorkDir::create(parent.path())?;
+        let later = SystemTime::now() + Duration::from_secs(31 * 3600);
+        assert_eq!(cleanup(parent.path(), Duration::ZERO, later)?, 0);
+        assert!(running.path().exists());
+        // Another process's lock (a running delivery) without its PID in
+        // the name alive: still in use.
+        let foreign = parent.path().join("qmvc-0-2-00000000");
+        fs::create_dir(&foreign)?;
+        let held = File::open(&foreign)?;
+        held.lock()?;
+        // flock(2) locks belong to the open file: a second open (as
+        // cleanup does) sees it held even in this process.
+        assert_eq!(cleanup(parent.path(), Duration::ZERO, later)?, 0);
+        drop(held);
+        assert_eq!(cleanup(parent.path(), Duration::ZERO, later)?, 1);
+        assert!(!foreign.exists());
+        assert!(running.path().exists());
         Ok(())
     }
 }

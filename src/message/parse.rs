@@ -149,10 +149,13 @@ impl Walker<'_> {
         }
     }
 
+    /// Records that `limit` was reached, once per limit. Never dropped by
+    /// the cap on anomalies: a limit reached is what makes the message
+    /// `unchecked`, so a thousand lesser flaws before it cannot hide it.
     fn limit(&mut self, limit: &'static str, detail: String) {
         if !self.cut.contains(&limit) {
             self.cut.push(limit);
-            self.anomaly(Anomaly::LimitExceeded {
+            self.message.anomalies.push(Anomaly::LimitExceeded {
                 limit: limit.into(),
                 detail,
             });
@@ -222,7 +225,10 @@ impl Walker<'_> {
             .to_ascii_lowercase();
         let disposition_raw: Vec<&[u8]> = dispositions.iter().map(|f| f.raw_value()).collect();
         let type_raw: Vec<&[u8]> = types.iter().map(|f| f.raw_value()).collect();
-        let names = part_names(&disposition_raw, &type_raw);
+        let (names, names_cut) = part_names(&disposition_raw, &type_raw);
+        if let Some(what) = names_cut {
+            self.limit("filename_parameters", format!("part {part_label}: {what}"));
+        }
         let is_attachment = !names.is_empty()
             || dispositions.first().is_some_and(|f| {
                 f.value
@@ -344,11 +350,7 @@ impl Walker<'_> {
             // the decoded budget so that nesting cannot multiply memory.
             if let Cow::Owned(copy) = &decoded {
                 if copy.len() > self.budget() {
-                    let max = self.limits.max_decoded_bytes;
-                    self.limit(
-                        "max_decoded_bytes",
-                        format!("part {id}: more than {max} decoded bytes in all"),
-                    );
+                    self.decoded_cut(id);
                     return;
                 }
                 self.decoded += copy.len();
@@ -383,7 +385,10 @@ impl Walker<'_> {
             );
             return;
         }
-        if declared.starts_with("message/rfc822") || declared.starts_with("message/global") {
+        // Only the two encapsulating types nest; message/rfc822-headers
+        // (every delivery status notification) and message/global-headers
+        // are text.
+        if declared == "message/rfc822" || declared == "message/global" {
             self.limit(
                 "max_depth",
                 format!("part {part_label}: nesting deeper than {}", self.max_depth),
@@ -395,6 +400,9 @@ impl Walker<'_> {
         if matches!(cte.as_str(), "x-uuencode" | "uuencode" | "x-uue") {
             let mut budget = self.budget();
             let found = uuencode::blocks(&decoded, 1, &mut budget);
+            if found.budget_cut {
+                self.decoded_cut(id);
+            }
             if let Some(block) = found.blocks.into_iter().next() {
                 let mut names = names;
                 for n in raw_candidates(&block.name) {
@@ -453,6 +461,9 @@ impl Walker<'_> {
                 format!("part {id}: more than {max} uuencoded blocks"),
             );
         }
+        if found.budget_cut {
+            self.decoded_cut(id);
+        }
         for (n, block) in found.blocks.into_iter().enumerate() {
             let block_id = format!("{id}.u{}", n + 1);
             if !block.clean {
@@ -479,6 +490,15 @@ impl Walker<'_> {
                 break;
             }
         }
+    }
+
+    /// Records that part `id` met the decoded-bytes budget.
+    fn decoded_cut(&mut self, id: &str) {
+        let max = self.limits.max_decoded_bytes;
+        self.limit(
+            "max_decoded_bytes",
+            format!("part {id}: more than {max} decoded bytes in all"),
+        );
     }
 
     fn budget(&self) -> usize {
@@ -517,11 +537,7 @@ impl Walker<'_> {
         }
         let budget = self.budget();
         let body = if body.len() > budget {
-            let max = self.limits.max_decoded_bytes;
-            self.limit(
-                "max_decoded_bytes",
-                format!("part {id}: more than {max} decoded bytes in all"),
-            );
+            self.decoded_cut(id);
             body.truncate(budget)
         } else {
             body

@@ -17,7 +17,7 @@
 //! and a profile may take the sender's further mail out without running
 //! the engines ([`short_circuit`], finding `bomber`).
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, OpenOptions};
 use std::io::{Read, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
@@ -25,8 +25,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+use crate::actions::open::regular_file;
 use crate::error::Error;
-use crate::verdict::{Condition, Finding};
+use crate::verdict::{Condition, Finding, Verdict};
 
 /// Shard files.
 const SHARDS: u64 = 64;
@@ -48,6 +49,12 @@ pub struct BomberLimits {
     /// Past the threshold, take the sender's mail straight to the action
     /// without running the engines (finding `bomber`). Default off.
     pub short_circuit: bool,
+    /// The verdicts that count as an incident against the sender
+    /// (`[reactions.bomber] count`). Default `["virus"]`, as QMVC counted
+    /// virus bombers; a profile may add `badmail` and `unchecked`.
+    /// Errormail never counts: a missing header says nothing about the
+    /// sender's intent, and would make every broken mailer a bomber.
+    pub count: Vec<Verdict>,
 }
 
 impl Default for BomberLimits {
@@ -56,7 +63,15 @@ impl Default for BomberLimits {
             threshold: 10,
             window: Duration::from_secs(3600),
             short_circuit: false,
+            count: vec![Verdict::Virus],
         }
+    }
+}
+
+impl BomberLimits {
+    /// True when a message of `verdict` counts against its sender.
+    pub fn counts(&self, verdict: Verdict) -> bool {
+        verdict != Verdict::Errormail && verdict != Verdict::Clean && self.count.contains(&verdict)
     }
 }
 
@@ -129,7 +144,13 @@ pub fn short_circuit(
     let Some(state) = peek(state_dir, sender, now, limits)? else {
         return Ok(None);
     };
-    Ok(state.over().then(|| Finding {
+    Ok(finding(&state, limits))
+}
+
+/// The `bomber` finding for a counter past the threshold, `None` below it
+/// (for every store of the counters, see [`super::state`]).
+pub fn finding(state: &BomberState, limits: &BomberLimits) -> Option<Finding> {
+    state.over().then(|| Finding {
         condition: Condition::Bomber,
         part: None,
         detail: super::field(&state.sender, MAX_KEY),
@@ -138,7 +159,7 @@ pub fn short_circuit(
             state.threshold,
             limits.window.as_secs()
         ),
-    }))
+    })
 }
 
 /// One line of a shard: `count TAB since TAB sender`.
@@ -178,21 +199,23 @@ fn update(
         })?;
     // The lock lives on a file that is never replaced: a lock on the
     // shard itself would be lost with the inode at the rename.
-    let lock = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .mode(0o600)
-        .open(path.with_extension("lock"))
-        .map_err(write_err)?;
+    let lock = regular_file(
+        &path.with_extension("lock"),
+        OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600),
+    )
+    .map_err(write_err)?;
     if count {
         lock.lock().map_err(write_err)?;
     } else {
         lock.lock_shared().map_err(write_err)?;
     }
     let mut text = String::new();
-    match File::open(&path) {
+    match regular_file(&path, OpenOptions::new().read(true)) {
         Ok(file) => {
             file.take(MAX_SHARD)
                 .read_to_string(&mut text)
@@ -246,14 +269,16 @@ fn replace_shard(path: &Path, entries: &[Entry]) -> std::io::Result<()> {
         out.push_str(&format!("{}\t{}\t{}\n", e.count, e.since, e.sender));
     }
     let new = path.with_extension("new");
-    let written = OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&new)
-        .and_then(|mut f| f.write_all(out.as_bytes()))
-        .and_then(|()| fs::rename(&new, path));
+    let written = regular_file(
+        &new,
+        OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600),
+    )
+    .and_then(|mut f| f.write_all(out.as_bytes()))
+    .and_then(|()| fs::rename(&new, path));
     if written.is_err() {
         let _ = fs::remove_file(&new);
     }
@@ -281,7 +306,7 @@ fn parse_shard(text: &str) -> Vec<Entry> {
 
 /// The counter's key: the sender lower-cased, without control characters
 /// or tabs (they would break the line format), cut at 256 bytes.
-fn sender_key(sender: &str) -> String {
+pub(super) fn sender_key(sender: &str) -> String {
     let mut key = String::new();
     for c in sender.chars().flat_map(char::to_lowercase) {
         let c = if c.is_control() || c.is_whitespace() {
@@ -321,6 +346,7 @@ mod tests {
             threshold,
             window: Duration::from_secs(600),
             short_circuit: true,
+            ..BomberLimits::default()
         }
     }
 

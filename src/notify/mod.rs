@@ -3,7 +3,8 @@
 //!
 //! The pieces, in the order the shell uses them:
 //! - [`Reactions`] (`reactions.rs`): a profile's `[reactions]` table.
-//! - [`bomber::record`]: per-sender incident counters in `[paths].state`.
+//! - [`bomber::record`]: per-sender incident counters in `[paths].state`,
+//!   or in a Redis shared by the site's hosts ([`state::Store`]).
 //! - [`plan()`] (`plan.rs`, pure): [`Notice`]s to send and, for every
 //!   audience not told, why not ([`Skipped`]); never backscatter, never
 //!   loop (RFC 3834).
@@ -21,6 +22,7 @@ mod plan;
 mod reactions;
 mod render;
 mod send;
+pub mod state;
 
 pub use bomber::{BomberLimits, BomberState};
 pub use plan::{Input, Reports, is_loop_address, plan};

@@ -9,8 +9,11 @@
 //! sender or `#@[]`, to MAILER-DAEMON, `owner-*`, `*-owner`, `*-request`,
 //! `*-bounces`, no-reply addresses; no sender report about mail with
 //! `Precedence: bulk|junk|list`, `List-*` headers (RFC 2369, RFC 2919) or
-//! `Auto-Submitted` other than `no`; no report at all about a message that
-//! carries our own `X-Qmvc-Incident` header (a report about a report).
+//! `Auto-Submitted` other than `no`; no report at all about one of our own
+//! reports (a report about a report): a message with our `X-Qmvc-Incident`
+//! header *and* an `Auto-Submitted` header *and* the null envelope sender
+//! qmvc sends with ([`is_own_report`]). The header alone is no proof: anyone
+//! can write it, and it would silence every report about his virus.
 
 use unic_langid::LanguageIdentifier;
 
@@ -21,9 +24,23 @@ use crate::i18n::{self, SenderHints};
 use crate::message::Message;
 use crate::verdict::{Action, Plan, Verdict};
 
-/// The header our own reports carry; a message with it never causes a
-/// report.
+/// The header our own reports carry (see [`is_own_report`]).
 pub const INCIDENT_HEADER: &str = "X-Qmvc-Incident";
+
+/// True for one of qmvc's own incident reports coming back: the null
+/// envelope sender (reports are injected with it, so no outsider's mail
+/// bounces to it), an `Auto-Submitted` header other than `no` (RFC 3834)
+/// and the `X-Qmvc-Incident` header, all three. Such a message causes no
+/// report and is not counted against a sender. A message from a real
+/// sender with a forged `X-Qmvc-Incident` is judged and reported as any
+/// other.
+pub fn is_own_report(envelope: &Envelope, message: &Message) -> bool {
+    let null = envelope.null_sender || crate::envelope::is_null_sender(&envelope.sender);
+    null && message.header(INCIDENT_HEADER).is_some()
+        && message
+            .header("Auto-Submitted")
+            .is_some_and(|v| !v.trim().eq_ignore_ascii_case("no"))
+}
 
 /// What the planner looks at.
 #[derive(Debug, Clone, Copy)]
@@ -87,7 +104,7 @@ pub fn plan(input: &Input<'_>) -> Reports {
         }
         return out;
     }
-    if input.message.header(INCIDENT_HEADER).is_some() {
+    if is_own_report(input.envelope, input.message) {
         for a in std::iter::once(guard).chain(parties) {
             out.skip(
                 a,

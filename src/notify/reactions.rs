@@ -198,6 +198,13 @@ fn bomber(table: &toml::Table) -> Result<BomberLimits, Vec<(String, String)>> {
                 Some(v) => b.short_circuit = v,
                 None => problem("expected true or false"),
             },
+            "count" => match verdicts(value) {
+                Ok(v) if v.contains(&Verdict::Errormail) => {
+                    problem("errormail cannot count: only virus, badmail and unchecked");
+                }
+                Ok(v) => b.count = v,
+                Err(what) => problem(&what),
+            },
             _ => problem("unknown key"),
         }
     }

@@ -16,9 +16,7 @@ use serde::Serialize;
 use unic_langid::LanguageIdentifier;
 
 use super::plan::{Input, profile_language, sender_languages};
-use super::{
-    Audience, BomberState, Incident, Notice, Reactions, Skipped, Sources, bomber, field, render,
-};
+use super::{Audience, BomberState, Incident, Notice, Reactions, Skipped, Sources, field, render};
 use crate::config::Config;
 use crate::envelope::Envelope;
 use crate::error::Error;
@@ -151,15 +149,15 @@ pub fn react<'a>(setup: &Setup<'a>, case: &Case<'a>, injector: &dyn Injector) ->
         incident,
     } = *case;
     let mut outcome = Outcome::default();
-    let counted = plan.verdict != Verdict::Clean
+    let counted = setup.reactions.bomber.counts(plan.verdict)
         && plan.action != Action::Defer
-        && message.header(super::plan::INCIDENT_HEADER).is_none();
+        && !super::plan::is_own_report(envelope, message);
     if counted {
-        match bomber::record(
-            &setup.config.paths.state,
+        match super::state::Store::of(setup.config).record(
             &envelope.sender,
             setup.now,
             &setup.reactions.bomber,
+            &mut outcome.problems,
         ) {
             Ok(state) => outcome.bomber = state,
             Err(e) => outcome.problems.push(e.chain()),

@@ -31,7 +31,12 @@ pub fn evaluate(message: &Message, envelope: &Envelope, conditions: &Conditions)
     }
     if let Some(rules) = &conditions.body {
         for part in &message.parts {
-            body(part, rules, conditions.unchecked_description(), &mut findings);
+            body(
+                part,
+                rules,
+                conditions.unchecked_description(),
+                &mut findings,
+            );
         }
     }
     if let Some(rules) = &conditions.filename {

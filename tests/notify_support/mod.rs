@@ -45,6 +45,9 @@ pub fn config(dir: &std::path::Path) -> Config {
         limits: Limits::default(),
         engines: Vec::new(),
         user_profiles: Default::default(),
+        site: Default::default(),
+        state: Default::default(),
+        log: Default::default(),
     }
 }
 

@@ -8,8 +8,10 @@
 #![allow(dead_code)]
 
 pub mod fake_av;
+pub mod redis;
 pub mod tmpfs;
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
@@ -93,7 +95,7 @@ impl Site {
     pub fn new(extra: &str) -> Site {
         let tmp = tempfile::tempdir().expect("tempdir");
         let dir = tmp.path().to_path_buf();
-        for sub in ["profiles", "bin", "sent", "home"] {
+        for sub in ["profiles", "bin", "sent", "home", "control"] {
             fs::create_dir_all(dir.join(sub)).expect("mkdir");
         }
         let inject = dir.join("bin/inject");
@@ -110,7 +112,15 @@ impl Site {
         let config = dir.join("qmvc.toml");
         let site = Site { tmp, config };
         site.write_config(extra);
+        site.virtualdomains(SITE_VIRTUALDOMAINS);
         site
+    }
+
+    /// Writes the site's qmail `control/virtualdomains` (`[recipient]
+    /// virtualdomains` points there; `control/locals` beside it stays
+    /// missing unless a test writes it).
+    pub fn virtualdomains(&self, text: &str) {
+        fs::write(self.dir().join("control/virtualdomains"), text).expect("write virtualdomains");
     }
 
     /// The site's directory.
@@ -125,7 +135,8 @@ impl Site {
             "[paths]\nlog = \"{d}/log/qmvc.log\"\nreport = \"{d}/log/qmvc.rep\"\nquarantine = \"{d}/quarantine\"\n\
              workdir = \"{d}/work\"\nstate = \"{d}/state\"\nprofiles = \"{d}/profiles\"\n\
              templates = \"{d}/templates\"\nlocales = \"{d}/locales\"\n\n\
-             [mail]\ninject = [\"{d}/bin/inject\"]\nfrom = \"qmvc <postmaster@example.com>\"\n\n{extra}\n"
+             [mail]\ninject = [\"{d}/bin/inject\"]\nfrom = \"qmvc <postmaster@example.com>\"\n\n\
+             [recipient]\nvirtualdomains = \"{d}/control/virtualdomains\"\n\n{extra}\n"
         );
         fs::write(&self.config, text).expect("write config");
     }
@@ -143,6 +154,16 @@ impl Site {
     /// for a plain user (`LOCAL@HOST`), stdin a file.
     pub fn deliver(&self, message: &[u8], sender: &str, recipient: &str) -> Run {
         self.run(message, &user_env(sender, recipient), &[], Stdin::File)
+    }
+
+    /// Starts one delivery of `message` in the background (stdin a queue
+    /// file, stdout dropped, stderr piped), for tests that run many at once.
+    pub fn spawn(&self, message: &[u8], env: &[(String, String)]) -> std::process::Child {
+        let mut cmd = self.command(env, &[]);
+        cmd.stdin(self.queue_file(message))
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        cmd.spawn().expect("spawn qmvc")
     }
 
     /// The qmvc command with `args` and exactly the environment `env`
@@ -408,6 +429,61 @@ pub fn finish(output: std::process::Output) -> Run {
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     }
+}
+
+/// Every site's `control/virtualdomains`: `example.com` is a virtual domain
+/// that `~alias/.qmail-example-com-default` serves
+/// ([`virtualdomain_env`]).
+pub const SITE_VIRTUALDOMAINS: &str = "example.com:example-com\n";
+
+/// The environment qmail-local sets, as measured under a real qmail-local,
+/// for mail to `user@host` in a virtual domain mapped to `prefix`, delivered
+/// through `~alias/.qmail-PREFIX-default`: `LOCAL=PREFIX-USER`, `EXT` the
+/// whole local part (qmail-getpw hands it to `alias`), `DEFAULT=USER`.
+pub fn virtualdomain_env(
+    sender: &str,
+    prefix: &str,
+    user: &str,
+    host: &str,
+) -> Vec<(String, String)> {
+    let local = format!("{prefix}-{user}");
+    let mut env = qmail_env(sender, &local, host, &local);
+    set(&mut env, "DEFAULT", user);
+    env
+}
+
+/// The environment for `user@host` in a vpopmail domain
+/// (`host:host` in control/virtualdomains, `+host-:...` in users/assign,
+/// `.qmail-default` in the domain's directory): `LOCAL=HOST-USER`,
+/// `EXT=DEFAULT=USER`, `USER=vpopmail`.
+pub fn vpopmail_env(sender: &str, user: &str, host: &str) -> Vec<(String, String)> {
+    let mut env = qmail_env(sender, &format!("{host}-{user}"), host, user);
+    set(&mut env, "USER", "vpopmail");
+    set(&mut env, "HOME", &format!("/home/vpopmail/domains/{host}"));
+    env
+}
+
+/// Sets (or adds) `key` in an environment list.
+pub fn set(env: &mut Vec<(String, String)>, key: &str, value: &str) {
+    env.retain(|(k, _)| k != key);
+    env.push((key.to_string(), value.to_string()));
+}
+
+/// The `.rep` blocks: incident id -> the bomber count its notes give.
+pub fn bomber_counts(rep: &str) -> BTreeMap<String, u32> {
+    let mut out = BTreeMap::new();
+    let mut id = None;
+    for line in rep.lines() {
+        if let Some(rest) = line.strip_prefix("--- qmvc incident ") {
+            id = rest.strip_suffix(" ---").map(str::to_string);
+        } else if let Some(rest) = line.strip_prefix("notify: bomber: ") {
+            let n = rest.split(' ').next().and_then(|n| n.parse().ok());
+            if let (Some(id), Some(n)) = (id.clone(), n) {
+                assert!(out.insert(id, n).is_none(), "two counts in one block");
+            }
+        }
+    }
+    out
 }
 
 /// qmail-local's environment for a plain user `LOCAL@HOST` = `recipient`.

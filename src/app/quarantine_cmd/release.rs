@@ -11,7 +11,7 @@ use std::fs::{self, DirBuilder};
 use std::io::{self, Read};
 use std::os::unix::fs::DirBuilderExt;
 use std::path::Path;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use super::{HELD, load_and_find, stored, terminal};
 use crate::actions::{inject, maildir};
@@ -19,16 +19,15 @@ use crate::exit::Exit;
 
 /// Where released messages are kept, inside `[paths].quarantine`.
 const RELEASED: &str = "released";
-/// maildir(5): a file in `tmp/` this old is a delivery that died.
-const TMP_STALE: Duration = Duration::from_secs(36 * 3600);
 
 /// `qmvc quarantine release ID [--to ADDR]...`: re-injects the original
-/// message (the bytes after qmvc's lines, and after preline's
-/// `Return-Path:`/`Delivered-To:` when qmvc ran under preline) through
+/// message (the bytes after qmvc's lines, and after the `From `,
+/// `Return-Path:` and `Delivered-To:` lines preline added when qmvc ran
+/// under preline, [`stored::preline_len`]) through
 /// `[mail].inject` ([`inject::send`]: argv, no shell, recipients after
 /// `--`) with the original envelope sender (`-f`; the null sender stays
-/// null), to `to` or else the original recipient
-/// ([`stored::user_address`] of `Delivered-To:`). Then moves the file to
+/// null), to `to` or else the address the user knows
+/// ([`stored::user_address`]). Then moves the file to
 /// `[paths].quarantine/released/`.
 ///
 /// qmvc adds nothing that would let the message skip the filter on its way
@@ -66,15 +65,17 @@ pub fn release(config: Option<&Path>, env_config: Option<&OsStr>, id: &str, to: 
     };
     let original = bytes.get(head.len..).unwrap_or_default();
     let original = original
-        .get(stored::preline_len(original, &head.delivered_to)..)
+        .get(stored::preline_len(original)..)
         .unwrap_or_default();
-    let recipients: Vec<String> = if to.is_empty() {
-        vec![stored::user_address(
-            &head.delivered_to,
-            config.recipient.mode,
-        )]
-    } else {
+    let recipients: Vec<String> = if !to.is_empty() {
         to.to_vec()
+    } else if !head.recipient.is_empty() {
+        vec![head.recipient.clone()]
+    } else {
+        match config.recipient.load() {
+            Ok(vdoms) => vec![stored::user_address(&head, config.recipient.mode, &vdoms)],
+            Err(e) => return fail(format!("{}; name the recipient with --to", e.chain())),
+        }
     };
     if let Err(e) = inject::send(
         &config.mail.inject,
@@ -117,10 +118,12 @@ pub fn release(config: Option<&Path>, env_config: Option<&OsStr>, id: &str, to: 
 
 /// `qmvc quarantine purge --older-than DUR [--dry-run]`: removes the
 /// messages in `new/`, `cur/` and `released/` written more than `DUR` ago
-/// (humantime: `30d`, `12h`, `2w`), and files in `tmp/` older than both
-/// `DUR` and 36 hours (deliveries that died, maildir(5)). Prints each file
-/// with `dry_run` (nothing removed), then how many and their bytes.
-/// Symbolic links and other non-files are left alone.
+/// (humantime: `30d`, `12h`, `2w`), and the files in `tmp/` that
+/// [`maildir::stale_tmp`] finds (older than both `DUR` and 36 hours:
+/// deliveries that died, maildir(5); `qmvc cleanup` uses the same rule).
+/// Prints each file with `dry_run` (nothing removed), then how many and
+/// their bytes; with `quiet` (and no `dry_run`) nothing but errors, for
+/// cron. Symbolic links and other non-files are left alone.
 ///
 /// Exit 0, 1 when a file could not be removed or a directory read, 2 on a
 /// bad duration or configuration.
@@ -129,6 +132,7 @@ pub fn purge(
     env_config: Option<&OsStr>,
     older_than: &str,
     dry_run: bool,
+    quiet: bool,
 ) -> Exit {
     let max_age = match humantime::parse_duration(older_than) {
         Ok(d) => d,
@@ -146,16 +150,16 @@ pub fn purge(
     let mut candidates = Vec::new();
     let mut status = 0;
     let kept: Vec<&'static str> = [HELD, &[RELEASED]].concat();
-    for (subs, limit) in [
-        (kept.as_slice(), max_age),
-        (&["tmp"][..], max_age.max(TMP_STALE)),
-    ] {
-        match maildir::entries(dir, subs, "quarantine") {
-            Ok(found) => candidates.extend(
-                found
-                    .into_iter()
-                    .filter(|e| now.duration_since(e.modified).unwrap_or_default() > limit),
-            ),
+    let held = maildir::entries(dir, &kept, "quarantine").map(|found| {
+        found
+            .into_iter()
+            .filter(|e| now.duration_since(e.modified).unwrap_or_default() > max_age)
+            .collect()
+    });
+    // tmp/ by the rule `qmvc cleanup` follows too.
+    for found in [held, maildir::stale_tmp(dir, max_age, now)] {
+        match found {
+            Ok(found) => candidates.extend(found),
             Err(e) => {
                 eprintln!("qmvc: {}", e.chain());
                 status = 1;
@@ -175,6 +179,9 @@ pub fn purge(
         }
         count += 1;
         bytes += e.len;
+    }
+    if quiet && !dry_run {
+        return Exit::Status(status);
     }
     println!(
         "{} {count} quarantined file{} ({bytes} bytes) older than {} from {}",

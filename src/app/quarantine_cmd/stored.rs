@@ -1,9 +1,11 @@
 //! A quarantine file read back: where qmvc's own lines end and the original
 //! message begins, and what those lines say.
 //!
-//! Filter mode writes (SPEC §4) `Return-Path: <SENDER>`, `Delivered-To:
+//! Filter mode writes `Return-Path: <SENDER>`, `Delivered-To:
 //! RECIPIENT`, `X-Qmvc-Incident:`, `X-Qmvc-Verdict:`, `X-Qmvc-Profile:`,
-//! any number of `X-Qmvc-Finding:` and then of `X-Qmvc-Engine:` lines, in
+//! `X-Qmvc-Recipient:` (the address the user knows; files written before
+//! it existed lack it), any number of `X-Qmvc-Finding:` and then of
+//! `X-Qmvc-Engine:` lines, in
 //! that order, each one line ending in LF, then the original message byte
 //! for byte. [`parse`] recognises exactly that order and those spellings.
 //! The original as qmail-local hands it over begins with the `Received:`
@@ -15,6 +17,7 @@
 //! Pure.
 
 use crate::config::RecipientMode;
+use crate::envelope::{self, Virtualdomains};
 use crate::message::suspicious_chars;
 
 /// What qmvc's lines at the top of a quarantine file say.
@@ -31,6 +34,9 @@ pub struct Head {
     pub verdict: String,
     /// `X-Qmvc-Profile:`.
     pub profile: String,
+    /// `X-Qmvc-Recipient:`, the address the user knows as filter mode
+    /// worked it out; empty in files written before qmvc recorded it.
+    pub recipient: String,
     /// Each `X-Qmvc-Finding:` value (`CONDITION[ part P]: DETAIL (DESCRIPTION)`).
     pub findings: Vec<String>,
     /// Each `X-Qmvc-Engine:` value (`NAME=RESULT`).
@@ -65,6 +71,7 @@ pub fn parse(bytes: &[u8]) -> Option<Head> {
         profile: next(b"X-Qmvc-Profile")?,
         ..Head::default()
     };
+    head.recipient = next(b"X-Qmvc-Recipient").unwrap_or_default();
     while let Some(f) = next(b"X-Qmvc-Finding") {
         head.findings.push(f);
     }
@@ -76,56 +83,75 @@ pub fn parse(bytes: &[u8]) -> Option<Head> {
 }
 
 /// Bytes at the start of `original` that preline(1) added when qmvc ran as
-/// `|preline qmvc`: `Return-Path: <...>` then `Delivered-To:
-/// DELIVERED_TO`. They are not part of the message as queued, and must go
-/// before a release to the same recipient: qmail-local bounces a message
-/// that already carries its own `Delivered-To:` line as looping (#5.4.6).
-/// 0 when the message does not start so.
-pub fn preline_len(original: &[u8], delivered_to: &str) -> usize {
-    let mut lines = original.split_inclusive(|&b| b == b'\n');
-    let (Some(rp), Some(dt)) = (lines.next(), lines.next()) else {
-        return 0;
-    };
-    let expected = format!("Delivered-To: {delivered_to}\n");
-    if rp.starts_with(b"Return-Path: <") && rp.ends_with(b">\n") && dt == expected.as_bytes() {
-        rp.len() + dt.len()
-    } else {
-        0
+/// `|preline qmvc`: qmail-local's `UFLINE` (`From SENDER CTIME`, left out
+/// by `-f`), `RPLINE` (`Return-Path: <SENDER>`, left out by `-r`) and
+/// `DTLINE` (`Delivered-To: RECIPIENT`, left out by `-d`), in that order,
+/// each at most once. They are not part of the message as queued, and must
+/// go before a release: qmail-local bounces a message that already carries
+/// its own `Delivered-To:` line as looping (#5.4.6), and a `From ` line is
+/// no header at all. The queue file qmail-local reads always begins with
+/// the `Received:` line qmail-queue(8) wrote, so lines of these forms in
+/// front of it can only be preline's. 0 when the message does not start so.
+pub fn preline_len(original: &[u8]) -> usize {
+    fn is_rp(l: &[u8]) -> bool {
+        l.starts_with(b"Return-Path: <") && l.ends_with(b">\n")
     }
-}
-
-/// The address a release goes to by default: the address the user knows,
-/// worked out from `Delivered-To:` (`RECIPIENT` = `LOCAL@HOST`).
-///
-/// qmail-local's `LOCAL` carries the virtualdomain prefix (`info@example.com`
-/// with `example.com:example-com` in control/virtualdomains arrives as
-/// `example-com-info@example.com`; vpopmail's as `example.com-info@...`),
-/// and injecting that again would add the prefix twice. With `[recipient]
-/// mode = "ext"` a local part that starts with the domain followed by `-`,
-/// or the domain with its dots written `-` followed by `-` (vpopmail's and
-/// the usual virtualdomains prefixes), loses that prefix. Other prefixes
-/// cannot be told from the file: `--to` names the address then.
-pub fn user_address(delivered_to: &str, mode: RecipientMode) -> String {
-    let Some((local, domain)) = delivered_to.rsplit_once('@') else {
-        return delivered_to.to_string();
-    };
-    if mode != RecipientMode::Ext || domain.is_empty() {
-        return delivered_to.to_string();
+    fn is_dt(l: &[u8]) -> bool {
+        l.starts_with(b"Delivered-To: ") && l.len() > 15 && l.ends_with(b"\n")
     }
-    let lower = local.to_ascii_lowercase();
-    let domain_lower = domain.to_ascii_lowercase();
-    for prefix in [
-        format!("{domain_lower}-"),
-        format!("{}-", domain_lower.replace('.', "-")),
-    ] {
-        if lower.len() > prefix.len()
-            && lower.starts_with(&prefix)
-            && let Some(ext) = local.get(prefix.len()..)
-        {
-            return format!("{ext}@{domain}");
+    let checks: [fn(&[u8]) -> bool; 3] = [is_uucp_from, is_rp, is_dt];
+    let mut len = 0;
+    let mut lines = original.split_inclusive(|&b| b == b'\n').peekable();
+    for check in checks {
+        if let Some(line) = lines.next_if(|l| check(l)) {
+            len += line.len();
         }
     }
-    delivered_to.to_string()
+    len
+}
+
+/// qmail-local's `UFLINE` as preline writes it: `From `, the envelope
+/// sender with blanks made `-` (`MAILER-DAEMON` for the null sender), a
+/// space, and ctime(3)'s `Www Mmm dd hh:mm:ss yyyy`, then LF. (mbox's
+/// `From ` line; RFC 5322's `From:` field has a colon, never a space,
+/// after the name.)
+fn is_uucp_from(line: &[u8]) -> bool {
+    let Some(rest) = line
+        .strip_prefix(b"From ")
+        .and_then(|r| r.strip_suffix(b"\n"))
+    else {
+        return false;
+    };
+    // ctime: "Thu Jan  1 00:00:00 1970" (24 bytes).
+    let Some(split) = rest.len().checked_sub(25) else {
+        return false;
+    };
+    let (sender, time) = rest.split_at(split);
+    let pattern = b"AAA AAA _0 00:00:00 0000";
+    let time_ok = time.first() == Some(&b' ')
+        && time.len() == 25
+        && time[1..].iter().zip(pattern).all(|(&c, &p)| match p {
+            b'A' => c.is_ascii_alphabetic(),
+            b'0' => c.is_ascii_digit(),
+            b'_' => c == b' ' || c.is_ascii_digit(),
+            p => c == p,
+        });
+    time_ok && !sender.is_empty() && !sender.iter().any(|&b| b == b' ' || b == b'\t')
+}
+
+/// The address the user knows for a stored message: `X-Qmvc-Recipient:`
+/// as filter mode recorded it, else worked out from `Delivered-To:`
+/// (`RECIPIENT` = `LOCAL@HOST`) by the rule filter mode uses
+/// ([`envelope::user_address`]), else `Delivered-To:` itself.
+pub fn user_address(head: &Head, mode: RecipientMode, vdoms: &Virtualdomains) -> String {
+    if !head.recipient.is_empty() {
+        return head.recipient.clone();
+    }
+    let (local, host) = head
+        .delivered_to
+        .rsplit_once('@')
+        .unwrap_or((&head.delivered_to, ""));
+    envelope::user_address(mode, vdoms, local, host).unwrap_or_else(|| head.delivered_to.clone())
 }
 
 /// A finding's `DETAIL (DESCRIPTION)` without the trailing description: the
@@ -219,35 +245,71 @@ mod tests {
     }
 
     #[test]
-    fn preline_lines_are_found_only_for_this_recipient() {
-        let orig = b"Return-Path: <a@b>\nDelivered-To: x-info@x.org\nReceived: y\n\nhi\n";
-        assert_eq!(preline_len(orig, "x-info@x.org"), 46);
-        assert_eq!(preline_len(orig, "other@x.org"), 0);
-        assert_eq!(preline_len(b"Received: y\n\nhi\n", "x-info@x.org"), 0);
-        assert_eq!(preline_len(b"Return-Path: <a@b>\n", "x"), 0);
+    fn preline_lines_are_found_in_every_form() {
+        let uf = "From alice@example.org Thu Nov 26 14:03:09 2026\n";
+        let rp = "Return-Path: <alice@example.org>\n";
+        let dt = "Delivered-To: example-com-info@example.com\n";
+        let body = "Received: (qmail 1 invoked by uid 0)\nSubject: x\n\nhi\n";
+        // preline, -f, -r, -d, -fr, -fd, -rd, -frd.
+        for lines in [
+            vec![uf, rp, dt],
+            vec![rp, dt],
+            vec![uf, dt],
+            vec![uf, rp],
+            vec![dt],
+            vec![rp],
+            vec![uf],
+            vec![],
+        ] {
+            let added = lines.concat();
+            let msg = format!("{added}{body}");
+            assert_eq!(preline_len(msg.as_bytes()), added.len(), "{lines:?}");
+        }
+        let bounce = "From MAILER-DAEMON Thu Jan  1 00:00:00 1970\nReturn-Path: <>\n";
+        assert_eq!(
+            preline_len(format!("{bounce}{body}").as_bytes()),
+            bounce.len()
+        );
+        // Out of order, twice, or not of preline's form: stays.
+        for msg in [
+            format!("{dt}{rp}{body}"),
+            format!("{dt}{dt}{body}"),
+            format!("From: alice@example.org\n{body}"),
+            format!("From alice Thu Nov 26 14:03:09\n{body}"),
+            format!("From a b Thu Nov 26 14:03:09 2026\n{body}"),
+            "Delivered-To: \n".to_string(),
+            "Return-Path: <a@b>".to_string(),
+        ] {
+            let n = preline_len(msg.as_bytes());
+            assert!(n == 0 || msg[..n] == *dt, "{msg:?}: {n}");
+        }
+        assert_eq!(preline_len(format!("{dt}{rp}{body}").as_bytes()), dt.len());
+        assert_eq!(preline_len(b""), 0);
     }
 
     #[test]
-    fn user_address_strips_virtualdomain_and_vpopmail_prefixes() {
-        let ext = RecipientMode::Ext;
+    fn user_address_is_recorded_or_worked_out_as_in_filter_mode() {
+        let vdoms = Virtualdomains::parse(b"example.com:example-com\n", b"");
+        let mode = RecipientMode::Virtualdomains;
+        let mut head = parse(HEAD.as_bytes()).expect("a qmvc file");
+        assert_eq!(head.recipient, "");
+        assert_eq!(user_address(&head, mode, &vdoms), "info@example.com");
         assert_eq!(
-            user_address("example-com-info@example.com", ext),
-            "info@example.com"
-        );
-        assert_eq!(
-            user_address("example.com-info@Example.COM", ext),
-            "info@Example.COM"
-        );
-        assert_eq!(user_address("alice@example.com", ext), "alice@example.com");
-        assert_eq!(
-            user_address("example-com-@example.com", ext),
-            "example-com-@example.com"
-        );
-        assert_eq!(
-            user_address("example-com-info@example.com", RecipientMode::Recipient),
+            user_address(&head, mode, &Virtualdomains::default()),
             "example-com-info@example.com"
         );
-        assert_eq!(user_address("nodomain", ext), "nodomain");
+        head.delivered_to = "joe-lists@example.com".into();
+        assert_eq!(user_address(&head, mode, &vdoms), "joe-lists@example.com");
+        head.recipient = "recorded@example.com".into();
+        assert_eq!(user_address(&head, mode, &vdoms), "recorded@example.com");
+        let with = HEAD.replace(
+            "X-Qmvc-Profile: default\n",
+            "X-Qmvc-Profile: default\nX-Qmvc-Recipient: info@example.com\n",
+        );
+        let h = parse(with.as_bytes()).expect("a qmvc file");
+        assert_eq!(h.recipient, "info@example.com");
+        assert_eq!(h.findings.len(), 2);
+        assert_eq!(h.len, with.len());
     }
 
     #[test]

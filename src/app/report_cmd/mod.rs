@@ -6,6 +6,10 @@
 //! engines, profiles. `--json` prints the same figures as one JSON object;
 //! `--html OUT` also writes a self-contained HTML report with SVG charts.
 //!
+//! Logs of several delivery hosts merge: a message is counted once however
+//! many inputs hold its line (its id carries the host), a file named twice
+//! is read once, and a table per host shows where the messages went.
+//!
 //! Files are streamed a line at a time into bounded counters
 //! ([`summary::Summary`]): a log of millions of lines takes the memory of
 //! a few thousand. Lines that are not qmvc's are counted, never fatal.
@@ -15,14 +19,16 @@
 //! still summarised), 2 a usage error or an invalid configuration.
 
 mod html;
-mod period;
+pub(super) mod period;
 mod read;
 mod summary;
 mod tally;
 mod text;
 
+use std::collections::HashSet;
 use std::ffi::OsStr;
 use std::io::{self, BufRead, Write};
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use chrono::Local;
@@ -50,14 +56,22 @@ pub fn run(config: Option<&Path>, env_config: Option<&OsStr>, args: &ReportArgs)
             return Exit::Status(2);
         }
     };
+    if let Err(e) = check_dashes(args) {
+        eprintln!("qmvc: {e}");
+        return Exit::Status(2);
+    }
     let config = match super::admin_config(config, env_config) {
         Ok(c) => c,
         Err(exit) => return exit,
     };
     let mut summary = Summary::default();
     let mut failed = false;
+    let mut files = Files::default();
     let logs = or_configured(&args.log, &config.paths.log);
     for path in &logs {
+        if !files.first_time(path) {
+            continue;
+        }
         if let Err(e) = read_log(path, &window, &mut summary) {
             eprintln!("qmvc: cannot read log {}: {e}", path.display());
             failed = true;
@@ -65,6 +79,9 @@ pub fn run(config: Option<&Path>, env_config: Option<&OsStr>, args: &ReportArgs)
     }
     let reps = or_configured(&args.rep, &config.paths.report);
     for path in &reps {
+        if !files.first_time(path) {
+            continue;
+        }
         match read_rep(path, &window, &mut summary) {
             Ok(()) => {}
             // No incident yet: filter mode creates the file with the first.
@@ -78,8 +95,12 @@ pub fn run(config: Option<&Path>, env_config: Option<&OsStr>, args: &ReportArgs)
         }
     }
     let digest = summary.digest(args.top);
-    let shown = if args.json {
-        serde_json::to_string_pretty(&digest).map(|s| s + "\n")
+    let html_to_stdout = args.html.as_deref().is_some_and(read::is_stdin);
+    let shown = if html_to_stdout {
+        // The page is the output: nothing else goes to stdout.
+        Ok(String::new())
+    } else if args.json {
+        serde_json::to_string_pretty(&super::schema::Versioned::new(&digest)).map(|s| s + "\n")
     } else {
         Ok(text::render(&digest))
     };
@@ -106,6 +127,26 @@ fn or_configured(given: &[PathBuf], configured: &Path) -> Vec<PathBuf> {
         vec![configured.to_path_buf()]
     } else {
         given.to_vec()
+    }
+}
+
+/// The files read so far, by device and inode: a file named twice (two
+/// paths, a symbolic link) is read once.
+#[derive(Default)]
+struct Files(HashSet<(u64, u64)>);
+
+impl Files {
+    /// False (and a note on stderr) when `path` is a file already read;
+    /// true otherwise, also when it cannot be looked at (the read says why).
+    fn first_time(&mut self, path: &Path) -> bool {
+        let Ok(meta) = std::fs::metadata(path) else {
+            return true;
+        };
+        if self.0.insert((meta.dev(), meta.ino())) {
+            return true;
+        }
+        eprintln!("qmvc: {} was already read; counted once", path.display());
+        false
     }
 }
 
@@ -165,5 +206,32 @@ fn write_html(
     let generated = now.format("%Y-%m-%d %H:%M:%S").to_string();
     let page = html::render(digest, &template, &generated)
         .map_err(|e| format!("template {}: {e}", html::TEMPLATE_FILE))?;
+    if read::is_stdin(out) {
+        // A closed pipe is the reader's choice, as for the text summary.
+        let mut stdout = io::stdout().lock();
+        let _ = stdout
+            .write_all(page.as_bytes())
+            .and_then(|()| stdout.flush());
+        return Ok(());
+    }
     std::fs::write(out, page).map_err(|e| format!("cannot write {}: {e}", out.display()))
+}
+
+/// Standard input can be read once and standard output hold one thing:
+/// `-` may stand for at most one `--log`/`--rep`, and `--html -` does not
+/// go with `--json`.
+fn check_dashes(args: &ReportArgs) -> Result<(), &'static str> {
+    let stdin_inputs = args
+        .log
+        .iter()
+        .chain(&args.rep)
+        .filter(|p| read::is_stdin(p))
+        .count();
+    if stdin_inputs > 1 {
+        return Err("`-` (standard input) can be given only once among --log and --rep");
+    }
+    if args.json && args.html.as_deref().is_some_and(read::is_stdin) {
+        return Err("--html - writes the page to standard output: it cannot go with --json");
+    }
+    Ok(())
 }

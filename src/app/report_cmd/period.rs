@@ -1,7 +1,9 @@
-//! The period `qmvc report` looks at: `--since DATE`, `--until DATE` or
-//! `--days N`, as a window over the log's local times
-//! (`YYYY-MM-DD HH:MM:SS`, SPEC §4). Those times sort as text, so the
-//! window compares strings and never converts a line's time.
+//! The period `qmvc report` (and `quarantine list`) looks at: `--since
+//! DATE`, `--until DATE` or `--days N`, as a window over the log's local
+//! times (`YYYY-MM-DD HH:MM:SS`, optionally followed by the UTC offset,
+//! `2026-11-28 14:00:00+0100`). The local wall-clock times sort as text,
+//! so the window compares strings and never converts a line's time: the
+//! bounds an administrator types are local wall-clock times too.
 //!
 //! Pure: today's date comes in as an argument.
 
@@ -54,16 +56,27 @@ impl Window {
         Ok(w)
     }
 
-    /// True when `time` (a log time) is inside the window.
+    /// True when `time` (a log time, with or without its UTC offset) is
+    /// inside the window.
     pub fn contains(&self, time: &str) -> bool {
+        let time = time.get(..19).unwrap_or(time);
         self.since.as_deref().is_none_or(|s| time >= s)
             && self.until.as_deref().is_none_or(|u| time <= u)
     }
 }
 
-/// True when `time` is a real `YYYY-MM-DD HH:MM:SS` time.
+/// True when `time` is a real `YYYY-MM-DD HH:MM:SS` time, alone or
+/// followed by a UTC offset `+HHMM` / `-HHMM` (as qmvc writes it since the
+/// offset was added; older lines have none).
 pub fn is_log_time(time: &str) -> bool {
-    time.len() == 19 && NaiveDateTime::parse_from_str(time, TIME_FORMAT).is_ok()
+    let (wall, offset) = time.split_at_checked(19).unwrap_or((time, ""));
+    let offset_ok = offset.is_empty()
+        || (offset.len() == 5
+            && offset.starts_with(['+', '-'])
+            && offset[1..].bytes().all(|b| b.is_ascii_digit())
+            && offset[1..3] <= *"14"
+            && offset[3..] < *"60");
+    wall.len() == 19 && offset_ok && NaiveDateTime::parse_from_str(wall, TIME_FORMAT).is_ok()
 }
 
 /// `date` as a full log time; a date alone gets `time_of_day`.
@@ -96,6 +109,8 @@ mod tests {
         assert!(w.contains("2026-11-02 23:59:59"));
         assert!(!w.contains("2026-10-31 23:59:59"));
         assert!(!w.contains("2026-11-03 00:00:00"));
+        assert!(w.contains("2026-11-02 23:59:59+0100"));
+        assert!(!w.contains("2026-11-03 00:00:00-0500"));
     }
 
     #[test]
@@ -121,5 +136,11 @@ mod tests {
         assert!(is_log_time("2026-11-21 04:13:00"));
         assert!(!is_log_time("2026-11-21 4:13:00"));
         assert!(!is_log_time("2026-02-30 04:13:00"));
+        assert!(is_log_time("2026-11-28 14:00:00+0100"));
+        assert!(is_log_time("2026-07-28 14:00:00-0930"));
+        assert!(!is_log_time("2026-11-28 14:00:00+01"));
+        assert!(!is_log_time("2026-11-28 14:00:00 0100"));
+        assert!(!is_log_time("2026-11-28 14:00:00+2500"));
+        assert!(!is_log_time("2026-11-28 14:00:00+01€0"));
     }
 }

@@ -13,11 +13,17 @@ use flate2::read::MultiGzDecoder;
 /// log line is at most a few KiB (SPEC §4 fields are capped at 400 bytes).
 pub const LINE_MAX: usize = 64 << 10;
 
-/// Opens `path` for reading line by line, decompressing gzip.
+/// Opens `path` for reading line by line, decompressing gzip; `-` is
+/// standard input (`zcat qmvc.log.*.gz | qmvc report --log -`).
 ///
 /// Errors: the file's own (not found, permission denied...).
 pub fn open(path: &Path) -> io::Result<Box<dyn BufRead>> {
-    let mut file = BufReader::with_capacity(64 << 10, File::open(path)?);
+    let input: Box<dyn Read> = if is_stdin(path) {
+        Box::new(io::stdin())
+    } else {
+        Box::new(File::open(path)?)
+    };
+    let mut file = BufReader::with_capacity(64 << 10, input);
     let gzip = file.fill_buf()?.starts_with(&[0x1f, 0x8b]);
     Ok(if gzip {
         Box::new(BufReader::with_capacity(
@@ -27,6 +33,12 @@ pub fn open(path: &Path) -> io::Result<Box<dyn BufRead>> {
     } else {
         Box::new(file)
     })
+}
+
+/// True for `-`, the name of standard input (and output) on the command
+/// line.
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
 }
 
 /// Reads the next line into `buf` (without its newline, cut at

@@ -5,7 +5,8 @@
 //!
 //! Pure.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 use serde::Serialize;
 
@@ -17,6 +18,14 @@ use crate::actions::rep::Record;
 const DAYS_MAX: usize = 10_000;
 /// Distinct engine names counted one by one; the rest as `(other)`.
 const ENGINES_MAX: usize = 64;
+/// Distinct delivery hosts counted one by one; the rest as `(other)`.
+const HOSTS_MAX: usize = 256;
+/// Messages (and report blocks) remembered to count each once: one 8-byte
+/// fingerprint each, some 40 MB at most. Past it, repeats of messages not
+/// yet remembered are counted again and the report says approximate.
+const SEEN_MAX: usize = 4 << 20;
+/// The host of log lines written before the host was logged.
+pub const NO_HOST: &str = "(not logged)";
 
 /// The running totals.
 #[derive(Debug, Default)]
@@ -49,6 +58,21 @@ pub struct Summary {
     viruses: Top,
     findings: Top,
     subjects: Top,
+    hosts: BTreeMap<String, HostTally>,
+    /// Fingerprints of the messages and blocks counted so far.
+    seen: HashSet<u64>,
+    /// Log lines and report blocks skipped as already counted.
+    pub repeated: u64,
+}
+
+/// One delivery host's messages.
+#[derive(Debug, Default)]
+struct HostTally {
+    messages: u64,
+    incidents: u64,
+    quarantined: u64,
+    deferred: u64,
+    ms: Histogram,
 }
 
 /// One engine's answers (log letters) and the time of the messages it
@@ -91,9 +115,48 @@ pub fn verdict_of(c: &Counts) -> usize {
     }
 }
 
+/// What makes a message or an incident one: its id, which carries the
+/// delivery host since the host is logged.
+fn fingerprint(kind: &str, id: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    kind.hash(&mut h);
+    id.hash(&mut h);
+    h.finish()
+}
+
+/// True when `id` has the host in it: `SECS.MICROS.PID.HOST`.
+fn id_has_host(id: &str) -> bool {
+    id.splitn(4, '.').count() == 4
+}
+
 impl Summary {
-    /// Adds one log line inside the period.
+    /// True the first time a message (or block, by `kind`) is seen; false
+    /// for a repeat, which is counted in [`Summary::repeated`]. Lines and
+    /// blocks of older versions (`with_host` false: their ids were unique
+    /// on one host only) are always counted.
+    fn first_time(&mut self, kind: &str, id: &str, with_host: bool) -> bool {
+        if !with_host {
+            return true;
+        }
+        let key = fingerprint(kind, id);
+        if self.seen.contains(&key) {
+            self.repeated += 1;
+            return false;
+        }
+        if self.seen.len() < SEEN_MAX {
+            self.seen.insert(key);
+        }
+        true
+    }
+
+    /// Adds one log line inside the period, unless the same message was
+    /// already counted (a log and its rotated copy, the same lines from
+    /// the central syslog...).
     pub fn add_line(&mut self, l: &LogLine) {
+        if !self.first_time("log", &l.id, l.host.is_some()) {
+            return;
+        }
+        self.add_host(l);
         self.messages += 1;
         if self.first.as_ref().is_none_or(|f| l.time < *f) {
             self.first = Some(l.time.clone());
@@ -142,6 +205,21 @@ impl Summary {
         }
     }
 
+    fn add_host(&mut self, l: &LogLine) {
+        let host = l.host.as_deref().unwrap_or(NO_HOST);
+        let host = if self.hosts.len() < HOSTS_MAX || self.hosts.contains_key(host) {
+            host
+        } else {
+            "(other)"
+        };
+        let t = self.hosts.entry(host.to_string()).or_default();
+        t.messages += 1;
+        t.incidents += u64::from(verdict_of(&l.counts) > 0);
+        t.quarantined += u64::from(l.action == "quarantine");
+        t.deferred += u64::from(l.exit == 111);
+        t.ms.add(l.ms);
+    }
+
     fn add_day(&mut self, day: &str, verdict: usize) {
         if !self.days.contains_key(day) && self.days.len() >= DAYS_MAX {
             self.other_days += 1;
@@ -156,6 +234,9 @@ impl Summary {
     /// Adds one report block inside the period: what the log line does
     /// not have (virus names, finding details, subjects).
     pub fn add_record(&mut self, r: &Record) {
+        if !self.first_time("rep", &r.id, id_has_host(&r.id)) {
+            return;
+        }
         self.rep_blocks += 1;
         for f in &r.findings {
             if f.condition == "virus" {
@@ -266,7 +347,20 @@ impl Summary {
                 })
                 .collect(),
             subjects: named(&self.subjects),
-            approximate: all.iter().any(|t| t.approximate()),
+            hosts: self
+                .hosts
+                .iter()
+                .map(|(name, t)| HostRow {
+                    name: name.clone(),
+                    messages: t.messages,
+                    incidents: t.incidents,
+                    quarantined: t.quarantined,
+                    deferred: t.deferred,
+                    ms: Times::of(&t.ms),
+                })
+                .collect(),
+            repeated: self.repeated,
+            approximate: all.iter().any(|t| t.approximate()) || self.seen.len() >= SEEN_MAX,
         }
     }
 }
@@ -318,6 +412,11 @@ pub struct Digest {
     pub findings: Vec<FindingRow>,
     /// Subjects of incidents (from the report file).
     pub subjects: Vec<Named>,
+    /// Per delivery host (the log's `host:`), by name.
+    pub hosts: Vec<HostRow>,
+    /// Log lines and report blocks read more than once (the same file
+    /// given twice, overlapping rotations) and counted once.
+    pub repeated: u64,
     /// True when a table outgrew its bound: its counts are lower bounds.
     pub approximate: bool,
 }
@@ -410,6 +509,23 @@ pub struct EngineRow {
     pub skipped: u64,
     /// Time of the messages it scanned (clean, virus or error), whole
     /// message, from the log's `ms:`.
+    pub ms: Times,
+}
+
+/// One delivery host's messages.
+#[derive(Debug, Clone, Serialize)]
+pub struct HostRow {
+    /// `[site] host` as logged; `(not logged)` for lines of older versions.
+    pub name: String,
+    /// Messages.
+    pub messages: u64,
+    /// Messages with a verdict other than clean.
+    pub incidents: u64,
+    /// Messages quarantined.
+    pub quarantined: u64,
+    /// Messages deferred (exit 111).
+    pub deferred: u64,
+    /// Time per message.
     pub ms: Times,
 }
 

@@ -32,6 +32,13 @@ pub fn render(d: &Digest) -> String {
         "rep: {} incident blocks, {} lines not understood",
         d.rep_blocks, d.rep_not_understood
     );
+    if d.repeated > 0 {
+        let _ = writeln!(
+            o,
+            "repeats: {} lines or blocks read twice, counted once",
+            d.repeated
+        );
+    }
     let v = &d.verdicts;
     let _ = writeln!(o, "\nmessages: {}", d.messages);
     for (name, n) in [
@@ -56,13 +63,7 @@ pub fn render(d: &Digest) -> String {
         let _ = writeln!(
             o,
             "  {:<14}{:>8} {:>8} {:>9} {:>8} {:>9} {:>8}",
-            day.date,
-            day.total,
-            day.clean,
-            day.errormail,
-            day.badmail,
-            day.unchecked,
-            day.virus
+            day.date, day.total, day.clean, day.errormail, day.badmail, day.unchecked, day.virus
         );
     }
     if d.other_days > 0 {
@@ -114,6 +115,26 @@ pub fn render(d: &Digest) -> String {
         );
     }
     list(&mut o, "profiles", &d.profiles);
+    // One host says nothing the totals do not.
+    if d.hosts.len() > 1 {
+        let _ = writeln!(
+            o,
+            "\nhosts           {:>8} {:>9} {:>11} {:>8}  ms per message",
+            "messages", "incidents", "quarantined", "deferred"
+        );
+        for h in &d.hosts {
+            let _ = writeln!(
+                o,
+                "  {:<14}{:>8} {:>9} {:>11} {:>8}  {}",
+                terminal(&h.name, 14),
+                h.messages,
+                h.incidents,
+                h.quarantined,
+                h.deferred,
+                times(h.ms)
+            );
+        }
+    }
     if d.approximate {
         let _ = writeln!(
             o,

@@ -96,10 +96,12 @@ impl Walker<'_> {
             self.push_field(&mut fields, data, s, e, part, max_fields, &mut dropped);
         }
         if dropped > 0 {
-            self.anomaly(Anomaly::Header {
-                part: part.into(),
-                detail: format!("{dropped} header fields beyond the first {max_fields} ignored"),
-            });
+            // The fields not kept may be the Content-Type or
+            // Content-Disposition that names an attachment.
+            self.limit(
+                "max_header_fields",
+                format!("part {part}: {dropped} header fields beyond the first {max_fields} not examined"),
+            );
         }
         Head { fields, body_start }
     }

@@ -427,3 +427,78 @@ fn streamed_attachment_is_cut_at_the_decoded_budget() {
     assert_eq!(part.body.len(), (1 << 20) - 2);
     assert!(part.body.bytes()[..] == data[..(1 << 20) - 2]);
 }
+
+#[test]
+fn header_field_caps_are_limits_and_earlier_names_count() {
+    // 200 junk fields, then the Content-Disposition that names the file.
+    let mut raw = String::from(
+        "Content-Type: multipart/mixed; boundary=b\n\n--b\n\
+         Content-Disposition: attachment; filename=first.txt\n",
+    );
+    for i in 0..MAX_PART_HEADERS {
+        raw.push_str(&format!("X-Junk-{i}: x\n"));
+    }
+    raw.push_str("Content-Type: application/octet-stream; name=evil.vbs\n\nx\n--b--\n");
+    let m = p(&raw);
+    assert_eq!(cut(&m), ["max_header_fields"], "{:?}", m.anomalies);
+    assert_eq!(
+        m.parts.first().map(|p| p.names.clone()),
+        Some(vec!["first.txt".to_owned()])
+    );
+
+    let mut top = String::new();
+    for i in 0..MAX_TOP_HEADERS {
+        top.push_str(&format!("X-Junk-{i}: x\n"));
+    }
+    top.push_str("Content-Type: application/octet-stream; name=evil.vbs\n\nx\n");
+    assert_eq!(cut(&p(&top)), ["max_header_fields"]);
+}
+
+#[test]
+fn rfc2231_sections_and_names_beyond_their_caps_are_limits() {
+    let mut cd = String::from("attachment");
+    for i in 0..=256 {
+        cd.push_str(&format!(";\n filename*{i}=a"));
+    }
+    let raw = format!(
+        "Content-Disposition: {cd}\nContent-Type: application/x-msdownload; name=x.exe\n\nx\n"
+    );
+    let m = p(&raw);
+    assert_eq!(cut(&m), ["filename_parameters"], "{:?}", m.anomalies);
+    assert!(m.parts.iter().any(|p| p.names.iter().any(|n| n == "x.exe")));
+}
+
+#[test]
+fn a_limit_is_never_lost_behind_a_thousand_other_anomalies() {
+    let mut raw = String::from("Content-Type: multipart/mixed; boundary=b\n\n");
+    for _ in 0..1100 {
+        raw.push_str("--b\nContent-Type: a/b\nContent-Type: c/d\n\nx\n");
+    }
+    let limits = Limits {
+        max_parts: 1050,
+        ..Limits::default()
+    };
+    let m = parse(raw.as_bytes(), &limits);
+    assert!(m.anomalies.len() > 1000);
+    assert_eq!(cut(&m), ["max_parts"]);
+}
+
+#[test]
+fn rfc822_headers_part_is_not_nesting() {
+    // The third part of every delivery status notification.
+    let m = p("Content-Type: multipart/report; boundary=b\n\n--b\n\
+               Content-Type: message/rfc822-headers\n\nSubject: x\n\n--b--\n");
+    assert!(cut(&m).is_empty(), "{:?}", m.anomalies);
+}
+
+#[test]
+fn uuencode_budget_cut_is_a_limit() {
+    let limits = Limits {
+        max_decoded_bytes: 40,
+        ..Limits::default()
+    };
+    let raw = "Content-Type: text/plain\n\nsee\nbegin 644 a.txt\n\
+               M86)C9&5F9VAI:FML;6YO<'%R<W1U=G=X>7IA8F-D969G:&EJ:VQM;F]P<7)S\n`\nend\n";
+    let m = parse(raw.as_bytes(), &limits);
+    assert!(cut(&m).contains(&"max_decoded_bytes"), "{:?}", m.anomalies);
+}

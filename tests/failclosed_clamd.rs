@@ -1,0 +1,179 @@
+//! Fail closed through a real private clamd (tests/support/clamd.rs): what
+//! clamd could not examine (its `StreamMaxLength`, its limit and encryption
+//! heuristics) is `unchecked`, what fits is still sent, and EICAR nested
+//! deeper than the parser walks is still caught. Every test has "clamd" in
+//! its name: tools/test filters them out when clamd is missing.
+
+#[path = "support/chain.rs"]
+mod chain;
+#[path = "support/clamd.rs"]
+mod clamd;
+mod support;
+
+use std::process::Command;
+
+use chain::base64;
+use clamd::{Clamd, EICAR, Options, standard_db};
+use serde_json::Value;
+use support::{Site, admin, stdout};
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+/// A site whose one engine is `clamd`.
+fn site_with(clamd: &Clamd) -> Site {
+    Site::new(&format!(
+        "[[engine]]\nname = \"clamd\"\ntype = \"clamd\"\nservers = [\"{}\"]\ntimeout = 30\n",
+        clamd.server()
+    ))
+}
+
+/// `size` bytes of attachment content starting with `head`, the rest a
+/// repeating pattern (not text, not compressible to nothing).
+fn content(head: &[u8], size: usize) -> Vec<u8> {
+    let mut v = head.to_vec();
+    let mut x: u32 = 12345;
+    while v.len() < size {
+        x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        v.push((x >> 16) as u8);
+    }
+    v
+}
+
+/// A message with a text part and one base64 attachment per `(name,
+/// content)`.
+fn message(attachments: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    let mut m = String::from(
+        "From: a@example.org\nTo: b@example.com\nSubject: files\n\
+         Date: Sat, 28 Nov 2026 10:00:00 +0000\nMessage-ID: <f@example.org>\n\
+         MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n\
+         --b\nContent-Type: text/plain\n\nsee the files\n",
+    );
+    for (name, data) in attachments {
+        m.push_str(&format!(
+            "--b\nContent-Type: application/octet-stream\n\
+             Content-Disposition: attachment; filename={name}\n\
+             Content-Transfer-Encoding: base64\n\n{}\n",
+            base64(data)
+        ));
+    }
+    m.push_str("--b--\n");
+    m.into_bytes()
+}
+
+/// Delivers `raw` and returns (exit code, `check --json` verdict).
+fn judge(site: &Site, raw: &[u8]) -> (i32, String, Value) {
+    let run = site.deliver(raw, "a@example.org", "b@example.com");
+    let file = site.dir().join("m.eml");
+    std::fs::write(&file, raw).expect("write message");
+    let out = admin(site, &["check", "--json", &file.to_string_lossy()]);
+    let json: Value = serde_json::from_str(stdout(&out).trim()).unwrap_or(Value::Null);
+    let verdict = json["verdict"].as_str().unwrap_or_default().to_string();
+    (run.code, verdict, json)
+}
+
+#[test]
+#[ignore = "needs clamav-daemon and yara: run tools/install-test-deps"]
+fn clamd_stream_limit_parts_that_fit_are_scanned_the_rest_is_unchecked() -> TestResult {
+    let clamd = Clamd::start_with(Options {
+        db: standard_db()?,
+        stream_max_length: Some("1M".into()),
+        ..Options::default()
+    })?;
+    let site = site_with(&clamd);
+    let small_eicar = message(&[
+        ("a.bin", content(EICAR, 500 << 10)),
+        ("b.bin", content(b"", 2 << 20)),
+        ("c.bin", content(b"", 500 << 10)),
+    ]);
+    let big_eicar = message(&[
+        ("a.bin", content(b"", 500 << 10)),
+        ("b.bin", content(EICAR, 2 << 20)),
+        ("c.bin", content(b"", 500 << 10)),
+    ]);
+    let all_small = message(&[
+        ("a.bin", content(b"", 700 << 10)),
+        ("b.bin", content(b"", 700 << 10)),
+        ("c.bin", content(b"", 700 << 10)),
+    ]);
+    assert!(small_eicar.len() > 3 << 20 && big_eicar.len() > 3 << 20);
+    let (code, verdict, json) = judge(&site, &small_eicar);
+    assert_eq!((code, verdict.as_str()), (99, "virus"), "{json}");
+    let (code, verdict, json) = judge(&site, &big_eicar);
+    assert_eq!((code, verdict.as_str()), (99, "unchecked"), "{json}");
+    assert!(
+        json.to_string().contains("part 3"),
+        "names the part: {json}"
+    );
+    let line = site.log_lines().pop().unwrap_or_default();
+    assert!(line.contains("+U:1+"), "{line}");
+    // A message over the limit whose every part fits is examined in full.
+    let (code, verdict, json) = judge(&site, &all_small);
+    assert_eq!((code, verdict.as_str()), (0, "clean"), "{json}");
+    Ok(())
+}
+
+#[test]
+#[ignore = "needs clamav-daemon and yara: run tools/install-test-deps"]
+fn clamd_eicar_nested_101_levels_is_not_clean() -> TestResult {
+    let clamd = Clamd::start(standard_db()?)?;
+    let site = site_with(&clamd);
+    let mut inner = format!(
+        "--n0\nContent-Type: application/octet-stream\n\
+         Content-Disposition: attachment; filename=x.bin\n\n{}\n--n0--\n",
+        String::from_utf8_lossy(EICAR)
+    );
+    for level in 1..101 {
+        inner = format!(
+            "--n{level}\nContent-Type: multipart/mixed; boundary=n{}\n\n{inner}--n{level}--\n",
+            level - 1
+        );
+    }
+    let raw = format!(
+        "From: a@example.org\nTo: b@example.com\nSubject: deep\nMIME-Version: 1.0\n\
+         Content-Type: multipart/mixed; boundary=n100\n\n{inner}"
+    );
+    let (code, verdict, json) = judge(&site, raw.as_bytes());
+    assert_eq!(code, 99, "{json}");
+    assert!(verdict == "virus" || verdict == "unchecked", "{json}");
+    Ok(())
+}
+
+#[test]
+#[ignore = "needs clamav-daemon and yara: run tools/install-test-deps"]
+fn clamd_encrypted_archive_and_scan_limit_heuristics_are_unchecked() -> TestResult {
+    // zip(1) -P: an encrypted archive whose member is EICAR.
+    let tmp = tempfile::tempdir()?;
+    std::fs::write(tmp.path().join("eicar.com"), EICAR)?;
+    let zip = Command::new("zip")
+        .current_dir(tmp.path())
+        .args(["-q", "-P", "secret", "e.zip", "eicar.com"])
+        .status();
+    if !zip.is_ok_and(|s| s.success()) {
+        panic!("zip(1) is missing: run tools/install-test-deps");
+    }
+    let encrypted = std::fs::read(tmp.path().join("e.zip"))?;
+    let clamd = Clamd::start_with(Options {
+        db: standard_db()?,
+        extra: vec!["AlertEncrypted yes".into()],
+        ..Options::default()
+    })?;
+    let site = site_with(&clamd);
+    let (code, verdict, json) = judge(&site, &message(&[("e.zip", encrypted)]));
+    assert_eq!((code, verdict.as_str()), (99, "unchecked"), "{json}");
+    assert!(json.to_string().contains("Heuristics.Encrypted"), "{json}");
+
+    // A file over clamd's MaxFileSize, with AlertExceedsMax.
+    let clamd = Clamd::start_with(Options {
+        db: standard_db()?,
+        extra: vec!["MaxFileSize 100K".into(), "AlertExceedsMax yes".into()],
+        ..Options::default()
+    })?;
+    let site = site_with(&clamd);
+    let (code, verdict, json) = judge(&site, &message(&[("big.bin", content(b"", 300 << 10))]));
+    assert_eq!((code, verdict.as_str()), (99, "unchecked"), "{json}");
+    assert!(
+        json.to_string().contains("Heuristics.Limits.Exceeded"),
+        "{json}"
+    );
+    Ok(())
+}
