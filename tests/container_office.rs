@@ -225,3 +225,20 @@ fn a_bomb_inside_a_package_is_a_limit() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn corrupted_real_documents_never_panic() {
+    // Every byte of a real .xls and the first 8 KiB of a real .xlsm set to
+    // 0xFF in turn, and every tenth prefix: an answer, never a panic.
+    for (name, span) in [("plain.xls", usize::MAX), ("macro.xlsm", 8 << 10)] {
+        let bytes = fixture(name);
+        for at in 0..bytes.len().min(span) {
+            let mut evil = bytes.clone();
+            evil[at] = 0xFF;
+            let _ = macros(&evil, &OfficeLimits::default());
+        }
+        for end in (0..bytes.len()).step_by(10) {
+            let _ = macros(&bytes[..end], &OfficeLimits::default());
+        }
+    }
+}
