@@ -30,9 +30,11 @@ mod cab;
 mod compress;
 mod expand;
 mod iso;
+pub mod office;
 mod rar;
 mod sevenz;
 mod tar;
+pub mod tnef;
 mod zip;
 
 pub use self::expand::{Inner, Inside, MacroDocument, Settings, Unexamined, decode_name, expand};

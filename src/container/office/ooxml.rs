@@ -1,0 +1,235 @@
+//! Macros in ZIP-based documents: OOXML packages (ECMA-376 Part 2, Open
+//! Packaging Conventions) and OpenDocument files.
+//!
+//! Pure. Office finds a package's parts through `[Content_Types].xml` and
+//! the relationships, never through the file's own name, so a macro
+//! workbook renamed `.xlsx` still runs its macros once allowed. What counts:
+//! - a part called `vbaProject.bin` anywhere (any case);
+//! - a part under a `macrosheets/` folder (Excel 4.0 macro sheets in
+//!   `.xlsm` and `.xlsb`);
+//! - a content type of a VBA project or an Excel 4.0 macro sheet declared
+//!   in `[Content_Types].xml` (character references and UTF-16 decoded
+//!   first, as an XML parser would);
+//! - an OpenDocument Basic module (`Basic/<library>/<module>.xml`);
+//! - in a package, every part that starts with the OLE2 signature
+//!   (embedded objects, ActiveX controls, a VBA project under another
+//!   name), examined as an embedded document.
+
+use std::io::{Cursor, Read};
+
+use super::{
+    Budget, MacroKind, Macros, OLE_MAGIC, OfficeLimits, Unreadable, Verdict, examine_embedded,
+};
+
+/// Content types that mean a macro (lower case; ECMA-376 and [MS-OFFMACRO2]).
+const MACRO_TYPES: [(&str, MacroKind); 4] = [
+    ("application/vnd.ms-office.vbaproject", MacroKind::Vba),
+    ("application/vnd.ms-word.vbadata+xml", MacroKind::Vba),
+    ("application/vnd.ms-excel.macrosheet", MacroKind::Xlm),
+    ("application/vnd.ms-excel.intlmacrosheet", MacroKind::Xlm),
+];
+
+/// [`super::macros`] for a ZIP at embedding `depth`.
+pub(super) fn examine(
+    bytes: &[u8],
+    limits: &OfficeLimits,
+    budget: &mut Budget,
+    depth: usize,
+) -> Result<Option<Macros>, Unreadable> {
+    // A ZIP whose central directory cannot be read is no document Office
+    // opens; whether it is a broken archive is the archive reader's call.
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(None);
+    };
+    let mut verdict = Verdict::default();
+    let count = zip.len();
+    if count > limits.max_entries {
+        verdict.note(Unreadable::Limit {
+            what: format!("{count} zip entries, more than {}", limits.max_entries),
+        });
+    }
+    let count = count.min(limits.max_entries);
+    let mut content_types = None;
+    for index in 0..count {
+        let Ok(entry) = zip.by_index_data(index) else {
+            continue;
+        };
+        let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
+        if let Some(kind) = macro_part(&name) {
+            return Ok(Some(Macros {
+                kind,
+                location: name,
+            }));
+        }
+        if name.eq_ignore_ascii_case("[Content_Types].xml") {
+            content_types.get_or_insert(index);
+        }
+    }
+    // Only a package (Office needs `[Content_Types].xml` to open one)
+    // gets its parts opened; a plain ZIP is the archive reader's business.
+    let Some(types) = content_types else {
+        return verdict.finish();
+    };
+    match read_part(&mut zip, types, limits.max_part_bytes, budget) {
+        Ok(xml) => {
+            let text = normalise_xml(&xml);
+            if let Some((ty, kind)) = MACRO_TYPES.iter().find(|(ty, _)| text.contains(ty)) {
+                return Ok(Some(Macros {
+                    kind: *kind,
+                    location: format!("[Content_Types].xml: {ty}"),
+                }));
+            }
+        }
+        Err(e) => verdict.note(e),
+    }
+    for index in 0..count {
+        match embedded_ole(&mut zip, index, limits, budget, depth) {
+            Ok(Some(found)) => return Ok(Some(found)),
+            Ok(None) => {}
+            Err(e) => verdict.note(e),
+        }
+    }
+    verdict.finish()
+}
+
+/// The macro kind a part's name alone reveals.
+pub(super) fn macro_part(name: &str) -> Option<MacroKind> {
+    let lower = name.to_ascii_lowercase().replace('\\', "/");
+    let base = lower.rsplit('/').next().unwrap_or(&lower);
+    if base == "vbaproject.bin" {
+        return Some(MacroKind::Vba);
+    }
+    if lower.starts_with("macrosheets/") || lower.contains("/macrosheets/") {
+        return Some(MacroKind::Xlm);
+    }
+    let mut segments = lower.split('/');
+    let basic = segments.next() == Some("basic")
+        && segments.next().is_some_and(|library| !library.is_empty())
+        && segments.next().is_some_and(|module| {
+            module.ends_with(".xml") && module != "script-lb.xml" && module != "script-lc.xml"
+        })
+        && segments.next().is_none();
+    basic.then_some(MacroKind::Basic)
+}
+
+/// Part `index` when it starts with the OLE2 signature, examined as an
+/// embedded document; encrypted parts are [`Unreadable::Encrypted`].
+fn embedded_ole(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    index: usize,
+    limits: &OfficeLimits,
+    budget: &mut Budget,
+    depth: usize,
+) -> Result<Option<Macros>, Unreadable> {
+    let (name, encrypted, size) = match zip.by_index_data(index) {
+        Ok(e) => (
+            String::from_utf8_lossy(e.name_raw()).into_owned(),
+            e.encrypted(),
+            e.size(),
+        ),
+        Err(_) => return Ok(None),
+    };
+    if encrypted {
+        return Err(Unreadable::Encrypted {
+            what: format!("zip entry {name}"),
+        });
+    }
+    // The smallest compound file is a header and one sector.
+    if size < 512 {
+        return Ok(None);
+    }
+    let mut head = [0u8; 8];
+    let probe = zip
+        .by_index(index)
+        .map_err(|e| e.to_string())
+        .and_then(|f| f.take(8).read_exact(&mut head).map_err(|e| e.to_string()));
+    if probe.is_err() || head != OLE_MAGIC {
+        return Ok(None);
+    }
+    let bytes = read_part(zip, index, limits.max_part_bytes, budget)?;
+    examine_embedded(&bytes, &name, limits, budget, depth)
+}
+
+/// Part `index` decompressed, within `cap` and the document's budget.
+fn read_part(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    index: usize,
+    cap: usize,
+    budget: &mut Budget,
+) -> Result<Vec<u8>, Unreadable> {
+    let file = zip.by_index(index).map_err(|e| match e {
+        zip::result::ZipError::UnsupportedArchive(m) if m.contains("assword") => {
+            Unreadable::Encrypted {
+                what: format!("zip entry {index}"),
+            }
+        }
+        other => Unreadable::Malformed {
+            what: format!("zip entry {index}: {other}"),
+        },
+    })?;
+    let name = String::from_utf8_lossy(file.name_raw()).into_owned();
+    budget.read(file, cap, &name)
+}
+
+/// XML text as an XML parser sees it, for substring tests: UTF-16 (by its
+/// byte order mark or its zero bytes) decoded, numeric and the five named
+/// character references resolved, ASCII lower-cased.
+pub(super) fn normalise_xml(xml: &[u8]) -> String {
+    let text = if xml.starts_with(&[0xFF, 0xFE]) || (xml.len() > 1 && xml[1] == 0) {
+        utf16(xml, u16::from_le_bytes)
+    } else if xml.starts_with(&[0xFE, 0xFF]) || xml.first() == Some(&0) {
+        utf16(xml, u16::from_be_bytes)
+    } else {
+        String::from_utf8_lossy(xml).into_owned()
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let reference = rest.get(1..).and_then(|r| {
+            // Bounded look-ahead: a text full of `&` stays linear.
+            let semi = r.bytes().take(11).position(|b| b == b';')?;
+            r.get(..semi)
+        });
+        match reference.and_then(resolve) {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[reference.map_or(1, |r| r.len() + 2)..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out.to_ascii_lowercase()
+}
+
+/// One character reference's name (between `&` and `;`), resolved.
+fn resolve(name: &str) -> Option<char> {
+    let code = if let Some(hex) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
+        u32::from_str_radix(hex, 16).ok()
+    } else if let Some(dec) = name.strip_prefix('#') {
+        dec.parse().ok()
+    } else {
+        return match name {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => None,
+        };
+    };
+    code.and_then(char::from_u32)
+}
+
+fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> String {
+    let units = bytes.chunks_exact(2).map(|p| unit([p[0], p[1]]));
+    char::decode_utf16(units)
+        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .filter(|&c| c != '\u{FEFF}')
+        .collect()
+}

@@ -1,0 +1,19 @@
+//! Fuzz target: the Office macro reader (`container::office::macros`), on
+//! the input as given and behind the OLE2 and ZIP signatures, with small
+//! caps so that limits are reached too.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use qmvc::container::office::{OfficeLimits, macros};
+
+fuzz_target!(|data: &[u8]| {
+    let small = OfficeLimits {
+        max_entries: 64,
+        max_part_bytes: 1 << 20,
+        max_total_bytes: 2 << 20,
+        max_depth: 2,
+        max_records: 10_000,
+    };
+    let _ = macros(data, &small);
+    let _ = macros(data, &OfficeLimits::default());
+});
