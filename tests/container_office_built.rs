@@ -280,3 +280,53 @@ fn records_are_counted_over_the_whole_document() {
     ));
     assert_eq!(macros(&doc, &limits(2000)), Ok(None));
 }
+
+mod container_support;
+
+/// Through the whole pipeline: an OOXML workbook with a VBA project,
+/// attached as `.xlsx` (the name says no macros), is a macro finding; the
+/// same inside a zip too; the same package without the project is clean.
+#[test]
+fn macro_documents_meet_the_macro_rule_whatever_their_name() {
+    use qmvc::verdict::{Condition, Verdict};
+    let vba = compound(&[
+        ("VBA/dir", b"x".as_slice()),
+        ("VBA/Module1", b"Sub AutoOpen()"),
+    ]);
+    let with_macros = package(&[
+        ("[Content_Types].xml", TYPES),
+        ("xl/workbook.xml", b"<workbook/>".as_slice()),
+        ("xl/vbaProject.bin", vba.as_slice()),
+    ]);
+    let raw = container_support::with_attachment("report.xlsx", &with_macros);
+    let found = container_support::findings(&raw);
+    let macros = container_support::details(&found, Condition::Macro);
+    assert!(
+        macros.iter().any(|d| d.contains("report.xlsx")),
+        "{found:?}"
+    );
+    assert_eq!(container_support::verdict(&raw), Verdict::Badmail);
+
+    let zipped = package(&[("q3/report.xlsx", with_macros.as_slice())]);
+    let raw = container_support::with_attachment("reports.zip", &zipped);
+    let found = container_support::findings(&raw);
+    let macros = container_support::details(&found, Condition::Macro);
+    assert!(
+        macros
+            .iter()
+            .any(|d| d.contains("reports.zip/q3/report.xlsx")),
+        "{found:?}"
+    );
+
+    let plain = package(&[
+        ("[Content_Types].xml", TYPES),
+        ("xl/workbook.xml", b"<workbook/>".as_slice()),
+    ]);
+    let raw = container_support::with_attachment("report.xlsx", &plain);
+    assert_eq!(
+        container_support::verdict(&raw),
+        Verdict::Clean,
+        "{:?}",
+        container_support::findings(&raw)
+    );
+}

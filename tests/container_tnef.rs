@@ -310,3 +310,58 @@ fn tnef_tool_lists_the_same_names() {
         .collect();
     assert_eq!(theirs, first);
 }
+
+mod container_support;
+
+/// Through the whole pipeline (parse, container step, rules): a
+/// winmail.dat whose attachment is an executable is stopped by the
+/// filename and MIME type rules, each finding naming the path Outlook
+/// shows; a winmail.dat of a text file stays clean.
+#[test]
+fn winmail_dat_attachments_meet_the_rules() {
+    use qmvc::verdict::{Condition, Verdict};
+    let raw = container_support::with_attachment("winmail.dat", &winmail());
+    let found = container_support::findings(&raw);
+    let names = container_support::details(&found, Condition::Filename);
+    assert!(
+        names
+            .iter()
+            .any(|d| d.contains("winmail.dat/Invoice 2026-11.pdf.exe")),
+        "{found:?}"
+    );
+    assert_eq!(container_support::verdict(&raw), Verdict::Badmail);
+
+    let mut attrs = header(1252);
+    attrs.extend(attachment(
+        b"notes.txt",
+        b"plain text",
+        &[(PT_STRING8, 0x3707, string8(b"notes.txt"))],
+    ));
+    let clean = container_support::with_attachment("winmail.dat", &stream(&attrs));
+    assert_eq!(
+        container_support::verdict(&clean),
+        Verdict::Clean,
+        "{:?}",
+        container_support::findings(&clean)
+    );
+}
+
+/// A winmail.dat cut short inside an attachment: what was read still
+/// counts, and the rest is unchecked.
+#[test]
+fn winmail_dat_cut_short_is_unchecked() {
+    use qmvc::verdict::{Condition, Verdict};
+    let whole = winmail();
+    let data_at = whole
+        .windows(9)
+        .position(|w| w == b"MZ\x90\x00paylo")
+        .expect("data");
+    let cut = whole.get(..data_at + 4).unwrap_or(&whole);
+    let raw = container_support::with_attachment("winmail.dat", cut);
+    let found = container_support::findings(&raw);
+    assert!(
+        found.iter().any(|f| f.condition == Condition::Unchecked),
+        "{found:?}"
+    );
+    assert!(container_support::verdict(&raw) >= Verdict::Badmail);
+}

@@ -9,6 +9,8 @@
 
 use bytes::Bytes;
 
+use super::office::{self, MacroKind, OfficeLimits};
+use super::tnef::{self, TnefAttachment, TnefLimits};
 use super::{Budget, Format, Limits, Listing, Member, Problem, read, sniff};
 use crate::message::{self, Origin, Part};
 
@@ -24,6 +26,9 @@ pub struct Settings {
     pub formats: Vec<Format>,
     /// The caps.
     pub limits: Limits,
+    /// Office documents (attachments and members) are examined for
+    /// macros (`[conditions.macro]` on).
+    pub macros: bool,
 }
 
 impl Default for Settings {
@@ -31,6 +36,7 @@ impl Default for Settings {
         Settings {
             formats: Format::ALL.to_vec(),
             limits: Limits::default(),
+            macros: true,
         }
     }
 }
@@ -100,25 +106,35 @@ pub fn expand(parts: &[Part], settings: &Settings) -> Inside {
     };
     for part in parts {
         let head = part.body.head(SNIFF_BYTES);
-        // MERGE(office): the Office and TNEF readers plug in here, before
-        // the container test (a `.doc` is no container):
-        //   if office::is_candidate(&head) { walk.office(&part.body.bytes(), &part.id, name) }
-        //   if head.starts_with(&tnef::SIGNATURE) { walk.tnef(&part.body.bytes(), &Node {..}) }
-        // `office` pushes a `MacroDocument` for `Ok(Some(m))` (detail: the
-        // kind and `m.location`) and an `Unexamined` for `Err(e)`; `tnef`
-        // turns each attachment into an `Inner` as `member` does (names
-        // from `TnefAttachment::names`, data = its bytes, opened in turn
-        // when `sniff` knows it) and a `TnefCut` into an `Unexamined`.
+        // A TNEF wrapper (winmail.dat) is opened whatever the archive
+        // settings: its attachments are what Outlook shows the recipient.
+        if head.starts_with(&tnef::SIGNATURE) {
+            drop(head);
+            let content = part.body.bytes();
+            let name = part_name(part);
+            walk.tnef(
+                &content,
+                &Node {
+                    parent: &part.id,
+                    id: &part.id,
+                    path: &name,
+                    depth: 1,
+                },
+            );
+            continue;
+        }
+        // An Office document is no container to the rules, but its macros
+        // count (a `.doc` is OLE2, a `.docm` a ZIP that is opened below too).
+        if settings.macros && office::is_candidate(&head) {
+            let content = part.body.bytes();
+            walk.office(&content, &part.id, &part_name(part));
+        }
         let Some(format) = sniff(&head) else {
             continue;
         };
         drop(head);
         let content = part.body.bytes();
-        let name = part
-            .names
-            .first()
-            .cloned()
-            .unwrap_or_else(|| format!("part {}", part.id));
+        let name = part_name(part);
         walk.open(
             format,
             &content,
@@ -196,6 +212,113 @@ impl Walk<'_> {
         }
     }
 
+    /// Looks for macros in the Office document `data` at `path` inside
+    /// MIME part `parent`: a macro is a [`MacroDocument`], a document that
+    /// cannot be examined (encrypted, over a cap, broken) an
+    /// [`Unexamined`].
+    fn office(&mut self, data: &[u8], parent: &str, path: &str) {
+        match office::macros(data, &OfficeLimits::default()) {
+            Ok(Some(found)) => self.inside.macros.push(MacroDocument {
+                parent: parent.to_string(),
+                path: path.to_string(),
+                detail: format!("{} ({})", macro_kind(found.kind), found.location),
+            }),
+            Ok(None) => {}
+            Err(e) => self.inside.unexamined.push(Unexamined {
+                parent: parent.to_string(),
+                detail: format!("{path}: {e}"),
+            }),
+        }
+    }
+
+    /// Lists the attachments of the TNEF stream `content` as members
+    /// (`2.t1`, path `winmail.dat/invoice.exe`); an incomplete listing is
+    /// [`Unexamined`].
+    fn tnef(&mut self, content: &[u8], node: &Node<'_>) {
+        let Ok(found) = tnef::attachments(content, &TnefLimits::default()) else {
+            return;
+        };
+        if let Some(cut) = &found.cut {
+            self.problem(node, cut.to_string());
+        }
+        self.tnef_attachments(&found.attachments, node);
+    }
+
+    fn tnef_attachments(&mut self, list: &[TnefAttachment<'_>], node: &Node<'_>) {
+        for (index, attachment) in list.iter().enumerate() {
+            if self.members_left == 0 {
+                let detail = Problem::Limit {
+                    limit: "max_members",
+                    detail: format!(
+                        "more than {} members in the whole message",
+                        self.settings.limits.max_members.saturating_mul(10)
+                    ),
+                }
+                .to_string();
+                self.problem(node, detail);
+                return;
+            }
+            self.members_left -= 1;
+            let id = format!("{}.t{}", node.id, index + 1);
+            let shown = attachment
+                .names
+                .first()
+                .cloned()
+                .unwrap_or_else(|| format!("attachment {}", index + 1));
+            let path = format!("{}/{}", node.path, shown);
+            let inner = Node {
+                parent: node.parent,
+                id: &id,
+                path: &path,
+                depth: node.depth + 1,
+            };
+            if attachment.message {
+                // An attached message: its own attachments, in turn.
+                self.tnef_attachments(&attachment.attachments, &inner);
+                continue;
+            }
+            let data = attachment.data;
+            if attachment.truncated {
+                self.problem(&inner, "TNEF attachment cut short".to_string());
+            }
+            if self.settings.macros && office::is_candidate(data) {
+                self.office(data, node.parent, &path);
+            }
+            if data.starts_with(&tnef::SIGNATURE) && inner.depth <= self.settings.limits.max_depth {
+                self.tnef(data, &inner);
+            } else if let Some(format) = sniff(data) {
+                self.open(format, data, &inner);
+            }
+            let names: Vec<String> = attachment
+                .names
+                .iter()
+                .filter(|n| !n.is_empty())
+                .cloned()
+                .collect();
+            self.inside.members.push(Inner {
+                part: Part {
+                    id: id.clone(),
+                    depth: inner.depth,
+                    declared_type: attachment
+                        .mime_type
+                        .as_deref()
+                        .map(|t| t.trim().to_ascii_lowercase())
+                        .filter(|t| t.contains('/') && t.len() < 128)
+                        .unwrap_or_else(|| "application/octet-stream".into()),
+                    names,
+                    attachment: true,
+                    body: Bytes::copy_from_slice(data).into(),
+                    charset: None,
+                    detected_type: message::detect(data),
+                    origin: Origin::Member,
+                },
+                parent: node.parent.to_string(),
+                path,
+                size: data.len() as u64,
+            });
+        }
+    }
+
     fn member(&mut self, format: Format, member: Member, index: usize, node: &Node<'_>) {
         let mut name = decode_name(&member.name);
         if name.is_empty() {
@@ -212,8 +335,9 @@ impl Walk<'_> {
         let content = member.data.as_deref().unwrap_or(&member.head);
         let detected_type = message::detect(content);
         if let Some(data) = &member.data {
-            // MERGE(office): members that are Office documents, the same
-            // call as for parts: `self.office(data, node.parent, &path)`.
+            if self.settings.macros && office::is_candidate(data) {
+                self.office(data, node.parent, &path);
+            }
             let nested = sniff(data);
             if let Some(format) = nested {
                 self.open(
@@ -248,6 +372,23 @@ impl Walk<'_> {
             path,
             size: member.size,
         });
+    }
+}
+
+/// The name a part is known by in paths: its first name, else `part N`.
+fn part_name(part: &Part) -> String {
+    part.names
+        .first()
+        .cloned()
+        .unwrap_or_else(|| format!("part {}", part.id))
+}
+
+/// How a macro finding names the kind of macro.
+fn macro_kind(kind: MacroKind) -> &'static str {
+    match kind {
+        MacroKind::Vba => "VBA macros",
+        MacroKind::Xlm => "Excel 4.0 (XLM) macros",
+        MacroKind::Basic => "OpenDocument Basic macros",
     }
 }
 

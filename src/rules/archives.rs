@@ -154,6 +154,8 @@ pub(crate) fn compile(
                 max_bytes: spec.max_bytes.max(HEAD as u64),
                 max_ratio: spec.max_ratio.max(1),
             },
+            // Set from [conditions.macro] by `Conditions::container_settings`.
+            macros: true,
         },
         members,
     })

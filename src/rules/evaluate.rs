@@ -22,19 +22,17 @@ use crate::verdict::{Condition, Finding};
 /// then the profile's unchecked action (quarantine by default), never a
 /// silent pass of content nobody looked at.
 ///
-/// Unless `[conditions.archives]` is off, the attachments that are
-/// containers are opened first ([`container::expand`]): the filename and
+/// The attachments that are containers are opened first
+/// ([`container::expand`]; archives and disc images unless
+/// `[conditions.archives]` is off, TNEF always, Office documents for
+/// macros while `[conditions.macro]` is on): the filename and
 /// MIME type rules apply to their members too (a finding names the MIME
 /// part and the member's path, `invoice.zip/docs/Rechnung.js`), and what
 /// could not be examined inside them (encryption, a bomb, a limit, damage)
 /// is an `unchecked` finding like a parser limit.
 pub fn evaluate(message: &Message, envelope: &Envelope, conditions: &Conditions) -> Vec<Finding> {
     let mut findings = Vec::new();
-    let inside = conditions
-        .archives
-        .as_ref()
-        .map(|a| container::expand(&message.parts, &a.settings))
-        .unwrap_or_default();
+    let inside = container::expand(&message.parts, &conditions.container_settings());
     if let Some(rules) = &conditions.errormail {
         errormail(message, envelope, rules, &mut findings);
     }

@@ -73,6 +73,22 @@ impl Conditions {
         }
     }
 
+    /// What the container step opens for this profile: archives and disc
+    /// images as `[conditions.archives]` says (none when it is off), TNEF
+    /// always, Office documents for macros while `[conditions.macro]` is
+    /// on.
+    pub fn container_settings(&self) -> crate::container::Settings {
+        let mut settings = match &self.archives {
+            Some(a) => a.settings.clone(),
+            None => crate::container::Settings {
+                formats: Vec::new(),
+                ..crate::container::Settings::default()
+            },
+        };
+        settings.macros = self.r#macro.is_some();
+        settings
+    }
+
     /// The description of `macro` findings, `None` when the condition is
     /// off.
     pub fn macro_description(&self) -> Option<&str> {
