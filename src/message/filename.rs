@@ -668,10 +668,6 @@ fn trim_bytes(b: &[u8]) -> &[u8] {
 mod tests {
     use super::*;
 
-    fn pn(dispositions: &[&[u8]], types: &[&[u8]]) -> Vec<String> {
-        pair(dispositions, types).0
-    }
-
     fn pair(dispositions: &[&[u8]], types: &[&[u8]]) -> (Vec<String>, Option<String>) {
         let found = part_names(NameFields {
             dispositions,
@@ -840,7 +836,7 @@ mod tests {
         for i in 0..MAX_SEGMENTS {
             at_cap.push_str(&format!("; filename*{i}=a"));
         }
-        assert_eq!(part_names(&[at_cap.as_bytes()], &[]).1, None);
+        assert_eq!(pair(&[at_cap.as_bytes()], &[]).1, None);
     }
 
     #[test]
