@@ -668,10 +668,6 @@ fn trim_bytes(b: &[u8]) -> &[u8] {
 mod tests {
     use super::*;
 
-    fn pn(dispositions: &[&[u8]], types: &[&[u8]]) -> Vec<String> {
-        pair(dispositions, types).0
-    }
-
     fn pair(dispositions: &[&[u8]], types: &[&[u8]]) -> (Vec<String>, Option<String>) {
         let found = part_names(NameFields {
             dispositions,

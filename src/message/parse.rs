@@ -230,6 +230,14 @@ impl Walker<'_> {
             .map(|f| mailparse::parse_content_type(&f.value));
         let mut declared = match types.first() {
             Some(f) => match clean_type(&f.value) {
+                Some(t) if !t.contains('/') => {
+                    // RFC 1049's untyped `text`: still no MIME type.
+                    self.anomaly(Anomaly::Header {
+                        part: part_label.into(),
+                        detail: format!("Content-Type {t:?} without a subtype, read as text/plain"),
+                    });
+                    "text/plain".to_owned()
+                }
                 Some(t) => t,
                 None => {
                     self.anomaly(Anomaly::Header {
@@ -769,7 +777,8 @@ impl Walker<'_> {
 /// lenient readers take it: RFC 822 comments dropped (`multipart/mixed
 /// (x)`, RFC 2045 §5.1 allows them), blanks around the slash dropped, a
 /// bare `text` taken for `text/plain` (RFC 1049's untyped text, which
-/// clients still show); `None` when what is left is no type.
+/// clients still show: returned as `text`, for the caller to note);
+/// `None` when what is left is no type.
 fn clean_type(value: &str) -> Option<String> {
     let mut t = String::new();
     let mut depth = 0usize;
@@ -785,7 +794,7 @@ fn clean_type(value: &str) -> Option<String> {
         }
     }
     if t == "text" {
-        return Some("text/plain".into());
+        return Some(t);
     }
     is_mime_type(&t).then_some(t)
 }

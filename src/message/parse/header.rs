@@ -79,12 +79,25 @@ impl Walker<'_> {
                 pos = end;
                 continue;
             }
-            if !is_field_start(content) {
-                self.anomaly(Anomaly::Header {
-                    part: part.into(),
-                    detail: "header ends without an empty line".into(),
-                });
-                break pos;
+            match field_start(content) {
+                None => {
+                    self.anomaly(Anomaly::Header {
+                        part: part.into(),
+                        detail: "header ends without an empty line".into(),
+                    });
+                    break pos;
+                }
+                Some(FieldName::Odd) => {
+                    let name = content.split(|&b| b == b':').next().unwrap_or(b"");
+                    self.anomaly(Anomaly::Header {
+                        part: part.into(),
+                        detail: format!(
+                            "field name {:?} with a space or an 8-bit byte",
+                            clip(&String::from_utf8_lossy(name))
+                        ),
+                    });
+                }
+                Some(FieldName::Plain) => {}
             }
             if let Some((s, e)) = current.take() {
                 self.push_field(&mut fields, data, s, e, part, max_fields, &mut dropped);
@@ -162,35 +175,44 @@ pub(super) fn trim_eol(line: &[u8]) -> &[u8] {
 /// Longest field name taken with a space or an 8-bit byte in it (bytes).
 const MAX_ODD_NAME: usize = 76;
 
-/// A field name (RFC 5322 §3.6.8: printable ASCII but colon), optional
-/// blanks (obsolete syntax, RFC 5322 §4.5), then a colon. A name holding
-/// spaces or 8-bit bytes (`X Mailer Info:`, `X-Priérité:`) is no field
-/// RFC 5322 knows, but Thunderbird and Outlook read on past it, so it does
-/// not end the header block either (else the Content-Type after it would
-/// be hidden from us and not from them); such a name must begin with a
-/// printable character and be at most 76 bytes.
-pub(super) fn is_field_start(line: &[u8]) -> bool {
+/// Whether `line` begins a header field: a field name (RFC 5322 §3.6.8:
+/// printable ASCII but colon), optional blanks (obsolete syntax, RFC 5322
+/// §4.5), then a colon. A name holding spaces or 8-bit bytes (`X Mailer
+/// Info:`, `X-Priérité:`) is no field RFC 5322 knows, but Thunderbird and
+/// Outlook read on past it, so it does not end the header block either
+/// (else the Content-Type after it would be hidden from us and not from
+/// them); such a name must not begin with a blank and be at most 76
+/// bytes.
+pub(super) fn field_start(line: &[u8]) -> Option<FieldName> {
     let name_len = line
         .iter()
         .take_while(|&&b| (33..=126).contains(&b) && b != b':')
         .count();
-    if name_len == 0 {
-        return false;
+    if name_len == 0 && line.first().is_none_or(|&b| b < 128) {
+        return None;
     }
     let rest = line.get(name_len..).unwrap_or(b"");
     let blanks = rest
         .iter()
         .take_while(|&&b| b == b' ' || b == b'\t')
         .count();
-    if rest.get(blanks) == Some(&b':') {
-        return true;
+    if name_len > 0 && rest.get(blanks) == Some(&b':') {
+        return Some(FieldName::Plain);
     }
-    let Some(colon) = memchr::memchr(b':', line) else {
-        return false;
-    };
-    colon <= MAX_ODD_NAME
+    let colon = memchr::memchr(b':', line)?;
+    let odd = colon <= MAX_ODD_NAME
         && line.get(..colon).is_some_and(|name| {
             name.iter()
                 .all(|&b| b == b' ' || b == b'\t' || b > 32 && b != 127)
-        })
+        });
+    odd.then_some(FieldName::Odd)
+}
+
+/// What [`field_start`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum FieldName {
+    /// A name RFC 5322 allows.
+    Plain,
+    /// A name with a space or an 8-bit byte, read on as clients do.
+    Odd,
 }
