@@ -87,3 +87,29 @@ fn details_read_as_written() {
         }
     }
 }
+
+#[test]
+fn notify_preview_prints_the_words_not_quoted_printable() {
+    let site = Site::new("");
+    let file = data("badmail-exe.eml").display().to_string();
+    let out = admin(
+        &site,
+        &[
+            "notify",
+            "preview",
+            "--audience",
+            "recipient",
+            "--lang",
+            "de",
+            &file,
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let text = stdout(&out);
+    assert!(text.contains("Quarantäne"), "{text}");
+    assert!(
+        text.contains("\nContent-Transfer-Encoding: 8bit\n"),
+        "{text}"
+    );
+    assert!(!text.contains("=C3=A4") && !text.contains("=\n"), "{text}");
+}
