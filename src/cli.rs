@@ -1,4 +1,4 @@
-//! The command line (SPEC §2), as clap definitions. Their doc comments are
+//! The command line, as clap definitions. Their doc comments are
 //! the help text.
 
 use std::path::PathBuf;
@@ -154,11 +154,11 @@ pub struct ReportArgs {
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Write the shipped qmvc.toml and profiles/default.toml into DIR
-    /// (e.g. /etc/qmvc), fully commented; an existing file is never
+    /// (default /etc/qmvc), fully commented; an existing file is never
     /// overwritten.
     Init {
         /// The configuration directory to create or fill.
-        #[arg(value_name = "DIR")]
+        #[arg(value_name = "DIR", default_value = "/etc/qmvc")]
         dir: PathBuf,
     },
     /// Validate the main file, every profile, regex and engine definition;

@@ -10,7 +10,7 @@ use crate::engines::{EngineReport, EngineResult};
 use crate::exit::Exit;
 
 /// Which condition of a profile (or which engine) produced a [`Finding`].
-/// The names are SPEC §2's `condition` values and the letters of the log
+/// The names are the `condition` values of `check --json` and the letters of the log
 /// line's counter field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -43,7 +43,7 @@ pub enum Condition {
 }
 
 impl Condition {
-    /// The SPEC name (`subject`, `filename`, ...).
+    /// The name (`subject`, `filename`, ...), as in `check --json`.
     pub fn name(self) -> &'static str {
         match self {
             Condition::Subject => "subject",
@@ -137,7 +137,7 @@ impl Verdict {
     }
 }
 
-/// What is done with a message (SPEC §2 `action`).
+/// What is done with a message (`action` in `check --json`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Action {

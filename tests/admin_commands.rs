@@ -160,10 +160,14 @@ fn config_check_names_the_file_and_warns_without_an_engine() {
 
 #[test]
 fn help_shows_the_dot_qmail_line_and_the_exit_codes() {
-    for flag in ["--help", "-h"] {
-        let out = Command::new(QMVC).arg(flag).output().expect("help");
-        let help = text(&out.stdout);
-        assert_eq!(out.status.code(), Some(0));
+    // What `qmvc -h` and `qmvc --help` print at a terminal (in a dot-qmail
+    // line, without one, they defer instead: see filter_context).
+    use clap::CommandFactory;
+    let mut cmd = qmvc::cli::Cli::command();
+    for help in [
+        cmd.render_help().to_string(),
+        cmd.render_long_help().to_string(),
+    ] {
         assert!(help.contains("|/usr/local/bin/qmvc"), "{help}");
         for code in ["0 ", "99 ", "100 ", "111 "] {
             assert!(

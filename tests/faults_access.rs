@@ -134,6 +134,8 @@ fn nobody_state_permission_denied_changes_nothing_but_the_rep() {
 fn nobody_missing_directories_are_created_private_by_the_delivering_user() {
     let site = Site::new("");
     site.write_config(&site.scanner_engine());
+    // Badmail counts against the sender here, so the state is written.
+    site.profile("default", "[reactions.bomber]\ncount = [\"badmail\"]\n");
     let gone = site.dir().join("gone");
     for (key, path) in [
         ("log", "log/qmvc.log"),

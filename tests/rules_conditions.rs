@@ -82,7 +82,7 @@ fn default_subjects_are_the_love_letter_worm() {
     assert!(clean.is_empty(), "{clean:?}");
 }
 
-/// SPEC §3's seed list and today's usual ones, all blocked by default.
+/// QMVC's seed list and today's usual ones, all blocked by default.
 #[test]
 fn default_extensions_cover_the_seed_list_and_todays() {
     let seed = ".exe .com .vbs .vba .shs .scr .bat .btm .reg .msi .msc .chm .inf .cpl .wsf \

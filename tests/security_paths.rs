@@ -220,7 +220,9 @@ fn cleanup_never_follows_links_planted_in_the_work_directory() {
     // A link with a work directory's name, and a real (stale) work
     // directory holding a link to the victim.
     std::os::unix::fs::symlink(&victim, work.join("qmvc-1-2-link")).expect("symlink");
-    let stale = work.join("qmvc-1-2-00000000");
+    // Its PID is past Linux's largest pid_max (2^22): no live process can
+    // hold it, so the directory is stale however young.
+    let stale = work.join("qmvc-4194305-2-00000000");
     fs::create_dir_all(&stale).expect("mkdir");
     std::os::unix::fs::symlink(&victim, stale.join("v0")).expect("symlink");
     let out = std::process::Command::new(QMVC)

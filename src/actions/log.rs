@@ -1,4 +1,4 @@
-//! The `qmvc.log` line (SPEC §4): one line per message, appended with a
+//! The `qmvc.log` line: one line per message, appended with a
 //! single `write(2)` on an `O_APPEND` descriptor so that concurrent
 //! deliveries never interleave.
 //!

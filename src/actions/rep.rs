@@ -1,4 +1,4 @@
-//! The `qmvc.rep` block (SPEC §4): a multi-line record of every incident —
+//! The `qmvc.rep` block: a multi-line record of every incident —
 //! envelope, subject, every finding, every engine answer, the action with
 //! the quarantine file, and who was notified or why not. Appended with one
 //! `write(2)`, like the log line.
@@ -520,20 +520,21 @@ mod tests {
         let notes = ["guard postmaster@example.com [en]: sent".to_string()];
         let text = Block {
             id: "42.1",
-            time: "2026-11-21 04:13:00",
+            time: "2026-11-21 04:13:00+0100",
             envelope: &env,
             profile: "default",
             subject: Some("Hello (there)"),
             plan: &plan,
             quarantine: Some("1.M1P1Q0.host"),
             notes: &notes,
-            config: None,
+            config: Some("the embedded default"),
             exit: 99,
         }
         .format();
+        assert!(text.contains("\nconfig: the embedded default\n"), "{text}");
         let r = Record::parse(&text).expect("a record");
         assert_eq!(r.id, "42.1");
-        assert_eq!(r.time, "2026-11-21 04:13:00");
+        assert_eq!(r.time, "2026-11-21 04:13:00+0100");
         assert_eq!(r.sender, "alice@example.org");
         assert_eq!(r.recipient, env.user_recipient);
         assert_eq!(r.profile, "default");

@@ -1,6 +1,6 @@
 //! `qmvc check`: the filter's pipeline on message files, with no side
 //! effects (nothing quarantined, sent or logged). Prints a table, or one JSON
-//! object per file and line (SPEC §2).
+//! object per file and line.
 
 use std::ffi::OsStr;
 use std::io::{self, Write};
@@ -22,9 +22,16 @@ use crate::exit::Exit;
 /// (or, with `--fail-on-stop`, when any message would be stopped: any
 /// action but pass), 2 when the configuration is invalid.
 pub fn run(config: Option<&Path>, env_config: Option<&OsStr>, args: &CheckArgs) -> Exit {
-    let config = match super::admin_config(config, env_config) {
+    let mut config = match super::admin_config(config, env_config) {
         Ok(c) => c,
         Err(exit) => return exit,
+    };
+    let _workdir = match PrivateWorkdir::take_over(&mut config) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("qmvc: {e}");
+            return Exit::Status(1);
+        }
     };
     let envelope = Envelope::for_check(&args.sender, &args.recipient);
     let jobs = args.jobs.map_or_else(default_jobs, usize::from);
@@ -100,7 +107,41 @@ fn one_file(
     }
 }
 
-/// The JSON object of SPEC §2 for one file, with a newline.
+/// A work directory of the administrator's own for `check` and `notify
+/// preview`, in the system's temporary directory (`TMPDIR`, else `/tmp`),
+/// mode 0700, removed with everything in it when dropped. The site's
+/// `[paths].workdir` is never created or written by these commands: run as
+/// root, they would leave a root-owned directory that every later
+/// delivery by the delivering user fails to write.
+pub(super) struct PrivateWorkdir(std::path::PathBuf);
+
+impl PrivateWorkdir {
+    /// Creates the directory and points `config.paths.workdir` at it.
+    ///
+    /// Errors: the directory cannot be created (one line).
+    pub(super) fn take_over(config: &mut crate::config::Config) -> Result<PrivateWorkdir, String> {
+        use std::os::unix::fs::DirBuilderExt;
+        let path = std::env::temp_dir().join(format!(
+            "qmvc-check.{}.{:016x}",
+            std::process::id(),
+            fastrand::u64(..)
+        ));
+        std::fs::DirBuilder::new()
+            .mode(0o700)
+            .create(&path)
+            .map_err(|e| format!("cannot create work directory {}: {e}", path.display()))?;
+        config.paths.workdir = path.clone();
+        Ok(PrivateWorkdir(path))
+    }
+}
+
+impl Drop for PrivateWorkdir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The `check --json` object for one file (README, Commands).
 pub fn json_value(file: &str, judged: &Judged, size: usize, ms: u64) -> Value {
     let plan = &judged.plan;
     let findings: Vec<Value> = plan

@@ -48,6 +48,12 @@ pub fn check(config_path: Option<&Path>, env_config: Option<&OsStr>, probe: bool
                 Err(e) => problems.push(format!("{}: engine.{name}: {e}", cfg.source)),
             }
         }
+        for (server, result) in crate::notify::state::probe(&cfg.state) {
+            match result {
+                Ok(()) => println!("state redis {server}: ok"),
+                Err(e) => problems.push(format!("{}: state.servers: {server}: {e}", cfg.source)),
+            }
+        }
     }
     for p in &problems {
         println!("{p}");

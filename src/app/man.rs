@@ -392,6 +392,16 @@ timeout (seconds one inject run may take).
 
 [user_profiles] file: the per-user profile in the delivering user's home (qmvc -u).
 
+[site] host: this delivery host's name in incident ids, quarantine file names and the
+log's host: field (default: the system's host name).
+
+[state] backend = files (default) or redis with servers (redis://host:port/db or
+unix:/path) and timeout_ms (default 200): where the bomber counters live. Redis shares
+them between the site's delivery hosts; when it cannot be used the local files count.
+
+[log] syslog (default false) and syslog_socket (default /dev/log): one RFC 5424 record
+per message, facility mail, besides the log file.
+
 [[engine]] the anti-virus engines in chain order: type = clamd with servers
 (unix:/path or tcp:host:port) and timeout, or type = command with a preset or a command.
 With none, no anti-virus engine runs. For Debian's clamav-daemon:

@@ -32,9 +32,16 @@ pub struct Request<'a> {
 /// send it, if so). Exit 0, 1 when the file cannot be read or the report
 /// not rendered, 2 on a bad configuration.
 pub fn preview_cmd(config: Option<&Path>, env_config: Option<&OsStr>, req: &Request<'_>) -> Exit {
-    let config = match super::admin_config(config, env_config) {
+    let mut config = match super::admin_config(config, env_config) {
         Ok(c) => c,
         Err(exit) => return exit,
+    };
+    let _workdir = match super::check::PrivateWorkdir::take_over(&mut config) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("qmvc: {e}");
+            return Exit::Status(1);
+        }
     };
     let raw = super::read_message(req.file, &config.limits);
     let raw = match raw {

@@ -1,5 +1,5 @@
-//! `qmvc quarantine list|show ID|release ID|purge --older-than DUR`
-//! (SPEC §2): the administrator's view of the quarantine Maildir
+//! `qmvc quarantine list|show ID|release ID|purge --older-than DUR`:
+//! the administrator's view of the quarantine Maildir
 //! (`[paths].quarantine`), messages in `new/` and in `cur/` alike.
 //!
 //! An ID is the incident id (`X-Qmvc-Incident:`, the log line's `id:`) or

@@ -613,7 +613,10 @@ impl Config {
     /// Errors: as [`Config::profile_for`].
     pub fn effective(&self, domain: &str, user_home: Option<&Path>) -> Result<Effective, Error> {
         self.profile_for(domain, user_home)
-            .map(|profile| Effective::of(&profile))
+            .map(|profile| Effective {
+                engines: self.engines.iter().map(EngineConfig::effective).collect(),
+                ..Effective::of(&profile)
+            })
     }
 }
 

@@ -380,12 +380,16 @@ impl<'a> Run<'a, '_> {
 /// For the same reason `Both` leaves out, on a well-formed message, the
 /// decoded copies of plain text parts (see [`plain_text`]): clamd reads
 /// them inside the whole message, and they are most of the bytes of most
-/// mail.
+/// mail. A text part with other readings (variants: base64 in two runs,
+/// broken quoted-printable) is sent with them, since clamd's decoder may
+/// take either reading; so are yEnc and BinHex blocks, which clamd does
+/// not decode inside text.
 ///
 /// When an engine refuses the whole message as too large, the decoded
-/// parts stand in for it: `Message` and `Both` list the parts the whole
-/// would have covered as [`Role::StandIn`], sent only then (see
-/// [`scan_items`]).
+/// parts stand in for it: `Message` and `Both` list the MIME parts the
+/// whole would have covered as [`Role::StandIn`], sent only then (see
+/// [`scan_items`]); what clamd may read another way (variants, the parts
+/// they were read from, blocks decoded from text) is always sent.
 fn items<'a>(input: &ChainInput<'a>, what: ScanInput) -> (Vec<Item<'a>>, Option<String>) {
     let whole = Item {
         kind: FileKind::Message,
@@ -394,14 +398,25 @@ fn items<'a>(input: &ChainInput<'a>, what: ScanInput) -> (Vec<Item<'a>>, Option<
         role: Role::Whole,
     };
     let well_formed = input.message.anomalies.is_empty();
+    // A part read more than one way (its `.vN` variants follow it) is
+    // one clamd's own decoder may read the other way: it goes as a file.
+    let read_twice: Vec<&str> = input
+        .message
+        .parts
+        .iter()
+        .filter(|p| p.origin == Origin::Variant)
+        .filter_map(|p| p.id.rsplit_once(".v").map(|(parent, _)| parent))
+        .collect();
     let mut parts: Vec<Item<'a>> = input
         .message
         .parts
         .iter()
         .filter(|p| !p.body.is_empty())
         .map(|p| {
-            let covered = what == ScanInput::Message
-                || (what == ScanInput::Both && well_formed && plain_text(p));
+            let covered = p.origin == Origin::Mime
+                && !read_twice.contains(&p.id.as_str())
+                && (what == ScanInput::Message
+                    || (what == ScanInput::Both && well_formed && plain_text(p)));
             Item {
                 kind: FileKind::Part,
                 part: Some(p.id.as_str()),
@@ -813,5 +828,27 @@ mod tests {
 --B\r\nContent-Type: text/plain\r\n\r\nhello\r\n";
         let all = sent(broken);
         assert!(all.contains(&Some("1".into())), "{all:?}");
+    }
+
+    #[test]
+    fn both_sends_text_read_two_ways_and_blocks_inside_text() {
+        // Base64 in two runs ("hello" then "ABC"): a decoder stopping at
+        // the first padding reads only "hello", one skipping the `=` reads
+        // other bytes; the part and both other readings go as files.
+        let two_runs = b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n\
+--B\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\naGVsbG8=\r\nQUJD\r\n\
+--B--\r\n";
+        assert_eq!(
+            sent(two_runs),
+            vec![
+                None,
+                Some("1".into()),
+                Some("1.v1".into()),
+                Some("1.v2".into())
+            ]
+        );
+        // A yEnc block in plain text: clamd does not decode it.
+        let yenc = b"MIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nhi\r\n=ybegin size=1 name=a.bin\r\nk\r\n=yend size=1\r\n";
+        assert_eq!(sent(yenc), vec![None, Some("1.y1".into())]);
     }
 }

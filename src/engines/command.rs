@@ -62,6 +62,8 @@ pub struct Scanner {
     pub unchecked_exit: Vec<i32>,
     /// Pulls names out of the output (multi-line mode: `^`/`$` per line).
     pub virus_regex: Option<Regex>,
+    /// A match means some content was not scanned (multi-line mode).
+    pub unchecked_regex: Option<Regex>,
     /// A clean exit with a regex match is still a virus (yara).
     pub match_is_virus: bool,
 }
@@ -117,6 +119,15 @@ impl Scanner {
             Some(p) => Some(compile(p)?),
             None => None,
         };
+        let unchecked_pattern = engine
+            .unchecked_regex
+            .as_deref()
+            .or(preset.map(|p| p.unchecked_regex))
+            .filter(|p| !p.is_empty());
+        let unchecked_regex = match unchecked_pattern {
+            Some(p) => Some(compile(p)?),
+            None => None,
+        };
         let match_is_virus = engine
             .match_is_virus
             .unwrap_or(preset.is_some_and(|p| p.match_is_virus));
@@ -132,6 +143,7 @@ impl Scanner {
             virus_exit,
             unchecked_exit,
             virus_regex,
+            unchecked_regex,
             match_is_virus,
         })
     }
@@ -204,6 +216,17 @@ impl Scanner {
                 return Ok(Scanned::names(vec![format!("unnamed (exit {code})")]));
             }
             return Ok(Scanned::names(names));
+        }
+        let unchecked_line = self
+            .unchecked_regex
+            .as_ref()
+            .and_then(|re| re.find(&output))
+            .map(|m| m.as_str().trim().to_string());
+        if let Some(line) = unchecked_line {
+            return Ok(Scanned {
+                names: Vec::new(),
+                unchecked: Some(format!("{program} exited {code}: {line}")),
+            });
         }
         if self.unchecked_exit.contains(&code) {
             return Ok(Scanned {

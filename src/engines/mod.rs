@@ -85,7 +85,7 @@ pub enum EngineResult {
 }
 
 impl EngineResult {
-    /// SPEC §2's `result`: `clean`, `virus`, `error`, `skipped`.
+    /// The `result` of `check --json`: `clean`, `virus`, `error`, `skipped`.
     pub fn name(&self) -> &'static str {
         match self {
             EngineResult::Clean => "clean",
@@ -140,6 +140,12 @@ pub struct EngineConfig {
     /// command: regex whose first capture group is the virus name.
     #[serde(default)]
     pub virus_regex: Option<String>,
+    /// command: regex over the output whose match means "some content
+    /// could not be scanned" whatever the exit code but a virus one (the
+    /// clamdscan preset: `INSTREAM size limit exceeded`); default from the
+    /// preset. What it means is `heuristics`.
+    #[serde(default)]
+    pub unchecked_regex: Option<String>,
     /// command: a clean exit whose output matches `virus_regex` is still a
     /// virus (scanners such as yara exit 0 either way). Default from the
     /// preset, else false.
@@ -194,6 +200,7 @@ impl EngineConfig {
             clean_exit: Vec::new(),
             virus_exit: Vec::new(),
             virus_regex: None,
+            unchecked_regex: None,
             match_is_virus: None,
             deadline: None,
             input: None,
@@ -219,6 +226,67 @@ impl EngineConfig {
     pub fn scan_input(&self) -> ScanInput {
         self.input.unwrap_or_default()
     }
+
+    /// Every key of the engine with the value it takes effect with
+    /// (defaults and a command engine's preset filled in), for `config
+    /// show`. `max_size` is absent when qmvc sets no limit of its own.
+    pub fn effective(&self) -> toml::Table {
+        let mut t = toml::Table::new();
+        let mut put = |key: &str, value: toml::Value| {
+            t.insert(key.to_string(), value);
+        };
+        let text = |s: &str| toml::Value::String(s.to_string());
+        let secs =
+            |d: Duration| toml::Value::Integer(i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        let codes = |c: &[i32]| {
+            toml::Value::Array(
+                c.iter()
+                    .map(|n| toml::Value::Integer(i64::from(*n)))
+                    .collect(),
+            )
+        };
+        put("name", text(&self.name));
+        put("type", word(&self.kind));
+        match self.kind {
+            EngineKind::Clamd => put(
+                "servers",
+                toml::Value::Array(self.servers.iter().map(|s| text(s)).collect()),
+            ),
+            EngineKind::Command => {
+                if let Some(p) = &self.preset {
+                    put("preset", text(p));
+                }
+                if let Ok(s) = command::Scanner::from_config(self) {
+                    put(
+                        "command",
+                        toml::Value::Array(s.argv.iter().map(|a| text(a)).collect()),
+                    );
+                    put("clean_exit", codes(&s.clean_exit));
+                    put("virus_exit", codes(&s.virus_exit));
+                    put("unchecked_exit", codes(&s.unchecked_exit));
+                    if let Some(r) = &s.virus_regex {
+                        put("virus_regex", text(r.as_str()));
+                    }
+                    if let Some(r) = &s.unchecked_regex {
+                        put("unchecked_regex", text(r.as_str()));
+                    }
+                    put("match_is_virus", toml::Value::Boolean(s.match_is_virus));
+                }
+            }
+        }
+        put("timeout", secs(self.attempt_timeout()));
+        put("deadline", secs(self.overall_deadline()));
+        put("input", word(&self.scan_input()));
+        if let Some(max) = self.max_size {
+            put(
+                "max_size",
+                toml::Value::Integer(i64::try_from(max).unwrap_or(i64::MAX)),
+            );
+        }
+        put("oversize", word(&self.oversize));
+        put("heuristics", word(&self.heuristics));
+        t
+    }
 }
 
 /// What an engine is given to scan.
@@ -234,6 +302,15 @@ pub enum ScanInput {
     /// Both: broken MIME fools parsers differently. The default.
     #[default]
     Both,
+}
+
+/// The one lower-case word serde writes for `value` (an engine enum), as
+/// a TOML string, for `config show`.
+fn word<T: Serialize>(value: &T) -> toml::Value {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => toml::Value::String(s),
+        _ => toml::Value::String(String::new()),
+    }
 }
 
 /// What content larger than an engine's limit (`max_size`, or clamd's
@@ -409,6 +486,7 @@ pub fn validate(engines: &[EngineConfig]) -> Vec<(String, String)> {
                     ("virus_exit", !e.virus_exit.is_empty()),
                     ("unchecked_exit", !e.unchecked_exit.is_empty()),
                     ("virus_regex", e.virus_regex.is_some()),
+                    ("unchecked_regex", e.unchecked_regex.is_some()),
                     ("match_is_virus", e.match_is_virus.is_some()),
                 ];
                 for (key, set) in command_keys {
@@ -439,6 +517,12 @@ pub fn validate(engines: &[EngineConfig]) -> Vec<(String, String)> {
                     problem("virus_regex", what);
                     continue;
                 }
+                if let Some(r) = &e.unchecked_regex
+                    && let Err(what) = command::compile(r)
+                {
+                    problem("unchecked_regex", what.replace("virus_regex ", ""));
+                    continue;
+                }
                 if let Some(c) = e.clean_exit.iter().find(|c| e.virus_exit.contains(c)) {
                     problem("virus_exit", format!("exit code {c} is also in clean_exit"));
                 }
@@ -461,15 +545,47 @@ pub fn validate(engines: &[EngineConfig]) -> Vec<(String, String)> {
     problems
 }
 
-/// True when `mime` matches one of `patterns`: exact (`text/plain`) or a
-/// whole top-level type (`text/*`), ASCII case-insensitively.
+/// True when `mime` matches one of `patterns`, ASCII case-insensitively:
+/// exact (`text/plain`), or a glob as `[conditions.mimetype]` takes them
+/// (globset syntax; `*` never crosses the `/`): `text/*`,
+/// `application/x-*`, `image/{png,gif}`. A pattern that is no valid glob
+/// matches nothing ([`type_pattern_problem`] reports it at load time).
 pub fn type_matches(mime: &str, patterns: &[String]) -> bool {
-    patterns.iter().any(|p| match p.strip_suffix("/*") {
-        Some(top) => mime
-            .split_once('/')
-            .is_some_and(|(t, _)| t.eq_ignore_ascii_case(top)),
-        None => p.eq_ignore_ascii_case(mime),
+    patterns.iter().any(|p| {
+        if is_glob(p) {
+            type_glob(p).is_ok_and(|g| g.compile_matcher().is_match(mime))
+        } else {
+            p.eq_ignore_ascii_case(mime)
+        }
     })
+}
+
+/// What is wrong with a `noscan_types` pattern, if anything: it must be
+/// `type/subtype`, each side a token or a glob, the glob valid.
+pub fn type_pattern_problem(pattern: &str) -> Option<String> {
+    if pattern
+        .split_once('/')
+        .is_none_or(|(a, b)| a.is_empty() || b.is_empty() || b.contains('/'))
+    {
+        return Some(format!("{pattern:?} is not a type/subtype"));
+    }
+    if is_glob(pattern)
+        && let Err(e) = type_glob(pattern)
+    {
+        return Some(format!("{pattern:?} is not a valid glob: {}", e.kind()));
+    }
+    None
+}
+
+fn is_glob(p: &str) -> bool {
+    p.contains(['*', '?', '[', ']', '{', '}', '\\'])
+}
+
+fn type_glob(p: &str) -> Result<globset::Glob, globset::Error> {
+    globset::GlobBuilder::new(p)
+        .case_insensitive(true)
+        .literal_separator(true)
+        .build()
 }
 
 #[cfg(test)]
@@ -517,6 +633,23 @@ mod tests {
         assert!(type_matches("image/png", &p));
         assert!(!type_matches("text/html", &p));
         assert!(!type_matches("imagex/png", &p));
+    }
+
+    #[test]
+    fn noscan_type_patterns_are_globs_as_mimetype_takes_them() {
+        let p = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(type_matches(
+            "application/x-msdownload",
+            &p(&["application/x-*"])
+        ));
+        assert!(type_matches("TEXT/Plain", &p(&["text/*"])));
+        assert!(type_matches("image/gif", &p(&["image/{png,gif}"])));
+        assert!(!type_matches("application/pdf", &p(&["application/x-*"])));
+        assert!(!type_matches("text/plain/x", &p(&["text/*"])));
+        assert!(type_matches("text/plain", &p(&["text/plain"])));
+        assert_eq!(type_pattern_problem("application/x-*"), None);
+        assert!(type_pattern_problem("application/[x").is_some());
+        assert!(type_pattern_problem("plain").is_some());
     }
 
     #[test]

@@ -27,6 +27,10 @@ pub struct Preset {
     pub unchecked_exit: &'static [i32],
     /// Regex over stdout and stderr whose first capture group is a name.
     pub virus_regex: &'static str,
+    /// Regex over stdout and stderr whose match means "some content could
+    /// not be scanned" whatever the exit code (a virus exit aside); empty
+    /// for none.
+    pub unchecked_regex: &'static str,
     /// True when a clean exit with a regex match still means a virus (for
     /// scanners whose exit code does not tell, such as yara).
     pub match_is_virus: bool,
@@ -47,6 +51,12 @@ const COUNT_EXIT: [i32; 255] = {
 /// `(hash:size)` suffix under `--extended-detection-info`.
 const CLAM_FOUND: &str = r"^.*?: (.+?)(?:\([0-9a-f]+:[0-9]+\))? FOUND$";
 
+/// clamd's answer to a stream past its `StreamMaxLength` when the client
+/// did not cut it first (clamdscan `--stream` whose clamd.conf has a larger
+/// limit than the server's): `/path: INSTREAM size limit exceeded. ERROR`,
+/// exit 2; the content was not scanned.
+const CLAM_UNCHECKED: &str = r"^.*size limit exceeded.*$";
+
 /// Every preset, by name.
 pub const PRESETS: &[Preset] = &[
     // clamscan(1): "RETURN CODES: 0 : No virus found. 1 : Virus(es) found.
@@ -66,11 +76,17 @@ pub const PRESETS: &[Preset] = &[
         virus_exit: &[1],
         unchecked_exit: &[],
         virus_regex: CLAM_FOUND,
+        unchecked_regex: CLAM_UNCHECKED,
         match_is_virus: false,
     },
-    // clamdscan(1): same return codes and output as clamscan. `--stream`
-    // sends the content over the socket, so clamd need not be able to read
-    // the 0700 work directory.
+    // clamdscan(1): same return codes and output as clamscan. `--fdpass`
+    // hands clamd the open file over its unix socket, so clamd need not be
+    // able to read the 0700 work directory. Not `--stream`: clamdscan 1.4
+    // sends at most clamd.conf's StreamMaxLength of a file and reports the
+    // rest `OK`, exit 0 (measured: EICAR 2 MB into a file, StreamMaxLength
+    // 1M, is "OK"), a silent pass of content nobody examined. A clamd
+    // reached over TCP cannot take `--fdpass`: use `type = "clamd"`, whose
+    // own client sends each part and knows the stream limit.
     Preset {
         name: "clamdscan",
         command: &[
@@ -78,7 +94,7 @@ pub const PRESETS: &[Preset] = &[
             "--no-summary",
             "--infected",
             "--stdout",
-            "--stream",
+            "--fdpass",
             "--",
             "{dir}",
         ],
@@ -86,6 +102,7 @@ pub const PRESETS: &[Preset] = &[
         virus_exit: &[1],
         unchecked_exit: &[],
         virus_regex: CLAM_FOUND,
+        unchecked_regex: CLAM_UNCHECKED,
         match_is_virus: false,
     },
     // yara(1): prints `RULE_NAME FILE` per match and exits 0 whether or not
@@ -104,6 +121,7 @@ pub const PRESETS: &[Preset] = &[
         virus_exit: &[],
         unchecked_exit: &[],
         virus_regex: r"^(\S+) ",
+        unchecked_regex: "",
         match_is_virus: true,
     },
     // Sophos Anti-Virus for Linux, savscan(1) ("sweep" is its old name):
@@ -121,6 +139,7 @@ pub const PRESETS: &[Preset] = &[
         virus_exit: &[3],
         unchecked_exit: &[],
         virus_regex: r">>> Virus(?: fragment)? '([^']+)' found",
+        unchecked_regex: "",
         match_is_virus: false,
     },
     // F-Secure Anti-Virus for Linux, fsav(1) EXIT CODES: "0 Normal exit; no
@@ -144,6 +163,7 @@ pub const PRESETS: &[Preset] = &[
         virus_exit: &[3, 4, 6, 8],
         unchecked_exit: &[],
         virus_regex: r"(?:infection|Infected|Suspected|Riskware): (\S+)",
+        unchecked_regex: "",
         match_is_virus: false,
     },
     // McAfee VirusScan Command Line, uvscan(1): exit 0 no virus, 13 "one or
@@ -166,6 +186,7 @@ pub const PRESETS: &[Preset] = &[
         virus_exit: &[13],
         unchecked_exit: &[],
         virus_regex: r"Found(?: the (.+) (?:virus|trojan)| (?:virus|trojan) or variant ([^ ]+)|: (.+) NOT a virus)",
+        unchecked_regex: "",
         match_is_virus: false,
     },
     // Trend Micro FileScanner, vscan: exits with the number of infected
@@ -178,6 +199,7 @@ pub const PRESETS: &[Preset] = &[
         virus_exit: &COUNT_EXIT,
         unchecked_exit: &[],
         virus_regex: r"Found virus (.+) in",
+        unchecked_regex: "",
         match_is_virus: false,
     },
     // CA eTrust / InoculateIT, inocucmd: exit 0 clean, 100 virus found.
@@ -189,6 +211,7 @@ pub const PRESETS: &[Preset] = &[
         virus_exit: &[100],
         unchecked_exit: &[],
         virus_regex: r"was infected by virus (.+)",
+        unchecked_regex: "",
         match_is_virus: false,
     },
     // ESET Server Security for Linux, odscan (ESET's "Command-line
@@ -203,6 +226,7 @@ pub const PRESETS: &[Preset] = &[
         virus_exit: &[1, 50],
         unchecked_exit: &[10],
         virus_regex: r#"threat="([^"]+)""#,
+        unchecked_regex: "",
         match_is_virus: false,
     },
     // Kaspersky Anti-Virus for Linux File Server, kavscanner: exit 0 clean,
@@ -227,6 +251,7 @@ pub const PRESETS: &[Preset] = &[
         virus_exit: &[5, 20, 21, 25],
         unchecked_exit: &[10, 15],
         virus_regex: r"(?:INFECTED|WARNING|SUSPICION|SUSPICIOUS) (.+)",
+        unchecked_regex: "",
         match_is_virus: false,
     },
     // Dr.Web for Linux, drweb (console scanner): exit 0 nothing found, 32
@@ -249,6 +274,7 @@ pub const PRESETS: &[Preset] = &[
         virus_exit: &[1, 9, 33],
         unchecked_exit: &[32],
         virus_regex: r" infected (?:with|by)(?: virus)? (.+)$",
+        unchecked_regex: "",
         match_is_virus: false,
     },
     // Avast for Linux, scan(1): "0 no infection, 1 some file was infected,
@@ -260,6 +286,7 @@ pub const PRESETS: &[Preset] = &[
         virus_exit: &[1],
         unchecked_exit: &[],
         virus_regex: r"\t(.+)",
+        unchecked_regex: "",
         match_is_virus: false,
     },
     // Comodo Antivirus for Linux, cmdscan: exits 0 either way; a detection
@@ -271,6 +298,7 @@ pub const PRESETS: &[Preset] = &[
         virus_exit: &[],
         unchecked_exit: &[],
         virus_regex: r" ---> Found .*, Malware Name is (.+)$",
+        unchecked_regex: "",
         match_is_virus: true,
     },
 ];
@@ -306,7 +334,8 @@ mod tests {
     fn presets_are_well_formed() {
         for p in PRESETS {
             assert!(
-                regex::Regex::new(p.virus_regex).is_ok(),
+                regex::Regex::new(p.virus_regex).is_ok()
+                    && regex::Regex::new(p.unchecked_regex).is_ok(),
                 "{}: bad regex",
                 p.name
             );

@@ -195,12 +195,9 @@ pub fn cleanup(parent: &Path, older_than: Duration, now: SystemTime) -> Result<u
         if !ours || !entry.file_type().is_dir() {
             continue;
         }
-        let old = entry
-            .metadata()
-            .ok()
-            .and_then(|m| m.modified().ok())
-            .is_some_and(|t| t < cutoff);
-        if !old || in_use(entry.path()) {
+        let modified = entry.metadata().ok().and_then(|m| m.modified().ok());
+        let old = modified.is_some_and(|t| t < cutoff);
+        if !old || modified.is_some_and(|t| in_use(entry.path(), t, now)) {
             continue;
         }
         match fs::remove_dir_all(entry.path()) {
@@ -220,12 +217,19 @@ pub fn cleanup(parent: &Path, older_than: Duration, now: SystemTime) -> Result<u
     }
 }
 
-/// True while a delivery uses the work directory `path`: its
-/// [`WorkDir`] lock is held, or the process named in it
-/// (`qmvc-PID-...`) is alive (the moment between `mkdir` and the lock). A
-/// reused PID keeps a dead delivery's directory until that process ends;
-/// a directory that cannot be opened is left alone too.
-fn in_use(path: &Path) -> bool {
+/// How long after its last change a work directory whose lock is free is
+/// still taken as in use while the process its name gives is alive: the
+/// lock is taken right after `mkdir`, so only a directory this young can
+/// be a delivery between the two. Past it, a live PID is a reused one
+/// (after a reboot, say) and must not keep a dead delivery's files forever.
+const PID_WINDOW: Duration = Duration::from_secs(600);
+
+/// True while a delivery uses the work directory `path` (last changed at
+/// `modified`): its [`WorkDir`] lock is held, or, within [`PID_WINDOW`] of
+/// `modified`, the process named in it (`qmvc-PID-...`) is alive (the
+/// moment between `mkdir` and the lock). A directory that cannot be
+/// opened is left alone too.
+fn in_use(path: &Path, modified: SystemTime, now: SystemTime) -> bool {
     let Ok(dir) = File::open(path) else {
         return true;
     };
@@ -241,12 +245,16 @@ fn in_use(path: &Path) -> bool {
         .and_then(|rest| rest.split('-').next())
         .and_then(|pid| pid.parse::<i32>().ok())
         .filter(|&pid| pid > 0);
-    pid.is_some_and(|pid| {
-        // kill(pid, 0): delivered nowhere, only asks whether it exists;
-        // EPERM means it does, under another user.
-        let alive = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None);
-        !matches!(alive, Err(nix::errno::Errno::ESRCH))
-    })
+    let young = modified
+        .checked_add(PID_WINDOW)
+        .is_none_or(|until| until > now);
+    young
+        && pid.is_some_and(|pid| {
+            // kill(pid, 0): delivered nowhere, only asks whether it exists;
+            // EPERM means it does, under another user.
+            let alive = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None);
+            !matches!(alive, Err(nix::errno::Errno::ESRCH))
+        })
 }
 
 #[cfg(test)]

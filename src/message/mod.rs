@@ -6,16 +6,23 @@
 //! fails: broken structure is recorded as an [`Anomaly`] and parsing goes on
 //! best effort (as mail-parser does). Everything is bounded by [`Limits`].
 
+mod binhex;
 mod body;
+mod encoded_word;
 mod filename;
 mod magic;
 mod parse;
+mod smime;
 mod uuencode;
+mod variants;
+mod windows;
+mod yenc;
 
 pub use body::{Body, BodyReader};
-pub use filename::{normalise_windows_name, suspicious_chars};
+pub use filename::suspicious_chars;
 pub use magic::{detect, is_executable_type};
 pub use parse::{parse, parse_shared};
+pub use windows::normalise_windows_name;
 
 use std::borrow::Cow;
 
@@ -106,13 +113,23 @@ pub enum Origin {
     /// A `begin NNN name` ... `end` block found inside a text part, decoded
     /// as qmail-scanner did.
     Uuencode,
+    /// A `=ybegin` ... `=yend` block found inside a text part (yEnc 1.3).
+    Yenc,
+    /// A BinHex 4.0 block found inside a text part (RFC 1741).
+    Binhex,
+    /// Another reading of the part before it in the list (same number
+    /// with `.vN`): its broken base64 or quoted-printable decoded the way
+    /// other clients or engines decode it, where that gives other bytes.
+    Variant,
 }
 
 /// One leaf part of the message.
 #[derive(Debug, Clone)]
 pub struct Part {
     /// MIME part number in IMAP style (`1`, `2.1`, ...); a uuencoded block
-    /// inside part `1` is `1.u1`. The top-level non-MIME body is `1`.
+    /// inside part `1` is `1.u1`, a yEnc block `1.y1`, a BinHex block
+    /// `1.b1`, another reading of part `2` is `2.v1`. The top-level
+    /// non-MIME body is `1`.
     pub id: String,
     /// Nesting depth: 0 for the top level.
     pub depth: usize,
@@ -122,9 +139,12 @@ pub struct Part {
     pub declared_type: String,
     /// Every plausible filename, decoded, in order of preference, without
     /// duplicates: Content-Disposition `filename` (RFC 2231, continuations,
-    /// charsets), Content-Type `name`, RFC 2047 encoded words in either,
-    /// raw 8-bit bytes as UTF-8 and as Latin-1, the uuencode `begin` name.
-    /// Empty when the part has no name.
+    /// charsets), Content-Type `name`, `Content-Name:`, `X-Sun-Data-Name:`,
+    /// the last segment of `Content-Location:`, RFC 2047 encoded words,
+    /// raw 8-bit bytes as UTF-8 and as Latin-1, every reading of an
+    /// ambiguous parameter, the uuencode `begin`, yEnc and BinHex names,
+    /// and Windows' views of each (NTFS streams, CLSID extensions, long
+    /// names cut). At most 64. Empty when the part has no name.
     pub names: Vec<String>,
     /// True when `Content-Disposition: attachment` or a name is present.
     pub attachment: bool,

@@ -20,17 +20,18 @@ use std::borrow::Cow;
 use bytes::Bytes;
 
 use super::body::Probe;
-use super::filename::{part_names, push_name, raw_candidates};
+use super::encoded_word::decode_lenient;
+use super::filename::{NameFields, param_values, part_names, push_name, raw_candidates};
 use super::magic::detect_probe;
-use super::uuencode;
-use super::{Anomaly, Body, Limits, Message, Origin, Part, detect};
+use super::uuencode::{self, Found};
+use super::{Anomaly, Body, Limits, Message, Origin, Part, binhex, detect, smime, variants, yenc};
 
 mod header;
 mod multipart;
 mod transfer;
 
 use header::{Field, Head};
-use multipart::split_multipart;
+use multipart::{Split, split_multipart};
 pub(crate) use transfer::{Base64, decode_base64, decode_text};
 
 /// Nesting is capped here whatever the configuration says: the walk
@@ -48,6 +49,35 @@ const MAX_TOP_HEADERS: usize = 1000;
 
 /// Header fields read per MIME part header (a part needs a handful).
 const MAX_PART_HEADERS: usize = 200;
+
+/// Boundary readings tried per multipart at most (each one scan of the
+/// body).
+const MAX_BOUNDARIES: usize = 8;
+
+/// Transfer encodings that mean one uuencoded block (RFC 1341's
+/// x-uuencode and the names mailers gave it since).
+const UUENCODE: &[&str] = &["x-uuencode", "uuencode", "x-uue", "uue", "x-uu"];
+
+/// Transfer encodings that mean one yEnc block.
+const YENC: &[&str] = &["x-yencode", "x-yenc", "yenc", "yencode"];
+
+/// Transfer encodings and types that mean one BinHex 4.0 block (RFC 1741).
+const BINHEX: &[&str] = &[
+    "x-binhex40",
+    "x-binhex",
+    "binhex40",
+    "binhex",
+    "x-mac-binhex40",
+    "application/mac-binhex40",
+    "application/mac-binhex",
+    "application/binhex40",
+    "application/x-binhex40",
+    "application/x-mac-binhex40",
+];
+
+/// Types whose content is a CMS structure that may carry a signed MIME
+/// entity (RFC 8551 §3.2; x- is RFC 2311's name).
+const PKCS7: &[&str] = &["application/pkcs7-mime", "application/x-pkcs7-mime"];
 
 /// Top-level fields that RFC 5322 §3.6 and RFC 2045 allow once.
 const SINGLE_FIELDS: &[&str] = &[
@@ -198,17 +228,32 @@ impl Walker<'_> {
         let ctype = types
             .first()
             .map(|f| mailparse::parse_content_type(&f.value));
-        let mut declared = match &ctype {
-            Some(ct) if is_mime_type(&ct.mimetype) => ct.mimetype.clone(),
-            Some(ct) => {
-                self.anomaly(Anomaly::Header {
-                    part: part_label.into(),
-                    detail: format!("unparsable Content-Type \"{}\"", clip(&ct.mimetype)),
-                });
-                "text/plain".to_owned()
-            }
+        let mut declared = match types.first() {
+            Some(f) => match clean_type(&f.value) {
+                Some(t) => t,
+                None => {
+                    self.anomaly(Anomaly::Header {
+                        part: part_label.into(),
+                        detail: format!("unparsable Content-Type \"{}\"", clip(&f.value)),
+                    });
+                    "text/plain".to_owned()
+                }
+            },
             None => default_type.to_owned(),
         };
+        // Two Content-Type fields, a later one multipart: readers that take
+        // the last field see the parts, so we look at them too.
+        let mut structure = types.first().copied();
+        if !declared.starts_with("multipart/")
+            && let Some((f, t)) = types.iter().skip(1).find_map(|f| {
+                clean_type(&f.value)
+                    .filter(|t| t.starts_with("multipart/"))
+                    .map(|t| (*f, t))
+            })
+        {
+            declared = t;
+            structure = Some(f);
+        }
         let charset = ctype
             .as_ref()
             .and_then(|ct| ct.params.get("charset").cloned());
@@ -225,9 +270,51 @@ impl Walker<'_> {
             .to_ascii_lowercase();
         let disposition_raw: Vec<&[u8]> = dispositions.iter().map(|f| f.raw_value()).collect();
         let type_raw: Vec<&[u8]> = types.iter().map(|f| f.raw_value()).collect();
-        let (names, names_cut) = part_names(&disposition_raw, &type_raw);
-        if let Some(what) = names_cut {
-            self.limit("filename_parameters", format!("part {part_label}: {what}"));
+        let plain_raw: Vec<&[u8]> = head
+            .all("content-name")
+            .chain(head.all("x-sun-data-name"))
+            .map(|f| f.raw_value())
+            .collect();
+        let location_raw: Vec<&[u8]> = head
+            .all("content-location")
+            .map(|f| f.raw_value())
+            .collect();
+        let found = part_names(NameFields {
+            dispositions: &disposition_raw,
+            types: &type_raw,
+            plain: &plain_raw,
+            locations: &location_raw,
+        });
+        if found.sections_cut {
+            self.limit(
+                "rfc2231_sections",
+                format!("part {part_label}: a name in more than 256 RFC 2231 sections, the rest not read"),
+            );
+        }
+        if found.names_cut {
+            self.limit(
+                "filename_parameters",
+                format!("part {part_label}: more distinct filenames than are kept"),
+            );
+        }
+        let mut names = found.names;
+        // message/external-body: the phantom body's own header names the
+        // file the client fetches (RFC 2046 §5.2.3).
+        if declared == "message/external-body" {
+            let inner = self.header(body, part_label, MAX_PART_HEADERS);
+            let d: Vec<&[u8]> = inner
+                .all("content-disposition")
+                .map(|f| f.raw_value())
+                .collect();
+            let t: Vec<&[u8]> = inner.all("content-type").map(|f| f.raw_value()).collect();
+            let more = part_names(NameFields {
+                dispositions: &d,
+                types: &t,
+                ..NameFields::default()
+            });
+            for n in more.names {
+                push_name(&mut names, &n);
+            }
         }
         let is_attachment = !names.is_empty()
             || dispositions.first().is_some_and(|f| {
@@ -238,14 +325,8 @@ impl Walker<'_> {
             });
 
         if declared.starts_with("multipart/") {
-            // An unterminated quote (`boundary="abc` to the end of the
-            // line) is kept by mailparse; clients drop it.
-            let boundary = ctype
-                .as_ref()
-                .and_then(|ct| ct.params.get("boundary"))
-                .map(|b| b.trim().trim_matches('"'))
-                .filter(|b| !b.is_empty());
-            match boundary {
+            let boundaries = structure.map(boundaries).unwrap_or_default();
+            match boundaries.first().cloned() {
                 None => {
                     self.anomaly(Anomaly::Boundary {
                         part: part_label.into(),
@@ -262,25 +343,38 @@ impl Walker<'_> {
                         return;
                     }
                     let digest = declared == "multipart/digest";
-                    let split = split_multipart(body, boundary.as_bytes());
-                    // A second Content-Type with another boundary is an
-                    // evasion (ClamAV's clam.mail-multiple-content-type):
-                    // some readers take the first, some the last, so the
-                    // parts of every boundary are examined.
-                    let mut children = split.parts;
-                    for other in types.iter().skip(1) {
-                        let ct = mailparse::parse_content_type(&other.value);
-                        if let Some(b) = ct.params.get("boundary") {
-                            let b = b.trim().trim_matches('"');
-                            if !b.is_empty() && b != boundary {
-                                children.extend(split_multipart(body, b.as_bytes()).parts);
+                    // Every reading of the boundary (as written and
+                    // decoded, blanks kept and trimmed, first and last of
+                    // duplicates) and the boundary of every other
+                    // Content-Type field (ClamAV's
+                    // clam.mail-multiple-content-type): some reader takes
+                    // each, so the parts of each are examined.
+                    let mut all = boundaries.clone();
+                    for other in &types {
+                        for b in self::boundaries(other) {
+                            if !all.contains(&b) {
+                                all.push(b);
+                            }
+                        }
+                    }
+                    let mut split = Split::default();
+                    let mut children: Vec<&[u8]> = Vec::new();
+                    for (n, b) in all.iter().take(MAX_BOUNDARIES).enumerate() {
+                        let one = split_multipart(body, b.as_bytes());
+                        if n == 0 || (one.found && !split.found) {
+                            split.found |= one.found;
+                            split.closed = one.closed;
+                        }
+                        for c in one.parts {
+                            if !children.iter().any(|k| same_slice(k, c)) {
+                                children.push(c);
                             }
                         }
                     }
                     if children.is_empty() && !split.found {
                         self.anomaly(Anomaly::Boundary {
                             part: part_label.into(),
-                            detail: format!("boundary \"{}\" never occurs", clip(boundary)),
+                            detail: format!("boundary \"{}\" never occurs", clip(&boundary)),
                         });
                         // Best effort: the body is shown as text.
                         declared = "text/plain".into();
@@ -288,7 +382,7 @@ impl Walker<'_> {
                         if split.found && !split.closed {
                             self.anomaly(Anomaly::Boundary {
                                 part: part_label.into(),
-                                detail: format!("closing boundary \"{}\" missing", clip(boundary)),
+                                detail: format!("closing boundary \"{}\" missing", clip(&boundary)),
                             });
                         }
                         let child_default = if digest {
@@ -323,6 +417,7 @@ impl Walker<'_> {
             && body.len() > STREAM_BYTES
             && !declared.starts_with("text/")
             && !declared.starts_with("message/")
+            && !PKCS7.contains(&declared.as_str())
         {
             let encoded = shared(buf, Cow::Borrowed(body));
             let probe = self.probe_base64(&encoded, part_label);
@@ -343,63 +438,48 @@ impl Walker<'_> {
 
         let decoded = self.decode(body, &cte, part_label);
 
-        if (declared == "message/rfc822" || declared == "message/global") && depth < self.max_depth
-        {
-            // A transfer-encoded message (not allowed by RFC 2046 §5.2.1,
-            // but sent) is a decoded copy at each level: it counts against
-            // the decoded budget so that nesting cannot multiply memory.
-            if let Cow::Owned(copy) = &decoded {
-                if copy.len() > self.budget() {
-                    self.decoded_cut(id);
-                    return;
-                }
-                self.decoded += copy.len();
-            }
-            let inner_buf = shared(buf, decoded);
-            // A named message attachment is a part of its own too: its name
-            // ("invoice.eml", "x.exe") is what the filename rules look at.
-            if !names.is_empty() {
-                self.leaf(
-                    id,
-                    depth,
-                    &declared,
-                    names.clone(),
-                    is_attachment,
-                    inner_buf.clone().into(),
-                    None,
-                    None,
-                    Origin::Mime,
-                );
-            }
-            let inner = self.header(&inner_buf, id, MAX_PART_HEADERS);
-            let inner_body = inner_buf.get(inner.body_start..).unwrap_or(b"");
-            let root_id = join(id, 1);
-            self.entity(
-                &inner_buf,
-                &inner,
-                inner_body,
-                &root_id,
+        let single_partial = declared == "message/partial"
+            && structure.is_some_and(|f| {
+                let one = |key: &str| {
+                    param_values(f.raw_value(), key)
+                        .first()
+                        .is_some_and(|v| v.trim_ascii() == b"1")
+                };
+                one("number") && one("total")
+            });
+        // RFC 2046 §5.2: an encapsulated message; message/news (RFC 1036)
+        // and a message/partial that is all of it (number=1, total=1) are
+        // opened as one too, as Thunderbird opens them.
+        let encapsulated = matches!(
+            declared.as_str(),
+            "message/rfc822" | "message/global" | "message/news"
+        ) || single_partial;
+        if encapsulated {
+            self.encapsulated(
+                buf,
+                decoded,
                 id,
-                depth + 1,
-                "text/plain",
+                part_label,
+                depth,
+                &declared,
+                names,
+                is_attachment,
             );
             return;
         }
-        // Only the two encapsulating types nest; message/rfc822-headers
-        // (every delivery status notification) and message/global-headers
-        // are text.
-        if declared == "message/rfc822" || declared == "message/global" {
-            self.limit(
-                "max_depth",
-                format!("part {part_label}: nesting deeper than {}", self.max_depth),
-            );
-        }
 
-        // A part sent with a uuencode transfer encoding is one uuencoded
-        // block (RFC 1341's x-uuencode, still seen).
-        if matches!(cte.as_str(), "x-uuencode" | "uuencode" | "x-uue") {
+        // A part sent with a uuencode, yEnc or BinHex transfer encoding (or
+        // typed BinHex) is one such block.
+        let binhex_typed = BINHEX.contains(&declared.as_str()) || BINHEX.contains(&cte.as_str());
+        if UUENCODE.contains(&cte.as_str()) || YENC.contains(&cte.as_str()) || binhex_typed {
             let mut budget = self.budget();
-            let found = uuencode::blocks(&decoded, 1, &mut budget);
+            let found = if UUENCODE.contains(&cte.as_str()) {
+                uuencode::blocks(&decoded, 1, &mut budget)
+            } else if YENC.contains(&cte.as_str()) {
+                yenc::blocks(&decoded, 1, &mut budget)
+            } else {
+                binhex::blocks(&decoded, 1, &mut budget, true)
+            };
             if found.budget_cut {
                 self.decoded_cut(id);
             }
@@ -411,7 +491,7 @@ impl Walker<'_> {
                 if !block.clean {
                     self.anomaly(Anomaly::Encoding {
                         part: id.into(),
-                        detail: "uuencoded body does not decode cleanly".into(),
+                        detail: format!("{cte} body does not decode cleanly"),
                     });
                 }
                 self.leaf(
@@ -429,65 +509,190 @@ impl Walker<'_> {
             }
         }
 
+        // The other readings of a broken base64 or quoted-printable body.
+        let others = match cte.as_str() {
+            "base64" => variants::base64(body, &decoded, self.budget()),
+            "quoted-printable" => variants::quoted_printable(body, &decoded, self.budget()),
+            _ => Vec::new(),
+        };
+        // S/MIME opaque signed data: the signed entity inside.
+        let signed = if PKCS7.contains(&declared.as_str()) {
+            smime::signed_content(&decoded, self.budget())
+        } else {
+            None
+        };
+
         let is_text = declared.starts_with("text/");
         let pushed = self.leaf(
             id,
             depth,
             &declared,
-            names,
+            names.clone(),
             is_attachment,
             shared(buf, decoded).into(),
             None,
             charset.as_deref(),
             Origin::Mime,
         );
-        if is_text && pushed {
-            self.uuencoded(id, depth);
+        if !pushed {
+            return;
+        }
+        if is_text {
+            self.embedded(id, depth);
+        }
+        for (n, other) in others.into_iter().enumerate() {
+            let variant_id = format!("{id}.v{}", n + 1);
+            if !self.leaf(
+                &variant_id,
+                depth,
+                &declared,
+                names.clone(),
+                is_attachment,
+                Bytes::from(other).into(),
+                None,
+                charset.as_deref(),
+                Origin::Variant,
+            ) {
+                return;
+            }
+            if is_text {
+                self.embedded(&variant_id, depth);
+            }
+        }
+        if let Some(inner) = signed {
+            // Counted against the decoded budget like a transfer-encoded
+            // message: nesting cannot multiply memory.
+            self.decoded += inner.len();
+            let inner_buf = Bytes::from(inner);
+            self.open(&inner_buf, id, depth);
         }
     }
 
-    /// uuencoded blocks inside the text part just pushed become parts
-    /// `id.u1`, `id.u2`...
-    fn uuencoded(&mut self, id: &str, depth: usize) {
-        let mut budget = self.budget();
-        let max = self.limits.max_uuencode_blocks;
-        let Some(text_part) = self.message.parts.last() else {
-            return;
-        };
-        let found = uuencode::blocks(&text_part.body.bytes(), max, &mut budget);
-        if found.blocks_cut {
+    /// An encapsulated message (`declared` message/rfc822 and its kin):
+    /// a named one is a part of its own, then its own entity is walked.
+    #[allow(clippy::too_many_arguments)]
+    fn encapsulated(
+        &mut self,
+        buf: &Bytes,
+        decoded: Cow<'_, [u8]>,
+        id: &str,
+        part_label: &str,
+        depth: usize,
+        declared: &str,
+        names: Vec<String>,
+        is_attachment: bool,
+    ) {
+        if depth >= self.max_depth {
             self.limit(
-                "max_uuencode_blocks",
-                format!("part {id}: more than {max} uuencoded blocks"),
+                "max_depth",
+                format!("part {part_label}: nesting deeper than {}", self.max_depth),
+            );
+            return;
+        }
+        // A transfer-encoded message (not allowed by RFC 2046 §5.2.1,
+        // but sent) is a decoded copy at each level: it counts against
+        // the decoded budget so that nesting cannot multiply memory.
+        if let Cow::Owned(copy) = &decoded {
+            if copy.len() > self.budget() {
+                self.decoded_cut(id);
+                return;
+            }
+            self.decoded += copy.len();
+        }
+        let inner_buf = shared(buf, decoded);
+        // A named message attachment is a part of its own too: its name
+        // ("invoice.eml", "x.exe") is what the filename rules look at.
+        if !names.is_empty() {
+            self.leaf(
+                id,
+                depth,
+                declared,
+                names,
+                is_attachment,
+                inner_buf.clone().into(),
+                None,
+                None,
+                Origin::Mime,
             );
         }
-        if found.budget_cut {
-            self.decoded_cut(id);
+        self.open(&inner_buf, id, depth);
+    }
+
+    /// Walks the entity held in `inner` (a message, or the content of a
+    /// signed S/MIME part) as the child of part `id`: its root is
+    /// `id.1`.
+    fn open(&mut self, inner: &Bytes, id: &str, depth: usize) {
+        if depth >= self.max_depth {
+            self.limit(
+                "max_depth",
+                format!("part {id}: nesting deeper than {}", self.max_depth),
+            );
+            return;
         }
-        for (n, block) in found.blocks.into_iter().enumerate() {
-            let block_id = format!("{id}.u{}", n + 1);
-            if !block.clean {
-                self.anomaly(Anomaly::Encoding {
-                    part: block_id.clone(),
-                    detail: "uuencoded block without end or with bad lines".into(),
-                });
+        let head = self.header(inner, id, MAX_PART_HEADERS);
+        let body = inner.get(head.body_start..).unwrap_or(b"");
+        let root_id = join(id, 1);
+        self.entity(inner, &head, body, &root_id, id, depth + 1, "text/plain");
+    }
+
+    /// Blocks inside the text part just pushed: uuencoded ones become
+    /// parts `id.u1`, `id.u2`..., yEnc ones `id.y1`..., BinHex ones
+    /// `id.b1`...
+    fn embedded(&mut self, id: &str, depth: usize) {
+        let max = self.limits.max_uuencode_blocks;
+        // A shared buffer: cloning the body copies no content.
+        let Some(body) = self.message.parts.last().map(|p| p.body.clone()) else {
+            return;
+        };
+        let text = body.bytes();
+        type Reader = fn(&[u8], usize, &mut usize) -> Found;
+        let readers: [(Reader, &str, Origin, &str); 3] = [
+            (uuencode::blocks, "u", Origin::Uuencode, "uuencoded"),
+            (yenc::blocks, "y", Origin::Yenc, "yEnc"),
+            (
+                |t, m, b| binhex::blocks(t, m, b, false),
+                "b",
+                Origin::Binhex,
+                "BinHex",
+            ),
+        ];
+        for (read, suffix, origin, what) in readers {
+            let mut budget = self.budget();
+            let found = read(&text, max, &mut budget);
+            if found.blocks_cut {
+                self.limit(
+                    "max_uuencode_blocks",
+                    format!("part {id}: more than {max} {what} blocks"),
+                );
             }
-            let mut names = Vec::new();
-            for n in raw_candidates(&block.name) {
-                push_name(&mut names, &n);
+            if found.budget_cut {
+                self.decoded_cut(id);
             }
-            if !self.leaf(
-                &block_id,
-                depth,
-                "application/octet-stream",
-                names,
-                true,
-                Bytes::from(block.data).into(),
-                None,
-                None,
-                Origin::Uuencode,
-            ) {
-                break;
+            for (n, block) in found.blocks.into_iter().enumerate() {
+                let block_id = format!("{id}.{suffix}{}", n + 1);
+                if !block.clean {
+                    self.anomaly(Anomaly::Encoding {
+                        part: block_id.clone(),
+                        detail: format!("{what} block without its end or with bad lines"),
+                    });
+                }
+                let mut names = Vec::new();
+                for n in raw_candidates(&block.name) {
+                    push_name(&mut names, &n);
+                }
+                if !self.leaf(
+                    &block_id,
+                    depth,
+                    "application/octet-stream",
+                    names,
+                    true,
+                    Bytes::from(block.data).into(),
+                    None,
+                    None,
+                    origin,
+                ) {
+                    return;
+                }
             }
         }
     }
@@ -560,6 +765,69 @@ impl Walker<'_> {
         });
         true
     }
+}
+
+/// The `type/subtype` of a Content-Type value (decoded), lower case, as
+/// lenient readers take it: RFC 822 comments dropped (`multipart/mixed
+/// (x)`, RFC 2045 §5.1 allows them), blanks around the slash dropped, a
+/// bare `text` taken for `text/plain` (RFC 1049's untyped text, which
+/// clients still show); `None` when what is left is no type.
+fn clean_type(value: &str) -> Option<String> {
+    let mut t = String::new();
+    let mut depth = 0usize;
+    let mut in_quote = false;
+    for c in value.chars() {
+        match c {
+            '"' if depth == 0 => in_quote = !in_quote,
+            '(' if !in_quote => depth += 1,
+            ')' if !in_quote => depth = depth.saturating_sub(1),
+            ';' if depth == 0 && !in_quote => break,
+            _ if depth == 0 && !c.is_whitespace() => t.push(c.to_ascii_lowercase()),
+            _ => {}
+        }
+    }
+    if t == "text" {
+        return Some("text/plain".into());
+    }
+    is_mime_type(&t).then_some(t)
+}
+
+/// Every reading of a Content-Type field's `boundary` parameter, first
+/// the one most readers take, each once: every duplicate as written
+/// (blanks inside quotes kept) and trimmed, RFC 2047-decoded, and
+/// mailparse's reading (encoded words decoded over the whole field). An
+/// unterminated quote (`boundary="abc` to the end of the line) is read
+/// without it, as clients do.
+fn boundaries(field: &Field<'_>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut add = |b: &str| {
+        let b = b.trim_end_matches(['\r', '\n']);
+        if !b.trim().is_empty() && !out.iter().any(|o| o == b) {
+            out.push(b.to_owned());
+        }
+    };
+    let parsed = mailparse::parse_content_type(&field.value);
+    if let Some(b) = parsed.params.get("boundary") {
+        add(b.trim().trim_matches('"'));
+    }
+    for raw in param_values(field.raw_value(), "boundary") {
+        let b = String::from_utf8_lossy(&raw);
+        add(&b);
+        add(b.trim());
+        if let Some(decoded) = decode_lenient(&b) {
+            add(&decoded);
+            add(decoded.trim());
+        }
+    }
+    if let Some(b) = parsed.params.get("boundary") {
+        add(b);
+    }
+    out
+}
+
+/// True when `a` and `b` are the same bytes of the same buffer.
+fn same_slice(a: &[u8], b: &[u8]) -> bool {
+    a.as_ptr() == b.as_ptr() && a.len() == b.len()
 }
 
 /// `type/subtype` made of RFC 2045 token characters.

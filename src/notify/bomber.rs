@@ -170,6 +170,10 @@ struct Entry {
     sender: String,
 }
 
+/// How far (seconds) a counter's window may start after this delivery's
+/// clock and still be the current one (see `update`).
+const CLOCK_SKEW_SECS: i64 = 120;
+
 fn update(
     state_dir: &Path,
     sender: &str,
@@ -188,27 +192,43 @@ fn update(
         path: path.clone(),
         source,
     };
-    fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(&dir)
-        .map_err(|source| Error::Write {
-            what: "state directory",
-            path: dir.clone(),
-            source,
-        })?;
+    // A look creates nothing: `qmvc check` run as root must not leave a
+    // root-owned directory or lock file that later deliveries by the
+    // delivering user cannot open.
+    if count {
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&dir)
+            .map_err(|source| Error::Write {
+                what: "state directory",
+                path: dir.clone(),
+                source,
+            })?;
+    }
     // The lock lives on a file that is never replaced: a lock on the
     // shard itself would be lost with the inode at the rename.
-    let lock = regular_file(
+    let lock = match regular_file(
         &path.with_extension("lock"),
         OpenOptions::new()
             .read(true)
             .write(true)
-            .create(true)
+            .create(count)
             .truncate(false)
             .mode(0o600),
-    )
-    .map_err(write_err)?;
+    ) {
+        Ok(lock) => lock,
+        // Nothing was ever counted in this shard.
+        Err(e) if !count && e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(Some(BomberState {
+                sender: key,
+                count: 0,
+                since: now,
+                threshold: limits.threshold,
+            }));
+        }
+        Err(e) => return Err(write_err(e)),
+    };
     if count {
         lock.lock().map_err(write_err)?;
     } else {
@@ -228,8 +248,12 @@ fn update(
     let window = TimeDelta::seconds(i64::try_from(limits.window.as_secs()).unwrap_or(i64::MAX));
     let now_s = now.timestamp();
     let expired = |e: &Entry| {
-        // A window in the future (clock stepped back) is expired too.
-        e.since > now_s || now_s.saturating_sub(e.since) >= window.num_seconds()
+        // A window that starts in the future is expired too (the clock
+        // stepped back), except by a few seconds: concurrent deliveries
+        // read the clock when they start, so one that started a moment
+        // before another may update the counter after it.
+        e.since > now_s.saturating_add(CLOCK_SKEW_SECS)
+            || now_s.saturating_sub(e.since) >= window.num_seconds()
     };
     let mut entry = entries
         .iter()
@@ -373,6 +397,14 @@ mod tests {
         // The window ends 600 s after the first incident.
         let later = record(dir.path(), "bomber@example.com", at(601), &l)?;
         assert_eq!(later.map(|s| s.count), Some(1));
+        // A delivery that read the clock a moment before the one that
+        // started the window still counts in it...
+        let early = record(dir.path(), "bomber@example.com", at(600), &l)?;
+        assert_eq!(early.map(|s| s.count), Some(2));
+        // ...but a window far in the future (the clock stepped back) is
+        // over.
+        let stepped_back = record(dir.path(), "bomber@example.com", at(100), &l)?;
+        assert_eq!(stepped_back.map(|s| s.count), Some(1));
         Ok(())
     }
 

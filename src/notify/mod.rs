@@ -116,7 +116,7 @@ pub struct Skipped {
 /// One finding as reports show it: every text sanitised with [`field`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FindingView {
-    /// SPEC condition name (`filename`, `virus`...).
+    /// The condition's name (`filename`, `virus`...), as in `check --json`.
     pub condition: &'static str,
     /// The Fluent id naming the condition (`condition-filename`).
     pub condition_id: String,

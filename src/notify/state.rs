@@ -19,7 +19,7 @@
 //! one timeout.
 
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -150,11 +150,12 @@ impl<'a> Store<'a> {
         notices: &mut Vec<String>,
         counting: bool,
     ) -> Result<Option<BomberState>, Error> {
-        let redis = self.via_redis(sender, limits, notices, |conn, key| {
+        let owned = limits.clone();
+        let redis = self.via_redis(sender, limits, notices, move |conn, key| {
             if counting {
-                count(conn, key, now, limits)
+                count(conn, key, now, &owned)
             } else {
-                look(conn, key, now, limits)
+                look(conn, key, now, &owned)
             }
         });
         match redis {
@@ -192,7 +193,7 @@ impl<'a> Store<'a> {
         sender: &str,
         limits: &BomberLimits,
         notices: &mut Vec<String>,
-        op: impl Fn(&mut Connection, &str) -> RedisResult<BomberState>,
+        op: impl Fn(&mut Connection, &str) -> RedisResult<BomberState> + Send + 'static,
     ) -> Option<BomberState> {
         if self.settings.backend != Backend::Redis
             || limits.threshold == 0
@@ -201,7 +202,7 @@ impl<'a> Store<'a> {
             return None;
         }
         let key = key_of(sender);
-        match with_redis(self.settings, |conn| op(conn, &key)) {
+        match with_redis(self.settings, move |conn| op(conn, &key)) {
             Ok(state) => Some(BomberState {
                 sender: bomber::sender_key(sender),
                 ..state
@@ -299,13 +300,18 @@ struct Session {
 static SESSION: Mutex<Option<Session>> = Mutex::new(None);
 
 /// Runs `op` on the first server that answers, within `settings`'
-/// timeout for all servers together.
+/// timeout for all servers together. The walk over the servers runs on a
+/// thread of its own and the delivery waits for it until the deadline at
+/// most: a server that answers a byte at a time, each within the socket
+/// timeout, cannot hold the delivery longer (the thread is left to its
+/// socket timeouts, and ends with the process at the latest).
 ///
 /// Errors: one line naming each server tried and what went wrong.
-fn with_redis<T>(
-    settings: &cluster::State,
-    op: impl Fn(&mut Connection) -> RedisResult<T>,
-) -> Result<T, String> {
+fn with_redis<T, F>(settings: &cluster::State, op: F) -> Result<T, String>
+where
+    T: Send + 'static,
+    F: Fn(&mut Connection) -> RedisResult<T> + Send + 'static,
+{
     let mut guard = SESSION.lock().unwrap_or_else(|p| p.into_inner());
     if guard.as_ref().is_none_or(|s| s.settings != *settings) {
         *guard = Some(Session {
@@ -321,17 +327,50 @@ fn with_redis<T>(
         return Err(format!("{why} (earlier in this delivery)"));
     }
     let deadline = Instant::now() + settings.timeout();
-    let mut errors = Vec::new();
-    if let Some(mut conn) = session.conn.take() {
-        match attempt(&mut conn, deadline, &op) {
-            Ok(v) => {
-                session.conn = Some(conn);
-                return Ok(v);
+    let open = session.conn.take();
+    let servers = settings.servers.clone();
+    let (tx, rx) = mpsc::channel();
+    let walker = std::thread::Builder::new()
+        .name("qmvc-redis".into())
+        .spawn(move || {
+            let _ = tx.send(walk(open, &servers, deadline, &op));
+        });
+    let answer = match walker {
+        Err(e) => Err(format!("redis: cannot start a thread: {e}")),
+        Ok(_) => match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            Ok((answer, conn)) => {
+                session.conn = conn;
+                answer
             }
+            Err(_) => Err(format!(
+                "redis: no answer within {} ms",
+                settings.timeout_ms
+            )),
+        },
+    };
+    if let Err(why) = &answer {
+        session.down = Some(why.clone());
+    }
+    answer
+}
+
+/// The walk [`with_redis`] waits for: the open connection first, then each
+/// server in order while time is left. Returns the answer and the
+/// connection to keep.
+fn walk<T>(
+    open: Option<Connection>,
+    servers: &[String],
+    deadline: Instant,
+    op: &impl Fn(&mut Connection) -> RedisResult<T>,
+) -> (Result<T, String>, Option<Connection>) {
+    let mut errors = Vec::new();
+    if let Some(mut conn) = open {
+        match attempt(&mut conn, deadline, op) {
+            Ok(v) => return (Ok(v), Some(conn)),
             Err(e) => errors.push(format!("redis (open connection): {}", one_line(&e))),
         }
     }
-    for text in &settings.servers {
+    for text in servers {
         let server = match Server::parse(text) {
             Ok(s) => s,
             Err(e) => {
@@ -345,18 +384,45 @@ fn with_redis<T>(
         };
         let result = redis::Client::open(server.info.clone())
             .and_then(|c| c.get_connection_with_timeout(left))
-            .and_then(|mut conn| attempt(&mut conn, deadline, &op).map(|v| (v, conn)));
+            .and_then(|mut conn| attempt(&mut conn, deadline, op).map(|v| (v, conn)));
         match result {
-            Ok((v, conn)) => {
-                session.conn = Some(conn);
-                return Ok(v);
-            }
+            Ok((v, conn)) => return (Ok(v), Some(conn)),
             Err(e) => errors.push(format!("redis {}: {}", server.label, one_line(&e))),
         }
     }
-    let why = errors.join("; ");
-    session.down = Some(why.clone());
-    Err(why)
+    (Err(errors.join("; ")), None)
+}
+
+/// `config check --probe`: a `PING` to every `[state] servers` entry, each
+/// within `timeout_ms`, as `(label, answer)`; nothing when the backend is
+/// `files`.
+pub fn probe(settings: &cluster::State) -> Vec<(String, Result<(), String>)> {
+    if settings.backend != Backend::Redis {
+        return Vec::new();
+    }
+    settings
+        .servers
+        .iter()
+        .map(|text| match Server::parse(text) {
+            Err(e) => (super::field(text, 80), Err(e)),
+            Ok(server) => {
+                let deadline = Instant::now() + settings.timeout();
+                let answer = redis::Client::open(server.info.clone())
+                    .and_then(|c| c.get_connection_with_timeout(settings.timeout()))
+                    .and_then(|mut conn| {
+                        attempt(&mut conn, deadline, &|c: &mut Connection| {
+                            redis::cmd("PING").query::<String>(c)
+                        })
+                    });
+                let answer = match answer {
+                    Ok(pong) if pong == "PONG" => Ok(()),
+                    Ok(other) => Err(format!("unexpected answer {:?}", super::field(&other, 40))),
+                    Err(e) => Err(one_line(&e)),
+                };
+                (server.label, answer)
+            }
+        })
+        .collect()
 }
 
 /// `op` on `conn` with read and write timeouts set to what is left.

@@ -603,13 +603,8 @@ fn check_scan(scan: &ScanPolicy, config: &Config, out: &mut Vec<(String, String)
         }
     }
     for (i, t) in scan.noscan_types.iter().enumerate() {
-        if t.split_once('/')
-            .is_none_or(|(a, b)| a.is_empty() || b.is_empty())
-        {
-            out.push((
-                format!("scan.noscan_types[{i}]"),
-                format!("{t:?} is not a type/subtype"),
-            ));
+        if let Some(problem) = crate::engines::type_pattern_problem(t) {
+            out.push((format!("scan.noscan_types[{i}]"), problem));
         }
     }
 }

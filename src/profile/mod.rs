@@ -99,6 +99,19 @@ pub struct ProfileSpec {
     pub reactions: toml::Table,
 }
 
+/// What `config show` says above the engines: they come from the main
+/// file, and what each policy key means.
+const ENGINE_KEYS: &str = "
+# Engines of the main file, every key as it takes effect:
+# input: message | parts | both (what the engine is given);
+# max_size: bytes handed over at most (absent: only the engine's own limit);
+# oversize: what content no engine view could take means: unchecked
+#   (the default) | error (on_error decides) | errormail | skip (fails open);
+# heuristics: what \"could not examine\" answers mean (Heuristics.Limits.*,
+#   Heuristics.Encrypted.*, unchecked_exit): unchecked (the default) | virus
+#   | errormail | ignore (fails open).
+";
+
 /// The effective profile as plain data, for `config show`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Effective {
@@ -108,6 +121,9 @@ pub struct Effective {
     pub sources: Vec<String>,
     /// Every key of the profile with its effective value.
     pub profile: toml::Table,
+    /// Every `[[engine]]` of the main file with every key's effective
+    /// value ([`crate::engines::EngineConfig::effective`]).
+    pub engines: Vec<toml::Table>,
 }
 
 impl Effective {
@@ -117,6 +133,7 @@ impl Effective {
             name: profile.name.clone(),
             sources: profile.sources.clone(),
             profile: profile.effective(),
+            engines: Vec::new(),
         }
     }
 
@@ -129,6 +146,21 @@ impl Effective {
         }
         out.push('\n');
         out.push_str(&toml::to_string_pretty(&self.profile).unwrap_or_default());
+        if !self.engines.is_empty() {
+            out.push_str(ENGINE_KEYS);
+            let mut engines = toml::Table::new();
+            engines.insert(
+                "engine".into(),
+                toml::Value::Array(
+                    self.engines
+                        .iter()
+                        .cloned()
+                        .map(toml::Value::Table)
+                        .collect(),
+                ),
+            );
+            out.push_str(&toml::to_string_pretty(&engines).unwrap_or_default());
+        }
         out
     }
 

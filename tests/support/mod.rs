@@ -432,7 +432,7 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// True when `stored` is qmvc's header lines followed by the whole of
-/// `original` (SPEC §4's quarantine file).
+/// `original` (the quarantine file filter mode writes).
 pub fn is_whole(stored: &[u8], original: &[u8]) -> bool {
     let Some(head) = stored.strip_suffix(original) else {
         return false;

@@ -1,4 +1,4 @@
-//! `qmvc report` (SPEC §2), QMVC's "Virulator": reads `qmvc.log` and
+//! `qmvc report`, QMVC's "Virulator": reads `qmvc.log` and
 //! `qmvc.rep` (`[paths].log` and `[paths].report`, or `--log` / `--rep`,
 //! several of them, gzip-compressed rotations included), and prints a
 //! summary: period, messages by verdict, action and exit code, per day,
@@ -121,6 +121,9 @@ pub fn run(config: Option<&Path>, env_config: Option<&OsStr>, args: &ReportArgs)
     Exit::Status(u8::from(failed))
 }
 
+/// Where a qmvc log line starts.
+const LOG_START: &str = "qmvc pid:";
+
 /// The files given on the command line, else the configured one.
 fn or_configured(given: &[PathBuf], configured: &Path) -> Vec<PathBuf> {
     if given.is_empty() {
@@ -150,7 +153,9 @@ impl Files {
     }
 }
 
-/// Adds every qmvc line of the log at `path` inside `window`.
+/// Adds every qmvc line of the log at `path` inside `window`. A line of a
+/// central syslog file (the syslog daemon's time, host and tag, then the
+/// log line qmvc sent) is read from its `qmvc pid:` on.
 fn read_log(path: &Path, window: &Window, summary: &mut Summary) -> io::Result<()> {
     let mut reader = read::open(path)?;
     let mut buf = Vec::new();
@@ -158,6 +163,7 @@ fn read_log(path: &Path, window: &Window, summary: &mut Summary) -> io::Result<(
         summary.log_lines += 1;
         let line = std::str::from_utf8(&buf)
             .ok()
+            .and_then(|text| text.find(LOG_START).and_then(|at| text.get(at..)))
             .and_then(LogLine::parse)
             .filter(|l| period::is_log_time(&l.time));
         match line {

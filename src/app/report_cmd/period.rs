@@ -9,7 +9,8 @@
 
 use chrono::{Days, NaiveDate, NaiveDateTime};
 
-/// The log time format (SPEC §4).
+/// The log's wall-clock time format (the UTC offset that may follow is
+/// not part of it).
 pub const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 
 /// Inclusive bounds on the log's local time, as `YYYY-MM-DD HH:MM:SS`.

@@ -10,7 +10,7 @@ use std::path::Path;
 use flate2::read::MultiGzDecoder;
 
 /// Bytes kept of one line; the rest of a longer line is skipped. A qmvc
-/// log line is at most a few KiB (SPEC §4 fields are capped at 400 bytes).
+/// log line is at most a few KiB (its fields are capped at 400 bytes).
 pub const LINE_MAX: usize = 64 << 10;
 
 /// Opens `path` for reading line by line, decompressing gzip; `-` is

@@ -84,7 +84,7 @@ struct EngineTally {
     ms: Histogram,
 }
 
-/// The log line's counter names, in its order (SPEC §4).
+/// The log line's counter names, in its order.
 const CONDITIONS: [&str; 9] = [
     "errormail",
     "subject",

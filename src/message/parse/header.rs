@@ -159,8 +159,16 @@ pub(super) fn trim_eol(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
+/// Longest field name taken with a space or an 8-bit byte in it (bytes).
+const MAX_ODD_NAME: usize = 76;
+
 /// A field name (RFC 5322 §3.6.8: printable ASCII but colon), optional
-/// blanks (obsolete syntax, RFC 5322 §4.5), then a colon.
+/// blanks (obsolete syntax, RFC 5322 §4.5), then a colon. A name holding
+/// spaces or 8-bit bytes (`X Mailer Info:`, `X-Priérité:`) is no field
+/// RFC 5322 knows, but Thunderbird and Outlook read on past it, so it does
+/// not end the header block either (else the Content-Type after it would
+/// be hidden from us and not from them); such a name must begin with a
+/// printable character and be at most 76 bytes.
 pub(super) fn is_field_start(line: &[u8]) -> bool {
     let name_len = line
         .iter()
@@ -174,5 +182,15 @@ pub(super) fn is_field_start(line: &[u8]) -> bool {
         .iter()
         .take_while(|&&b| b == b' ' || b == b'\t')
         .count();
-    rest.get(blanks) == Some(&b':')
+    if rest.get(blanks) == Some(&b':') {
+        return true;
+    }
+    let Some(colon) = memchr::memchr(b':', line) else {
+        return false;
+    };
+    colon <= MAX_ODD_NAME
+        && line.get(..colon).is_some_and(|name| {
+            name.iter()
+                .all(|&b| b == b' ' || b == b'\t' || b > 32 && b != 127)
+        })
 }

@@ -34,8 +34,14 @@ impl Walker<'_> {
                     }
                 }
             }
-            "" | "7bit" | "8bit" | "binary" | "7-bit" | "8-bit" | "x-uuencode" | "uuencode"
-            | "x-uue" => Cow::Borrowed(body),
+            "" | "7bit" | "8bit" | "binary" | "7-bit" | "8-bit" => Cow::Borrowed(body),
+            // Decoded block by block by the caller.
+            t if super::UUENCODE.contains(&t)
+                || super::YENC.contains(&t)
+                || super::BINHEX.contains(&t) =>
+            {
+                Cow::Borrowed(body)
+            }
             other => {
                 self.anomaly(Anomaly::Encoding {
                     part: part.into(),
