@@ -65,34 +65,85 @@ pub fn unescape_log_field(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Makes `s` safe as (part of) an unstructured header value written by qmvc
-/// itself (`X-Qmvc-*` in quarantine files): control characters, CR and LF
-/// become spaces, runs of white space collapse, non-ASCII stays (RFC 6532
-/// allows UTF-8 in the quarantine copy, which is never sent). Cut at `max`
-/// bytes on a character boundary.
+/// The one rule for a value written on one line of a header or of a
+/// report qmvc writes (`X-Qmvc-*` lines of quarantine files, `qmvc.rep`,
+/// incident report headers and lines): control characters (C0, C1, DEL),
+/// CR, LF and the Unicode line and paragraph separators become a space,
+/// runs of white space become one, the ends are trimmed; bidi and
+/// zero-width characters ([`is_invisible`]) are shown as `<U+202E>` so that
+/// a name cannot pose as another; non-ASCII stays (RFC 6532). Cut after
+/// `max` characters, marked `…`.
 pub fn header_text(s: &str, max: usize) -> String {
-    let mut out = String::with_capacity(s.len().min(max));
+    let mut out = String::with_capacity(s.len().min(max.saturating_mul(4)));
+    let mut chars = 0usize;
     let mut space = false;
     for c in s.chars() {
-        let c = if c.is_control() || c.is_whitespace() {
-            ' '
-        } else {
-            c
-        };
-        if c == ' ' {
-            if space || out.is_empty() {
-                continue;
-            }
-            space = true;
-        } else {
-            space = false;
+        if c.is_control() || c.is_whitespace() {
+            space = !out.is_empty();
+            continue;
         }
-        if out.len() + c.len_utf8() > max {
+        if chars >= max {
+            out.push('…');
             break;
         }
-        out.push(c);
+        if space {
+            out.push(' ');
+            chars += 1;
+            space = false;
+            if chars >= max {
+                out.push('…');
+                break;
+            }
+        }
+        if is_invisible(c) {
+            out.push_str(&format!("<U+{:04X}>", c as u32));
+        } else {
+            out.push(c);
+        }
+        chars += 1;
     }
-    out.trim_end().to_string()
+    out
+}
+
+/// The one rule for text printed on a terminal (`check`, `quarantine
+/// list` and `show`, `notify preview`'s notes): TAB, CR and LF become a
+/// space, every other control character (ESC sequences included, C1, DEL,
+/// U+2028/U+2029) becomes `?`, bidi and zero-width characters are shown as
+/// `<U+202E>` as in [`header_text`]. Cut after `max` characters, marked
+/// `...`.
+pub fn terminal(s: &str, max: usize) -> String {
+    let mut out = String::with_capacity(s.len().min(max.saturating_mul(4)));
+    for (n, c) in s.chars().enumerate() {
+        if n == max {
+            out.push_str("...");
+            break;
+        }
+        match c {
+            '\t' | '\r' | '\n' => out.push(' '),
+            c if is_invisible(c) => out.push_str(&format!("<U+{:04X}>", c as u32)),
+            c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' => out.push('?'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Bidi controls, zero-width characters and the soft hyphen: invisible,
+/// and able to make one name look like another (`photo<U+202E>gpj.exe`
+/// shows as `photoexe.jpg`). Unicode's Bidi_Control and the usual
+/// zero-width set.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
 }
 
 /// Makes an envelope address safe for `Return-Path: <...>` and
@@ -154,7 +205,19 @@ mod tests {
             "Invoice Bcc: victim@example.net"
         );
         assert_eq!(header_text("  a\t\tb  ", 100), "a b");
-        assert_eq!(header_text("abcdef", 3), "abc");
+        assert_eq!(header_text("abcdef", 3), "abc…");
+        assert_eq!(header_text("gpj\u{202e}.exe", 100), "gpj<U+202E>.exe");
+    }
+
+    #[test]
+    fn terminal_text_has_no_controls_and_shows_the_invisible() {
+        assert_eq!(terminal("a\u{1b}[2Jb\tc\u{9b}d", 100), "a?[2Jb c?d");
+        assert_eq!(
+            terminal("gpj\u{202e}.exe\u{200b}", 100),
+            "gpj<U+202E>.exe<U+200B>"
+        );
+        assert_eq!(terminal("abcdef", 3), "abc...");
+        assert_eq!(terminal("café", 10), "café");
     }
 
     #[test]

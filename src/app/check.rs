@@ -219,8 +219,8 @@ fn table_rows(file: &str, judged: &Judged) -> String {
         s.push_str(&format!(
             "    {}{part}: {} ({})\n",
             f.condition.name(),
-            f.detail.escape_debug(),
-            f.description
+            crate::escape::terminal(&f.detail, 1000),
+            crate::escape::terminal(&f.description, 300)
         ));
     }
     for r in &plan.engines {

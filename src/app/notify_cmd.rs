@@ -90,7 +90,7 @@ pub fn preview_cmd(config: Option<&Path>, env_config: Option<&OsStr>, req: &Requ
             if let Some(w) = &p.warning {
                 eprintln!("qmvc: {w}");
             }
-            let _ = io::stdout().lock().write_all(&p.message);
+            let _ = io::stdout().lock().write_all(&readable(&p.message));
             Exit::Status(0)
         }
         Err(e) => {
@@ -98,4 +98,39 @@ pub fn preview_cmd(config: Option<&Path>, env_config: Option<&OsStr>, req: &Requ
             Exit::Status(1)
         }
     }
+}
+
+/// The report as a person reads it: the header block as it would be
+/// injected, then the body decoded (quoted-printable or base64 undone, as
+/// UTF-8 text) under `Content-Transfer-Encoding: 8bit`, so that a German or
+/// Japanese report shows its words, not `=C3=A4`. The message unchanged
+/// when it does not parse as one text part.
+fn readable(message: &[u8]) -> Vec<u8> {
+    let Ok(parsed) = mailparse::parse_mail(message) else {
+        return message.to_vec();
+    };
+    if !parsed.subparts.is_empty() {
+        return message.to_vec();
+    }
+    let Ok(body) = parsed.get_body() else {
+        return message.to_vec();
+    };
+    let head_end = memchr::memmem::find(message, b"\n\n").map_or(message.len(), |i| i + 1);
+    let mut out = Vec::with_capacity(message.len());
+    for line in message[..head_end].split_inclusive(|&b| b == b'\n') {
+        if line
+            .get(..26)
+            .is_some_and(|n| n.eq_ignore_ascii_case(b"Content-Transfer-Encoding:"))
+        {
+            out.extend_from_slice(b"Content-Transfer-Encoding: 8bit\n");
+        } else {
+            out.extend_from_slice(line);
+        }
+    }
+    out.push(b'\n');
+    out.extend_from_slice(body.as_bytes());
+    if !body.ends_with('\n') {
+        out.push(b'\n');
+    }
+    out
 }

@@ -242,7 +242,7 @@ impl Walker<'_> {
                 None => {
                     self.anomaly(Anomaly::Header {
                         part: part_label.into(),
-                        detail: format!("unparsable Content-Type {:?}", clip(&f.value)),
+                        detail: format!("unparsable Content-Type \"{}\"", clip(&f.value)),
                     });
                     "text/plain".to_owned()
                 }
@@ -373,7 +373,7 @@ impl Walker<'_> {
                     if children.is_empty() && !split.found {
                         self.anomaly(Anomaly::Boundary {
                             part: part_label.into(),
-                            detail: format!("boundary {:?} never occurs", clip(&boundary)),
+                            detail: format!("boundary \"{}\" never occurs", clip(&boundary)),
                         });
                         // Best effort: the body is shown as text.
                         declared = "text/plain".into();
@@ -381,7 +381,7 @@ impl Walker<'_> {
                         if split.found && !split.closed {
                             self.anomaly(Anomaly::Boundary {
                                 part: part_label.into(),
-                                detail: format!("closing boundary {:?} missing", clip(&boundary)),
+                                detail: format!("closing boundary \"{}\" missing", clip(&boundary)),
                             });
                         }
                         let child_default = if digest {

@@ -295,54 +295,8 @@ impl Incident {
 }
 
 /// Makes a value from the message or the envelope safe for a report
-/// header or line: control characters (C0, C1, DEL, U+2028/U+2029) become
-/// spaces, runs of white space become one space, bidi and zero-width
-/// controls are shown as `<U+202E>` so that a name cannot pose as another,
-/// the ends are trimmed, and the result is cut at `max` characters (with
-/// `…`).
-pub fn field(value: &str, max: usize) -> String {
-    let mut out = String::with_capacity(value.len().min(max * 4));
-    let mut chars = 0usize;
-    let mut space = false;
-    for c in value.chars() {
-        if chars >= max {
-            out.push('…');
-            break;
-        }
-        if c.is_control() || c.is_whitespace() {
-            space = !out.is_empty();
-            continue;
-        }
-        if space {
-            out.push(' ');
-            chars += 1;
-            space = false;
-        }
-        if is_invisible(c) {
-            out.push_str(&format!("<U+{:04X}>", c as u32));
-        } else {
-            out.push(c);
-        }
-        chars += 1;
-    }
-    out
-}
-
-/// Bidi controls and zero-width characters (Unicode 15, UAX #9 and the
-/// Cf characters used to disguise names).
-fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00AD}'
-            | '\u{061C}'
-            | '\u{180E}'
-            | '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{FEFF}'
-    )
-}
+/// header or line: [`crate::escape::header_text`], the one rule for that.
+pub use crate::escape::header_text as field;
 
 #[cfg(test)]
 mod tests {

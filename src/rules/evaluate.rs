@@ -328,10 +328,13 @@ fn mimetype(part: &Part, rules: &MimetypeRules, out: &mut Vec<Finding>) {
         _ => rules.executable.as_ref(),
     };
     if let Some(description) = description {
-        push(
-            format!("{detected} declared as {}", part.declared_type),
-            description.clone(),
-        );
+        // Declared as what it is: the type alone says it.
+        let detail = if part.declared_type == detected {
+            detected.to_string()
+        } else {
+            format!("{detected} declared as {}", part.declared_type)
+        };
+        push(detail, description.clone());
     }
 }
 

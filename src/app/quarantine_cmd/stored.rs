@@ -18,7 +18,6 @@
 
 use crate::config::RecipientMode;
 use crate::envelope::{self, Virtualdomains};
-use crate::message::suspicious_chars;
 
 /// What qmvc's lines at the top of a quarantine file say.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -181,28 +180,7 @@ pub fn without_description(finding: &str) -> &str {
     finding
 }
 
-/// Makes `s` safe to print on a terminal: white space controls (TAB, CR,
-/// LF) become a space, every other control character (C0, DEL, C1: ESC
-/// sequences included), the Unicode line and paragraph separators and the
-/// bidi and zero-width characters of [`suspicious_chars`] become `?`. Cut
-/// after `max` characters, marked `...`.
-pub fn terminal(s: &str, max: usize) -> String {
-    let hidden = suspicious_chars(s);
-    let mut out = String::with_capacity(s.len().min(max));
-    for (n, c) in s.chars().enumerate() {
-        if n == max {
-            out.push_str("...");
-            break;
-        }
-        out.push(match c {
-            '\t' | '\r' | '\n' => ' ',
-            '\u{2028}' | '\u{2029}' => '?',
-            c if c.is_control() || hidden.contains(&c) => '?',
-            c => c,
-        });
-    }
-    out
-}
+pub use crate::escape::terminal;
 
 #[cfg(test)]
 mod tests {
@@ -322,13 +300,5 @@ mod tests {
         assert_eq!(without_description("no description"), "no description");
         assert_eq!(without_description("(only)"), "(only)");
         assert_eq!(without_description("x))"), "x))");
-    }
-
-    #[test]
-    fn terminal_text_has_no_controls() {
-        assert_eq!(terminal("a\u{1b}[2Jb\tc\u{9b}d", 100), "a?[2Jb c?d");
-        assert_eq!(terminal("gpj\u{202e}.exe\u{200b}", 100), "gpj?.exe?");
-        assert_eq!(terminal("abcdef", 3), "abc...");
-        assert_eq!(terminal("café", 10), "café");
     }
 }

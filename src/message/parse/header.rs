@@ -153,7 +153,7 @@ impl Walker<'_> {
         if name.contains('(') {
             self.anomaly(Anomaly::Header {
                 part: part.into(),
-                detail: format!("field name {:?} carries a comment", clip(&name)),
+                detail: format!("field name \"{}\" carries a comment", clip(&name)),
             });
         }
         fields.push(Field { name, value, raw });

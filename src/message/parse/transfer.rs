@@ -45,7 +45,7 @@ impl Walker<'_> {
             other => {
                 self.anomaly(Anomaly::Encoding {
                     part: part.into(),
-                    detail: format!("unknown transfer encoding {:?}", clip(other)),
+                    detail: format!("unknown transfer encoding \"{}\"", clip(other)),
                 });
                 Cow::Borrowed(body)
             }
