@@ -17,6 +17,7 @@ pub mod actions;
 pub mod app;
 pub mod cli;
 pub mod config;
+mod embedded;
 pub mod engines;
 pub mod envelope;
 pub mod error;

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use toml::{Table, Value};
 
-use super::{EMBEDDED, EMBEDDED_DEFAULT, Profile, ProfileSpec};
+use super::{EMBEDDED, Profile, ProfileSpec};
 use crate::config::lenient::{self, Origins};
 use crate::config::{Config, Problem, permissions, read_checked, read_text};
 use crate::engines::ScanPolicy;
@@ -66,10 +66,11 @@ struct Found {
     text: String,
 }
 
-/// The embedded default profile, parsed once per process.
+/// The embedded default profile, built once per process (only to blame a
+/// problem on it; [`compile`] builds its own copy).
 fn embedded_table() -> &'static Table {
     static TABLE: OnceLock<Table> = OnceLock::new();
-    TABLE.get_or_init(|| lenient::parse_table(EMBEDDED_DEFAULT).unwrap_or_default())
+    TABLE.get_or_init(crate::embedded::default_profile)
 }
 
 /// True when the embedded default writes `key` or the nearest enclosing
@@ -467,7 +468,7 @@ fn compile(
     // in `origins` (that costs more than the rest of the merge):
     // [`embedded_wrote`] answers for them when no file wrote a key.
     let mut origins = Origins::default();
-    let mut merged = embedded_table().clone();
+    let mut merged = crate::embedded::default_profile();
     let mut sources = vec![EMBEDDED.to_string()];
     let mut leaf = EMBEDDED.to_string();
     for layer in layers {
