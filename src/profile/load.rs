@@ -496,17 +496,23 @@ fn compile(
         spec.scan.bypass = false;
     }
 
-    let mut checked = spec.clone();
-    if depth == Depth::Everything {
-        let c = &mut checked.conditions;
+    // `config check` compiles every condition; a delivery only the
+    // enabled ones, straight from `spec` (no copy of the profile).
+    let everything;
+    let checked = if depth == Depth::Everything {
+        let mut c = spec.conditions.clone();
         c.subject.enabled = true;
         c.body.enabled = true;
         c.filename.enabled = true;
         c.mimetype.enabled = true;
         c.errormail.enabled = true;
-    }
+        everything = c;
+        &everything
+    } else {
+        &spec.conditions
+    };
     let mut found = Vec::new();
-    let filename = &checked.conditions.filename;
+    let filename = &checked.filename;
     let imported = match (&filename.import, filename.enabled) {
         (Some(path), true) => {
             let at = blame(("conditions.filename.import".into(), String::new())).file;
@@ -514,7 +520,7 @@ fn compile(
         }
         _ => None,
     };
-    let (mut conditions, compiled) = Conditions::compile(&checked.conditions, imported.as_ref());
+    let (mut conditions, compiled) = Conditions::compile(checked, imported.as_ref());
     found.extend(compiled);
     if depth == Depth::Everything {
         conditions = Conditions::compile(&spec.conditions, imported.as_ref()).0;
