@@ -130,6 +130,20 @@ impl Error {
 /// `Result` with the crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+// Here rather than in exit.rs, so that the exit codes (and the pure core
+// that names them) import nothing from configuration loading.
+impl crate::exit::Exit {
+    /// A deferral for `error`: its chain, ending in its own status code
+    /// ([`Error::status_code`]).
+    pub fn defer_error(error: &Error) -> crate::exit::Exit {
+        crate::exit::Exit::Defer(format!(
+            "qmvc: {} (#{})",
+            error.chain(),
+            error.status_code()
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

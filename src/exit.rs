@@ -59,16 +59,6 @@ impl Exit {
     pub fn defer(what: impl fmt::Display) -> Exit {
         Exit::Defer(format!("qmvc: {what} (#4.3.0)"))
     }
-
-    /// A deferral for `error`: its chain, ending in its own status code
-    /// ([`crate::error::Error::status_code`]).
-    pub fn defer_error(error: &crate::error::Error) -> Exit {
-        Exit::Defer(format!(
-            "qmvc: {} (#{})",
-            error.chain(),
-            error.status_code()
-        ))
-    }
 }
 
 /// Makes `s` one printable line of at most `max` bytes (cut on a character

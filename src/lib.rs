@@ -18,6 +18,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod container;
+mod embedded;
 pub mod engines;
 pub mod envelope;
 pub mod error;

@@ -60,6 +60,10 @@ pub fn main_guarded(args: Vec<OsString>) -> Exit {
 
 /// Parses `args` and runs the command.
 pub fn run(args: Vec<OsString>) -> Exit {
+    if let Some(user_profiles) = plain_filter(&args) {
+        let env_config = std::env::var_os("QMVC_CONFIG");
+        return filter::run(None, env_config.as_deref(), user_profiles);
+    }
     let admin = args
         .iter()
         .skip(1)
@@ -188,6 +192,19 @@ fn filter_context() -> bool {
     qmail_env || queue_like
 }
 
+/// The dot-qmail lines qmail-local runs for every message, `|qmvc` and
+/// `|qmvc -u` (also `--user-profiles`): filter mode, with or without
+/// per-user profiles, read without building clap's whole command tree
+/// (the help of every administrative command) once per delivery. `None`
+/// for anything else, which clap parses.
+fn plain_filter(args: &[OsString]) -> Option<bool> {
+    match args.get(1..)? {
+        [] => Some(false),
+        [flag] if flag == "-u" || flag == "--user-profiles" => Some(true),
+        _ => None,
+    }
+}
+
 /// Loads the configuration for an administrative command (not filter
 /// mode): an invalid one is printed with its causes on stderr and is
 /// exit 2.
@@ -208,4 +225,39 @@ fn read_message(
     limits: &crate::message::Limits,
 ) -> std::io::Result<bytes::Bytes> {
     input::read_file(path, limits.max_message_bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The lines read without clap mean what clap makes of them; anything
+    /// else goes to clap.
+    #[test]
+    fn plain_filter_lines_mean_what_clap_reads() {
+        for (line, user) in [
+            (&["qmvc"][..], false),
+            (&["qmvc", "-u"], true),
+            (&["qmvc", "--user-profiles"], true),
+        ] {
+            let args: Vec<OsString> = line.iter().map(OsString::from).collect();
+            assert_eq!(plain_filter(&args), Some(user), "{line:?}");
+            let cli = Cli::try_parse_from(&args).expect("clap reads it");
+            assert!(cli.command.is_none() && cli.config.is_none());
+            assert_eq!(cli.user_profiles, user, "{line:?}");
+        }
+        for line in [
+            &[][..],
+            &["qmvc", "-uu"],
+            &["qmvc", "-u", "-u"],
+            &["qmvc", "filter"],
+            &["qmvc", "--config", "x"],
+            &["qmvc", "--help"],
+            &["qmvc", "-U"],
+            &["qmvc", "check"],
+        ] {
+            let args: Vec<OsString> = line.iter().map(OsString::from).collect();
+            assert_eq!(plain_filter(&args), None, "{line:?}");
+        }
+    }
 }

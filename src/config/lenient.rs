@@ -60,6 +60,11 @@ pub(crate) fn deserialize_all<T: DeserializeOwned>(
     mut table: Table,
     prefix: &str,
 ) -> (Option<T>, Vec<KeyProblem>) {
+    // A valid table (every delivery's case) is read once without
+    // tracking the key path: the tracking only serves to name a bad key.
+    if let Ok(value) = T::deserialize(Value::Table(table.clone())) {
+        return (Some(value), Vec::new());
+    }
     let mut problems = Vec::new();
     let mut replaced: Vec<String> = Vec::new();
     for _ in 0..MAX_ROUNDS {

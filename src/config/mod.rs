@@ -444,7 +444,7 @@ impl Config {
     /// The embedded default configuration (no engine, the paths of
     /// `src/config/qmvc.toml`).
     pub fn embedded() -> Config {
-        Config::parse(EMBEDDED_MAIN, EMBEDDED).0
+        Config::from_table(crate::embedded::main_file(), EMBEDDED, Vec::new()).0
     }
 
     /// Reads `text` (the main file, labelled `file` in problems). Returns
@@ -456,6 +456,16 @@ impl Config {
             found.push(problem);
             toml::Table::new()
         });
+        Config::from_table(table, file, found)
+    }
+
+    /// [`Config::parse`] of a table already parsed, with the problems
+    /// `found` so far.
+    fn from_table(
+        table: toml::Table,
+        file: &str,
+        mut found: Vec<(String, String)>,
+    ) -> (Config, Vec<Problem>) {
         let (main, problems) = lenient::deserialize_all::<MainFile>(table, "");
         found.extend(problems);
         let main = main.unwrap_or_default();

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use toml::{Table, Value};
 
-use super::{EMBEDDED, EMBEDDED_DEFAULT, Profile, ProfileSpec};
+use super::{EMBEDDED, Profile, ProfileSpec};
 use crate::config::lenient::{self, Origins};
 use crate::config::{Config, Problem, permissions, read_checked, read_text};
 use crate::engines::ScanPolicy;
@@ -66,10 +66,11 @@ struct Found {
     text: String,
 }
 
-/// The embedded default profile, parsed once per process.
+/// The embedded default profile, built once per process (only to blame a
+/// problem on it; [`compile`] builds its own copy).
 fn embedded_table() -> &'static Table {
     static TABLE: OnceLock<Table> = OnceLock::new();
-    TABLE.get_or_init(|| lenient::parse_table(EMBEDDED_DEFAULT).unwrap_or_default())
+    TABLE.get_or_init(crate::embedded::default_profile)
 }
 
 /// True when the embedded default writes `key` or the nearest enclosing
@@ -467,7 +468,7 @@ fn compile(
     // in `origins` (that costs more than the rest of the merge):
     // [`embedded_wrote`] answers for them when no file wrote a key.
     let mut origins = Origins::default();
-    let mut merged = embedded_table().clone();
+    let mut merged = crate::embedded::default_profile();
     let mut sources = vec![EMBEDDED.to_string()];
     let mut leaf = EMBEDDED.to_string();
     for layer in layers {
@@ -495,17 +496,23 @@ fn compile(
         spec.scan.bypass = false;
     }
 
-    let mut checked = spec.clone();
-    if depth == Depth::Everything {
-        let c = &mut checked.conditions;
+    // `config check` compiles every condition; a delivery only the
+    // enabled ones, straight from `spec` (no copy of the profile).
+    let everything;
+    let checked = if depth == Depth::Everything {
+        let mut c = spec.conditions.clone();
         c.subject.enabled = true;
         c.body.enabled = true;
         c.filename.enabled = true;
         c.mimetype.enabled = true;
         c.errormail.enabled = true;
-    }
+        everything = c;
+        &everything
+    } else {
+        &spec.conditions
+    };
     let mut found = Vec::new();
-    let filename = &checked.conditions.filename;
+    let filename = &checked.filename;
     let imported = match (&filename.import, filename.enabled) {
         (Some(path), true) => {
             let at = blame(("conditions.filename.import".into(), String::new())).file;
@@ -513,7 +520,7 @@ fn compile(
         }
         _ => None,
     };
-    let (mut conditions, compiled) = Conditions::compile(&checked.conditions, imported.as_ref());
+    let (mut conditions, compiled) = Conditions::compile(checked, imported.as_ref());
     found.extend(compiled);
     if depth == Depth::Everything {
         conditions = Conditions::compile(&spec.conditions, imported.as_ref()).0;

@@ -426,7 +426,14 @@ fn normalise_extension(ext: &str) -> Option<String> {
     if ext.is_empty() || ext.contains(['/', '\\', '*', '?']) || ext.contains(char::is_whitespace) {
         return None;
     }
-    Some(format!(".{}", ext.to_lowercase()))
+    let mut out = String::with_capacity(ext.len() + 1);
+    out.push('.');
+    if ext.is_ascii() {
+        out.extend(ext.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    } else {
+        out.push_str(&ext.to_lowercase());
+    }
+    Some(out)
 }
 
 fn describe(own: &Option<String>, fallback: &str) -> String {

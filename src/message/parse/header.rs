@@ -147,7 +147,7 @@ impl Walker<'_> {
             raw = raw.get(..self.limits.max_header_bytes).unwrap_or(raw);
         }
         let (name, value) = match mailparse::parse_header(raw) {
-            Ok((h, _)) => (h.get_key().trim_end().to_owned(), h.get_value()),
+            Ok((h, _)) => (h.get_key().trim_end().to_owned(), value_of(&h)),
             Err(_) => (String::from_utf8_lossy(raw).into_owned(), String::new()),
         };
         if name.contains('(') {
@@ -158,6 +158,31 @@ impl Walker<'_> {
         }
         fields.push(Field { name, value, raw });
     }
+}
+
+/// The field's value unfolded and RFC 2047 decoded, as
+/// `MailHeader::get_value` gives it. Most fields hold no encoded word
+/// (`=?`): for those it is the lines of the value, leading blanks taken
+/// off each, joined by one space (what mailparse's tokenizer makes of
+/// them), without its token list and copies.
+pub(super) fn value_of(header: &mailparse::MailHeader<'_>) -> String {
+    let raw = header.get_value_raw();
+    if memchr::memmem::find(raw, b"=?").is_some() {
+        return header.get_value();
+    }
+    // UTF-8 first, else Latin-1, as mailparse reads header bytes.
+    let text: std::borrow::Cow<'_, str> = match std::str::from_utf8(raw) {
+        Ok(s) => s.into(),
+        Err(_) => charset::decode_latin1(raw),
+    };
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(line.trim_start());
+    }
+    out
 }
 
 pub(super) fn next_line(data: &[u8], pos: usize) -> usize {
