@@ -159,9 +159,17 @@ fn clamd_encrypted_archive_is_unchecked() -> TestResult {
         ..Options::default()
     })?;
     let site = site_with(&clamd);
-    let (code, verdict, json) = judge(&site, &message(&[("e.zip", encrypted)]));
+    // With qmvc's own archive reading off, the engine's answer alone
+    // makes the message unchecked...
+    site.profile("default", "[conditions.archives]\nenabled = false\n");
+    let (code, verdict, json) = judge(&site, &message(&[("e.zip", encrypted.clone())]));
     assert_eq!((code, verdict.as_str()), (99, "unchecked"), "{json}");
     assert!(json.to_string().contains("Heuristics.Encrypted"), "{json}");
+    // ...and with it on (the default), qmvc sees the encryption itself.
+    site.profile("default", "");
+    let (code, verdict, json) = judge(&site, &message(&[("e.zip", encrypted)]));
+    assert_eq!((code, verdict.as_str()), (99, "unchecked"), "{json}");
+    assert!(json.to_string().contains("encrypted"), "{json}");
     Ok(())
 }
 
