@@ -177,6 +177,26 @@ impl Walk<'_> {
         });
     }
 
+    /// Counts one more member against the whole message's allowance:
+    /// false (and an [`Unexamined`] said once for `node`) when none is
+    /// left.
+    fn take_member(&mut self, node: &Node<'_>) -> bool {
+        if self.members_left == 0 {
+            let detail = Problem::Limit {
+                limit: "max_members",
+                detail: format!(
+                    "more than {} members in the whole message",
+                    self.settings.limits.max_members.saturating_mul(10)
+                ),
+            }
+            .to_string();
+            self.problem(node, detail);
+            return false;
+        }
+        self.members_left -= 1;
+        true
+    }
+
     fn open(&mut self, format: Format, content: &[u8], node: &Node<'_>) {
         if !self.settings.formats.contains(&format) {
             return;
@@ -195,19 +215,9 @@ impl Walk<'_> {
             self.problem(node, problem.to_string());
         }
         for (index, member) in members.into_iter().enumerate() {
-            if self.members_left == 0 {
-                let detail = Problem::Limit {
-                    limit: "max_members",
-                    detail: format!(
-                        "more than {} members in the whole message",
-                        self.settings.limits.max_members.saturating_mul(10)
-                    ),
-                }
-                .to_string();
-                self.problem(node, detail);
+            if !self.take_member(node) {
                 return;
             }
-            self.members_left -= 1;
             self.member(format, member, index + 1, node);
         }
     }
@@ -246,19 +256,9 @@ impl Walk<'_> {
 
     fn tnef_attachments(&mut self, list: &[TnefAttachment<'_>], node: &Node<'_>) {
         for (index, attachment) in list.iter().enumerate() {
-            if self.members_left == 0 {
-                let detail = Problem::Limit {
-                    limit: "max_members",
-                    detail: format!(
-                        "more than {} members in the whole message",
-                        self.settings.limits.max_members.saturating_mul(10)
-                    ),
-                }
-                .to_string();
-                self.problem(node, detail);
+            if !self.take_member(node) {
                 return;
             }
-            self.members_left -= 1;
             let id = format!("{}.t{}", node.id, index + 1);
             let shown = attachment
                 .names
