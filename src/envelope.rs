@@ -12,11 +12,9 @@ pub mod virtualdomains;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use virtualdomains::Virtualdomains;
-
-use crate::config::{RecipientMode, RecipientRule};
 
 /// Longest envelope value kept (bytes); longer values are cut. RFC 5321
 /// §4.5.3.1 caps a path at 256 octets; this leaves room for abuse to be
@@ -51,10 +49,11 @@ pub struct Envelope {
 impl Envelope {
     /// Builds the envelope from qmail-local's environment. `get` looks a
     /// variable up (`std::env::var_os` in the shell, a map in tests);
-    /// `vdoms` is qmail's control/virtualdomains ([`RecipientRule::load`]).
+    /// `mode` is the main file's `[recipient] mode`; `vdoms` is qmail's
+    /// control/virtualdomains as the shell read it.
     pub fn from_env(
         get: impl Fn(&str) -> Option<OsString>,
-        rule: &RecipientRule,
+        mode: RecipientMode,
         vdoms: &Virtualdomains,
     ) -> Envelope {
         let var = |name: &str| get(name).map(|v| clean(v.as_bytes())).unwrap_or_default();
@@ -67,7 +66,7 @@ impl Envelope {
             recipient = format!("{local}@{host}");
         }
         let user_recipient =
-            user_address(rule.mode, vdoms, &local, &host).unwrap_or_else(|| recipient.clone());
+            user_address(mode, vdoms, &local, &host).unwrap_or_else(|| recipient.clone());
         let domain = if host.is_empty() {
             domain_of(&recipient)
         } else {
@@ -149,6 +148,38 @@ pub fn user_address(
     }
 }
 
+/// `[recipient] mode`: which address reports and logs name as the
+/// recipient.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RecipientMode {
+    /// Strip the prefix `control/virtualdomains` gives `HOST`.
+    #[serde(alias = "ext")]
+    Virtualdomains,
+    /// `RECIPIENT` unchanged.
+    Recipient,
+}
+
+/// A plain address qmvc will write into a header and pass to the
+/// injector: 1 to 256 bytes, no white space, control characters or
+/// `<>(),;:"[]\`; when it has an `@`, both sides are non-empty. Quoted
+/// local parts are refused: a report is not worth the risk.
+pub fn is_address(address: &str) -> bool {
+    if address.is_empty() || address.len() > 256 || address.starts_with('-') {
+        return false;
+    }
+    if address
+        .chars()
+        .any(|c| c.is_control() || c.is_whitespace() || "<>(),;:\"[]\\".contains(c))
+    {
+        return false;
+    }
+    match address.rsplit_once('@') {
+        Some((local, domain)) => !local.is_empty() && !domain.is_empty(),
+        None => true,
+    }
+}
+
 /// Bytes to a bounded UTF-8 string: invalid sequences replaced, cut at
 /// [`MAX_VALUE`] bytes on a character boundary. Control characters stay
 /// (they are escaped where the value is written, not here).
@@ -164,17 +195,17 @@ mod tests {
 
     const VDOMS: &[u8] = b"example.com:example-com\nexample.net:example.net\n";
 
-    fn env_with(pairs: &[(&str, &str)], rule: &RecipientRule) -> Envelope {
+    fn env_with(pairs: &[(&str, &str)], mode: RecipientMode) -> Envelope {
         let map: HashMap<String, OsString> = pairs
             .iter()
             .map(|(k, v)| (k.to_string(), OsString::from(v)))
             .collect();
         let vdoms = Virtualdomains::parse(VDOMS, b"");
-        Envelope::from_env(|k| map.get(k).cloned(), rule, &vdoms)
+        Envelope::from_env(|k| map.get(k).cloned(), mode, &vdoms)
     }
 
     fn env(pairs: &[(&str, &str)]) -> Envelope {
-        env_with(pairs, &RecipientRule::default())
+        env_with(pairs, RecipientMode::Virtualdomains)
     }
 
     #[test]
@@ -228,10 +259,6 @@ mod tests {
 
     #[test]
     fn recipient_mode_keeps_qmail_value() {
-        let rule = RecipientRule {
-            mode: RecipientMode::Recipient,
-            ..RecipientRule::default()
-        };
         let e = env_with(
             &[
                 ("RECIPIENT", "example-com-info@example.com"),
@@ -239,7 +266,7 @@ mod tests {
                 ("EXT", "example-com-info"),
                 ("HOST", "example.com"),
             ],
-            &rule,
+            RecipientMode::Recipient,
         );
         assert_eq!(e.user_recipient, "example-com-info@example.com");
     }

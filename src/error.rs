@@ -6,10 +6,62 @@
 //! their source's text: [`Error::chain`] joins the source chain for the one
 //! line qmail-local shows.
 
+use std::fmt;
 use std::io;
 use std::path::PathBuf;
 
-use crate::config::Problem;
+/// One configuration problem: `file: key: what is wrong`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The file (path as given, or `<embedded>`).
+    pub file: String,
+    /// The dotted key (`paths.log`, `conditions.subject.rules[2].pattern`),
+    /// or `-` for the whole file.
+    pub key: String,
+    /// What is wrong, lower case, one line.
+    pub what: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}: {}", self.file, self.key, self.what)
+    }
+}
+
+/// Why a file or directory is not trusted, one line, lower case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Untrusted(pub String);
+
+impl fmt::Display for Untrusted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: not trusted", self.0)
+    }
+}
+
+impl std::error::Error for Untrusted {}
+
+impl Untrusted {
+    /// As an [`io::Error`] (kind `PermissionDenied`) carrying `self`.
+    pub fn into_io(self) -> io::Error {
+        io::Error::new(io::ErrorKind::PermissionDenied, self)
+    }
+}
+
+/// True when `error` or one of its sources is an [`Untrusted`] refusal.
+pub fn is_untrusted(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(error);
+    while let Some(e) = current {
+        if e.is::<Untrusted>()
+            || e.downcast_ref::<io::Error>()
+                .and_then(io::Error::get_ref)
+                .is_some_and(|inner| inner.is::<Untrusted>())
+        {
+            return true;
+        }
+        current = e.source();
+    }
+    false
+}
 
 /// Everything that can go wrong outside the pure core.
 #[derive(Debug, thiserror::Error)]
@@ -102,15 +154,11 @@ impl Error {
 
     /// The enhanced status code (RFC 3463) that ends qmail-local's line:
     /// `4.7.0` (security or policy status) when a configuration file or
-    /// directory is not trusted ([`crate::config::permissions`], as
+    /// directory is not trusted ([`Untrusted`], as
     /// qmail-local's "Uh-oh: .qmail file is writable. (#4.7.0)"), else
     /// `4.3.0` (other mail system status).
     pub fn status_code(&self) -> &'static str {
-        if crate::config::permissions::is_untrusted(self) {
-            "4.7.0"
-        } else {
-            "4.3.0"
-        }
+        if is_untrusted(self) { "4.7.0" } else { "4.3.0" }
     }
 
     /// The error and its sources joined with `": "`, e.g.

@@ -6,7 +6,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::engines::{EngineReport, EngineResult};
 use crate::exit::Exit;
 
 /// Which condition of a profile (or which engine) produced a [`Finding`].
@@ -331,5 +330,51 @@ fn defer_line(engines: &[EngineReport]) -> String {
             "qmvc: anti-virus engine unavailable: {} (#4.3.0)",
             failed.join(", ")
         )
+    }
+}
+
+/// One engine's answer for one message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EngineReport {
+    /// The engine's configured `name`.
+    pub name: String,
+    /// What it said.
+    pub result: EngineResult,
+    /// Wall time spent on it, in milliseconds.
+    pub ms: u64,
+}
+
+/// What an engine said. Log letters: `C`, `V`, `E`, `-`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum EngineResult {
+    /// Scanned, nothing found.
+    Clean,
+    /// Scanned, these virus names found (at least one).
+    Virus(Vec<String>),
+    /// Could not scan: unreachable, timed out, answered garbage. One line.
+    Error(String),
+    /// Not run, and why (bypass, noscan_types, earlier virus, oversize...).
+    Skipped(String),
+}
+
+impl EngineResult {
+    /// The `result` of `check --json`: `clean`, `virus`, `error`, `skipped`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            EngineResult::Clean => "clean",
+            EngineResult::Virus(_) => "virus",
+            EngineResult::Error(_) => "error",
+            EngineResult::Skipped(_) => "skipped",
+        }
+    }
+
+    /// The log line's letter: `C`, `V`, `E`, `-`.
+    pub fn letter(&self) -> char {
+        match self {
+            EngineResult::Clean => 'C',
+            EngineResult::Virus(_) => 'V',
+            EngineResult::Error(_) => 'E',
+            EngineResult::Skipped(_) => '-',
+        }
     }
 }

@@ -330,6 +330,12 @@ fn winmail_dat_attachments_meet_the_rules() {
         "{found:?}"
     );
     assert_eq!(container_support::verdict(&raw), Verdict::Badmail);
+    // Its long name and its 8.3 name both end in .exe: one finding, not two.
+    let exe: Vec<_> = names
+        .iter()
+        .filter(|d| d.contains("winmail.dat/Invoice 2026-11.pdf.exe"))
+        .collect();
+    assert_eq!(exe.len(), 1, "{found:?}");
 
     let mut attrs = header(1252);
     attrs.extend(attachment(

@@ -57,7 +57,7 @@ pub fn run(config: Option<&Path>, env_config: Option<&OsStr>, user_profiles: boo
         Ok(v) => v,
         Err(e) => return Exit::defer_error(&e),
     };
-    let envelope = Envelope::from_env(|k| std::env::var_os(k), &config.recipient, &vdoms);
+    let envelope = Envelope::from_env(|k| std::env::var_os(k), config.recipient.mode, &vdoms);
     let limit = config.limits.max_message_bytes;
     let mut input = match input::read_stdin(limit, &config.paths.workdir) {
         Ok(i) => i,

@@ -15,9 +15,9 @@ pub mod cluster;
 mod dotqmail;
 pub(crate) mod lenient;
 pub mod permissions;
+mod profiles;
 
 use std::ffi::OsStr;
-use std::fmt;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read};
 use std::os::unix::fs::OpenOptionsExt;
@@ -30,7 +30,7 @@ use crate::engines::EngineConfig;
 use crate::envelope::Virtualdomains;
 use crate::error::Error;
 use crate::message::Limits;
-use crate::profile::{self, Effective, Profile};
+use crate::profile::{Effective, Profile};
 
 /// The embedded default main file: the text of the shipped example.
 pub const EMBEDDED_MAIN: &str = include_str!("qmvc.toml");
@@ -46,23 +46,7 @@ pub const SYSTEM_PATH: &str = "/etc/qmvc/qmvc.toml";
 /// larger is not a hand-written configuration.
 pub const MAX_FILE_BYTES: u64 = 1 << 20;
 
-/// One configuration problem: `file: key: what is wrong`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// The file (path as given, or `<embedded>`).
-    pub file: String,
-    /// The dotted key (`paths.log`, `conditions.subject.rules[2].pattern`),
-    /// or `-` for the whole file.
-    pub key: String,
-    /// What is wrong, lower case, one line.
-    pub what: String,
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}: {}", self.file, self.key, self.what)
-    }
-}
+pub use crate::error::Problem;
 
 /// The loaded main file.
 #[derive(Debug, Clone)]
@@ -300,16 +284,7 @@ pub(crate) fn read_control(path: &Path) -> io::Result<Option<Vec<u8>>> {
     Ok(Some(bytes))
 }
 
-/// See [`RecipientRule::mode`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RecipientMode {
-    /// Strip the prefix `control/virtualdomains` gives `HOST`.
-    #[serde(alias = "ext")]
-    Virtualdomains,
-    /// `RECIPIENT` unchanged.
-    Recipient,
-}
+pub use crate::envelope::RecipientMode;
 
 /// Where the main file comes from.
 enum Origin {
@@ -562,7 +537,7 @@ impl Config {
         ];
         for (key, list) in guards {
             for (i, address) in list.iter().enumerate() {
-                if !profile::is_address(address) {
+                if !profiles::is_address(address) {
                     found.push((
                         format!("guards.{key}[{i}]"),
                         format!("{address:?} is not an address"),
@@ -608,7 +583,7 @@ impl Config {
     /// Errors: [`Error::Read`] when a file on the path exists but cannot be
     /// read; [`Error::Config`] with every problem when one is invalid.
     pub fn profile_for(&self, domain: &str, user_home: Option<&Path>) -> Result<Profile, Error> {
-        let (profile, problems) = profile::build(self, domain, user_home)?;
+        let (profile, problems) = profiles::build(self, domain, user_home)?;
         if problems.is_empty() {
             Ok(profile)
         } else {
@@ -718,7 +693,7 @@ pub fn check_full_from(
             what: e.chain(),
         });
     }
-    problems.extend(profile::check_directory(&config));
+    problems.extend(profiles::check_directory(&config));
     problems.extend(forward_loops(&config));
     // Site templates and locales (the shipped ones are checked by the
     // tests): a broken override must show up before an incident needs it.

@@ -17,14 +17,13 @@
 //! reaches the user through the ordinary read errors; [`is_untrusted`]
 //! recognises it for the status code.
 
-use std::fmt;
 use std::fs::Metadata;
-use std::io;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
 
-use super::{Paths, Problem};
-use crate::error::Error;
+use super::Paths;
+use crate::error::{Error, Problem};
+pub use crate::error::{Untrusted, is_untrusted};
 
 /// Written by others: group (`S_IWGRP`).
 const GROUP_WRITE: u32 = 0o020;
@@ -32,41 +31,6 @@ const GROUP_WRITE: u32 = 0o020;
 const OTHER_WRITE: u32 = 0o002;
 /// Readable by everyone (`S_IROTH`).
 const OTHER_READ: u32 = 0o004;
-
-/// Why a file or directory is not trusted, one line, lower case.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Untrusted(pub String);
-
-impl fmt::Display for Untrusted {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: not trusted", self.0)
-    }
-}
-
-impl std::error::Error for Untrusted {}
-
-impl Untrusted {
-    /// As an [`io::Error`] (kind `PermissionDenied`) carrying `self`.
-    pub fn into_io(self) -> io::Error {
-        io::Error::new(io::ErrorKind::PermissionDenied, self)
-    }
-}
-
-/// True when `error` or one of its sources is an [`Untrusted`] refusal.
-pub fn is_untrusted(error: &(dyn std::error::Error + 'static)) -> bool {
-    let mut current = Some(error);
-    while let Some(e) = current {
-        if e.is::<Untrusted>()
-            || e.downcast_ref::<io::Error>()
-                .and_then(io::Error::get_ref)
-                .is_some_and(|inner| inner.is::<Untrusted>())
-        {
-            return true;
-        }
-        current = e.source();
-    }
-    false
-}
 
 fn mode(meta: &Metadata) -> u32 {
     meta.permissions().mode() & 0o7777
@@ -184,7 +148,7 @@ pub fn problems(paths: &Paths, main: Option<&Path>, config_file: &str) -> Vec<Pr
 
 #[cfg(test)]
 mod tests {
-    use std::fs;
+    use std::{fs, io};
 
     use super::*;
 

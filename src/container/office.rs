@@ -4,8 +4,8 @@
 //! Pure: bytes and limits in, an answer out; no I/O. The document's format
 //! comes from its first bytes, never from its name: an OLE2 compound file
 //! (`.doc`, `.xls`, `.ppt`, an encrypted OOXML package) is read with the
-//! `cfb` crate ([`ole`]); a ZIP (OOXML `.docx`/`.xlsm`/`.pptm`, a macro
-//! workbook renamed `.xlsx`, OpenDocument) with the `zip` crate ([`ooxml`]).
+//! `cfb` crate (`office/ole.rs`); a ZIP (OOXML `.docx`/`.xlsm`/`.pptm`, a macro
+//! workbook renamed `.xlsx`, OpenDocument) with the `zip` crate (`office/ooxml.rs`).
 //! OLE2 documents embedded in either (an Excel object inside a Word file, a
 //! `word/embeddings/oleObject1.bin`) are opened in turn, to
 //! [`OfficeLimits::max_depth`].

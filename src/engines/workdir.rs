@@ -169,7 +169,7 @@ pub enum FileKind {
 /// Removes work directories under `parent` whose modification time is
 /// older than `older_than` before `now`; only entries named `qmvc-*` that
 /// are real directories (not links) and no running delivery uses
-/// ([`in_use`]) are touched. Returns how many were removed. A missing
+/// (`in_use`) are touched. Returns how many were removed. A missing
 /// `parent` has nothing to clean (0).
 ///
 /// Errors: [`Error::Read`] when `parent` cannot be listed;

@@ -21,13 +21,12 @@ use std::fs::{self, OpenOptions};
 use std::io::{Read, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::actions::open::regular_file;
 use crate::error::Error;
-use crate::verdict::{Condition, Finding, Verdict};
+use crate::verdict::{Condition, Finding};
 
 /// Shard files.
 const SHARDS: u64 = 64;
@@ -38,42 +37,7 @@ const MAX_KEY: usize = 256;
 /// Largest shard read (bytes): more than 128 lines of 300 bytes.
 const MAX_SHARD: u64 = 64 << 10;
 
-/// A profile's `[reactions.bomber]` limits.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BomberLimits {
-    /// Incidents per sender within [`BomberLimits::window`] that still get
-    /// reports; 0 turns the brake off. Default 10.
-    pub threshold: u32,
-    /// Length of the counting window. Default one hour.
-    pub window: Duration,
-    /// Past the threshold, take the sender's mail straight to the action
-    /// without running the engines (finding `bomber`). Default off.
-    pub short_circuit: bool,
-    /// The verdicts that count as an incident against the sender
-    /// (`[reactions.bomber] count`). Default `["virus"]`, as QMVC counted
-    /// virus bombers; a profile may add `badmail` and `unchecked`.
-    /// Errormail never counts: a missing header says nothing about the
-    /// sender's intent, and would make every broken mailer a bomber.
-    pub count: Vec<Verdict>,
-}
-
-impl Default for BomberLimits {
-    fn default() -> Self {
-        BomberLimits {
-            threshold: 10,
-            window: Duration::from_secs(3600),
-            short_circuit: false,
-            count: vec![Verdict::Virus],
-        }
-    }
-}
-
-impl BomberLimits {
-    /// True when a message of `verdict` counts against its sender.
-    pub fn counts(&self, verdict: Verdict) -> bool {
-        verdict != Verdict::Errormail && verdict != Verdict::Clean && self.count.contains(&verdict)
-    }
-}
+pub use crate::profile::reactions::BomberLimits;
 
 /// One sender's counter after an update (or a look).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -364,6 +328,7 @@ pub fn shard_paths(state_dir: &Path) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     fn limits(threshold: u32) -> BomberLimits {
         BomberLimits {

@@ -19,14 +19,14 @@
 
 pub mod bomber;
 mod plan;
-mod reactions;
+
 mod render;
 mod send;
 pub mod state;
 
+pub use crate::profile::reactions::Reactions;
 pub use bomber::{BomberLimits, BomberState};
 pub use plan::{Input, Reports, is_loop_address, plan};
-pub use reactions::Reactions;
 pub use render::{
     Sources, TEMPLATES, check_sources, check_sources_full, dynamic_ids, ids_used, render,
 };

@@ -299,25 +299,7 @@ pub fn is_loop_address(address: &str) -> bool {
         || matches!(base, "noreply" | "no-reply" | "donotreply" | "do-not-reply")
 }
 
-/// A plain address qmvc will write into a header and pass to the
-/// injector: 1 to 256 bytes, no white space, control characters or
-/// `<>(),;:"[]\`; when it has an `@`, both sides are non-empty. Quoted
-/// local parts are refused: a report is not worth the risk.
-pub fn is_address(address: &str) -> bool {
-    if address.is_empty() || address.len() > 256 || address.starts_with('-') {
-        return false;
-    }
-    if address
-        .chars()
-        .any(|c| c.is_control() || c.is_whitespace() || "<>(),;:\"[]\\".contains(c))
-    {
-        return false;
-    }
-    match address.rsplit_once('@') {
-        Some((local, domain)) => !local.is_empty() && !domain.is_empty(),
-        None => true,
-    }
-}
+pub use crate::envelope::is_address;
 
 /// Which guards hear about a verdict: the anti-virus guards about viruses
 /// and about what no engine could examine, the badmail guards about the

@@ -22,17 +22,17 @@
 //! a virus. A badmail verdict that passes never skips the engines
 //! (`bypass`), so a user who passes badmail still has viruses stopped.
 //!
-//! Reads only the files on the path; regexes are compiled once per call.
+//! The shapes only: finding and reading the files is the configuration
+//! loader's (`crate::config`), so this module does no I/O.
 
-mod load;
-
-pub(crate) use load::{build, check_directory, is_address};
+pub mod reactions;
+pub mod scan;
 
 use serde::{Deserialize, Serialize};
 
-use crate::engines::ScanPolicy;
 use crate::rules::spec::ConditionsSpec;
 use crate::verdict::ActionPolicy;
+use scan::ScanPolicy;
 
 /// The embedded default profile: the same text as the shipped
 /// `profiles/default.toml`.
@@ -62,7 +62,7 @@ pub struct Profile {
     pub actions: ActionPolicy,
     /// `[reactions]` (merged through `extends`): guard, recipient and
     /// sender reports, languages, bomber limits.
-    pub reactions: crate::notify::Reactions,
+    pub reactions: reactions::Reactions,
     /// The effective profile as read (every key with its value, defaults
     /// included), for `config show` ([`Profile::effective`]).
     pub spec: ProfileSpec,

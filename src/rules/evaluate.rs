@@ -214,7 +214,10 @@ fn body(part: &Part, rules: &BodyRules, unchecked: &str, out: &mut Vec<Finding>)
 }
 
 /// The findings `check` gives on each member of `inside`, each put on the
-/// member's MIME part with the member's path in front of its detail.
+/// member's MIME part with the member's path in front of its detail. A
+/// member known by several names (a TNEF attachment's long name, 8.3 name
+/// and extension) that break the same rule gives that finding once: the
+/// detail is the member's path either way.
 fn members(
     inside: &Inside,
     out: &mut Vec<Finding>,
@@ -223,6 +226,7 @@ fn members(
     let mut found = Vec::new();
     for inner in &inside.members {
         check(inner, &mut found);
+        let first = out.len();
         for mut finding in found.drain(..) {
             finding.detail = if finding.condition == Condition::Filename {
                 bounded(&inner.path)
@@ -230,7 +234,9 @@ fn members(
                 bounded(&format!("{}: {}", inner.path, finding.detail))
             };
             finding.part = Some(inner.parent.clone());
-            out.push(finding);
+            if !out[first..].contains(&finding) {
+                out.push(finding);
+            }
         }
     }
 }

@@ -1,17 +1,11 @@
 //! Fuzz target: the 7z header reader (`container::read(Format::SevenZ, ..)`),
-//! with small limits so that every path, the limits' included, is reached.
+//! with small limits (`shared/container.rs`).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use qmvc::container::{self, Budget, Format, Limits};
+use qmvc::container::Format;
 
-fuzz_target!(|data: &[u8]| {
-    let limits = Limits {
-        max_members: 64,
-        max_depth: 3,
-        max_bytes: 1 << 20,
-        max_ratio: 50,
-    };
-    let mut budget = Budget::new(&limits);
-    let _ = container::read(Format::SevenZ, data, &mut budget);
-});
+#[path = "shared/container.rs"]
+mod shared;
+
+fuzz_target!(|data: &[u8]| shared::read(Format::SevenZ, data));

@@ -23,7 +23,6 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::bomber::BomberLimits;
 use crate::verdict::Verdict;
 
 /// The `[reactions]` table, resolved. `Deserialize` goes through
@@ -171,7 +170,7 @@ fn addresses(value: &toml::Value) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
     for item in list {
         match item.as_str() {
-            Some(a) if super::plan::is_address(a) => out.push(a.to_string()),
+            Some(a) if crate::envelope::is_address(a) => out.push(a.to_string()),
             Some(a) => return Err(format!("{a:?} is not a mail address")),
             None => return Err("expected addresses as strings".into()),
         }
@@ -231,6 +230,43 @@ fn duration(value: &toml::Value) -> Option<Duration> {
         _ => return None,
     };
     n.checked_mul(scale).map(Duration::from_secs)
+}
+
+/// A profile's `[reactions.bomber]` limits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BomberLimits {
+    /// Incidents per sender within [`BomberLimits::window`] that still get
+    /// reports; 0 turns the brake off. Default 10.
+    pub threshold: u32,
+    /// Length of the counting window. Default one hour.
+    pub window: Duration,
+    /// Past the threshold, take the sender's mail straight to the action
+    /// without running the engines (finding `bomber`). Default off.
+    pub short_circuit: bool,
+    /// The verdicts that count as an incident against the sender
+    /// (`[reactions.bomber] count`). Default `["virus"]`, as QMVC counted
+    /// virus bombers; a profile may add `badmail` and `unchecked`.
+    /// Errormail never counts: a missing header says nothing about the
+    /// sender's intent, and would make every broken mailer a bomber.
+    pub count: Vec<Verdict>,
+}
+
+impl Default for BomberLimits {
+    fn default() -> Self {
+        BomberLimits {
+            threshold: 10,
+            window: Duration::from_secs(3600),
+            short_circuit: false,
+            count: vec![Verdict::Virus],
+        }
+    }
+}
+
+impl BomberLimits {
+    /// True when a message of `verdict` counts against its sender.
+    pub fn counts(&self, verdict: Verdict) -> bool {
+        verdict != Verdict::Errormail && verdict != Verdict::Clean && self.count.contains(&verdict)
+    }
 }
 
 #[cfg(test)]

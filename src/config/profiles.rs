@@ -1,6 +1,7 @@
-//! Finding, reading, layering and compiling profile files. The only I/O of
-//! the profile module: reads the files on the path from the domain to the
-//! embedded default, and the user's file.
+//! Finding, reading, layering and compiling profile files into the
+//! [`Profile`] the pure core evaluates: reads the files on the path from
+//! the domain to the embedded default, and the user's file. The profile's
+//! shapes live in `crate::profile`, which does no I/O.
 
 use std::io;
 use std::os::unix::fs::MetadataExt;
@@ -9,12 +10,12 @@ use std::sync::OnceLock;
 
 use toml::{Table, Value};
 
-use super::{EMBEDDED, Profile, ProfileSpec};
-use crate::config::lenient::{self, Origins};
-use crate::config::{Config, Problem, permissions, read_checked, read_text};
+use super::lenient::{self, Origins};
+use super::{Config, Problem, permissions, read_checked, read_text};
 use crate::engines::ScanPolicy;
 use crate::error::Error;
-use crate::notify::Reactions;
+use crate::profile::reactions::Reactions;
+use crate::profile::{EMBEDDED, Profile, ProfileSpec};
 use crate::rules::{Conditions, import};
 use crate::verdict::{Action, ActionPolicy};
 
@@ -646,18 +647,10 @@ fn check_actions(actions: &ActionPolicy, out: &mut Vec<(String, String)>) {
     }
 }
 
-/// A plain `local@domain` an inject program can take as an argument: no
-/// spaces or control characters, no leading `-`, bounded (RFC 5321
-/// §4.5.3.1.3: 256 octets for a path).
+/// A plain `local@domain` for a guard or `forward_to`: the address rule
+/// of reports ([`crate::envelope::is_address`]) with both sides present.
 pub(crate) fn is_address(address: &str) -> bool {
-    address.len() <= 256
-        && !address.starts_with('-')
-        && address
-            .rsplit_once('@')
-            .is_some_and(|(l, d)| !l.is_empty() && !d.is_empty())
-        && !address
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
+    address.contains('@') && crate::envelope::is_address(address)
 }
 
 /// BCP 47 in shape: letters, digits and `-`, starting with a letter.
