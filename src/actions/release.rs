@@ -87,7 +87,13 @@ pub fn header_line(key: &[u8], id: &str, recipient: &str, now: i64) -> String {
 /// `message` (up to the first empty line), if it has the three parts.
 pub fn find(message: &[u8]) -> Option<Token> {
     let name = HEADER.as_bytes();
-    for line in message.split(|&b| b == b'\n') {
+    let mut start = 0;
+    // Line ends found with memchr: the header of a delivery is scanned
+    // before anything else, and may be hundreds of lines long.
+    let ends = memchr::memchr_iter(b'\n', message).chain(std::iter::once(message.len()));
+    for end in ends {
+        let line = message.get(start..end).unwrap_or_default();
+        start = end + 1;
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if line.is_empty() {
             return None;

@@ -82,7 +82,12 @@ pub fn run(config: Option<&Path>, env_config: Option<&OsStr>, user_profiles: boo
         Ok(r) => r,
         Err(source) => return Exit::defer(Error::Message { source }.chain()),
     };
-    carry_out(&config, &envelope, &raw, &judged, now, start)
+    let exit = carry_out(&config, &envelope, &raw, &judged, now, start);
+    // The process ends with this exit: freeing the parsed message, the
+    // compiled profile and the configuration one allocation at a time
+    // would cost some 3% of a small message's delivery for nothing.
+    std::mem::forget((judged, raw, input, config));
+    exit
 }
 
 /// A message `qmvc quarantine release` sent back to this recipient

@@ -331,7 +331,8 @@ fn compile_filename(
     imported: Option<&Imported>,
     p: &mut Vec<(String, String)>,
 ) -> FilenameRules {
-    let mut extensions = HashMap::new();
+    let mut extensions =
+        HashMap::with_capacity(spec.extensions.len() + imported.map_or(0, |i| i.extensions.len()));
     for (i, ext) in spec.extensions.iter().enumerate() {
         match normalise_extension(ext) {
             Some(ext) => {
