@@ -121,7 +121,7 @@ fn released(
         Err(e) => return Some(Exit::defer(e.chain())),
     }
     let pid = std::process::id();
-    let host = config.site.host_or(&system_host());
+    let host = config.site.host();
     let line = LogLine {
         pid,
         time: now.format(log::TIME_FORMAT).to_string(),
@@ -154,7 +154,7 @@ fn carry_out(
 ) -> Exit {
     let plan = &judged.plan;
     let pid = std::process::id();
-    let host = config.site.host_or(&system_host());
+    let host = config.site.host();
     let id = incident_id(now, pid, &host);
     let mut stored: Option<Stored> = None;
     // Said with every message until the site writes a main file: a site
@@ -360,14 +360,6 @@ pub fn incident_id(now: DateTime<Local>, pid: u32, host: &str) -> String {
         now.timestamp(),
         now.timestamp_subsec_micros()
     )
-}
-
-/// The system's host name (gethostname(2)), empty when it has none.
-pub(crate) fn system_host() -> String {
-    nix::unistd::gethostname()
-        .ok()
-        .and_then(|h| h.into_string().ok())
-        .unwrap_or_default()
 }
 
 /// `Return-Path:`, `Delivered-To:` and `X-Qmvc-*` lines put in front of a

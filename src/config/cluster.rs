@@ -34,6 +34,20 @@ impl Site {
             self.host.clone()
         }
     }
+
+    /// The host name to use: `host` when set, else the system's host name
+    /// (gethostname(2), asked only then), made safe by [`clean_host`];
+    /// `localhost` when the system has none.
+    pub fn host(&self) -> String {
+        if !self.host.is_empty() {
+            return self.host.clone();
+        }
+        let system = nix::unistd::gethostname()
+            .ok()
+            .and_then(|h| h.into_string().ok())
+            .unwrap_or_default();
+        self.host_or(&system)
+    }
 }
 
 /// `name` with every byte outside `[A-Za-z0-9._-]` written `_`, cut at

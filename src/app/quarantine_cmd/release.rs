@@ -188,7 +188,7 @@ impl Audit<'_> {
     /// be written (the message is already released either way).
     fn write(&self, config: &Config) -> Vec<String> {
         let time = self.now.format(log::TIME_FORMAT).to_string();
-        let host = config.site.host_or(&crate::app::filter::system_host());
+        let host = config.site.host();
         let lines: String = self
             .recipients
             .iter()
