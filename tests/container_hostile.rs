@@ -93,3 +93,26 @@ fn a_container_that_holds_itself_stops_at_the_depth_limit() {
         inside.unexamined
     );
 }
+
+/// A UDF image with no ISO 9660 bridge (no primary volume descriptor:
+/// only the volume recognition sequence BEA01, NSR02, TEA01 at 32 KiB,
+/// ECMA-167 2/8.3) cannot be listed: `unchecked`, never clean, whatever it
+/// is called.
+#[test]
+fn a_udf_image_without_an_iso_bridge_is_unchecked() {
+    let mut image = vec![0u8; 32 * 1024];
+    for id in [b"BEA01", b"NSR02", b"TEA01"] {
+        let mut sector = vec![0u8; 2048];
+        sector[1..6].copy_from_slice(id);
+        sector[6] = 1;
+        image.extend(sector);
+    }
+    image.resize(image.len() + 8 * 2048, 0);
+    for name in ["disc.iso", "photos.bin"] {
+        assert_eq!(
+            verdict(&with_attachment(name, &image)),
+            Verdict::Unchecked,
+            "{name}"
+        );
+    }
+}
