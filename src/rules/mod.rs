@@ -11,6 +11,7 @@
 mod archives;
 mod evaluate;
 pub mod import;
+mod literals;
 pub mod spec;
 
 pub use self::archives::{ArchivesSpec, MemberExtensions};
@@ -99,19 +100,30 @@ impl Conditions {
 /// Regexes compiled once into a set, with one description each.
 #[derive(Debug, Clone)]
 struct PatternSet {
-    /// All the patterns in one automaton ([`build_set`]).
-    set: meta::Regex,
+    /// All the patterns in one automaton.
+    set: Matcher,
     patterns: Vec<String>,
     descriptions: Vec<String>,
     case_insensitive: bool,
 }
 
+/// How a [`PatternSet`] searches: plain words by Aho-Corasick
+/// ([`literals`]), anything else by the regex set ([`build_set`]).
+#[derive(Debug, Clone)]
+enum Matcher {
+    Literals(literals::Literals),
+    Regex(meta::Regex),
+}
+
 impl PatternSet {
     /// Indices of the rules that match `text`.
     fn matches(&self, text: &str) -> Vec<usize> {
-        let mut which = regex_automata::PatternSet::new(self.set.pattern_len());
-        self.set
-            .which_overlapping_matches(&Input::new(text), &mut which);
+        let set = match &self.set {
+            Matcher::Literals(literals) => return literals.matches(text),
+            Matcher::Regex(set) => set,
+        };
+        let mut which = regex_automata::PatternSet::new(set.pattern_len());
+        set.which_overlapping_matches(&Input::new(text), &mut which);
         which.iter().map(|id| id.as_usize()).collect()
     }
 
@@ -467,7 +479,15 @@ fn pattern_set(
     if patterns.is_empty() {
         return None;
     }
-    let build = |patterns: &[String]| build_set(patterns, case_insensitive);
+    if let Some(literals) = literals::Literals::new(&patterns, case_insensitive) {
+        return Some(PatternSet {
+            set: Matcher::Literals(literals),
+            patterns,
+            descriptions,
+            case_insensitive,
+        });
+    }
+    let build = |patterns: &[String]| build_set(patterns, case_insensitive).map(Matcher::Regex);
     let set = match build(&patterns) {
         Ok(set) => set,
         Err(_) => {
