@@ -2,7 +2,8 @@
 //! which language, with what text, and the virus-bomber brake.
 //!
 //! The pieces, in the order the shell uses them:
-//! - [`Reactions`] (`reactions.rs`): a profile's `[reactions]` table.
+//! - [`Reactions`] (the profile's `[reactions]` table, `crate::profile::reactions`):
+//!   who hears about which verdict.
 //! - [`bomber::record`]: per-sender incident counters in `[paths].state`,
 //!   or in a Redis shared by the site's hosts ([`state::Store`]).
 //! - [`plan()`] (`plan.rs`, pure): [`Notice`]s to send and, for every
