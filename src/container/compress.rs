@@ -108,11 +108,7 @@ pub fn xz(bytes: &[u8], budget: &mut Budget) -> Listing {
 /// the bytes and the error that stopped it, `None` when the stream ended
 /// (or `cap` was reached, which is not an error of the stream).
 fn unxz(bytes: &[u8], cap: usize) -> (Vec<u8>, Option<String>) {
-    let mut out = Capped {
-        buf: Vec::new(),
-        cap,
-        full: false,
-    };
+    let mut out = Capped::new(cap);
     let mut input = io::BufReader::new(bytes);
     let result = if bytes.starts_with(b"\xFD7zXZ\x00") {
         lzma_rs::xz_decompress(&mut input, &mut out)
@@ -127,16 +123,31 @@ fn unxz(bytes: &[u8], cap: usize) -> (Vec<u8>, Option<String>) {
     (out.buf, error)
 }
 
-/// A writer that keeps the first `cap` bytes and then refuses more.
-struct Capped {
-    buf: Vec<u8>,
-    cap: usize,
-    full: bool,
+/// A writer that keeps the first `cap` bytes and then refuses more (the
+/// decompressors of gzip's neighbours and of 7z folders write into it).
+pub(super) struct Capped {
+    /// What was kept.
+    pub(super) buf: Vec<u8>,
+    /// Most bytes kept.
+    pub(super) cap: usize,
+    /// True once a write was refused for the cap.
+    pub(super) full: bool,
+}
+
+impl Capped {
+    /// An empty writer keeping at most `cap` bytes.
+    pub(super) fn new(cap: usize) -> Capped {
+        Capped {
+            buf: Vec::new(),
+            cap,
+            full: false,
+        }
+    }
 }
 
 impl Write for Capped {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        let room = self.cap - self.buf.len();
+        let room = self.cap.saturating_sub(self.buf.len());
         if room == 0 {
             self.full = true;
             return Err(io::Error::other("output cap reached"));

@@ -9,8 +9,9 @@
 //! checked against the bytes that could hold it before anything is
 //! allocated.
 
-use std::io::{self, Write};
+use std::io;
 
+use super::compress::Capped;
 use super::{
     Budget, HEAD, Listing, Member, Problem, member_name, over_budget, ratio_bomb, too_many,
     wants_data,
@@ -360,10 +361,7 @@ fn decode(folder: &Folder, input: &[u8], cap: u64) -> Option<Vec<u8>> {
     let [coder] = main.as_slice() else {
         return None;
     };
-    let mut out = Capped {
-        buf: Vec::new(),
-        cap: usize::try_from(cap.min(folder.size())).unwrap_or(usize::MAX),
-    };
+    let mut out = Capped::new(usize::try_from(cap.min(folder.size())).unwrap_or(usize::MAX));
     let mut reader = io::BufReader::new(input);
     if coder.id == COPY {
         out.buf = input.get(..out.cap.min(input.len()))?.to_vec();
@@ -386,29 +384,6 @@ fn decode(folder: &Folder, input: &[u8], cap: u64) -> Option<Vec<u8>> {
         return None;
     }
     Some(out.buf)
-}
-
-/// Keeps the first `cap` bytes written, then refuses more.
-struct Capped {
-    buf: Vec<u8>,
-    cap: usize,
-}
-
-impl Write for Capped {
-    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        let room = self.cap.saturating_sub(self.buf.len());
-        if room == 0 {
-            return Err(io::Error::other("cap reached"));
-        }
-        let n = data.len().min(room);
-        self.buf
-            .extend_from_slice(data.get(..n).unwrap_or_default());
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
 }
 
 /// The header: decoded as long as it is encoded (at most 4 times).
