@@ -84,6 +84,7 @@ fn attachment(name: &str, size: usize) -> Message {
             ("Date".into(), "Mon, 2 Mar 2026 10:00:00 +0000".into()),
             ("X-Mailer".into(), "Bulk-o-Matic 3.1".into()),
         ],
+        raw_fields: Vec::new(),
         subject: Some("hello".into()),
         parts: vec![Part {
             id: "2".into(),

@@ -49,6 +49,7 @@ fn message(subject: &str, parts: Vec<Part>) -> Message {
             ("Date".into(), "Mon, 2 Mar 2026 10:00:00 +0000".into()),
             ("Subject".into(), subject.into()),
         ],
+        raw_fields: Vec::new(),
         subject: Some(subject.into()),
         parts,
         anomalies: Vec::new(),

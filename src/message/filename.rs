@@ -51,7 +51,7 @@ pub fn suspicious_chars(name: &str) -> Vec<char> {
     found
 }
 
-fn is_suspicious(c: char) -> bool {
+pub(crate) fn is_suspicious(c: char) -> bool {
     matches!(
         c,
         '\u{061C}'

@@ -12,6 +12,7 @@ mod encoded_word;
 mod filename;
 mod magic;
 mod parse;
+mod readings;
 mod smime;
 mod uuencode;
 mod variants;
@@ -26,6 +27,7 @@ pub use windows::normalise_windows_name;
 
 use std::borrow::Cow;
 
+use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
 /// Caps on the work done for one message (`[limits]` of the main file).
@@ -76,6 +78,10 @@ pub struct Message {
     /// unfolded and RFC 2047 decoded, lossily to UTF-8). Bounded by
     /// [`Limits::max_header_bytes`] per field.
     pub headers: Vec<(String, String)>,
+    /// The top-level header fields as written (folded, capped like
+    /// `headers`), one per entry of `headers`: slices of the message, for
+    /// [`Message::header_readings`].
+    pub raw_fields: Vec<Bytes>,
     /// The top-level `Subject:`, unfolded and RFC 2047 decoded; `None` when
     /// absent.
     pub subject: Option<String>,

@@ -5,9 +5,9 @@
 //! a hundred levels deep, fails on a lone CR in a header block, does not
 //! descend into message/rfc822 and silently accepts missing boundaries. We
 //! need every anomaly reported and every limit enforced before work is
-//! done, so mailparse is used for what it does well: one header field at a
-//! time (unfolding, RFC 2047), Content-Type parameters (RFC 2231), and
-//! charsets. Sources: RFC 5322 §2.2 and §3.6 (header fields), RFC 2045
+//! done, so mailparse is used for what it does well: Content-Type
+//! parameters (RFC 2231) and charsets; header fields are split, unfolded
+//! and RFC 2047 decoded by `field`, the way mailparse reads them. Sources: RFC 5322 §2.2 and §3.6 (header fields), RFC 2045
 //! (MIME headers, transfer encodings, default type), RFC 2046 §5.1
 //! (multipart bodies), §5.2 (message/rfc822), RFC 6532 (message/global),
 //! RFC 3501 §6.4.5 (IMAP part numbers).
@@ -26,6 +26,7 @@ use super::magic::detect_probe;
 use super::uuencode::{self, Found};
 use super::{Anomaly, Body, Limits, Message, Origin, Part, binhex, detect, smime, variants, yenc};
 
+mod field;
 mod header;
 mod multipart;
 mod transfer;
@@ -136,6 +137,17 @@ pub fn parse_shared(raw: &Bytes, limits: &Limits) -> Message {
         .fields
         .iter()
         .map(|f| (f.name.clone(), f.value.clone()))
+        .collect();
+    walker.message.raw_fields = head
+        .fields
+        .iter()
+        .map(|f| {
+            let span = f.offset..f.offset + f.raw.len();
+            match shared.get(span.clone()) {
+                Some(_) => shared.slice(span),
+                None => Bytes::new(),
+            }
+        })
         .collect();
     walker.message.subject = walker.message.header("subject").map(str::to_owned);
     let mut duplicated = Vec::new();
@@ -830,6 +842,14 @@ fn boundaries(field: &Field<'_>) -> Vec<String> {
         add(b);
     }
     out
+}
+
+/// A raw header field's value (what follows the colon) unfolded, encoded
+/// words left as written.
+pub(crate) fn unfolded_value(raw_field: &[u8]) -> String {
+    field::split(raw_field)
+        .map(|(_, value)| field::unfolded(value))
+        .unwrap_or_default()
 }
 
 /// True when `a` and `b` are the same bytes of the same buffer.

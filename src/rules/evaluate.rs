@@ -159,28 +159,35 @@ fn limits(message: &Message, description: &str, out: &mut Vec<Finding>) {
     }
 }
 
+/// The subject patterns against every reading of every `Subject:` field,
+/// the header rules against every reading of the fields they name
+/// ([`Message::header_readings`]): what one client shows counts. One
+/// finding per pattern, with the first reading it matched.
 fn subject(message: &Message, rules: &SubjectRules, out: &mut Vec<Finding>) {
-    if let (Some(set), Some(subject)) = (&rules.patterns, &message.subject) {
-        for index in set.matches(subject) {
-            out.push(Finding {
-                condition: Condition::Subject,
-                part: None,
-                detail: bounded(subject),
-                description: set.description(index),
-            });
+    if let Some(set) = &rules.patterns {
+        let readings = message.header_readings("subject");
+        let mut matched: Vec<usize> = Vec::new();
+        for reading in &readings {
+            for index in set.matches(reading) {
+                if !matched.contains(&index) {
+                    matched.push(index);
+                    out.push(Finding {
+                        condition: Condition::Subject,
+                        part: None,
+                        detail: bounded(reading),
+                        description: set.description(index),
+                    });
+                }
+            }
         }
     }
     for rule in &rules.headers {
-        let hit = message
-            .headers
-            .iter()
-            .filter(|(name, _)| name.eq_ignore_ascii_case(&rule.header))
-            .find(|(_, value)| rule.regex.is_match(value));
-        if let Some((name, value)) = hit {
+        let readings = message.header_readings(&rule.header);
+        if let Some(value) = readings.iter().find(|value| rule.regex.is_match(value)) {
             out.push(Finding {
                 condition: Condition::Subject,
                 part: None,
-                detail: bounded(&format!("{name}: {value}")),
+                detail: bounded(&format!("{}: {value}", rule.header)),
                 description: rule.description.clone(),
             });
         }

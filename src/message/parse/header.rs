@@ -2,7 +2,7 @@
 //! §2.2, §3.6; obsolete syntax §4.5), bounded by `max_header_bytes` and a
 //! field count.
 
-use super::{Anomaly, Walker, clip};
+use super::{Anomaly, Walker, clip, field};
 
 /// One header field.
 pub(super) struct Field<'a> {
@@ -12,6 +12,8 @@ pub(super) struct Field<'a> {
     pub(super) value: String,
     /// The whole field as written, folded, capped at `max_header_bytes`.
     pub(super) raw: &'a [u8],
+    /// Where `raw` starts in the bytes the header block was read from.
+    pub(super) offset: usize,
 }
 
 impl Field<'_> {
@@ -146,9 +148,9 @@ impl Walker<'_> {
             );
             raw = raw.get(..self.limits.max_header_bytes).unwrap_or(raw);
         }
-        let (name, value) = match mailparse::parse_header(raw) {
-            Ok((h, _)) => (h.get_key().trim_end().to_owned(), value_of(&h)),
-            Err(_) => (String::from_utf8_lossy(raw).into_owned(), String::new()),
+        let (name, value) = match field::split(raw) {
+            Some((name, value)) => (field::name(name), field::value(value)),
+            None => (String::from_utf8_lossy(raw).into_owned(), String::new()),
         };
         if name.contains('(') {
             self.anomaly(Anomaly::Header {
@@ -156,33 +158,13 @@ impl Walker<'_> {
                 detail: format!("field name \"{}\" carries a comment", clip(&name)),
             });
         }
-        fields.push(Field { name, value, raw });
+        fields.push(Field {
+            name,
+            value,
+            raw,
+            offset: start,
+        });
     }
-}
-
-/// The field's value unfolded and RFC 2047 decoded, as
-/// `MailHeader::get_value` gives it. Most fields hold no encoded word
-/// (`=?`): for those it is the lines of the value, leading blanks taken
-/// off each, joined by one space (what mailparse's tokenizer makes of
-/// them), without its token list and copies.
-pub(super) fn value_of(header: &mailparse::MailHeader<'_>) -> String {
-    let raw = header.get_value_raw();
-    if memchr::memmem::find(raw, b"=?").is_some() {
-        return header.get_value();
-    }
-    // UTF-8 first, else Latin-1, as mailparse reads header bytes.
-    let text: std::borrow::Cow<'_, str> = match std::str::from_utf8(raw) {
-        Ok(s) => s.into(),
-        Err(_) => charset::decode_latin1(raw),
-    };
-    let mut out = String::with_capacity(text.len());
-    for (i, line) in text.lines().enumerate() {
-        if i > 0 {
-            out.push(' ');
-        }
-        out.push_str(line.trim_start());
-    }
-    out
 }
 
 pub(super) fn next_line(data: &[u8], pos: usize) -> usize {

@@ -502,36 +502,3 @@ fn uuencode_budget_cut_is_a_limit() {
     let m = parse(raw.as_bytes(), &limits);
     assert!(cut(&m).contains(&"max_decoded_bytes"), "{:?}", m.anomalies);
 }
-
-/// mailparse's own reading of header values, against the fast path.
-mod header_values {
-    use proptest::prelude::*;
-
-    use super::header;
-
-    proptest! {
-        /// The unfolding fast path gives what mailparse gives, for any bytes:
-        /// folded lines, CR LF and bare CR, blank continuation lines, 8-bit
-        /// text that is not UTF-8, and encoded words (which take mailparse's
-        /// own path).
-        #[test]
-        fn header_values_as_mailparse_reads_them(
-            value in proptest::collection::vec(
-                prop_oneof![
-                    proptest::sample::select(vec![
-                        &b" "[..], b"\t", b"\r\n ", b"\n\t", b"\r\n  \r\n x", b"\r", b"=?", b"?=",
-                        b"=?utf-8?q?caf=C3=A9?=", b"\xe9", b"\xc3\xa9", b"a", b"Subject", b":",
-                    ]).prop_map(<[u8]>::to_vec),
-                    proptest::collection::vec(any::<u8>(), 0..4),
-                ],
-                0..24,
-            )
-        ) {
-            let mut raw = b"X-Test: ".to_vec();
-            raw.extend(value.concat());
-            if let Ok((h, _)) = mailparse::parse_header(&raw) {
-                prop_assert_eq!(header::value_of(&h), h.get_value());
-            }
-        }
-    }
-}

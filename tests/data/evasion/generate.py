@@ -413,6 +413,35 @@ eicar("e22-base64-in-8bit-cte-name.eml",
       mixed("e22", *att(OCTET.rstrip(b"\r\n"), b"Base64 (encoded)", b64(EICAR))),
       "mechanism with a comment after it: Content-Transfer-Encoding: Base64 (encoded) (RFC 2045 section 6.1 allows comments)")
 
+
+# The subject rules must see what the reader's client shows.
+
+
+def subject_only(name, subject_fields, why):
+    """A text message whose only fault is its subject, written as given."""
+    data = (
+        b"From: mallory@example.net\r\nTo: bob@example.com\r\n"
+        b"Date: Sat, 28 Nov 2026 12:00:00 +0000\r\n"
+        b"Message-ID: <" + name[:-4].encode() + b"@example.net>\r\n"
+        + subject_fields + b"MIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nHello.\r\n"
+    )
+    add(name, data, "badmail", "badmail", why)
+
+
+subject_only("h01-subject-glued-word.eml", b"Subject: Re:=?utf-8?b?SUxPVkVZT1U?=\r\n",
+             "an encoded word glued to the text before it and without base64 padding (RFC 2047 section 5 wants white space first): "
+             "lenient decoders show Re:ILOVEYOU (Nodemailer's libmime decodeWords, the rfc2047 npm module)")
+subject_only("h02-subject-zero-width-space.eml", b"Subject: =?utf-8?q?ILOVE=E2=80=8BYOU?=\r\n",
+             "a zero-width space (U+200B, a default-ignorable format character, Unicode section 5.21) inside the word: every client shows ILOVEYOU")
+subject_only("h03-subject-soft-hyphen.eml", b"Subject: =?utf-8?q?I-LOVE-=C2=ADYOU?=\r\n",
+             "a soft hyphen (U+00AD, shown only where a line breaks) inside the word: clients show I-LOVE-YOU")
+subject_only("h04-second-subject-field.eml", b"Subject: Quarterly figures\r\nSubject: ILOVEYOU\r\n",
+             "two Subject fields (RFC 5322 section 3.6 allows one): clients differ on which they show, as they do for two From fields "
+             "(Chen et al., Composition Kills, USENIX Security 2020)")
+subject_only("h05-subject-utf-32.eml",
+             b"Subject: =?UTF-32BE?B?" + base64.b64encode("ILOVEYOU".encode("utf-32-be")) + b"?=\r\n",
+             "an encoded word in UTF-32, which the Encoding Standard does not list: Thunderbird decodes it through ICU")
+
 with open("expected.csv", "w", newline="") as f:
     f.write("# file,verdict,action,clamd,technique: see generate.py\n")
     w = csv.writer(f, lineterminator="\n")

@@ -1,0 +1,127 @@
+//! Every reading of a top-level header field that a mail client may show.
+//!
+//! Pure. A rule on `Subject:` (or on any field a site names) must not miss
+//! what the reader sees because qmvc read the field differently. The
+//! readings, each given once:
+//!
+//! - every field of that name, not only the first: clients disagree on
+//!   which of two `Subject:` fields they show, and a name with a comment
+//!   (`Subject(x):`) counts as the field, as ClamAV reads it;
+//! - the strict RFC 2047 decoding (words between blanks or specials);
+//! - the lenient one of the most forgiving clients: words glued to text
+//!   (`Re:=?utf-8?b?...?=`), base64 without padding, a language tag,
+//!   UTF-16 and UTF-32 (Thunderbird, Outlook);
+//! - each of these without the characters a reader does not see:
+//!   zero-width spaces and joiners, soft hyphens, bidi marks and the other
+//!   invisible characters that `suspicious_chars` lists, so that
+//!   `ILOVE<U+200B>YOU` reads `ILOVEYOU`.
+//!
+//! Computed when a rule asks, not at parse time: only the fields a rule
+//! names pay for it.
+
+use std::borrow::Cow;
+
+use super::Message;
+use super::encoded_word::decode_lenient;
+use super::filename::is_suspicious;
+use super::parse::unfolded_value;
+
+impl Message {
+    /// Every reading of the top-level fields called `name` (ASCII case
+    /// ignored, a comment after the name ignored), as listed in this
+    /// module's documentation: the strict decodings of the fields in
+    /// order first (the first of them is what [`Message::header`] gives),
+    /// then the other readings, each once. Empty when no such field.
+    pub fn header_readings(&self, name: &str) -> Vec<Cow<'_, str>> {
+        let mut out: Vec<Cow<'_, str>> = Vec::new();
+        let fields: Vec<usize> = self
+            .headers
+            .iter()
+            .enumerate()
+            .filter(|(_, (n, _))| {
+                n.split('(')
+                    .next()
+                    .unwrap_or("")
+                    .trim_end()
+                    .eq_ignore_ascii_case(name)
+            })
+            .map(|(i, _)| i)
+            .collect();
+        for &i in &fields {
+            if let Some((_, value)) = self.headers.get(i) {
+                push(&mut out, Cow::Borrowed(value.as_str()));
+            }
+        }
+        for &i in &fields {
+            let Some(raw) = self.raw_fields.get(i) else {
+                continue;
+            };
+            if memchr::memmem::find(raw, b"=?").is_some()
+                && let Some(lenient) = decode_lenient(&unfolded_value(raw))
+            {
+                push(&mut out, Cow::Owned(lenient));
+            }
+        }
+        let seen = out.len();
+        for i in 0..seen {
+            if let Some(visible) = out.get(i).and_then(|r| visible(r)) {
+                push(&mut out, Cow::Owned(visible));
+            }
+        }
+        out
+    }
+}
+
+fn push<'a>(out: &mut Vec<Cow<'a, str>>, reading: Cow<'a, str>) {
+    if !out.contains(&reading) {
+        out.push(reading);
+    }
+}
+
+/// `text` without the characters a reader does not see; `None` when it
+/// has none.
+fn visible(text: &str) -> Option<String> {
+    text.chars()
+        .any(is_suspicious)
+        .then(|| text.chars().filter(|&c| !is_suspicious(c)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::message::{Limits, parse};
+
+    fn readings(raw: &str) -> Vec<String> {
+        parse(raw.as_bytes(), &Limits::default())
+            .header_readings("subject")
+            .into_iter()
+            .map(|r| r.into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn every_subject_field_counts() {
+        let r = readings("Subject: hello\nSubject: ILOVEYOU\n\nbody\n");
+        assert_eq!(r, ["hello", "ILOVEYOU"]);
+    }
+
+    #[test]
+    fn glued_and_unpadded_words_are_read_as_lenient_clients_read_them() {
+        let r = readings("Subject: Re:=?utf-8?b?SUxPVkVZT1U?=\n\nbody\n");
+        assert_eq!(r, ["Re:=?utf-8?b?SUxPVkVZT1U?=", "Re:ILOVEYOU"]);
+    }
+
+    #[test]
+    fn invisible_characters_are_taken_out() {
+        let r = readings("Subject: =?utf-8?q?ILOVE=E2=80=8BYOU?=\n\nbody\n");
+        assert_eq!(r, ["ILOVE\u{200B}YOU", "ILOVEYOU"]);
+        let r = readings("Subject: ILOVE\u{AD}YOU\n\nbody\n");
+        assert_eq!(r, ["ILOVE\u{AD}YOU", "ILOVEYOU"]);
+    }
+
+    #[test]
+    fn a_comment_after_the_name_counts_as_the_field() {
+        let r = readings("Subject(x): ILOVEYOU\n\nbody\n");
+        assert_eq!(r, ["ILOVEYOU"]);
+        assert!(readings("X-Subject: a\n\nb\n").is_empty());
+    }
+}
