@@ -22,6 +22,7 @@ use std::time::{Duration, Instant};
 
 use super::clamd::{self, Answer, Pool, Server};
 use super::command::Scanner;
+use super::streams;
 use super::workdir::{FileKind, WorkDir};
 use super::{
     ChainMode, EngineConfig, EngineKind, EngineReport, EngineResult, HeuristicPolicy, OnError,
@@ -305,7 +306,7 @@ impl<'a> Run<'a, '_> {
         };
         let limit = engine.max_size;
         let mut small: Vec<Item<'_>> = Vec::new();
-        tally.oversize = scan_items(items, |item| {
+        tally.oversize = scan_items(items, |_, item| {
             if limit.is_some_and(|max| item.data.len() as u64 > max) {
                 Sent::Oversize(limit)
             } else {
@@ -463,22 +464,22 @@ enum Sent {
     Stop,
 }
 
-/// Sends `items` in order through `send`: the whole message first, the
+/// Sends `items` in order through `send` (with each one's index): the whole message first, the
 /// stand-in parts only when the whole was refused as too large. Returns a
 /// note for each item no engine view could take: an oversize part or
 /// segment, and the whole message only when nothing stood in for it.
 fn scan_items<'i>(
     items: &'i [Item<'_>],
-    mut send: impl FnMut(&'i Item<'_>) -> Sent,
+    mut send: impl FnMut(usize, &'i Item<'_>) -> Sent,
 ) -> Vec<String> {
     let mut notes = Vec::new();
     let mut refused: Option<String> = None;
     let mut stood_in = false;
-    for item in items {
+    for (index, item) in items.iter().enumerate() {
         if item.role == Role::StandIn && refused.is_none() {
             continue;
         }
-        match send(item) {
+        match send(index, item) {
             Sent::Examined => stood_in |= item.role != Role::Whole,
             Sent::Oversize(max) if item.role == Role::Whole => {
                 refused = Some(oversize_note(item, max));
@@ -584,8 +585,9 @@ fn oversize_note(item: &Item<'_>, limit: Option<u64>) -> String {
     }
 }
 
-/// Scans `items` one by one on the engine's servers; stops at the first
-/// virus or failure (both are final for this engine).
+/// Scans `items` on the engine's servers, up to [`streams::STREAMS`] at
+/// once, and reads the answers in order; stops at the first virus or
+/// failure (both are final for this engine).
 fn clamd_tally(engine: &EngineConfig, items: &[Item<'_>]) -> Tally {
     let mut tally = Tally::default();
     let servers: Result<Vec<Server>, String> =
@@ -605,14 +607,41 @@ fn clamd_tally(engine: &EngineConfig, items: &[Item<'_>]) -> Tally {
         attempt: engine.attempt_timeout(),
         deadline: Instant::now() + engine.overall_deadline(),
     };
-    tally.oversize = scan_items(items, |item| {
-        if engine
+    let too_big = |item: &Item<'_>| {
+        engine
             .max_size
             .is_some_and(|max| item.data.len() as u64 > max)
-        {
+    };
+    // Everything but the stand-ins (sent only if the whole message is
+    // refused) goes out on several connections at once; the answers are
+    // then read in order as if sent one by one.
+    let wanted: Vec<usize> = (0..items.len())
+        .filter(|&i| {
+            items
+                .get(i)
+                .is_some_and(|item| item.role != Role::StandIn && !too_big(item))
+        })
+        .collect();
+    let mut ahead = streams::scan_ahead(
+        items,
+        &wanted,
+        pool.servers(),
+        |pool, item| pool.scan_from(|| item.data.reader(), limits),
+        |answer| match answer {
+            Ok(Answer::Found(names)) => names.iter().any(|n| !is_limit_heuristic(n)),
+            Ok(_) => false,
+            Err(_) => true,
+        },
+    );
+    tally.oversize = scan_items(items, |index, item| {
+        if too_big(item) {
             return Sent::Oversize(engine.max_size);
         }
-        match pool.scan_from(|| item.data.reader(), limits) {
+        let answer = match ahead.get_mut(index).and_then(Option::take) {
+            Some(answer) => answer,
+            None => pool.scan_from(|| item.data.reader(), limits),
+        };
+        match answer {
             Ok(Answer::Clean) => {
                 tally.scanned += 1;
                 Sent::Examined

@@ -470,6 +470,11 @@ impl Pool {
         Pool { servers, order }
     }
 
+    /// The servers, in the order configured.
+    pub fn servers(&self) -> &[Server] {
+        &self.servers
+    }
+
     /// A pool that tries `servers` in the order given (for tests).
     pub fn in_order(servers: Vec<Server>) -> Pool {
         let order = (0..servers.len()).collect();

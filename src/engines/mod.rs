@@ -30,7 +30,9 @@
 //! No view alone is safe against every evasion: clamd's parser and a
 //! decoding parser are fooled by different tricks, so `both` is the
 //! default. Its cost is more round trips (each small: a part is usually far
-//! smaller than the message, and clamd caches clean results by hash); a
+//! smaller than the message, and clamd caches clean results by hash), sent
+//! on two connections at once so that a delivery waits for the longest
+//! scan rather than the sum (`streams`); a
 //! site that must save scans sets `input = "message"` and loses the four
 //! evasions above. The segments are sent only when qmvc's parser recorded
 //! an anomaly: every evasion they defeat leaves one, and on a well-formed
@@ -56,6 +58,7 @@ pub mod chain;
 pub mod clamd;
 pub mod command;
 pub mod presets;
+mod streams;
 pub mod workdir;
 
 pub use chain::{ChainInput, ChainOutcome, probe, run_chain};
