@@ -436,14 +436,25 @@ fn compile_mimetype(spec: &MimetypeSpec, p: &mut Vec<(String, String)>) -> Mimet
 /// `.EXE`, `exe`, ` .exe ` -> `.exe`; `None` for an empty or path-like one.
 fn normalise_extension(ext: &str) -> Option<String> {
     let ext = ext.trim().trim_start_matches('.');
-    if ext.is_empty() || ext.contains(['/', '\\', '*', '?']) || ext.contains(char::is_whitespace) {
+    if ext.is_empty() {
         return None;
     }
     let mut out = String::with_capacity(ext.len() + 1);
     out.push('.');
     if ext.is_ascii() {
+        // The same test as below, a byte at a time (ASCII white space as
+        // `char::is_whitespace` sees it: space, TAB to CR).
+        if ext
+            .bytes()
+            .any(|b| matches!(b, b'/' | b'\\' | b'*' | b'?' | b' ' | b'\t'..=b'\r'))
+        {
+            return None;
+        }
         out.extend(ext.bytes().map(|b| char::from(b.to_ascii_lowercase())));
     } else {
+        if ext.contains(['/', '\\', '*', '?']) || ext.contains(char::is_whitespace) {
+            return None;
+        }
         out.push_str(&ext.to_lowercase());
     }
     Some(out)
@@ -633,4 +644,24 @@ fn glob_set(
         }
     }
     globs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalise_extension;
+
+    /// The ASCII path refuses exactly what the general one refuses.
+    #[test]
+    fn ascii_extensions_are_judged_as_any_other() {
+        for b in 0u8..128 {
+            let c = char::from(b);
+            let ext = format!("e{c}x");
+            let general =
+                !(ext.contains(['/', '\\', '*', '?']) || ext.contains(char::is_whitespace));
+            assert_eq!(normalise_extension(&ext).is_some(), general, "{b:#x}");
+        }
+        assert_eq!(normalise_extension(" .EXE ").as_deref(), Some(".exe"));
+        assert_eq!(normalise_extension("É").as_deref(), Some(".é"));
+        assert_eq!(normalise_extension("a\u{2003}b"), None);
+    }
 }
