@@ -113,6 +113,26 @@ fn huge_header(len: usize, folded: bool) -> Vec<u8> {
     format!("{HEAD}X-Long: {value}\nContent-Type: text/plain\n\nbody\n").into_bytes()
 }
 
+/// A subject and an attachment name of `count` copies of `piece`, a
+/// broken or open RFC 2047 word: each would search to the end of the
+/// field for its end in a reader that goes back.
+fn broken_words(count: usize, piece: &str) -> Vec<u8> {
+    let words = piece.repeat(count);
+    format!(
+        "{HEAD}Subject: {words}\nContent-Type: multipart/mixed; boundary=w\n\n--w\nContent-Type: application/octet-stream; name=\"{words}\"\nContent-Disposition: attachment; filename={words}\n\nMZ\n--w--\n"
+    )
+    .into_bytes()
+}
+
+/// The broken words [`broken_words`] repeats.
+const BROKEN_WORDS: &[&str] = &[
+    " =?a?=x",
+    "=?a?b?",
+    "=?utf-8?q?",
+    " =?x?q?a?= ",
+    "=?utf-8?b?=?",
+];
+
 fn encoded(cte: &str, junk: &[u8]) -> Vec<u8> {
     let mut m = format!(
         "{HEAD}Content-Type: multipart/mixed; boundary=q\n\n--q\nContent-Type: application/octet-stream; name=\"a.bin\"\nContent-Transfer-Encoding: {cte}\n\n"
@@ -161,6 +181,8 @@ fn nasty() -> impl Strategy<Value = Vec<u8>> {
         proptest::collection::vec((any::<u32>(), "[%A-Za-z0-9.'*=]{0,12}"), 0..40)
             .prop_map(|p| rfc2231(&p)),
         (0usize..20).prop_map(uuencoded),
+        (1usize..20_000, proptest::sample::select(BROKEN_WORDS))
+            .prop_map(|(n, piece)| broken_words(n, piece)),
         proptest::collection::vec(any::<u8>(), 0..3000),
     ]
 }
@@ -340,6 +362,26 @@ fn every_limit_is_an_errormail_finding_even_with_the_condition_off() {
 
 /// The same with the shipped default profile (unchecked action
 /// quarantine): what was not examined is taken out.
+/// Header fields made of 30,000 broken encoded words each (200 KB)
+/// are read in one pass: the reader of 0.1.0 took ten minutes on one.
+#[test]
+fn fields_of_many_broken_encoded_words_are_read_in_one_pass() {
+    for piece in BROKEN_WORDS {
+        let raw = broken_words(30_000, piece);
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let config = config_in(tmp.path(), false);
+        let code = watched(&format!("{piece:?} x 30,000"), move || {
+            let env = Envelope::for_check("bob@example.org", "alice@example.com");
+            judge(&config, &env, &Bytes::from(raw), false, chrono::Utc::now())
+                .expect("the embedded profile loads")
+                .plan
+                .exit
+                .code()
+        });
+        assert!([0, 99, 100].contains(&code), "{piece:?}: exit {code}");
+    }
+}
+
 #[test]
 fn a_limit_hit_under_the_default_profile_is_quarantined_unchecked() {
     let site = Site::new("[limits]\nmax_parts = 5\n");

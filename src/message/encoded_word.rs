@@ -19,17 +19,34 @@ const MAX_WORDS: usize = 256;
 
 /// `text` with every encoded word decoded; `None` when it holds none that
 /// decodes.
+///
+/// Linear in `text`: where each candidate word ends (the next `?=`) and
+/// whether its text holds a blank are found by searches that never go
+/// back ([`FirstFrom`]), and an unknown charset is refused before any
+/// decoding, so a field of many broken words costs no more than a field
+/// of text.
 pub(crate) fn decode_lenient(text: &str) -> Option<String> {
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
+    let mut closes = FirstFrom::new(|rest: &str| find_pair(rest.as_bytes(), b'?', b'='));
+    let mut blanks = FirstFrom::new(|rest: &str| rest.find(char::is_whitespace));
+    let mut pos = 0;
     let mut words = 0;
     let mut last_was_word = false;
-    while let Some(start) = rest.find("=?") {
-        let (before, tail) = rest.split_at(start);
-        let Some((decoded, used)) = (words < MAX_WORDS).then(|| word(tail)).flatten() else {
+    while let Some(start) = text
+        .get(pos..)
+        .and_then(|rest| find_pair(rest.as_bytes(), b'=', b'?'))
+        .map(|at| pos + at)
+    {
+        let before = text.get(pos..start).unwrap_or("");
+        let decoded = if words < MAX_WORDS {
+            word(text, start, &mut closes, &mut blanks)
+        } else {
+            None
+        };
+        let Some((decoded, end)) = decoded else {
             out.push_str(before);
             out.push_str("=?");
-            rest = tail.get(2..).unwrap_or("");
+            pos = start + 2;
             last_was_word = false;
             continue;
         };
@@ -40,37 +57,104 @@ pub(crate) fn decode_lenient(text: &str) -> Option<String> {
         out.push_str(&decoded);
         words += 1;
         last_was_word = true;
-        rest = tail.get(used..).unwrap_or("");
+        pos = end;
     }
-    out.push_str(rest);
+    out.push_str(text.get(pos..).unwrap_or(""));
     (words > 0).then_some(out)
 }
 
-/// One word at the start of `s` (`=?charset?e?text?=`): its decoded text
-/// and the bytes it took.
-fn word(s: &str) -> Option<(String, usize)> {
-    let inner = s.strip_prefix("=?")?;
-    let q1 = inner.find('?')?;
-    let charset = inner.get(..q1)?;
-    let enc = inner.get(q1 + 1..q1 + 2)?;
-    if inner.get(q1 + 2..q1 + 3)? != "?" {
+/// Where the two bytes `first` `second` first stand together in `bytes`.
+pub(crate) fn find_pair(bytes: &[u8], first: u8, second: u8) -> Option<usize> {
+    memchr::memchr_iter(first, bytes).find(|&at| bytes.get(at + 1) == Some(&second))
+}
+
+/// The first place at or after a position where a search finds
+/// something, for positions asked in an order that never goes back: the
+/// answer is kept while it still lies ahead, so each byte is searched
+/// about once however many times it is asked.
+pub(crate) struct FirstFrom<F> {
+    search: F,
+    /// The position the kept answer was searched from.
+    from: usize,
+    /// The first match at or after `from` (`None`: none to the end).
+    found: Option<usize>,
+    /// Whether anything was searched yet.
+    started: bool,
+}
+
+impl<F: Fn(&str) -> Option<usize>> FirstFrom<F> {
+    /// `search(rest)` gives the offset of the first match in `rest`.
+    pub(crate) fn new(search: F) -> Self {
+        FirstFrom {
+            search,
+            from: 0,
+            found: None,
+            started: false,
+        }
+    }
+
+    /// The first match in `text` at or after byte `at` (a character
+    /// boundary); `text` must be the same on every call.
+    pub(crate) fn at_or_after(&mut self, text: &str, at: usize) -> Option<usize> {
+        let kept = self.started && at >= self.from && self.found.is_none_or(|found| found >= at);
+        if !kept {
+            self.started = true;
+            self.from = at;
+            self.found = text
+                .get(at..)
+                .and_then(|rest| (self.search)(rest))
+                .map(|offset| at + offset);
+        }
+        self.found
+    }
+}
+
+/// The word that starts at byte `start` of `text` (`=?charset?e?text?=`):
+/// its decoded text and the byte after it.
+fn word<C, B>(
+    text: &str,
+    start: usize,
+    closes: &mut FirstFrom<C>,
+    blanks: &mut FirstFrom<B>,
+) -> Option<(String, usize)>
+where
+    C: Fn(&str) -> Option<usize>,
+    B: Fn(&str) -> Option<usize>,
+{
+    let inner = start + 2;
+    let q1 = inner + memchr::memchr(b'?', text.get(inner..)?.as_bytes())?;
+    let charset = text.get(inner..q1)?;
+    let enc = text.get(q1 + 1..q1 + 2)?;
+    if text.get(q1 + 2..q1 + 3)? != "?" {
         return None;
     }
+    let base64 = match enc {
+        "B" | "b" => true,
+        "Q" | "q" => false,
+        _ => return None,
+    };
     let text_start = q1 + 3;
-    let text_len = inner.get(text_start..)?.find("?=")?;
-    let text = inner.get(text_start..text_start + text_len)?;
-    if text.contains(char::is_whitespace) && !enc.eq_ignore_ascii_case("b") {
+    let close = closes.at_or_after(text, text_start)?;
+    let encoded = text.get(text_start..close)?;
+    if !base64
+        && blanks
+            .at_or_after(text, text_start)
+            .is_some_and(|b| b < close)
+    {
         return None;
     }
     // RFC 2231 §5: `charset*language`.
     let charset = charset.split('*').next().unwrap_or(charset);
-    let bytes = match enc {
-        "B" | "b" => decode_base64(text.as_bytes()).0,
-        "Q" | "q" => decode_q(text.as_bytes()),
-        _ => return None,
+    if !known_charset(charset) {
+        return None;
+    }
+    let bytes = if base64 {
+        decode_base64(encoded.as_bytes()).0
+    } else {
+        decode_q(encoded.as_bytes())
     };
     let decoded = decode_charset(charset, &bytes)?;
-    Some((decoded, 2 + text_start + text_len + 2))
+    Some((decoded, close + 2))
 }
 
 /// RFC 2047 §4.2 Q encoding: `_` is a space, `=XX` a byte; a broken
@@ -105,11 +189,23 @@ fn decode_q(text: &[u8]) -> Vec<u8> {
 /// little endian, a BOM honoured), else `None`.
 pub(crate) fn decode_charset(charset: &str, bytes: &[u8]) -> Option<String> {
     let label = charset.trim().to_ascii_lowercase();
-    if let Some(order) = label.strip_prefix("utf-32").or(label.strip_prefix("ucs-4")) {
+    if let Some(order) = utf32_order(&label) {
         return Some(decode_utf32(bytes, order != "le"));
     }
     let cs = Charset::for_label(label.as_bytes())?;
     Some(cs.decode_without_bom_handling(bytes).0.into_owned())
+}
+
+/// Whether [`decode_charset`] knows `charset`.
+fn known_charset(charset: &str) -> bool {
+    let label = charset.trim().to_ascii_lowercase();
+    utf32_order(&label).is_some() || Charset::for_label(label.as_bytes()).is_some()
+}
+
+/// The byte order suffix of a UTF-32 label (`""`, `be`, `le`), `None`
+/// for another charset.
+fn utf32_order(label: &str) -> Option<&str> {
+    label.strip_prefix("utf-32").or(label.strip_prefix("ucs-4"))
 }
 
 /// UTF-32 to a string: big endian unless `big` is false or a BOM says
@@ -147,7 +243,90 @@ fn decode_utf32(bytes: &[u8], mut big: bool) -> String {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    /// The reading without the searches that never go back: each
+    /// candidate looks for its own end. Quadratic, kept to hold the fast
+    /// one to it.
+    fn plain(text: &str) -> Option<String> {
+        fn one(s: &str) -> Option<(String, usize)> {
+            let inner = s.strip_prefix("=?")?;
+            let q1 = inner.find('?')?;
+            let charset = inner.get(..q1)?;
+            let enc = inner.get(q1 + 1..q1 + 2)?;
+            if inner.get(q1 + 2..q1 + 3)? != "?" {
+                return None;
+            }
+            let text_start = q1 + 3;
+            let text_len = inner.get(text_start..)?.find("?=")?;
+            let text = inner.get(text_start..text_start + text_len)?;
+            if text.contains(char::is_whitespace) && !enc.eq_ignore_ascii_case("b") {
+                return None;
+            }
+            let charset = charset.split('*').next().unwrap_or(charset);
+            let bytes = match enc {
+                "B" | "b" => decode_base64(text.as_bytes()).0,
+                "Q" | "q" => decode_q(text.as_bytes()),
+                _ => return None,
+            };
+            Some((
+                decode_charset(charset, &bytes)?,
+                2 + text_start + text_len + 2,
+            ))
+        }
+        let mut out = String::new();
+        let mut rest = text;
+        let mut words = 0;
+        let mut last_was_word = false;
+        while let Some(start) = rest.find("=?") {
+            let (before, tail) = rest.split_at(start);
+            let Some((decoded, used)) = (words < MAX_WORDS).then(|| one(tail)).flatten() else {
+                out.push_str(before);
+                out.push_str("=?");
+                rest = tail.get(2..).unwrap_or("");
+                last_was_word = false;
+                continue;
+            };
+            if !(last_was_word && before.chars().all(char::is_whitespace)) {
+                out.push_str(before);
+            }
+            out.push_str(&decoded);
+            words += 1;
+            last_was_word = true;
+            rest = tail.get(used..).unwrap_or("");
+        }
+        out.push_str(rest);
+        (words > 0).then_some(out)
+    }
+
+    proptest! {
+        #[test]
+        fn the_linear_reading_is_the_plain_one(pieces in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "=?", "?=", "?", "=", " ", "\t", "a", "é", "_", "=41", "utf-8", "x-bad", "utf-32be",
+                "q", "B", "b", "SUxP", "=?utf-8?q?a?=", "=?utf-8?b?YQ?=", "=?x?q?a?=", "\u{3000}",
+            ]),
+            0..30,
+        )) {
+            let text = pieces.concat();
+            prop_assert_eq!(decode_lenient(&text), plain(&text));
+        }
+    }
+
+    #[test]
+    fn many_broken_words_cost_no_more_than_text() {
+        // Each `=?` below would search to the end for its `?=`.
+        // (A reading that searched to the end for each would take minutes
+        // here; this one takes milliseconds.)
+        let text = " =?a?q?=x".repeat(40_000) + &"=?a?b?".repeat(40_000);
+        assert_eq!(decode_lenient(&text), None);
+        let text = "=?utf-8?q?".repeat(40_000) + "a?=";
+        assert!(decode_lenient(&text).is_some());
+        let small = "=?utf-8?q?".repeat(400) + "a?=";
+        assert_eq!(decode_lenient(&small), plain(&small));
+    }
 
     #[test]
     fn language_tag_unpadded_and_lower_case() {

@@ -20,6 +20,7 @@ use std::borrow::Cow;
 use charset::Charset;
 
 use super::encoded_word::decode_lenient;
+use super::parse::decoded_field_value;
 use super::windows::windows_views;
 
 /// Names kept per part at most; a header cannot make the list grow
@@ -302,9 +303,10 @@ fn names_from_field(raw: &[u8], base: &str, names: &mut Vec<String>) -> bool {
         assemble(names, by_index.iter().copied().take(contiguous));
     }
     // mailparse's reading: encoded words decoded over the whole field, then
-    // parameters split, RFC 2231 applied.
-    if let Ok((header, _)) = mailparse::parse_header(&unfolded) {
-        let value = header.get_value();
+    // parameters split, RFC 2231 applied. The value is read as a whole
+    // field, as it always was: only a value with a colon in it gives a
+    // name here (what precedes the colon is taken for a field name).
+    if let Some(value) = decoded_field_value(&unfolded) {
         let parsed = mailparse::parse_content_type(&value);
         if let Some(v) = parsed.params.get(base) {
             push_name(names, v);
@@ -407,16 +409,14 @@ fn push_charset_decoded(names: &mut Vec<String>, charset: &[u8], octets: &[u8]) 
     }
 }
 
-/// RFC 2047 encoded words in `text`, decoded by mailparse (which also takes
-/// the non-conformant ones: no space between words, inside quotes).
+/// RFC 2047 encoded words in `text`, decoded as a header field's value is
+/// (the strict reading, mailparse's: words between blanks or specials,
+/// also inside quotes).
 pub(crate) fn decode_encoded_words(text: &str) -> String {
     let mut field = Vec::with_capacity(text.len() + 3);
     field.extend_from_slice(b"X: ");
     field.extend_from_slice(text.as_bytes());
-    match mailparse::parse_header(&field) {
-        Ok((header, _)) => header.get_value(),
-        Err(_) => text.to_owned(),
-    }
+    decoded_field_value(&field).unwrap_or_else(|| text.to_owned())
 }
 
 /// `charset'language'rest` split as RFC 2231 §4 says; a value without the

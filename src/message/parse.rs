@@ -844,6 +844,13 @@ fn boundaries(field: &Field<'_>) -> Vec<String> {
     out
 }
 
+/// A raw header field unfolded and RFC 2047-decoded, as the parser reads
+/// every field; `None` when `raw_field` is no field (empty, or starting
+/// with a space).
+pub(crate) fn decoded_field_value(raw_field: &[u8]) -> Option<String> {
+    field::split(raw_field).map(|(_, value)| field::value(value))
+}
+
 /// A raw header field's value (what follows the colon) unfolded, encoded
 /// words left as written.
 pub(crate) fn unfolded_value(raw_field: &[u8]) -> String {

@@ -19,6 +19,8 @@ use std::borrow::Cow;
 
 use charset::Charset;
 
+use crate::message::encoded_word::{FirstFrom, find_pair};
+
 /// The name and the raw value of `raw`, one field as written (its folded
 /// lines, without the final line end).
 ///
@@ -194,12 +196,21 @@ fn is_boundary(c: Option<char>) -> bool {
     c.is_none_or(|c| c.is_whitespace() || matches!(c, '"' | '(' | ')' | '<' | '>' | ','))
 }
 
-/// Feeds one unfolded line's pieces to `joiner`.
+/// Feeds one unfolded line's pieces to `joiner`. Linear in the line: the
+/// end of each candidate word (the first `?=` with a boundary after it)
+/// is found by a search that never goes back.
 fn tokens<'a>(line: &'a str, joiner: &mut Joiner<'a>) {
+    let mut ends = FirstFrom::new(|rest: &str| {
+        let bytes = rest.as_bytes();
+        memchr::memchr_iter(b'?', bytes).find(|&at| {
+            bytes.get(at + 1) == Some(&b'=')
+                && is_boundary(rest.get(at + 2..).and_then(|s| s.chars().next()))
+        })
+    });
     let mut search = 0;
     while let Some(found) = line
         .get(search..)
-        .and_then(|rest| find_pair(rest, b'=', b'?'))
+        .and_then(|rest| find_pair(rest.as_bytes(), b'=', b'?'))
     {
         let start = search + found;
         let begin = start + 2;
@@ -210,22 +221,7 @@ fn tokens<'a>(line: &'a str, joiner: &mut Joiner<'a>) {
             continue;
         }
         joiner.piece(line.get(search..start).unwrap_or(""));
-        let mut end_search = begin;
-        let end = loop {
-            let Some(at) = line
-                .get(end_search..)
-                .and_then(|rest| find_pair(rest, b'?', b'='))
-            else {
-                break None;
-            };
-            let end = end_search + at;
-            let after = line.get(end + 2..).and_then(|s| s.chars().next());
-            if is_boundary(after) {
-                break Some(end);
-            }
-            end_search = end + 2;
-        };
-        match end {
+        match ends.at_or_after(line, begin) {
             Some(end) => {
                 match decode_word(line.get(begin..end).unwrap_or("")) {
                     Some(decoded) => joiner.word(&decoded),
@@ -240,12 +236,6 @@ fn tokens<'a>(line: &'a str, joiner: &mut Joiner<'a>) {
         }
     }
     joiner.piece(line.get(search..).unwrap_or(""));
-}
-
-/// Where the two bytes `first` `second` first stand together in `text`.
-fn find_pair(text: &str, first: u8, second: u8) -> Option<usize> {
-    let bytes = text.as_bytes();
-    memchr::memchr_iter(first, bytes).find(|&at| bytes.get(at + 1) == Some(&second))
 }
 
 /// The value of each base64 digit (RFC 4648 §4), 64 for other bytes.
