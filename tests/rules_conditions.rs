@@ -297,6 +297,30 @@ fn body_rules_are_off_by_default_and_bounded_when_on() {
     assert!(limit[0].detail.contains("conditions.body.max_bytes"));
 }
 
+/// A reader does not see a zero-width space or a soft hyphen: the body
+/// rules match the text without them too, once per rule.
+#[test]
+fn body_rules_see_the_text_without_invisible_characters() {
+    let c = conditions(
+        r#"
+        [body]
+        enabled = true
+        rules = ["verify your password", "wire the money"]
+        "#,
+    );
+    let env = sender("bob@example.org");
+    let text = "Please veri\u{200B}fy your pass\u{AD}word, then wire the money.";
+    let m = message("hello", vec![part("1", "text/plain", &[], text.as_bytes())]);
+    let found = rules::evaluate(&m, &env, &c);
+    let body = of(&found, Condition::Body);
+    let details: Vec<&str> = body.iter().map(|f| f.detail.as_str()).collect();
+    assert_eq!(
+        details,
+        ["wire the money", "verify your password"],
+        "{found:?}"
+    );
+}
+
 #[test]
 fn null_sender_is_off_by_default() {
     let m = message("hello", vec![]);

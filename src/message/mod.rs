@@ -23,6 +23,7 @@ pub use body::{Body, BodyReader};
 pub use filename::suspicious_chars;
 pub use magic::{detect, is_executable_type};
 pub use parse::{parse, parse_shared};
+pub use readings::visible;
 pub use windows::normalise_windows_name;
 
 use std::borrow::Cow;

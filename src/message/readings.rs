@@ -78,9 +78,11 @@ fn push<'a>(out: &mut Vec<Cow<'a, str>>, reading: Cow<'a, str>) {
     }
 }
 
-/// `text` without the characters a reader does not see; `None` when it
-/// has none.
-fn visible(text: &str) -> Option<String> {
+/// `text` without the characters a reader does not see (zero-width
+/// spaces and joiners, soft hyphens, bidi marks: the list of
+/// [`suspicious_chars`](super::suspicious_chars)); `None` when it has
+/// none. `ILOVE<U+200B>YOU` reads `ILOVEYOU`.
+pub fn visible(text: &str) -> Option<String> {
     text.chars()
         .any(is_suspicious)
         .then(|| text.chars().filter(|&c| !is_suspicious(c)).collect())

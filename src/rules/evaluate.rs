@@ -210,13 +210,24 @@ fn body(part: &Part, rules: &BodyRules, unchecked: &str, out: &mut Vec<Finding>)
             description: unchecked.to_string(),
         });
     }
-    for index in rules.patterns.matches(&text) {
-        out.push(Finding {
-            condition: Condition::Body,
-            part: Some(part.id.clone()),
-            detail: bounded(rules.patterns.matched(index, &text).unwrap_or_default()),
-            description: rules.patterns.description(index),
-        });
+    // The text as written and, when it holds any, without the characters
+    // a reader does not see (`wire<U+200B> the money`): one finding per
+    // pattern.
+    let visible = message::visible(&text);
+    let mut matched: Vec<usize> = Vec::new();
+    for reading in std::iter::once(text.as_ref()).chain(visible.as_deref()) {
+        for index in rules.patterns.matches(reading) {
+            if matched.contains(&index) {
+                continue;
+            }
+            matched.push(index);
+            out.push(Finding {
+                condition: Condition::Body,
+                part: Some(part.id.clone()),
+                detail: bounded(rules.patterns.matched(index, reading).unwrap_or_default()),
+                description: rules.patterns.description(index),
+            });
+        }
     }
 }
 
