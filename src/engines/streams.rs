@@ -53,7 +53,9 @@ pub(super) fn scan_ahead<T: Sync>(
     let ended = AtomicBool::new(false);
     std::thread::scope(|scope| {
         for _ in 0..STREAMS.min(wanted.len()) {
-            scope.spawn(|| {
+            // A thread the system refuses is no stream: what no stream
+            // scanned, the caller scans in its own pass.
+            let _ = std::thread::Builder::new().spawn_scoped(scope, || {
                 let mut pool = Pool::new(servers.to_vec());
                 while !ended.load(Ordering::SeqCst) {
                     let Some(&index) = wanted.get(next.fetch_add(1, Ordering::SeqCst)) else {
