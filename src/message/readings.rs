@@ -20,6 +20,7 @@
 //! names pay for it.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 
 use super::Message;
 use super::encoded_word::decode_lenient;
@@ -49,7 +50,7 @@ impl Message {
             .collect();
         for &i in &fields {
             if let Some((_, value)) = self.headers.get(i) {
-                push(&mut out, Cow::Borrowed(value.as_str()));
+                out.push(Cow::Borrowed(value.as_str()));
             }
         }
         for &i in &fields {
@@ -59,23 +60,32 @@ impl Message {
             if memchr::memmem::find(raw, b"=?").is_some()
                 && let Some(lenient) = decode_lenient(&unfolded_value(raw))
             {
-                push(&mut out, Cow::Owned(lenient));
+                out.push(Cow::Owned(lenient));
             }
         }
-        let seen = out.len();
-        for i in 0..seen {
+        let mut out = once_each(out);
+        let decoded = out.len();
+        for i in 0..decoded {
             if let Some(visible) = out.get(i).and_then(|r| visible(r)) {
-                push(&mut out, Cow::Owned(visible));
+                out.push(Cow::Owned(visible));
             }
         }
-        out
+        once_each(out)
     }
 }
 
-fn push<'a>(out: &mut Vec<Cow<'a, str>>, reading: Cow<'a, str>) {
-    if !out.contains(&reading) {
-        out.push(reading);
-    }
+/// `readings` in order, each kept the first time only. A hash set, not
+/// a pairwise comparison: a message may repeat a long field a thousand
+/// times.
+fn once_each(readings: Vec<Cow<'_, str>>) -> Vec<Cow<'_, str>> {
+    let mut seen = HashSet::with_capacity(readings.len());
+    let first: Vec<bool> = readings.iter().map(|r| seen.insert(r.as_ref())).collect();
+    drop(seen);
+    readings
+        .into_iter()
+        .zip(first)
+        .filter_map(|(reading, first)| first.then_some(reading))
+        .collect()
 }
 
 /// `text` without the characters a reader does not see (zero-width
