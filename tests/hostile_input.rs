@@ -363,7 +363,7 @@ fn every_limit_is_an_errormail_finding_even_with_the_condition_off() {
 /// The same with the shipped default profile (unchecked action
 /// quarantine): what was not examined is taken out.
 /// Header fields made of 30,000 broken encoded words each (200 KB)
-/// are read in one pass: the reader of 0.1.0 took ten minutes on one.
+/// are read in one pass: the reader before took ten minutes on one.
 #[test]
 fn fields_of_many_broken_encoded_words_are_read_in_one_pass() {
     for piece in BROKEN_WORDS {

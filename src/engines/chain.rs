@@ -627,11 +627,7 @@ fn clamd_tally(engine: &EngineConfig, items: &[Item<'_>]) -> Tally {
         &wanted,
         pool.servers(),
         |pool, item| pool.scan_from(|| item.data.reader(), limits),
-        |answer| match answer {
-            Ok(Answer::Found(names)) => names.iter().any(|n| !is_limit_heuristic(n)),
-            Ok(_) => false,
-            Err(_) => true,
-        },
+        ends_engine,
     );
     tally.oversize = scan_items(items, |index, item| {
         if too_big(item) {
@@ -641,6 +637,7 @@ fn clamd_tally(engine: &EngineConfig, items: &[Item<'_>]) -> Tally {
             Some(answer) => answer,
             None => pool.scan_from(|| item.data.reader(), limits),
         };
+        let stop = ends_engine(&answer);
         match answer {
             Ok(Answer::Clean) => {
                 tally.scanned += 1;
@@ -648,9 +645,8 @@ fn clamd_tally(engine: &EngineConfig, items: &[Item<'_>]) -> Tally {
             }
             Ok(Answer::Found(names)) => {
                 tally.scanned += 1;
-                let real = names.iter().any(|n| !is_limit_heuristic(n));
                 tally.viruses.extend(names);
-                if real { Sent::Stop } else { Sent::Examined }
+                if stop { Sent::Stop } else { Sent::Examined }
             }
             Ok(Answer::SizeLimit) => Sent::Oversize(None),
             Err(e) => {
@@ -660,6 +656,16 @@ fn clamd_tally(engine: &EngineConfig, items: &[Item<'_>]) -> Tally {
         }
     });
     tally
+}
+
+/// Whether a clamd answer is final for its engine: a virus (a name that
+/// is not only a limit heuristic) or a failure.
+fn ends_engine(answer: &Result<Answer, String>) -> bool {
+    match answer {
+        Ok(Answer::Found(names)) => names.iter().any(|n| !is_limit_heuristic(n)),
+        Ok(Answer::Clean | Answer::SizeLimit) => false,
+        Err(_) => true,
+    }
 }
 
 /// Turns what an engine found into its result, applying the engine's
