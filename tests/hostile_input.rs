@@ -382,6 +382,70 @@ fn fields_of_many_broken_encoded_words_are_read_in_one_pass() {
     }
 }
 
+/// HTML bodies built to make a reader slow: a tag with 100,000
+/// attributes (quadratic in html5ever's tokenizer, which checks each
+/// against the others), 512 open elements and a run of end tags that
+/// search them, formatting elements with distinct attributes (quadratic
+/// in a standard tree builder), 128 hiding selectors against 60,000
+/// classed elements, comments and script escapes that never close. With
+/// the body rules on, each part of about 1 MB is read in bounded time and
+/// the rule matches the text before it.
+#[test]
+fn html_bodies_built_to_be_slow_are_read_in_linear_time() {
+    let attributes: String = (0..100_000).map(|i| format!(" x{i}")).collect();
+    let selectors: String = (0..128).map(|i| format!(".c{i} .h.k{i}, ")).collect();
+    let shapes: Vec<(&str, String)> = vec![
+        ("attributes", format!("<a{attributes}>")),
+        (
+            "depth",
+            "<span>".repeat(600) + &"</p></li></x>".repeat(79_000),
+        ),
+        (
+            "formatting",
+            (0..60_000).map(|i| format!("<b x={i}><p>")).collect(),
+        ),
+        (
+            "selectors",
+            format!("<style>{selectors} .x {{display:none}}</style>")
+                + &"<i class='h k1 k2 k3 k4 k5 k6 k7'>z</i>".repeat(25_000),
+        ),
+        ("comments", "<!-- -- --!".repeat(90_000)),
+        (
+            "script",
+            "<script><!--<script>".to_string() + &"</script>-".repeat(90_000),
+        ),
+        (
+            "references",
+            "&#x41;&amp&notin;&#9999999999999;&".repeat(25_000),
+        ),
+    ];
+    for (what, html) in shapes {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let config = config_in(tmp.path(), false);
+        std::fs::create_dir_all(tmp.path().join("profiles")).expect("profiles");
+        std::fs::write(
+            tmp.path().join("profiles/default.toml"),
+            "[conditions.body]\nenabled = true\nrules = [\"wire transfer\"]\n",
+        )
+        .expect("profile");
+        let raw =
+            format!("{HEAD}Content-Type: text/html\n\n<p>wire tra<span></span>nsfer</p>{html}\n");
+        assert!(raw.len() < 1_040_000, "{what}: {} bytes", raw.len());
+        let verdict = watched(what, move || {
+            let env = Envelope::for_check("bob@example.org", "alice@example.com");
+            let judged = judge(&config, &env, &Bytes::from(raw), false, chrono::Utc::now())
+                .expect("the profile loads");
+            let body = judged
+                .plan
+                .findings
+                .iter()
+                .any(|f| f.condition == qmvc::verdict::Condition::Body);
+            (format!("{:?}", judged.plan.verdict), body)
+        });
+        assert_eq!(verdict, ("Badmail".to_string(), true), "{what}");
+    }
+}
+
 #[test]
 fn a_limit_hit_under_the_default_profile_is_quarantined_unchecked() {
     let site = Site::new("[limits]\nmax_parts = 5\n");

@@ -321,6 +321,43 @@ fn body_rules_see_the_text_without_invisible_characters() {
     );
 }
 
+/// An HTML part is read as a client shows it: tags, comments and
+/// character references do not cut a phrase, nor does text the client
+/// hides; a plain-text part is read as written.
+#[test]
+fn body_rules_read_html_as_a_client_shows_it() {
+    let c = conditions(
+        r#"
+        [body]
+        enabled = true
+        rules = ["verify your password", "wire the money", "gift card"]
+        "#,
+    );
+    let env = sender("bob@example.org");
+    let html = "<html><head><style>.x { font-size: 0 }</style></head><body>\
+                <p>Please wi<b></b>re&#32;the mo<!-- x -->ney,</p>\
+                <p>veri<span style=\"display:none\">zz</span>fy your pass<i class=x>q</i>word\
+                </p></body></html>";
+    let plain = "buy a gift&#32;card";
+    let m = message(
+        "hello",
+        vec![
+            part("1", "text/html", &[], html.as_bytes()),
+            part("2", "text/plain", &[], plain.as_bytes()),
+        ],
+    );
+    let found = rules::evaluate(&m, &env, &c);
+    let body: Vec<(&str, &str)> = of(&found, Condition::Body)
+        .iter()
+        .map(|f| (f.part.as_deref().unwrap_or(""), f.detail.as_str()))
+        .collect();
+    assert_eq!(
+        body,
+        [("1", "wire the money"), ("1", "verify your password")],
+        "{found:?}"
+    );
+}
+
 #[test]
 fn null_sender_is_off_by_default() {
     let m = message("hello", vec![]);

@@ -10,6 +10,7 @@ mod binhex;
 mod body;
 mod encoded_word;
 mod filename;
+mod html;
 mod magic;
 mod parse;
 mod readings;
@@ -21,9 +22,10 @@ mod yenc;
 
 pub use body::{Body, BodyReader};
 pub use filename::suspicious_chars;
+pub use html::{Rendered, render as render_html};
 pub use magic::{detect, is_executable_type};
 pub use parse::{parse, parse_shared};
-pub use readings::visible;
+pub use readings::{is_html, text_readings, visible};
 pub use windows::normalise_windows_name;
 
 use std::borrow::Cow;

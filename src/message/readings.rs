@@ -1,4 +1,5 @@
-//! Every reading of a top-level header field that a mail client may show.
+//! Every reading of a top-level header field, and of a text part, that a
+//! mail client may show.
 //!
 //! Pure. A rule on `Subject:` (or on any field a site names) must not miss
 //! what the reader sees because qmvc read the field differently. The
@@ -86,6 +87,43 @@ fn once_each(readings: Vec<Cow<'_, str>>) -> Vec<Cow<'_, str>> {
         .zip(first)
         .filter_map(|(reading, first)| first.then_some(reading))
         .collect()
+}
+
+/// Every reading of a text part's decoded `text` for the body rules,
+/// each once: the text as written; for an HTML part (`html`: declared
+/// `text/html`, or text that starts as an HTML document) the two readings
+/// of [`render_html`](super::render_html), what a client shows without
+/// and with style sheets; and each of these without the characters a
+/// reader does not see ([`visible`]).
+pub fn text_readings(text: &str, html: bool) -> Vec<Cow<'_, str>> {
+    let mut out = vec![Cow::Borrowed(text)];
+    if html {
+        let rendered = super::render_html(text);
+        out.push(Cow::Owned(rendered.text));
+        out.push(Cow::Owned(rendered.shown));
+    }
+    let mut out = once_each(out);
+    for i in 0..out.len() {
+        if let Some(visible) = out.get(i).and_then(|r| visible(r)) {
+            out.push(Cow::Owned(visible));
+        }
+    }
+    once_each(out)
+}
+
+/// Whether a text part is read as HTML: declared `text/html`, or its text
+/// starts (after white space) with `<!DOCTYPE html` or `<html`, ASCII
+/// case ignored, as a browser sniffing the content would.
+pub fn is_html(declared_type: &str, text: &str) -> bool {
+    if declared_type == "text/html" {
+        return true;
+    }
+    let head = text.trim_start().as_bytes();
+    let starts = |p: &[u8]| {
+        head.get(..p.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(p))
+    };
+    starts(b"<!doctype html") || starts(b"<html")
 }
 
 /// `text` without the characters a reader does not see (zero-width

@@ -210,13 +210,13 @@ fn body(part: &Part, rules: &BodyRules, unchecked: &str, out: &mut Vec<Finding>)
             description: unchecked.to_string(),
         });
     }
-    // The text as written and, when it holds any, without the characters
-    // a reader does not see (`wire<U+200B> the money`): one finding per
-    // pattern.
-    let visible = message::visible(&text);
+    // Every reading a client may show: the text as written, an HTML
+    // part's text without tags and without hidden elements, each also
+    // without invisible characters. One finding per pattern.
+    let html = message::is_html(&part.declared_type, &text);
     let mut matched: Vec<usize> = Vec::new();
-    for reading in std::iter::once(text.as_ref()).chain(visible.as_deref()) {
-        for index in rules.patterns.matches(reading) {
+    for reading in message::text_readings(&text, html) {
+        for index in rules.patterns.matches(&reading) {
             if matched.contains(&index) {
                 continue;
             }
@@ -224,7 +224,7 @@ fn body(part: &Part, rules: &BodyRules, unchecked: &str, out: &mut Vec<Finding>)
             out.push(Finding {
                 condition: Condition::Body,
                 part: Some(part.id.clone()),
-                detail: bounded(rules.patterns.matched(index, reading).unwrap_or_default()),
+                detail: bounded(rules.patterns.matched(index, &reading).unwrap_or_default()),
                 description: rules.patterns.description(index),
             });
         }

@@ -1,0 +1,493 @@
+//! The text a reader of an HTML part sees, for the body rules.
+//!
+//! Pure, linear in the input, bounded in memory. A rule written against
+//! what the recipient reads (`wire transfer`) must not miss it because the
+//! HTML spells it differently: `wi<b></b>re`, `wire&#32;transfer`,
+//! `wire<!-- x -->transfer`, or a word cut by text the client hides
+//! (`wi<span style="display:none">zz</span>re`). So an HTML part has two
+//! readings besides its source:
+//!
+//! - **text**: everything a client without style sheets shows (Outlook's
+//!   plain-text conversion, a screen reader, a text-mode client):
+//!   character references decoded, tags and comments gone, the content
+//!   of `script`, `style`, `title`, `iframe`, `noembed` and `noframes`
+//!   left out, an image's `alt` text in its place, white space collapsed
+//!   to one space, a line break at each block element (`p`, `div`, `br`,
+//!   a table cell...);
+//! - **shown**: the same without what a client with style sheets hides:
+//!   elements with the `hidden` attribute, `template` content, and
+//!   elements that a `style` attribute or a rule of a `<style>` element
+//!   hides (see [`css`] for what counts).
+//!
+//! The tokenizer follows the WHATWG HTML standard ([`tokens`]). The tree
+//! is a stack of open elements with the standard's common implied ends
+//! (a `<p>` closed by the next block, `<li>`, `<dd>`, `<dt>`, table
+//! cells and rows, `<option>`), end tags that stop at a "special" element
+//! as the standard's "any other end tag" rule does, and the depth capped
+//! at 512 as Blink caps it; it does not rebuild formatting elements
+//! (the adoption agency algorithm), so a formatting element that is
+//! closed across a block ends where its end tag is.
+
+mod css;
+mod stack;
+mod tokens;
+
+use htmlize::{Context, unescape_in};
+
+use css::Hiding;
+use stack::{Stack, is_special, stop};
+use tokens::{Token, Tokens};
+
+/// The two readings of an HTML text (see the module documentation).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rendered {
+    /// What a client without style sheets shows.
+    pub text: String,
+    /// What a client with style sheets shows.
+    pub shown: String,
+}
+
+/// Bytes of `<style>` content read for hiding rules.
+const MAX_SHEET: usize = 256 * 1024;
+/// Open elements kept; deeper ones become siblings of the deepest, as in
+/// Blink (kMaximumHTMLParserDOMTreeDepth).
+const MAX_DEPTH: usize = 512;
+
+/// The readings of the HTML `source` (decoded text, any size; the caller
+/// bounds it). Never fails: broken HTML is read the way the standard
+/// reads it.
+pub fn render(source: &str) -> Rendered {
+    let mut hiding = Hiding::default();
+    if has_style_element(source) {
+        let mut sheet = String::new();
+        for token in Tokens::new(source) {
+            if let Token::Text {
+                text,
+                raw: Some("style"),
+            } = token
+            {
+                let room = MAX_SHEET.saturating_sub(sheet.len());
+                let mut end = room.min(text.len());
+                while !text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                sheet.push_str(text.get(..end).unwrap_or(""));
+                sheet.push('\n');
+            }
+        }
+        hiding.add_sheet(&sheet);
+    }
+    let mut tree = Tree {
+        stack: Stack::default(),
+        hiding: &hiding,
+        out: Rendered::default(),
+        text_space: false,
+        shown_space: false,
+    };
+    for token in Tokens::new(source) {
+        match token {
+            Token::Text { text, raw } => tree.text(text, raw),
+            Token::Start(tag) => tree.start(&tag),
+            Token::End(name) => tree.end(&name),
+        }
+    }
+    let mut out = tree.out;
+    trim_end(&mut out.text);
+    trim_end(&mut out.shown);
+    out
+}
+
+/// Whether `source` has a `<style` (ASCII case ignored).
+fn has_style_element(source: &str) -> bool {
+    memchr::memchr_iter(b'<', source.as_bytes()).any(|i| {
+        source
+            .as_bytes()
+            .get(i + 1..i + 6)
+            .is_some_and(|s| s.eq_ignore_ascii_case(b"style"))
+    })
+}
+
+fn trim_end(s: &mut String) {
+    let len = s.trim_end().len();
+    s.truncate(len);
+}
+
+/// Elements whose start or end tag a reader sees as a line break.
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "address"
+            | "article"
+            | "aside"
+            | "blockquote"
+            | "body"
+            | "br"
+            | "caption"
+            | "center"
+            | "dd"
+            | "details"
+            | "dialog"
+            | "dir"
+            | "div"
+            | "dl"
+            | "dt"
+            | "fieldset"
+            | "figcaption"
+            | "figure"
+            | "footer"
+            | "form"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "header"
+            | "hgroup"
+            | "hr"
+            | "html"
+            | "li"
+            | "listing"
+            | "main"
+            | "menu"
+            | "nav"
+            | "ol"
+            | "option"
+            | "p"
+            | "pre"
+            | "section"
+            | "select"
+            | "summary"
+            | "table"
+            | "tbody"
+            | "td"
+            | "textarea"
+            | "tfoot"
+            | "th"
+            | "thead"
+            | "tr"
+            | "ul"
+            | "xmp"
+    )
+}
+
+/// Start tags that close an open `p` (WHATWG HTML 13.2.6.4.7, "in body").
+fn closes_p(name: &str) -> bool {
+    matches!(
+        name,
+        "address"
+            | "article"
+            | "aside"
+            | "blockquote"
+            | "center"
+            | "dd"
+            | "details"
+            | "dialog"
+            | "dir"
+            | "div"
+            | "dl"
+            | "dt"
+            | "fieldset"
+            | "figcaption"
+            | "figure"
+            | "footer"
+            | "form"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "header"
+            | "hgroup"
+            | "hr"
+            | "li"
+            | "listing"
+            | "main"
+            | "menu"
+            | "nav"
+            | "ol"
+            | "p"
+            | "plaintext"
+            | "pre"
+            | "search"
+            | "section"
+            | "summary"
+            | "table"
+            | "ul"
+            | "xmp"
+    )
+}
+
+/// Elements with no content and no end tag.
+fn is_void(name: &str) -> bool {
+    matches!(
+        name,
+        "area"
+            | "base"
+            | "basefont"
+            | "bgsound"
+            | "br"
+            | "col"
+            | "embed"
+            | "frame"
+            | "hr"
+            | "img"
+            | "input"
+            | "keygen"
+            | "link"
+            | "meta"
+            | "param"
+            | "source"
+            | "track"
+            | "wbr"
+    )
+}
+
+/// Raw text a reader never sees.
+fn is_unseen_raw(name: &str) -> bool {
+    matches!(
+        name,
+        "script" | "style" | "title" | "iframe" | "noembed" | "noframes"
+    )
+}
+
+const HEADINGS: &[&str] = &["h1", "h2", "h3", "h4", "h5", "h6"];
+
+struct Tree<'h> {
+    stack: Stack,
+    hiding: &'h Hiding,
+    out: Rendered,
+    /// White space seen since the last character written, per reading.
+    text_space: bool,
+    shown_space: bool,
+}
+
+impl Tree<'_> {
+    fn text(&mut self, text: &str, raw: Option<&str>) {
+        match raw {
+            Some(name) if is_unseen_raw(name) => {}
+            // xmp and plaintext show their text as written.
+            Some("xmp" | "plaintext") => self.write(text, self.stack.hides()),
+            _ => self.write(&unescape_in(text, Context::General), self.stack.hides()),
+        }
+    }
+
+    /// Characters a reader sees (in the shown reading too unless
+    /// `hidden`), white space collapsed; NUL dropped as the tree builder
+    /// drops it.
+    fn write(&mut self, text: &str, hidden: bool) {
+        for c in text.chars() {
+            if matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0c') {
+                self.text_space = true;
+                self.shown_space |= !hidden;
+                continue;
+            }
+            if c == '\0' {
+                continue;
+            }
+            push(&mut self.out.text, &mut self.text_space, c);
+            if !hidden {
+                push(&mut self.out.shown, &mut self.shown_space, c);
+            }
+        }
+    }
+
+    /// A line break in both readings (at most one in a row).
+    fn boundary(&mut self) {
+        for (out, space) in [
+            (&mut self.out.text, &mut self.text_space),
+            (&mut self.out.shown, &mut self.shown_space),
+        ] {
+            trim_end(out);
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            *space = false;
+        }
+    }
+
+    fn start(&mut self, tag: &tokens::Tag<'_>) {
+        let name = tag.name.as_str();
+        self.implied_ends(name);
+        if is_block(name) {
+            self.boundary();
+        }
+        let attr = |n: &str| tag.attr(n).map(|v| unescape_in(v, Context::Attribute));
+        let hidden = name == "template"
+            || tag.attr("hidden").is_some()
+            || attr("style").is_some_and(|s| css::hides(&s))
+            || (!self.hiding.is_empty()
+                && self
+                    .hiding
+                    .hides(name, attr("class").as_deref(), attr("id").as_deref()));
+        let is_image = name == "img"
+            || name == "area"
+            || (name == "input"
+                && tag
+                    .attr("type")
+                    .is_some_and(|t| t.eq_ignore_ascii_case("image")));
+        if is_image && let Some(alt) = attr("alt") {
+            self.write(&alt, hidden || self.stack.hides());
+        }
+        if is_void(name) {
+            return;
+        }
+        if self.stack.len() >= MAX_DEPTH {
+            self.stack.pop();
+        }
+        self.stack.push(name, hidden);
+    }
+
+    fn end(&mut self, name: &str) {
+        if is_block(name) {
+            self.boundary();
+        }
+        let found = match name {
+            "body" | "html" | "br" => None,
+            "p" => self.stack.find(&["p"], stop::SCOPE | stop::BUTTON),
+            "li" => self.stack.find(&["li"], stop::SCOPE | stop::LIST),
+            _ if HEADINGS.contains(&name) => self.stack.find(HEADINGS, stop::SCOPE),
+            _ if is_special(name) => self.stack.find(&[name], stop::SCOPE),
+            // Any other end tag: the nearest open element of that name,
+            // unless a special element is open above it.
+            _ => self.stack.find(&[name], stop::SPECIAL),
+        };
+        if let Some(i) = found {
+            self.stack.pop_to(i);
+        }
+    }
+
+    /// The open elements a start tag `name` closes first.
+    fn implied_ends(&mut self, name: &str) {
+        if closes_p(name)
+            && let Some(i) = self.stack.find(&["p"], stop::SCOPE | stop::BUTTON)
+        {
+            self.stack.pop_to(i);
+        }
+        let current = self.stack.current();
+        let close = match name {
+            _ if HEADINGS.contains(&name) => {
+                if current.is_some_and(|c| HEADINGS.contains(&c)) {
+                    self.stack.pop();
+                }
+                None
+            }
+            // `<li>`, `<dd>`, `<dt>`: the open item above any special
+            // element other than address, div and p.
+            "li" => self.stack.find(&["li"], stop::ITEM),
+            "dd" | "dt" => self.stack.find(&["dd", "dt"], stop::ITEM),
+            "option" => {
+                if current == Some("option") {
+                    self.stack.pop();
+                }
+                None
+            }
+            "optgroup" => {
+                if current == Some("option") {
+                    self.stack.pop();
+                }
+                if self.stack.current() == Some("optgroup") {
+                    self.stack.pop();
+                }
+                None
+            }
+            // A cell, row or section closes the open ones inside the
+            // current table.
+            "td" | "th" => self.stack.find(&["td", "th"], stop::TABLE),
+            "tr" => self.stack.find(&["td", "th", "tr"], stop::TABLE),
+            "tbody" | "thead" | "tfoot" => self
+                .stack
+                .find(&["td", "th", "tr", "tbody", "thead", "tfoot"], stop::TABLE),
+            _ => None,
+        };
+        if let Some(i) = close {
+            self.stack.pop_to(i);
+        }
+    }
+}
+
+/// Writes `c` after one space if white space came before it (and the
+/// reading is not at the start of a line).
+fn push(out: &mut String, space: &mut bool, c: char) {
+    if *space && !out.is_empty() && !out.ends_with('\n') {
+        out.push(' ');
+    }
+    *space = false;
+    out.push(c);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::render;
+
+    fn both(html: &str) -> (String, String) {
+        let r = render(html);
+        (r.text, r.shown)
+    }
+
+    #[test]
+    fn tags_comments_and_references_do_not_cut_words() {
+        let (text, shown) = both("<p>Please wi<b></b>re&#32;the mo<!-- x -->ney&period;</p>");
+        assert_eq!(text, "Please wire the money.");
+        assert_eq!(shown, text);
+        assert_eq!(both("wire&nbsp;x").0, "wire\u{a0}x");
+        assert_eq!(both("a&ampb &lt c").0, "a&b < c");
+    }
+
+    #[test]
+    fn white_space_collapses_and_blocks_break_lines() {
+        let (text, _) = both("<div>  wire \r\n\t transfer </div><p>now<br>today</p>x<td>y");
+        assert_eq!(text, "wire transfer\nnow\ntoday\nx\ny");
+    }
+
+    #[test]
+    fn unseen_elements_are_left_out_and_alt_text_counts() {
+        let html = "<head><title>T</title><style>p{}</style><script>var a = '<p>x</p>';</script></head>\
+                    <body>a<img src=x alt='wire &amp; co'>b<iframe>z</iframe><noscript>n</noscript></body>";
+        assert_eq!(both(html).0, "awire & cobn");
+    }
+
+    #[test]
+    fn hidden_text_is_only_in_the_text_reading() {
+        for hidden in [
+            "<span style=\"display:none\">zz</span>",
+            "<span style='font-size:0px'>zz</span>",
+            "<font style=\"DISPLAY: NONE !important\">zz</font>",
+            "<span style=\"display&#58;none\">zz</span>",
+            "<span hidden>zz</span>",
+            "<template>zz</template>",
+            "<span class=\"a h\">zz</span>",
+            "<i id=k>zz</i>",
+            "<span style=\"mso-hide:all\"><b>z</b>z</span>",
+        ] {
+            let html = format!(
+                "<style>.h {{ display: none }} #k {{ opacity: 0 }}</style>wi{hidden}re transfer"
+            );
+            let (text, shown) = both(&html);
+            assert_eq!(text, "wizzre transfer", "{hidden}");
+            assert_eq!(shown, "wire transfer", "{hidden}");
+        }
+    }
+
+    #[test]
+    fn implied_ends_close_a_hidden_element() {
+        // The second <p> closes the hidden first one: the browser shows
+        // the rest.
+        let (_, shown) = both("<p style=display:none>zz<p>wire transfer");
+        assert_eq!(shown, "wire transfer");
+        let (_, shown) = both("<ul><li hidden>zz<li>wire</ul>");
+        assert_eq!(shown, "wire");
+        let (_, shown) = both("<table><tr><td hidden>zz<td>wire</table>");
+        assert_eq!(shown, "wire");
+        // An end tag does not close across a special element.
+        let (_, shown) = both("<span hidden><div></span>zz</div></span>wire");
+        assert_eq!(shown, "wire");
+    }
+
+    #[test]
+    fn a_hidden_element_cut_by_the_depth_cap_ends() {
+        let html = format!("{}<span hidden>zz</span>wire", "<span>".repeat(600));
+        assert_eq!(both(&html).1, "wire");
+    }
+}
