@@ -126,14 +126,31 @@ pub fn is_html(declared_type: &str, text: &str) -> bool {
     starts(b"<!doctype html") || starts(b"<html")
 }
 
-/// `text` without the characters a reader does not see (zero-width
-/// spaces and joiners, soft hyphens, bidi marks: the list of
-/// [`suspicious_chars`](super::suspicious_chars)); `None` when it has
-/// none. `ILOVE<U+200B>YOU` reads `ILOVEYOU`.
+/// `text` as a reader sees it: without the characters drawn as nothing
+/// (zero-width spaces and joiners, soft hyphens, bidi marks: the list of
+/// [`suspicious_chars`](super::suspicious_chars); and variation selectors,
+/// tag characters and the other default-ignorable format characters of
+/// Unicode section 5.21), and with every other blank (no-break space,
+/// the spaces of U+2000 to U+200A, the ideographic space) a plain space.
+/// `None` when it has none of these. `ILOVE<U+200B>YOU` reads `ILOVEYOU`,
+/// `wire<U+00A0>transfer` reads `wire transfer`.
 pub fn visible(text: &str) -> Option<String> {
     text.chars()
-        .any(is_suspicious)
-        .then(|| text.chars().filter(|&c| !is_suspicious(c)).collect())
+        .any(|c| reads_as(c) != Some(c))
+        .then(|| text.chars().filter_map(reads_as).collect())
+}
+
+/// What character `c` is to a reader: nothing, a space, or itself.
+fn reads_as(c: char) -> Option<char> {
+    let ignorable = is_suspicious(c)
+        || matches!(c, '\u{180B}'..='\u{180F}' | '\u{FE00}'..='\u{FE0F}' | '\u{1BCA0}'..='\u{1BCA3}' | '\u{E0000}'..='\u{E0FFF}');
+    if ignorable {
+        None
+    } else if !c.is_ascii() && c.is_whitespace() {
+        Some(' ')
+    } else {
+        Some(c)
+    }
 }
 
 #[cfg(test)]
@@ -166,6 +183,14 @@ mod tests {
         assert_eq!(r, ["ILOVE\u{200B}YOU", "ILOVEYOU"]);
         let r = readings("Subject: ILOVE\u{AD}YOU\n\nbody\n");
         assert_eq!(r, ["ILOVE\u{AD}YOU", "ILOVEYOU"]);
+    }
+
+    #[test]
+    fn blanks_read_as_spaces_and_selectors_as_nothing() {
+        let r = readings("Subject: =?utf-8?q?I=C2=A0LOVE=E3=80=80YOU?=\n\nbody\n");
+        assert_eq!(r, ["I\u{A0}LOVE\u{3000}YOU", "I LOVE YOU"]);
+        let r = readings("Subject: =?utf-8?q?ILOVE=EF=B8=8FYOU?=\n\nbody\n");
+        assert_eq!(r, ["ILOVE\u{FE0F}YOU", "ILOVEYOU"]);
     }
 
     #[test]

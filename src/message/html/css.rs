@@ -18,21 +18,28 @@ const MAX_SELECTORS: usize = 128;
 /// `style` attribute or between a rule's braces) hide what they apply
 /// to: `display:none`, `visibility:hidden` or `collapse`, `mso-hide:all`,
 /// a zero `font-size`, `opacity` or `transform: scale(0)`,
-/// `color:transparent`, or a zero `height`, `max-height`, `width` or
-/// `max-width` with `overflow:hidden`. `!important` and comments are
-/// ignored; names and values compared in ASCII lower case.
+/// `color:transparent`, a zero `height`, `max-height`, `width` or
+/// `max-width` with `overflow:hidden`, a zero `clip: rect(...)` or a
+/// `clip-path: inset(50%)` or more, and `position: absolute` or `fixed`
+/// with `left`, `top` or `text-indent` 1,000 pixels or more off the page.
+/// `!important`, comments and CSS escapes (`\6e one`) are read as a
+/// browser reads them; names and values compared in ASCII lower case.
 pub(super) fn hides(declarations: &str) -> bool {
-    let text = without_comments(declarations).to_ascii_lowercase();
+    let text = without_comments(declarations);
     let mut zero_box = false;
     let mut overflow_hidden = false;
+    let mut positioned = false;
+    let mut off_page = false;
     for declaration in text.split(';') {
         let Some((property, value)) = declaration.split_once(':') else {
             continue;
         };
-        let property = property.trim();
-        let value = value.replace("!important", "");
+        let property = unescape(property).trim().to_ascii_lowercase();
+        let value = unescape(value)
+            .to_ascii_lowercase()
+            .replace("!important", "");
         let value = value.trim();
-        let hidden = match property {
+        let hidden = match property.as_str() {
             "display" => value == "none",
             "visibility" => value == "hidden" || value == "collapse",
             "mso-hide" => value == "all",
@@ -47,13 +54,78 @@ pub(super) fn hides(declarations: &str) -> bool {
                 overflow_hidden |= value == "hidden";
                 false
             }
+            "clip" => {
+                let inside = value.trim_start_matches("rect(").trim_end_matches(')');
+                value.starts_with("rect(")
+                    && inside
+                        .split([',', ' '])
+                        .filter(|v| !v.is_empty())
+                        .all(is_zero)
+            }
+            "clip-path" => value
+                .strip_prefix("inset(")
+                .and_then(|v| v.trim_end_matches(')').trim().strip_suffix('%'))
+                .and_then(|v| v.trim().parse::<f64>().ok())
+                .is_some_and(|p| p >= 50.0),
+            "position" => {
+                positioned |= value == "absolute" || value == "fixed";
+                false
+            }
+            "left" | "top" | "text-indent" | "margin-left" | "margin-top" => {
+                off_page |= value
+                    .strip_suffix("px")
+                    .and_then(|v| v.trim().parse::<f64>().ok())
+                    .is_some_and(|n| n <= -1000.0);
+                false
+            }
             _ => false,
         };
         if hidden {
             return true;
         }
     }
-    zero_box && overflow_hidden
+    (zero_box && overflow_hidden) || (positioned && off_page)
+}
+
+/// `text` with CSS escapes read (CSS Syntax Level 3, 4.3.7): `\` and up
+/// to six hex digits (one white space after them is part of the escape)
+/// is that code point (U+FFFD for zero, a surrogate or past U+10FFFF);
+/// `\` and any other character is that character.
+fn unescape(text: &str) -> String {
+    if !text.contains('\\') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            out.extend(escaped(&mut chars));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The character an escape stands for, read from `chars` just after its
+/// `\\` (see [`unescape`]); `None` at the end of the text.
+fn escaped(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Option<char> {
+    let mut hex = String::new();
+    while hex.len() < 6 && chars.peek().is_some_and(|h| h.is_ascii_hexdigit()) {
+        hex.extend(chars.next());
+    }
+    if hex.is_empty() {
+        return chars.next();
+    }
+    if chars.peek().is_some_and(|w| w.is_ascii_whitespace()) {
+        chars.next();
+    }
+    let code = u32::from_str_radix(&hex, 16).unwrap_or(0);
+    Some(
+        char::from_u32(code)
+            .filter(|&c| c != '\0')
+            .unwrap_or('\u{FFFD}'),
+    )
 }
 
 /// Whether a CSS length or number is zero: `0`, `0px`, `0.0em`, `0%`.
@@ -148,38 +220,60 @@ impl Hiding {
 }
 
 /// The last compound of `selector` (`div.a > span.b.c` gives `span.b.c`),
-/// or `None` when it is empty or uses what is not read here.
+/// names read with their CSS escapes (`.\\68` is class `h`), or `None`
+/// when it is empty or uses what is not read here.
 fn last_compound(selector: &str) -> Option<Simple> {
-    let compound = selector
-        .trim()
-        .rsplit(|c: char| c.is_whitespace() || c == '>' || c == '+' || c == '~')
-        .next()?;
+    // The compound starts after the last combinator that is not part of
+    // an escape (`\\68 ` ends with a space of its own).
+    let selector = selector.trim();
+    let mut start = 0;
+    let mut chars = selector.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == '\\' {
+            let mut digits = 0;
+            while digits < 6 && chars.peek().is_some_and(|(_, h)| h.is_ascii_hexdigit()) {
+                chars.next();
+                digits += 1;
+            }
+            if digits == 0 || chars.peek().is_some_and(|(_, w)| w.is_ascii_whitespace()) {
+                chars.next();
+            }
+        } else if c.is_whitespace() || matches!(c, '>' | '+' | '~') {
+            start = i + c.len_utf8();
+        }
+    }
+    let compound = selector.get(start..)?;
     if compound.is_empty() || compound.contains([':', '[', '(']) || compound.starts_with('@') {
         return None;
     }
     let mut simple = Simple::default();
-    let mut rest = compound;
-    let tag_end = rest.find(['.', '#']).unwrap_or(rest.len());
-    let tag = &rest[..tag_end];
-    if !tag.is_empty() && tag != "*" {
-        simple.tag = Some(tag.to_ascii_lowercase());
-    }
-    rest = &rest[tag_end..];
-    while let Some(kind) = rest.chars().next() {
-        let body = &rest[1..];
-        let end = body.find(['.', '#']).unwrap_or(body.len());
-        let name = &body[..end];
-        if name.is_empty() {
-            return None;
+    let mut kind = ' ';
+    let mut name = String::new();
+    let mut chars = compound.chars().peekable();
+    loop {
+        let next = chars.next();
+        if let Some(c) = next.filter(|c| !matches!(c, '.' | '#')) {
+            if c == '\\' {
+                name.extend(escaped(&mut chars));
+            } else {
+                name.push(c);
+            }
+            continue;
         }
-        if kind == '.' {
-            simple.classes.push(name.to_string());
-        } else {
-            simple.id = Some(name.to_string());
+        // A name ends: the tag (`*` for any), a class or the id.
+        let done = std::mem::take(&mut name);
+        match kind {
+            ' ' if done.is_empty() || done == "*" => {}
+            ' ' => simple.tag = Some(done.to_ascii_lowercase()),
+            _ if done.is_empty() => return None,
+            '.' => simple.classes.push(done),
+            _ => simple.id = Some(done),
         }
-        rest = &body[end..];
+        match next {
+            Some(c) => kind = c,
+            None => return Some(simple),
+        }
     }
-    Some(simple)
 }
 
 #[cfg(test)]
@@ -202,6 +296,14 @@ mod tests {
             "width:0px; overflow: hidden",
             "transform: scale(0)",
             "color:transparent",
+            "display:\\6e one",
+            "display:\\00006Eone",
+            "dis\\play:no\\ne",
+            "position:absolute; left:-9999px",
+            "text-indent:-5000px;position:fixed",
+            "clip: rect(0 0 0 0)",
+            "clip:rect(0px,0px,0px,0px)",
+            "clip-path: inset(50%)",
         ] {
             assert!(hides(yes), "{yes}");
         }
@@ -214,6 +316,11 @@ mod tests {
             "color:red",
             "",
             "display",
+            "left:-9999px",
+            "position:absolute;left:-10px",
+            "clip:rect(0 10px 10px 0)",
+            "clip-path: inset(10%)",
+            "display:\\",
         ] {
             assert!(!hides(no), "{no}");
         }
@@ -225,7 +332,7 @@ mod tests {
         h.add_sheet(
             ".h{display:none} p.x, #y { font-size:0 } .s:hover{display:none}
              @media screen { .m { mso-hide: all } } .v { color: red }
-             div .deep > span.a.b { display:none }",
+             div .deep > span.a.b { display:none } .\\68 idden\\.x { display: none }",
         );
         assert!(h.hides("span", Some("h"), None));
         assert!(h.hides("p", Some("q x"), None));
@@ -236,5 +343,7 @@ mod tests {
         assert!(!h.hides("td", Some("v"), None));
         assert!(h.hides("span", Some("b a"), None));
         assert!(!h.hides("span", Some("a"), None));
+        assert!(h.hides("span", Some("hidden.x"), None));
+        assert!(!h.hides("span", Some("hidden"), None));
     }
 }
