@@ -387,7 +387,8 @@ fn fields_of_many_broken_encoded_words_are_read_in_one_pass() {
 /// against the others), 512 open elements and a run of end tags that
 /// search them, formatting elements with distinct attributes (quadratic
 /// in a standard tree builder), 128 hiding selectors against 60,000
-/// classed elements, comments and script escapes that never close. With
+/// classed elements, comments and script escapes that never close,
+/// Outlook's conditional comments one after the other. With
 /// the body rules on, each part of about 1 MB is read in bounded time and
 /// the rule matches the text before it.
 #[test]

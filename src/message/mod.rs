@@ -22,7 +22,7 @@ mod yenc;
 
 pub use body::{Body, BodyReader};
 pub use filename::suspicious_chars;
-pub use html::{Rendered, render as render_html};
+pub use html::{Rendered, render as render_html, render_outlook};
 pub use magic::{detect, is_executable_type};
 pub use parse::{parse, parse_shared};
 pub use readings::{is_html, text_readings, visible};

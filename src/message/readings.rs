@@ -93,14 +93,17 @@ fn once_each(readings: Vec<Cow<'_, str>>) -> Vec<Cow<'_, str>> {
 /// each once: the text as written; for an HTML part (`html`: declared
 /// `text/html`, or text that starts as an HTML document) the two readings
 /// of [`render_html`](super::render_html), what a client shows without
-/// and with style sheets; and each of these without the characters a
-/// reader does not see ([`visible`]).
+/// and with style sheets, and what Outlook shows where its conditional
+/// comments make it differ ([`render_outlook`](super::render_outlook));
+/// and each of these without the characters a reader does not see
+/// ([`visible`]).
 pub fn text_readings(text: &str, html: bool) -> Vec<Cow<'_, str>> {
     let mut out = vec![Cow::Borrowed(text)];
     if html {
         let rendered = super::render_html(text);
         out.push(Cow::Owned(rendered.text));
         out.push(Cow::Owned(rendered.shown));
+        out.extend(super::render_outlook(text).map(Cow::Owned));
     }
     let mut out = once_each(out);
     for i in 0..out.len() {

@@ -17,7 +17,9 @@
 //! - **shown**: the same without what a client with style sheets hides:
 //!   elements with the `hidden` attribute, `template` content, and
 //!   elements that a `style` attribute or a rule of a `<style>` element
-//!   hides (see [`css`] for what counts).
+//!   hides (see [`css`] for what counts);
+//! - and, when the part has conditional comments, what **Outlook** for
+//!   Windows shows ([`render_outlook`], see [`outlook`]).
 //!
 //! The tokenizer follows the WHATWG HTML standard ([`tokens`]). The tree
 //! is a stack of open elements with the standard's common implied ends
@@ -29,6 +31,7 @@
 //! closed across a block ends where its end tag is.
 
 mod css;
+mod outlook;
 mod stack;
 mod tokens;
 
@@ -95,6 +98,14 @@ pub fn render(source: &str) -> Rendered {
     trim_end(&mut out.text);
     trim_end(&mut out.shown);
     out
+}
+
+/// What Outlook for Windows shows of the HTML `source` (with style
+/// sheets, as [`Rendered::shown`]) when its conditional comments make it
+/// differ from every other client's (`<!--[if mso]>`, `<!--[if !mso]><!-->`);
+/// `None` when it has none.
+pub fn render_outlook(source: &str) -> Option<String> {
+    outlook::outlook_view(source).map(|view| render(&view).shown)
 }
 
 /// Whether `source` has a `<style` (ASCII case ignored).
