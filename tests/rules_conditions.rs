@@ -365,6 +365,48 @@ fn body_rules_read_html_as_a_client_shows_it() {
     );
 }
 
+/// The same through the message parser, as mail carries HTML: quoted-
+/// printable (`style=3D"..."`, soft line breaks inside a word), base64 in
+/// UTF-16, and a text/plain part that is an HTML document.
+#[test]
+fn body_rules_read_encoded_html_as_a_client_shows_it() {
+    let c = conditions(
+        r#"
+        [body]
+        enabled = true
+        rules = ["wire the money", "gift card", "verify your password"]
+        "#,
+    );
+    let utf16: Vec<u8> = "<p>gi<b></b>ft&nbsp;card</p>"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let raw = format!(
+        "From: a@example.org\nSubject: x\nMIME-Version: 1.0\n\
+         Content-Type: multipart/alternative; boundary=b\n\n\
+         --b\nContent-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n\
+         <p>wi<span style=3D\"display:none\">zz</span>re the mo=\nney</p>\n\
+         --b\nContent-Type: text/html; charset=utf-16le\nContent-Transfer-Encoding: base64\n\n{}\n\
+         --b\nContent-Type: text/plain\n\n<!DOCTYPE html><p>verify your pass<!-- -->word</p>\n--b--\n",
+        base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &utf16)
+    );
+    let m = qmvc::message::parse(raw.as_bytes(), &qmvc::message::Limits::default());
+    let found = rules::evaluate(&m, &sender("bob@example.org"), &c);
+    let body: Vec<(&str, &str)> = of(&found, Condition::Body)
+        .iter()
+        .map(|f| (f.part.as_deref().unwrap_or(""), f.detail.as_str()))
+        .collect();
+    assert_eq!(
+        body,
+        [
+            ("1", "wire the money"),
+            ("2", "gift card"),
+            ("3", "verify your password")
+        ],
+        "{found:?}"
+    );
+}
+
 #[test]
 fn null_sender_is_off_by_default() {
     let m = message("hello", vec![]);
