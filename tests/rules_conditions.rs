@@ -37,6 +37,7 @@ fn part(id: &str, declared: &str, names: &[&str], body: &[u8]) -> Part {
         attachment: !names.is_empty(),
         body: body.to_vec().into(),
         charset: None,
+        flowed: None,
         detected_type: None,
         origin: Origin::Mime,
     }
@@ -367,14 +368,16 @@ fn body_rules_read_html_as_a_client_shows_it() {
 
 /// The same through the message parser, as mail carries HTML: quoted-
 /// printable (`style=3D"..."`, soft line breaks inside a word), base64 in
-/// UTF-16, and a text/plain part that is an HTML document.
+/// UTF-16, and a text/plain part that is an HTML document; and plain text
+/// as clients show it: `format=flowed; delsp=yes` joined, and a phrase
+/// wrapped across two lines.
 #[test]
 fn body_rules_read_encoded_html_as_a_client_shows_it() {
     let c = conditions(
         r#"
         [body]
         enabled = true
-        rules = ["wire the money", "gift card", "verify your password"]
+        rules = ["wire the money", "gift card", "verify your password", "urgent payment", "account suspended"]
         "#,
     );
     let utf16: Vec<u8> = "<p>gi<b></b>ft&nbsp;card</p>"
@@ -387,7 +390,9 @@ fn body_rules_read_encoded_html_as_a_client_shows_it() {
          --b\nContent-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n\
          <p>wi<span style=3D\"display:none\">zz</span>re the mo=\nney</p>\n\
          --b\nContent-Type: text/html; charset=utf-16le\nContent-Transfer-Encoding: base64\n\n{}\n\
-         --b\nContent-Type: text/plain\n\n<!DOCTYPE html><p>verify your pass<!-- -->word</p>\n--b--\n",
+         --b\nContent-Type: text/plain\n\n<!DOCTYPE html><p>verify your pass<!-- -->word</p>\n\
+         --b\nContent-Type: text/plain; format=flowed; delsp=yes\n\nurgent pay \r\nment\n\
+         --b\nContent-Type: text/plain\n\nYour account\r\nsuspended.\n--b--\n",
         base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &utf16)
     );
     let m = qmvc::message::parse(raw.as_bytes(), &qmvc::message::Limits::default());
@@ -401,7 +406,9 @@ fn body_rules_read_encoded_html_as_a_client_shows_it() {
         [
             ("1", "wire the money"),
             ("2", "gift card"),
-            ("3", "verify your password")
+            ("3", "verify your password"),
+            ("4", "urgent payment"),
+            ("5", "account suspended")
         ],
         "{found:?}"
     );

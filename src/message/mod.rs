@@ -25,7 +25,7 @@ pub use filename::suspicious_chars;
 pub use html::{Rendered, render as render_html, render_outlook};
 pub use magic::{detect, is_executable_type};
 pub use parse::{parse, parse_shared};
-pub use readings::{is_html, text_readings, visible};
+pub use readings::{is_html, text_readings, unflow, visible};
 pub use windows::normalise_windows_name;
 
 use std::borrow::Cow;
@@ -136,6 +136,18 @@ pub enum Origin {
     Member,
 }
 
+/// A text part sent as RFC 3676 `format=flowed`: a line that ends in a
+/// space goes on in the next line, and a client shows the two as one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flowed {
+    /// `format=flowed`: the space stays (`wire the \nmoney` is
+    /// `wire the money`).
+    Flowed,
+    /// `format=flowed; delsp=yes`: the space goes too (`wi \nre` is
+    /// `wire`).
+    DelSp,
+}
+
 /// One leaf part of the message.
 #[derive(Debug, Clone)]
 pub struct Part {
@@ -170,6 +182,9 @@ pub struct Part {
     pub body: Body,
     /// The declared `charset` parameter, if any (for [`Part::text`]).
     pub charset: Option<String>,
+    /// RFC 3676 `format=flowed` on a text part: its soft line breaks are
+    /// joined by clients (see [`text_readings`]).
+    pub flowed: Option<Flowed>,
     /// The MIME type detected from the content's magic bytes
     /// (see [`detect`]), `None` when nothing was recognised.
     pub detected_type: Option<&'static str>,

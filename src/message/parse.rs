@@ -24,7 +24,18 @@ use super::encoded_word::decode_lenient;
 use super::filename::{NameFields, param_values, part_names, push_name, raw_candidates};
 use super::magic::detect_probe;
 use super::uuencode::{self, Found};
-use super::{Anomaly, Body, Limits, Message, Origin, Part, binhex, detect, smime, variants, yenc};
+use super::{
+    Anomaly, Body, Flowed, Limits, Message, Origin, Part, binhex, detect, smime, variants, yenc,
+};
+
+/// What a text part's Content-Type parameters say about reading it.
+#[derive(Debug, Clone, Copy, Default)]
+struct TextParams<'a> {
+    /// The `charset` parameter.
+    charset: Option<&'a str>,
+    /// RFC 3676 `format=flowed` (and `delsp=yes`).
+    flowed: Option<Flowed>,
+}
 
 mod field;
 mod header;
@@ -277,6 +288,24 @@ impl Walker<'_> {
         let charset = ctype
             .as_ref()
             .and_then(|ct| ct.params.get("charset").cloned());
+        let param_is = |name: &str, value: &str| {
+            ctype.as_ref().is_some_and(|ct| {
+                ct.params
+                    .get(name)
+                    .is_some_and(|v| v.trim().eq_ignore_ascii_case(value))
+            })
+        };
+        let flowed = param_is("format", "flowed").then(|| {
+            if param_is("delsp", "yes") {
+                Flowed::DelSp
+            } else {
+                Flowed::Flowed
+            }
+        });
+        let text = TextParams {
+            charset: charset.as_deref(),
+            flowed,
+        };
         // The mechanism is one token (RFC 2045 §6.1); mailers append `;`
         // or comments that clients ignore.
         let cte = encodings
@@ -441,7 +470,7 @@ impl Walker<'_> {
                 is_attachment,
                 body,
                 Some(&probe),
-                charset.as_deref(),
+                text,
                 Origin::Mime,
             );
             return;
@@ -513,7 +542,7 @@ impl Walker<'_> {
                     true,
                     Bytes::from(block.data).into(),
                     None,
-                    charset.as_deref(),
+                    text,
                     Origin::Mime,
                 );
                 return;
@@ -549,7 +578,7 @@ impl Walker<'_> {
             is_attachment,
             shared(buf, decoded).into(),
             None,
-            charset.as_deref(),
+            text,
             Origin::Mime,
         );
         if !pushed {
@@ -568,7 +597,7 @@ impl Walker<'_> {
                 is_attachment,
                 Bytes::from(other).into(),
                 None,
-                charset.as_deref(),
+                text,
                 Origin::Variant,
             ) {
                 return;
@@ -629,7 +658,7 @@ impl Walker<'_> {
                 is_attachment,
                 inner_buf.clone().into(),
                 None,
-                None,
+                TextParams::default(),
                 Origin::Mime,
             );
         }
@@ -706,7 +735,7 @@ impl Walker<'_> {
                     true,
                     Bytes::from(block.data).into(),
                     None,
-                    None,
+                    TextParams::default(),
                     origin,
                 ) {
                     return;
@@ -752,7 +781,7 @@ impl Walker<'_> {
         attachment: bool,
         body: Body,
         probe: Option<&Probe>,
-        charset: Option<&str>,
+        text: TextParams<'_>,
         origin: Origin,
     ) -> bool {
         if self.parts_full() {
@@ -777,7 +806,8 @@ impl Walker<'_> {
             names,
             attachment,
             body,
-            charset: charset.map(str::to_owned),
+            charset: text.charset.map(str::to_owned),
+            flowed: text.flowed,
             detected_type,
             origin,
         });

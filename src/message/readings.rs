@@ -23,10 +23,10 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-use super::Message;
 use super::encoded_word::decode_lenient;
 use super::filename::is_suspicious;
 use super::parse::unfolded_value;
+use super::{Flowed, Message};
 
 impl Message {
     /// Every reading of the top-level fields called `name` (ASCII case
@@ -90,28 +90,87 @@ fn once_each(readings: Vec<Cow<'_, str>>) -> Vec<Cow<'_, str>> {
 }
 
 /// Every reading of a text part's decoded `text` for the body rules,
-/// each once: the text as written; for an HTML part (`html`: declared
-/// `text/html`, or text that starts as an HTML document) the two readings
-/// of [`render_html`](super::render_html), what a client shows without
-/// and with style sheets, and what Outlook shows where its conditional
-/// comments make it differ ([`render_outlook`](super::render_outlook));
-/// and each of these without the characters a reader does not see
-/// ([`visible`]).
-pub fn text_readings(text: &str, html: bool) -> Vec<Cow<'_, str>> {
+/// each once:
+///
+/// - the text as written;
+/// - for a `format=flowed` part (`flowed`), the text with its soft line
+///   breaks joined as RFC 3676 clients join them ([`unflow`]);
+/// - for an HTML part (`html`: declared `text/html`, or text that starts
+///   as an HTML document), the readings of
+///   [`render_html`](super::render_html), what a client shows without and
+///   with style sheets, and what Outlook shows where its conditional
+///   comments make it differ ([`render_outlook`](super::render_outlook));
+/// - each of these as a reader sees its characters ([`visible`]);
+/// - and each of those on one line: every run of white space, line
+///   breaks included, one space, so that a phrase the sender's client
+///   wrapped (`wire the\nmoney`) reads as the recipient reads it.
+pub fn text_readings(text: &str, html: bool, flowed: Option<Flowed>) -> Vec<Cow<'_, str>> {
     let mut out = vec![Cow::Borrowed(text)];
+    if let Some(flowed) = flowed {
+        out.push(Cow::Owned(unflow(text, flowed)));
+    }
     if html {
         let rendered = super::render_html(text);
         out.push(Cow::Owned(rendered.text));
         out.push(Cow::Owned(rendered.shown));
         out.extend(super::render_outlook(text).map(Cow::Owned));
     }
-    let mut out = once_each(out);
-    for i in 0..out.len() {
-        if let Some(visible) = out.get(i).and_then(|r| visible(r)) {
-            out.push(Cow::Owned(visible));
+    for transform in [visible, one_line] {
+        let mut next = once_each(out);
+        for i in 0..next.len() {
+            if let Some(changed) = next.get(i).and_then(|r| transform(r)) {
+                next.push(Cow::Owned(changed));
+            }
         }
+        out = next;
     }
     once_each(out)
+}
+
+/// `text` with every run of white space (line breaks included) one
+/// space; `None` when it is so already.
+fn one_line(text: &str) -> Option<String> {
+    let mut previous_blank = false;
+    let changes = text.bytes().any(|b| {
+        let other = matches!(b, b'\t' | b'\n' | b'\r' | b'\x0c');
+        let double = b == b' ' && previous_blank;
+        previous_blank = b == b' ' || other;
+        other || double
+    });
+    changes.then(|| text.split_ascii_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// A `format=flowed` text as its reader sees it (RFC 3676 section 4): a
+/// line that ends in a space (other than the signature separator `-- `)
+/// goes on in the next line of the same quote depth, whose quote marks
+/// and stuffed space are dropped; with `delsp=yes` the ending space goes
+/// too. `wire the \nmoney` reads `wire the money`; with `delsp=yes`,
+/// `wi \nre` reads `wire`.
+pub fn unflow(text: &str, flowed: Flowed) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut open: Option<usize> = None;
+    for (n, line) in text.split('\n').enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let depth = line.bytes().take_while(|&b| b == b'>').count();
+        let (quotes, rest) = line.split_at(depth);
+        let rest = rest.strip_prefix(' ').unwrap_or(rest);
+        if open != Some(depth) {
+            if n > 0 {
+                out.push('\n');
+            }
+            out.push_str(quotes);
+            if depth > 0 {
+                out.push(' ');
+            }
+        }
+        out.push_str(rest);
+        let soft = rest.ends_with(' ') && rest != "-- ";
+        if soft && flowed == Flowed::DelSp {
+            out.pop();
+        }
+        open = soft.then_some(depth);
+    }
+    out
 }
 
 /// Whether a text part is read as HTML: declared `text/html`, or its text
@@ -194,6 +253,40 @@ mod tests {
         assert_eq!(r, ["I\u{A0}LOVE\u{3000}YOU", "I LOVE YOU"]);
         let r = readings("Subject: =?utf-8?q?ILOVE=EF=B8=8FYOU?=\n\nbody\n");
         assert_eq!(r, ["ILOVE\u{FE0F}YOU", "ILOVEYOU"]);
+    }
+
+    #[test]
+    fn flowed_text_is_joined_as_rfc_3676_says() {
+        use super::unflow;
+        use crate::message::Flowed;
+        let text = "wire the \r\nmoney\r\n> quoted \r\n> line\r\n-- \r\nsig\r\n \r\nx";
+        assert_eq!(
+            unflow(text, Flowed::Flowed),
+            "wire the money\n> quoted line\n-- \nsig\n\nx"
+        );
+        assert_eq!(
+            unflow("wi \nre \ntrans \nfer", Flowed::DelSp),
+            "wiretransfer"
+        );
+        assert_eq!(unflow(" From here", Flowed::Flowed), "From here");
+    }
+
+    #[test]
+    fn every_reading_also_on_one_line() {
+        let r = super::text_readings("wire  the\nmo\u{AD}ney", false, None);
+        assert_eq!(
+            r,
+            [
+                "wire  the\nmo\u{AD}ney",
+                "wire  the\nmoney",
+                "wire the mo\u{AD}ney",
+                "wire the money"
+            ]
+        );
+        assert_eq!(
+            super::text_readings("plain words", false, None),
+            ["plain words"]
+        );
     }
 
     #[test]

@@ -210,12 +210,13 @@ fn body(part: &Part, rules: &BodyRules, unchecked: &str, out: &mut Vec<Finding>)
             description: unchecked.to_string(),
         });
     }
-    // Every reading a client may show: the text as written, an HTML
-    // part's text without tags and without hidden elements, each also
-    // without invisible characters. One finding per pattern.
+    // Every reading a client may show: the text as written, joined where
+    // it is flowed, an HTML part's text without tags and without hidden
+    // elements, each also without invisible characters and on one line.
+    // One finding per pattern.
     let html = message::is_html(&part.declared_type, &text);
     let mut matched: Vec<usize> = Vec::new();
-    for reading in message::text_readings(&text, html) {
+    for reading in message::text_readings(&text, html, part.flowed) {
         for index in rules.patterns.matches(&reading) {
             if matched.contains(&index) {
                 continue;
