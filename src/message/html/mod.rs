@@ -304,12 +304,15 @@ impl Tree<'_> {
         }
     }
 
-    /// A line break in both readings (at most one in a row).
-    fn boundary(&mut self) {
-        for (out, space) in [
-            (&mut self.out.text, &mut self.text_space),
-            (&mut self.out.shown, &mut self.shown_space),
-        ] {
+    /// A line break (at most one in a row) in the text reading, and in
+    /// the shown one unless the element is `hidden`: a hidden block makes
+    /// no box, so it breaks no line.
+    fn boundary(&mut self, hidden: bool) {
+        let mut outs = vec![(&mut self.out.text, &mut self.text_space)];
+        if !hidden {
+            outs.push((&mut self.out.shown, &mut self.shown_space));
+        }
+        for (out, space) in outs {
             trim_end(out);
             if !out.is_empty() {
                 out.push('\n');
@@ -321,9 +324,6 @@ impl Tree<'_> {
     fn start(&mut self, tag: &tokens::Tag<'_>) {
         let name = tag.name.as_str();
         self.implied_ends(name);
-        if is_block(name) {
-            self.boundary();
-        }
         let attr = |n: &str| tag.attr(n).map(|v| unescape_in(v, Context::Attribute));
         let hidden = name == "template"
             || tag.attr("hidden").is_some()
@@ -332,6 +332,9 @@ impl Tree<'_> {
                 && self
                     .hiding
                     .hides(name, attr("class").as_deref(), attr("id").as_deref()));
+        if is_block(name) {
+            self.boundary(hidden || self.stack.hides());
+        }
         let is_image = name == "img"
             || name == "area"
             || (name == "input"
@@ -352,7 +355,8 @@ impl Tree<'_> {
 
     fn end(&mut self, name: &str) {
         if is_block(name) {
-            self.boundary();
+            // Still open: the element it closes, hidden or not.
+            self.boundary(self.stack.hides());
         }
         let found = match name {
             "body" | "html" | "br" => None,
@@ -479,6 +483,15 @@ mod tests {
             assert_eq!(text, "wizzre transfer", "{hidden}");
             assert_eq!(shown, "wire transfer", "{hidden}");
         }
+    }
+
+    #[test]
+    fn a_hidden_block_breaks_no_line() {
+        let (text, shown) = both("wi<span style=display:none><br><div>zz</div></span>re");
+        assert_eq!(text, "wi\nzz\nre");
+        assert_eq!(shown, "wire");
+        let (_, shown) = both("<p>wire</p><p hidden>x</p><p>transfer</p>");
+        assert_eq!(shown, "wire\ntransfer");
     }
 
     #[test]
