@@ -17,7 +17,8 @@ const MAX_SELECTORS: usize = 128;
 /// Whether the declarations (`display: none; color: red`, as in a
 /// `style` attribute or between a rule's braces) hide what they apply
 /// to: `display:none`, `visibility:hidden` or `collapse`, `mso-hide:all`,
-/// a zero `font-size`, `opacity` or `transform: scale(0)`,
+/// a zero `font-size` or one too small to read (1px, 0.1em), a zero
+/// `opacity` or `transform: scale(0)`,
 /// `color:transparent`, a zero `height`, `max-height`, `width` or
 /// `max-width` with `overflow:hidden`, a zero `clip: rect(...)` or a
 /// `clip-path: inset(50%)` or more, and `position: absolute` or `fixed`
@@ -43,7 +44,8 @@ pub(super) fn hides(declarations: &str) -> bool {
             "display" => value == "none",
             "visibility" => value == "hidden" || value == "collapse",
             "mso-hide" => value == "all",
-            "font-size" | "opacity" => is_zero(value),
+            "font-size" => is_zero(value) || is_unreadable_size(value),
+            "opacity" => is_zero(value),
             "transform" => value.replace(' ', "").contains("scale(0)"),
             "color" => value == "transparent",
             "height" | "max-height" | "width" | "max-width" => {
@@ -126,6 +128,25 @@ fn escaped(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Option<char>
             .filter(|&c| c != '\0')
             .unwrap_or('\u{FFFD}'),
     )
+}
+
+/// Whether a font size is too small to read: 1 pixel or point or less,
+/// 0.1 em or rem or less, 10% or less (the "1px" text salad that cuts a
+/// phrase for filters and not for readers).
+fn is_unreadable_size(value: &str) -> bool {
+    let split = value
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(value.len());
+    let (number, unit) = value.split_at(split);
+    let Ok(n) = number.parse::<f64>() else {
+        return false;
+    };
+    match unit.trim() {
+        "px" | "pt" => n <= 1.0,
+        "em" | "rem" => n <= 0.1,
+        "%" => n <= 10.0,
+        _ => false,
+    }
 }
 
 /// Whether a CSS length or number is zero: `0`, `0px`, `0.0em`, `0%`.
@@ -291,6 +312,10 @@ mod tests {
             "font-size:0",
             "font-size: 0px",
             "font-size:0.0em",
+            "font-size:1px",
+            "font-size: .5pt",
+            "font-size:0.1em",
+            "font-size:5%",
             "opacity:0",
             "max-height:0;overflow:hidden",
             "width:0px; overflow: hidden",
@@ -311,6 +336,8 @@ mod tests {
             "display:block",
             "font-size:0.5em",
             "font-size:10px",
+            "font-size:2px",
+            "font-size:small",
             "max-height:0",
             "opacity:1",
             "color:red",
