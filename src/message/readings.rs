@@ -15,7 +15,10 @@
 //! - each of these without the characters a reader does not see:
 //!   zero-width spaces and joiners, soft hyphens, bidi marks and the other
 //!   invisible characters that `suspicious_chars` lists, so that
-//!   `ILOVE<U+200B>YOU` reads `ILOVEYOU`.
+//!   `ILOVE<U+200B>YOU` reads `ILOVEYOU`, and with every other blank a
+//!   space;
+//! - each of those with every run of white space one space, as an HTML
+//!   view of the field shows it.
 //!
 //! Computed when a rule asks, not at parse time: only the fields a rule
 //! names pay for it.
@@ -64,15 +67,25 @@ impl Message {
                 out.push(Cow::Owned(lenient));
             }
         }
-        let mut out = once_each(out);
-        let decoded = out.len();
-        for i in 0..decoded {
-            if let Some(visible) = out.get(i).and_then(|r| visible(r)) {
-                out.push(Cow::Owned(visible));
+        as_read(out)
+    }
+}
+
+/// `readings`, then each of them as a reader sees its characters
+/// ([`visible`]), then each of those on one line ([`one_line`]); each
+/// kept once, in that order.
+fn as_read(readings: Vec<Cow<'_, str>>) -> Vec<Cow<'_, str>> {
+    let mut out = readings;
+    for transform in [visible, one_line] {
+        let mut next = once_each(out);
+        for i in 0..next.len() {
+            if let Some(changed) = next.get(i).and_then(|r| transform(r)) {
+                next.push(Cow::Owned(changed));
             }
         }
-        once_each(out)
+        out = next;
     }
+    once_each(out)
 }
 
 /// `readings` in order, each kept the first time only. A hash set, not
@@ -115,16 +128,7 @@ pub fn text_readings(text: &str, html: bool, flowed: Option<Flowed>) -> Vec<Cow<
         out.push(Cow::Owned(rendered.shown));
         out.extend(super::render_outlook(text).map(Cow::Owned));
     }
-    for transform in [visible, one_line] {
-        let mut next = once_each(out);
-        for i in 0..next.len() {
-            if let Some(changed) = next.get(i).and_then(|r| transform(r)) {
-                next.push(Cow::Owned(changed));
-            }
-        }
-        out = next;
-    }
-    once_each(out)
+    as_read(out)
 }
 
 /// `text` with every run of white space (line breaks included) one
@@ -287,6 +291,12 @@ mod tests {
             super::text_readings("plain words", false, None),
             ["plain words"]
         );
+    }
+
+    #[test]
+    fn runs_of_white_space_read_as_one_space() {
+        let r = readings("Subject: I  LOVE\tYOU\n\nbody\n");
+        assert_eq!(r, ["I  LOVE\tYOU", "I LOVE YOU"]);
     }
 
     #[test]
