@@ -368,7 +368,8 @@ fn body_rules_read_html_as_a_client_shows_it() {
 
 /// The same through the message parser, as mail carries HTML: quoted-
 /// printable (`style=3D"..."`, soft line breaks inside a word), base64 in
-/// UTF-16, and a text/plain part that is an HTML document; and plain text
+/// UTF-16 and UTF-32, UTF-7, and a text/plain part that is an HTML
+/// document; and plain text
 /// as clients show it: `format=flowed; delsp=yes` joined, and a phrase
 /// wrapped across two lines.
 #[test]
@@ -377,12 +378,16 @@ fn body_rules_read_encoded_html_as_a_client_shows_it() {
         r#"
         [body]
         enabled = true
-        rules = ["wire the money", "gift card", "verify your password", "urgent payment", "account suspended"]
+        rules = ["wire the money", "gift card", "verify your password", "urgent payment", "account suspended", "bitcoin", "wire transfer"]
         "#,
     );
     let utf16: Vec<u8> = "<p>gi<b></b>ft&nbsp;card</p>"
         .encode_utf16()
         .flat_map(u16::to_le_bytes)
+        .collect();
+    let utf32: Vec<u8> = "<p>bit<i></i>coin</p>"
+        .chars()
+        .flat_map(|c| u32::from(c).to_be_bytes())
         .collect();
     let raw = format!(
         "From: a@example.org\nSubject: x\nMIME-Version: 1.0\n\
@@ -392,8 +397,11 @@ fn body_rules_read_encoded_html_as_a_client_shows_it() {
          --b\nContent-Type: text/html; charset=utf-16le\nContent-Transfer-Encoding: base64\n\n{}\n\
          --b\nContent-Type: text/plain\n\n<!DOCTYPE html><p>verify your pass<!-- -->word</p>\n\
          --b\nContent-Type: text/plain; format=flowed; delsp=yes\n\nurgent pay \r\nment\n\
-         --b\nContent-Type: text/plain\n\nYour account\r\nsuspended.\n--b--\n",
-        base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &utf16)
+         --b\nContent-Type: text/plain\n\nYour account\r\nsuspended.\n\
+         --b\nContent-Type: text/html; charset=utf-32be\nContent-Transfer-Encoding: base64\n\n{}\n\
+         --b\nContent-Type: text/html; charset=utf-7\n\n+ADw-p+AD4-wire+ACA-transfer+ADw-/p+AD4-\n--b--\n",
+        base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &utf16),
+        base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &utf32)
     );
     let m = qmvc::message::parse(raw.as_bytes(), &qmvc::message::Limits::default());
     let found = rules::evaluate(&m, &sender("bob@example.org"), &c);
@@ -408,7 +416,9 @@ fn body_rules_read_encoded_html_as_a_client_shows_it() {
             ("2", "gift card"),
             ("3", "verify your password"),
             ("4", "urgent payment"),
-            ("5", "account suspended")
+            ("5", "account suspended"),
+            ("6", "bitcoin"),
+            ("7", "wire transfer")
         ],
         "{found:?}"
     );

@@ -188,12 +188,19 @@ fn decode_q(text: &[u8]) -> Vec<u8> {
 /// `bytes` in `charset`: the Encoding Standard's labels, UTF-32 (big or
 /// little endian, a BOM honoured), else `None`.
 pub(crate) fn decode_charset(charset: &str, bytes: &[u8]) -> Option<String> {
-    let label = charset.trim().to_ascii_lowercase();
-    if let Some(order) = utf32_order(&label) {
-        return Some(decode_utf32(bytes, order != "le"));
+    if let Some(text) = decode_utf32_label(charset, bytes) {
+        return Some(text);
     }
+    let label = charset.trim().to_ascii_lowercase();
     let cs = Charset::for_label(label.as_bytes())?;
     Some(cs.decode_without_bom_handling(bytes).0.into_owned())
+}
+
+/// `bytes` decoded as UTF-32 when `charset` is a UTF-32 label
+/// (`utf-32`, `utf-32be`, `utf-32le`, `ucs-4`...), else `None`.
+pub(crate) fn decode_utf32_label(charset: &str, bytes: &[u8]) -> Option<String> {
+    let label = charset.trim().to_ascii_lowercase();
+    utf32_order(&label).map(|order| decode_utf32(bytes, order != "le"))
 }
 
 /// Whether [`decode_charset`] knows `charset`.
