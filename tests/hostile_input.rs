@@ -387,8 +387,9 @@ fn fields_of_many_broken_encoded_words_are_read_in_one_pass() {
 /// against the others), 512 open elements and a run of end tags that
 /// search them, formatting elements with distinct attributes (quadratic
 /// in a standard tree builder), 128 hiding selectors against 60,000
-/// classed elements, comments and script escapes that never close,
-/// Outlook's conditional comments one after the other. With
+/// classed elements, a `::before` rule on 300,000 elements, comments and
+/// script escapes that never close, Outlook's conditional comments one
+/// after the other. With
 /// the body rules on, each part of about 1 MB is read in bounded time and
 /// the rule matches the text before it.
 #[test]
@@ -418,6 +419,17 @@ fn html_bodies_built_to_be_slow_are_read_in_linear_time() {
         (
             "references",
             "&#x41;&amp&notin;&#9999999999999;&".repeat(25_000),
+        ),
+        (
+            "generated text",
+            format!(
+                "<style>b::before {{ content: '{}' }}</style>",
+                "x".repeat(256)
+            ) + &"<b>".repeat(300_000),
+        ),
+        (
+            "conditional comments",
+            "<!--[if !((mso)|ie)]><!-->z<!--<![endif]--><!--[if mso]>".repeat(18_000),
         ),
     ];
     for (what, html) in shapes {

@@ -185,42 +185,67 @@ struct Simple {
     id: Option<String>,
 }
 
-/// The selectors of a message's style sheets whose rules hide.
+/// Where a pseudo-element's generated text goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Side {
+    /// `::before`: first thing inside the element.
+    Before,
+    /// `::after`: last thing inside the element.
+    After,
+}
+
+/// What a message's style sheets do to its text: the selectors whose
+/// rules hide, and the text that `::before` and `::after` rules insert
+/// (`.a::before { content: "wi" }`).
 #[derive(Debug, Clone, Default)]
 pub(super) struct Hiding {
     selectors: Vec<Simple>,
+    generated: Vec<(Simple, Side, String)>,
 }
 
+/// At most this many characters of one `content` value are kept.
+const MAX_CONTENT: usize = 256;
+
 impl Hiding {
-    /// The hiding selectors of the style sheet text `css` (the content
-    /// of `<style>` elements, concatenated), added to those already
-    /// found. Rules inside `@media` blocks count; selectors with
-    /// pseudo-classes, pseudo-elements or attribute tests are skipped.
+    /// The hiding selectors and generated text of the style sheet text
+    /// `css` (the content of `<style>` elements, concatenated), added to
+    /// those already found. Rules inside `@media` blocks count; selectors
+    /// with pseudo-classes or attribute tests are skipped, and so are
+    /// pseudo-elements other than `::before` and `::after` (or their
+    /// one-colon forms).
     pub fn add_sheet(&mut self, css: &str) {
         let css = without_comments(css);
         for rule in css.split('}') {
             let Some((selectors, declarations)) = rule.rsplit_once('{') else {
                 continue;
             };
-            if !hides(declarations) {
+            let hide = hides(declarations);
+            let content = content(declarations);
+            if !hide && content.is_none() {
                 continue;
             }
             // `@media screen { .a` : the selectors follow the last `{`.
             let selectors = selectors.rsplit('{').next().unwrap_or("");
             for selector in selectors.split(',') {
-                if self.selectors.len() >= MAX_SELECTORS {
+                if self.selectors.len() + self.generated.len() >= MAX_SELECTORS {
                     return;
                 }
-                if let Some(simple) = last_compound(selector) {
-                    self.selectors.push(simple);
+                match pseudo_element(selector) {
+                    Some((base, side)) => {
+                        if let (Some(text), Some(simple)) = (&content, last_compound(base)) {
+                            self.generated.push((simple, side, text.clone()));
+                        }
+                    }
+                    None if hide => self.selectors.extend(last_compound(selector)),
+                    None => {}
                 }
             }
         }
     }
 
-    /// Whether any selector is known.
+    /// Whether any rule is known.
     pub fn is_empty(&self) -> bool {
-        self.selectors.is_empty()
+        self.selectors.is_empty() && self.generated.is_empty()
     }
 
     /// Whether an element named `tag` (lower case) with `class` and `id`
@@ -229,15 +254,92 @@ impl Hiding {
         if self.selectors.is_empty() {
             return false;
         }
-        let classes: HashSet<&str> = class
-            .map(|list| list.split_ascii_whitespace().collect())
-            .unwrap_or_default();
-        self.selectors.iter().any(|s| {
-            s.tag.as_deref().is_none_or(|t| t == tag)
-                && s.id.as_deref().is_none_or(|i| Some(i) == id)
-                && s.classes.iter().all(|c| classes.contains(c.as_str()))
-        })
+        let classes = class_set(class);
+        self.selectors.iter().any(|s| s.matches(tag, &classes, id))
     }
+
+    /// The text `::before` and `::after` rules put inside such an
+    /// element, in rule order: (before, after), empty when none.
+    pub fn generated(&self, tag: &str, class: Option<&str>, id: Option<&str>) -> (String, String) {
+        let mut out = (String::new(), String::new());
+        if self.generated.is_empty() {
+            return out;
+        }
+        let classes = class_set(class);
+        for (simple, side, text) in &self.generated {
+            if simple.matches(tag, &classes, id) {
+                match side {
+                    Side::Before => out.0.push_str(text),
+                    Side::After => out.1.push_str(text),
+                }
+            }
+        }
+        out
+    }
+}
+
+fn class_set(class: Option<&str>) -> HashSet<&str> {
+    class
+        .map(|list| list.split_ascii_whitespace().collect())
+        .unwrap_or_default()
+}
+
+impl Simple {
+    fn matches(&self, tag: &str, classes: &HashSet<&str>, id: Option<&str>) -> bool {
+        self.tag.as_deref().is_none_or(|t| t == tag)
+            && self.id.as_deref().is_none_or(|i| Some(i) == id)
+            && self.classes.iter().all(|c| classes.contains(c.as_str()))
+    }
+}
+
+/// `selector` without a trailing `::before` or `::after` (or `:before`,
+/// `:after`), and which it was; `None` when it has neither.
+fn pseudo_element(selector: &str) -> Option<(&str, Side)> {
+    let s = selector.trim_end();
+    for (suffix, side) in [
+        ("::before", Side::Before),
+        (":before", Side::Before),
+        ("::after", Side::After),
+        (":after", Side::After),
+    ] {
+        let cut = s.len().checked_sub(suffix.len())?;
+        if s.get(cut..)
+            .is_some_and(|end| end.eq_ignore_ascii_case(suffix))
+        {
+            return s.get(..cut).map(|base| (base, side));
+        }
+    }
+    None
+}
+
+/// The strings of a `content` declaration, joined (`"wi" 're'` gives
+/// `wire`; counters, `attr()` and keywords give nothing); `None` when
+/// there is no such declaration or it gives no text. At most
+/// [`MAX_CONTENT`] characters.
+fn content(declarations: &str) -> Option<String> {
+    let value = declarations.split(';').find_map(|d| {
+        let (property, value) = d.split_once(':')?;
+        unescape(property)
+            .trim()
+            .eq_ignore_ascii_case("content")
+            .then_some(value)
+    })?;
+    let mut out = String::new();
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '"' && c != '\'' {
+            continue;
+        }
+        while let Some(d) = chars.next() {
+            match d {
+                _ if d == c => break,
+                '\\' => out.extend(escaped(&mut chars)),
+                _ => out.push(d),
+            }
+        }
+    }
+    let out: String = out.chars().take(MAX_CONTENT).collect();
+    (!out.is_empty()).then_some(out)
 }
 
 /// The last compound of `selector` (`div.a > span.b.c` gives `span.b.c`),
@@ -351,6 +453,28 @@ mod tests {
         ] {
             assert!(!hides(no), "{no}");
         }
+    }
+
+    #[test]
+    fn before_and_after_give_text() {
+        let mut h = Hiding::default();
+        h.add_sheet(
+            ".a::before { content: \"wi\" } .a:AFTER{content:'re' \" \\74 ransfer\"}
+             span.b::before { content: attr(x) } .c::first-line { content: 'x' }",
+        );
+        assert_eq!(
+            h.generated("i", Some("a"), None),
+            ("wi".into(), "re transfer".into())
+        );
+        assert_eq!(
+            h.generated("span", Some("b"), None),
+            (String::new(), String::new())
+        );
+        assert_eq!(
+            h.generated("i", Some("c"), None),
+            (String::new(), String::new())
+        );
+        assert!(!h.hides("i", Some("a"), None));
     }
 
     #[test]

@@ -17,7 +17,8 @@
 //! - **shown**: the same without what a client with style sheets hides:
 //!   elements with the `hidden` attribute, `template` content, and
 //!   elements that a `style` attribute or a rule of a `<style>` element
-//!   hides (see [`css`] for what counts);
+//!   hides (see [`css`] for what counts); both readings also get the text
+//!   that `::before` and `::after` rules insert (`content: "wi"`);
 //! - and, when the part has conditional comments, what **Outlook** for
 //!   Windows shows ([`render_outlook`], see [`outlook`]).
 //!
@@ -86,6 +87,7 @@ pub fn render(source: &str) -> Rendered {
         out: Rendered::default(),
         text_space: false,
         shown_space: false,
+        generated_budget: source.len() / 2,
     };
     for token in Tokens::new(source) {
         match token {
@@ -94,6 +96,8 @@ pub fn render(source: &str) -> Rendered {
             Token::End(name) => tree.end(&name),
         }
     }
+    // The end of the input closes what is open (`::after` texts).
+    tree.pop_to(0);
     let mut out = tree.out;
     trim_end(&mut out.text);
     trim_end(&mut out.shown);
@@ -272,6 +276,8 @@ struct Tree<'h> {
     /// White space seen since the last character written, per reading.
     text_space: bool,
     shown_space: bool,
+    /// Bytes of generated text still allowed (half the source's size).
+    generated_budget: usize,
 }
 
 impl Tree<'_> {
@@ -348,9 +354,42 @@ impl Tree<'_> {
             return;
         }
         if self.stack.len() >= MAX_DEPTH {
-            self.stack.pop();
+            self.pop();
         }
-        self.stack.push(name, hidden);
+        let (before, after) = if self.hiding.is_empty() {
+            Default::default()
+        } else {
+            self.hiding
+                .generated(name, attr("class").as_deref(), attr("id").as_deref())
+        };
+        let inside_hidden = hidden || self.stack.hides();
+        self.generated_text(&before, inside_hidden);
+        self.stack
+            .push(name, hidden, (!after.is_empty()).then_some(after));
+    }
+
+    /// Text a style sheet generates (`::before`, `::after`), while the
+    /// budget lasts: a rule may match every element of the message.
+    fn generated_text(&mut self, text: &str, hidden: bool) {
+        if text.is_empty() || text.len() > self.generated_budget {
+            return;
+        }
+        self.generated_budget -= text.len();
+        self.write(text, hidden);
+    }
+
+    /// Closes the current element, writing its `::after` text.
+    fn pop(&mut self) {
+        if let Some(closed) = self.stack.pop() {
+            self.generated_text(&closed.after, closed.hidden);
+        }
+    }
+
+    /// Closes every element from `index` up, that one included.
+    fn pop_to(&mut self, index: usize) {
+        while self.stack.len() > index {
+            self.pop();
+        }
     }
 
     fn end(&mut self, name: &str) {
@@ -369,7 +408,7 @@ impl Tree<'_> {
             _ => self.stack.find(&[name], stop::SPECIAL),
         };
         if let Some(i) = found {
-            self.stack.pop_to(i);
+            self.pop_to(i);
         }
     }
 
@@ -378,13 +417,13 @@ impl Tree<'_> {
         if closes_p(name)
             && let Some(i) = self.stack.find(&["p"], stop::SCOPE | stop::BUTTON)
         {
-            self.stack.pop_to(i);
+            self.pop_to(i);
         }
         let current = self.stack.current();
         let close = match name {
             _ if HEADINGS.contains(&name) => {
                 if current.is_some_and(|c| HEADINGS.contains(&c)) {
-                    self.stack.pop();
+                    self.pop();
                 }
                 None
             }
@@ -394,16 +433,16 @@ impl Tree<'_> {
             "dd" | "dt" => self.stack.find(&["dd", "dt"], stop::ITEM),
             "option" => {
                 if current == Some("option") {
-                    self.stack.pop();
+                    self.pop();
                 }
                 None
             }
             "optgroup" => {
                 if current == Some("option") {
-                    self.stack.pop();
+                    self.pop();
                 }
                 if self.stack.current() == Some("optgroup") {
-                    self.stack.pop();
+                    self.pop();
                 }
                 None
             }
@@ -417,7 +456,7 @@ impl Tree<'_> {
             _ => None,
         };
         if let Some(i) = close {
-            self.stack.pop_to(i);
+            self.pop_to(i);
         }
     }
 }
@@ -492,6 +531,22 @@ mod tests {
         assert_eq!(shown, "wire");
         let (_, shown) = both("<p>wire</p><p hidden>x</p><p>transfer</p>");
         assert_eq!(shown, "wire\ntransfer");
+    }
+
+    #[test]
+    fn generated_text_counts_where_the_client_puts_it() {
+        let html = "<style>.a::before{content:'wi'} .b::after{content:\"re\"} .h{display:none}</style>\
+                    <i class=a>re</i> <b class=b>wi</b><span class=h><i class=a></i></span> transfer";
+        let (text, shown) = both(html);
+        assert_eq!(text, "wire wirewi transfer");
+        assert_eq!(shown, "wire wire transfer");
+        // A rule on every element generates at most half the source.
+        let html = format!(
+            "<style>*::before{{content:'{}'}}</style>{}",
+            "x".repeat(200),
+            "<b>".repeat(1000)
+        );
+        assert!(both(&html).0.len() <= html.len() / 2 + 1);
     }
 
     #[test]

@@ -149,6 +149,16 @@ struct Open {
     name: String,
     hidden: bool,
     kinds: u8,
+    /// Text a style sheet's `::after` rule puts at its end.
+    after: Option<String>,
+}
+
+/// What closing an element leaves to write: its `::after` text, and
+/// whether that text is hidden (the element or an element around it
+/// hides its content).
+pub(super) struct Closed {
+    pub after: String,
+    pub hidden: bool,
 }
 
 /// The open elements, innermost last.
@@ -178,7 +188,8 @@ impl Stack {
         self.open.last().map(|o| o.name.as_str())
     }
 
-    pub fn push(&mut self, name: &str, hidden: bool) {
+    /// Opens element `name`; `after` is text to give back when it closes.
+    pub fn push(&mut self, name: &str, hidden: bool, after: Option<String>) {
         let at = self.open.len();
         let kinds = kinds(name);
         for (bit, list) in self.by_kind.iter_mut().enumerate() {
@@ -192,13 +203,13 @@ impl Stack {
             name: name.to_string(),
             hidden,
             kinds,
+            after,
         });
     }
 
-    pub fn pop(&mut self) {
-        let Some(open) = self.open.pop() else {
-            return;
-        };
+    /// Closes the current element; its `::after` text, if it has one.
+    pub fn pop(&mut self) -> Option<Closed> {
+        let open = self.open.pop()?;
         self.hidden -= usize::from(open.hidden);
         for (bit, list) in self.by_kind.iter_mut().enumerate() {
             if open.kinds & (1 << bit) != 0 {
@@ -211,13 +222,8 @@ impl Stack {
                 self.by_name.remove(&open.name);
             }
         }
-    }
-
-    /// Pops every element from `index` up, that one included.
-    pub fn pop_to(&mut self, index: usize) {
-        while self.open.len() > index {
-            self.pop();
-        }
+        let hidden = open.hidden || self.hides();
+        open.after.map(|after| Closed { after, hidden })
     }
 
     /// The position of the nearest open element named one of `names`,
@@ -271,7 +277,7 @@ mod tests {
                     model.pop();
                 } else {
                     let name = NAMES[op % 11];
-                    stack.push(name, false);
+                    stack.push(name, false, None);
                     model.push((name, super::kinds(name)));
                 }
             }
