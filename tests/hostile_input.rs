@@ -391,7 +391,9 @@ fn fields_of_many_broken_encoded_words_are_read_in_one_pass() {
 /// script escapes that never close, Outlook's conditional comments one
 /// after the other. With
 /// the body rules on, each part of about 1 MB is read in bounded time and
-/// the rule matches the text before it.
+/// the rule matches the text before it; where a style-sheet cap was
+/// reached (256 selectors, generated text past half the part), the part
+/// is also unchecked.
 #[test]
 fn html_bodies_built_to_be_slow_are_read_in_linear_time() {
     let attributes: String = (0..100_000).map(|i| format!(" x{i}")).collect();
@@ -455,7 +457,14 @@ fn html_bodies_built_to_be_slow_are_read_in_linear_time() {
                 .any(|f| f.condition == qmvc::verdict::Condition::Body);
             (format!("{:?}", judged.plan.verdict), body)
         });
-        assert_eq!(verdict, ("Badmail".to_string(), true), "{what}");
+        // Past a style-sheet cap the part was not wholly examined: an
+        // unchecked finding beside the body finding.
+        let expected = if ["selectors", "generated text"].contains(&what) {
+            "Unchecked"
+        } else {
+            "Badmail"
+        };
+        assert_eq!(verdict, (expected.to_string(), true), "{what}");
     }
 }
 

@@ -117,18 +117,28 @@ fn once_each(readings: Vec<Cow<'_, str>>) -> Vec<Cow<'_, str>> {
 /// - and each of those on one line: every run of white space, line
 ///   breaks included, one space, so that a phrase the sender's client
 ///   wrapped (`wire the\nmoney`) reads as the recipient reads it.
-pub fn text_readings(text: &str, html: bool, flowed: Option<Flowed>) -> Vec<Cow<'_, str>> {
+///
+/// The second value names the cap that left part of an HTML part's style
+/// sheets unread, when one did ([`Rendered::limit`](super::Rendered)):
+/// the caller treats the part as not wholly examined.
+pub fn text_readings(
+    text: &str,
+    html: bool,
+    flowed: Option<Flowed>,
+) -> (Vec<Cow<'_, str>>, Option<&'static str>) {
+    let mut limit = None;
     let mut out = vec![Cow::Borrowed(text)];
     if let Some(flowed) = flowed {
         out.push(Cow::Owned(unflow(text, flowed)));
     }
     if html {
         let rendered = super::render_html(text);
+        limit = rendered.limit;
         out.push(Cow::Owned(rendered.text));
         out.push(Cow::Owned(rendered.shown));
         out.extend(super::render_outlook(text).map(Cow::Owned));
     }
-    as_read(out)
+    (as_read(out), limit)
 }
 
 /// `text` with every run of white space (line breaks included) one
@@ -277,7 +287,7 @@ mod tests {
 
     #[test]
     fn every_reading_also_on_one_line() {
-        let r = super::text_readings("wire  the\nmo\u{AD}ney", false, None);
+        let r = super::text_readings("wire  the\nmo\u{AD}ney", false, None).0;
         assert_eq!(
             r,
             [
@@ -288,7 +298,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            super::text_readings("plain words", false, None),
+            super::text_readings("plain words", false, None).0,
             ["plain words"]
         );
     }

@@ -215,8 +215,19 @@ fn body(part: &Part, rules: &BodyRules, unchecked: &str, out: &mut Vec<Finding>)
     // elements, each also without invisible characters and on one line.
     // One finding per pattern.
     let html = message::is_html(&part.declared_type, &text);
+    let (readings, limit) = message::text_readings(&text, html, part.flowed);
+    // A cap that left style rules unread: the reading as shown may miss
+    // what a client shows, so the part was not wholly examined.
+    if let Some(limit) = limit {
+        out.push(Finding {
+            condition: Condition::Unchecked,
+            part: Some(part.id.clone()),
+            detail: format!("HTML limit reached by the body rules: {limit}"),
+            description: unchecked.to_string(),
+        });
+    }
     let mut matched: Vec<usize> = Vec::new();
-    for reading in message::text_readings(&text, html, part.flowed) {
+    for reading in readings {
         for index in rules.patterns.matches(&reading) {
             if matched.contains(&index) {
                 continue;

@@ -201,6 +201,8 @@ pub(super) enum Side {
 pub(super) struct Hiding {
     selectors: Vec<Simple>,
     generated: Vec<(Simple, Side, String)>,
+    /// Whether a cap left a rule or a `content` value out.
+    pub cut: bool,
 }
 
 /// At most this many characters of one `content` value are kept.
@@ -221,6 +223,13 @@ impl Hiding {
             };
             let hide = hides(declarations);
             let content = content(declarations);
+            if content
+                .as_ref()
+                .is_some_and(|c| c.chars().count() > MAX_CONTENT)
+            {
+                self.cut = true;
+            }
+            let content = content.map(|c| c.chars().take(MAX_CONTENT).collect::<String>());
             if !hide && content.is_none() {
                 continue;
             }
@@ -228,6 +237,7 @@ impl Hiding {
             let selectors = selectors.rsplit('{').next().unwrap_or("");
             for selector in selectors.split(',') {
                 if self.selectors.len() + self.generated.len() >= MAX_SELECTORS {
+                    self.cut = true;
                     return;
                 }
                 match pseudo_element(selector) {
@@ -314,8 +324,7 @@ fn pseudo_element(selector: &str) -> Option<(&str, Side)> {
 
 /// The strings of a `content` declaration, joined (`"wi" 're'` gives
 /// `wire`; counters, `attr()` and keywords give nothing); `None` when
-/// there is no such declaration or it gives no text. At most
-/// [`MAX_CONTENT`] characters.
+/// there is no such declaration or it gives no text.
 fn content(declarations: &str) -> Option<String> {
     let value = declarations.split(';').find_map(|d| {
         let (property, value) = d.split_once(':')?;
@@ -338,7 +347,6 @@ fn content(declarations: &str) -> Option<String> {
             }
         }
     }
-    let out: String = out.chars().take(MAX_CONTENT).collect();
     (!out.is_empty()).then_some(out)
 }
 

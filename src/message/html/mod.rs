@@ -49,6 +49,10 @@ pub struct Rendered {
     pub text: String,
     /// What a client with style sheets shows.
     pub shown: String,
+    /// The cap that left part of the style sheets unread (their size, the
+    /// number of rules, a `content` value's length, the generated text),
+    /// when one did: the shown reading may then miss what a client shows.
+    pub limit: Option<&'static str>,
 }
 
 /// Bytes of `<style>` content read for hiding rules.
@@ -62,6 +66,7 @@ const MAX_DEPTH: usize = 512;
 /// reads it.
 pub fn render(source: &str) -> Rendered {
     let mut hiding = Hiding::default();
+    let mut sheet_cut = false;
     if has_style_element(source) {
         let mut sheet = String::new();
         for token in Tokens::new(source) {
@@ -71,6 +76,9 @@ pub fn render(source: &str) -> Rendered {
             } = token
             {
                 let room = MAX_SHEET.saturating_sub(sheet.len());
+                if text.len() > room {
+                    sheet_cut = true;
+                }
                 let mut end = room.min(text.len());
                 while !text.is_char_boundary(end) {
                     end -= 1;
@@ -88,6 +96,7 @@ pub fn render(source: &str) -> Rendered {
         text_space: false,
         shown_space: false,
         generated_budget: source.len() / 2,
+        generated_cut: false,
     };
     for token in Tokens::new(source) {
         match token {
@@ -98,7 +107,17 @@ pub fn render(source: &str) -> Rendered {
     }
     // The end of the input closes what is open (`::after` texts).
     tree.pop_to(0);
+    let limit = if sheet_cut {
+        Some("style sheets past 256 KB")
+    } else if hiding.cut {
+        Some("more than 128 style rules, or generated text past 256 characters")
+    } else if tree.generated_cut {
+        Some("generated text past half the part's size")
+    } else {
+        None
+    };
     let mut out = tree.out;
+    out.limit = limit;
     trim_end(&mut out.text);
     trim_end(&mut out.shown);
     out
@@ -278,6 +297,8 @@ struct Tree<'h> {
     shown_space: bool,
     /// Bytes of generated text still allowed (half the source's size).
     generated_budget: usize,
+    /// Whether generated text was left out for want of budget.
+    generated_cut: bool,
 }
 
 impl Tree<'_> {
@@ -371,7 +392,11 @@ impl Tree<'_> {
     /// Text a style sheet generates (`::before`, `::after`), while the
     /// budget lasts: a rule may match every element of the message.
     fn generated_text(&mut self, text: &str, hidden: bool) {
-        if text.is_empty() || text.len() > self.generated_budget {
+        if text.is_empty() {
+            return;
+        }
+        if text.len() > self.generated_budget {
+            self.generated_cut = true;
             return;
         }
         self.generated_budget -= text.len();
@@ -546,7 +571,10 @@ mod tests {
             "x".repeat(200),
             "<b>".repeat(1000)
         );
-        assert!(both(&html).0.len() <= html.len() / 2 + 1);
+        let r = render(&html);
+        assert!(r.text.len() <= html.len() / 2 + 1);
+        assert_eq!(r.limit, Some("generated text past half the part's size"));
+        assert_eq!(render("<p>x</p>").limit, None);
     }
 
     #[test]
