@@ -424,6 +424,58 @@ fn body_rules_read_encoded_html_as_a_client_shows_it() {
     );
 }
 
+/// A client decodes a text part by its byte order mark, and an HTML part
+/// whose header names no charset (or, in MSHTML clients, any) by its
+/// `<meta>` charset: the body rules read those decodings too.
+#[test]
+fn body_rules_read_the_charset_a_client_decodes_with() {
+    let c = conditions(
+        r#"
+        [body]
+        enabled = true
+        rules = ["перевод денег", "wire the money", "срочно оплатите"]
+        "#,
+    );
+    let cp1251 = |s: &str| encoding_rs::WINDOWS_1251.encode(s).0.into_owned();
+    let koi8 = |s: &str| encoding_rs::KOI8_R.encode(s).0.into_owned();
+    let mut html = b"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1251\"></head><body><p>".to_vec();
+    html.extend(cp1251("Срочный перевод денег"));
+    let mut overridden = b"<meta charset=koi8-r><p>".to_vec();
+    overridden.extend(koi8("Срочно оплатите счёт"));
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(
+        "Please wire the money"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes),
+    );
+    let b64 = |b: &[u8]| base64::Engine::encode(&base64::engine::general_purpose::STANDARD, b);
+    let raw = format!(
+        "From: a@example.org\nSubject: x\nMIME-Version: 1.0\n\
+         Content-Type: multipart/mixed; boundary=b\n\n\
+         --b\nContent-Type: text/html\nContent-Transfer-Encoding: base64\n\n{}\n\
+         --b\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\n{}\n\
+         --b\nContent-Type: text/html; charset=iso-8859-1\nContent-Transfer-Encoding: base64\n\n{}\n--b--\n",
+        b64(&html),
+        b64(&utf16),
+        b64(&overridden),
+    );
+    let m = qmvc::message::parse(raw.as_bytes(), &qmvc::message::Limits::default());
+    let found = rules::evaluate(&m, &sender("bob@example.org"), &c);
+    let body: Vec<(&str, &str)> = of(&found, Condition::Body)
+        .iter()
+        .map(|f| (f.part.as_deref().unwrap_or(""), f.detail.as_str()))
+        .collect();
+    assert_eq!(
+        body,
+        [
+            ("1", "перевод денег"),
+            ("2", "wire the money"),
+            ("3", "Срочно оплатите")
+        ],
+        "{found:?}"
+    );
+}
+
 #[test]
 fn null_sender_is_off_by_default() {
     let m = message("hello", vec![]);

@@ -8,6 +8,7 @@
 
 mod binhex;
 mod body;
+mod charsets;
 mod encoded_word;
 mod filename;
 mod html;
@@ -200,6 +201,39 @@ impl Part {
     /// Decoded on demand, so that a large text costs memory only while a
     /// body rule looks at it.
     pub fn text(&self, max_bytes: usize) -> Option<(Cow<'_, str>, bool)> {
+        let (body, end, cut) = self.text_head(max_bytes)?;
+        let text = match body {
+            Cow::Borrowed(b) => {
+                parse::decode_text(b.get(..end).unwrap_or(b), self.charset.as_deref())
+            }
+            Cow::Owned(b) => {
+                let t = parse::decode_text(b.get(..end).unwrap_or(&b), self.charset.as_deref());
+                Cow::Owned(t.into_owned())
+            }
+        };
+        Some((text, cut))
+    }
+
+    /// The same first `max_bytes` bytes of a `text/*` part decoded as a
+    /// client may decode them instead of [`Part::text`]'s way: by a byte
+    /// order mark, and for an HTML part (`html`) by its `<meta>` charset;
+    /// only those that differ from [`Part::text`]'s encoding, usually
+    /// none. Empty for other types.
+    pub fn other_texts(&self, max_bytes: usize, html: bool) -> Vec<String> {
+        match self.text_head(max_bytes) {
+            Some((body, end, _)) => charsets::other_decodings(
+                body.get(..end).unwrap_or(&body),
+                self.charset.as_deref(),
+                html,
+            ),
+            None => Vec::new(),
+        }
+    }
+
+    /// The head of a `text/*` part's body that [`Part::text`] decodes:
+    /// the bytes, where to end them (`max_bytes`, moved back off the
+    /// middle of a UTF-8 sequence) and whether the body was longer.
+    fn text_head(&self, max_bytes: usize) -> Option<(Cow<'_, [u8]>, usize, bool)> {
         if !self.declared_type.starts_with("text/") {
             return None;
         }
@@ -213,16 +247,7 @@ impl Part {
                 .unwrap_or(0);
             end -= back;
         }
-        let text = match body {
-            Cow::Borrowed(b) => {
-                parse::decode_text(b.get(..end).unwrap_or(b), self.charset.as_deref())
-            }
-            Cow::Owned(b) => {
-                let t = parse::decode_text(b.get(..end).unwrap_or(&b), self.charset.as_deref());
-                Cow::Owned(t.into_owned())
-            }
-        };
-        Some((text, cut))
+        Some((body, end, cut))
     }
 }
 

@@ -214,32 +214,39 @@ fn body(part: &Part, rules: &BodyRules, unchecked: &str, out: &mut Vec<Finding>)
     // it is flowed, an HTML part's text without tags and without hidden
     // elements, each also without invisible characters and on one line.
     // One finding per pattern.
+    // The text is also decoded as a client may decode it instead (a byte
+    // order mark, an HTML part's <meta> charset), each with its readings.
     let html = message::is_html(&part.declared_type, &text);
-    let (readings, limit) = message::text_readings(&text, html, part.flowed);
+    let others = part.other_texts(rules.max_bytes, html);
+    let mut limits: Vec<&'static str> = Vec::new();
+    let mut matched: Vec<usize> = Vec::new();
+    for source in std::iter::once(text.as_ref()).chain(others.iter().map(String::as_str)) {
+        let (readings, limit) = message::text_readings(source, html, part.flowed);
+        limits.extend(limit.filter(|l| !limits.contains(l)));
+        for reading in readings {
+            for index in rules.patterns.matches(&reading) {
+                if matched.contains(&index) {
+                    continue;
+                }
+                matched.push(index);
+                out.push(Finding {
+                    condition: Condition::Body,
+                    part: Some(part.id.clone()),
+                    detail: bounded(rules.patterns.matched(index, &reading).unwrap_or_default()),
+                    description: rules.patterns.description(index),
+                });
+            }
+        }
+    }
     // A cap that left style rules unread: the reading as shown may miss
     // what a client shows, so the part was not wholly examined.
-    if let Some(limit) = limit {
+    for limit in limits {
         out.push(Finding {
             condition: Condition::Unchecked,
             part: Some(part.id.clone()),
             detail: format!("HTML limit reached by the body rules: {limit}"),
             description: unchecked.to_string(),
         });
-    }
-    let mut matched: Vec<usize> = Vec::new();
-    for reading in readings {
-        for index in rules.patterns.matches(&reading) {
-            if matched.contains(&index) {
-                continue;
-            }
-            matched.push(index);
-            out.push(Finding {
-                condition: Condition::Body,
-                part: Some(part.id.clone()),
-                detail: bounded(rules.patterns.matched(index, &reading).unwrap_or_default()),
-                description: rules.patterns.description(index),
-            });
-        }
     }
 }
 

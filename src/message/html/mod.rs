@@ -32,6 +32,7 @@
 //! closed across a block ends where its end tag is.
 
 mod css;
+mod meta;
 mod outlook;
 mod stack;
 mod tokens;
@@ -41,6 +42,8 @@ use htmlize::{Context, unescape_in};
 use css::Hiding;
 use stack::{Stack, is_special, stop};
 use tokens::{Token, Tokens};
+
+pub use meta::{PRESCAN_BYTES, meta_encoding};
 
 /// The two readings of an HTML text (see the module documentation).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -36,8 +36,9 @@ pub(super) enum Token<'a> {
 pub(super) struct Tag<'a> {
     /// The name in ASCII lower case.
     pub name: String,
-    /// `style`, `class`, `id`, `alt`, `hidden`, `type`, as written (character
-    /// references not decoded), the first of each name.
+    /// `style`, `class`, `id`, `alt`, `hidden`, `type`, and a `meta`
+    /// element's `charset`, `content` and `http-equiv`, as written
+    /// (character references not decoded), the first of each name.
     pub attrs: Vec<(&'static str, &'a str)>,
 }
 
@@ -49,7 +50,17 @@ impl Tag<'_> {
 }
 
 /// The attributes a reading needs; the others are skipped.
-const KEPT: [&str; 6] = ["style", "class", "id", "alt", "hidden", "type"];
+const KEPT: [&str; 9] = [
+    "style",
+    "class",
+    "id",
+    "alt",
+    "hidden",
+    "type",
+    "charset",
+    "content",
+    "http-equiv",
+];
 
 /// How the content of an element is tokenized (WHATWG HTML 13.2.6.2 and
 /// the tree construction rules that switch the tokenizer's state).
