@@ -238,8 +238,12 @@ impl Plan {
 
 /// Decides. `findings` come from the rules, `engines` from the chain;
 /// `unscanned` is true when the chain could not scan and its failure policy
-/// says defer. Never fails: a forward without an address quarantines
-/// instead (mail is never lost to a configuration slip).
+/// says defer. The verdict is the highest among the findings; the action
+/// is the verdict's, unless that is `pass`: then the highest verdict found
+/// whose action does not pass decides (a profile passing unchecked mail
+/// still quarantines a banned attachment beside a cap). Never fails: a
+/// forward without an address quarantines instead (mail is never lost to
+/// a configuration slip).
 pub fn decide(
     mut findings: Vec<Finding>,
     engines: Vec<EngineReport>,
@@ -264,6 +268,22 @@ pub fn decide(
         .max()
         .unwrap_or(Verdict::Clean);
     let mut action = policy.for_verdict(verdict);
+    if action == Action::Pass {
+        // A verdict that passes does not deliver what a lower one stops: a
+        // banned attachment in a message that also reached a cap (and a
+        // profile that passes unchecked mail) is still taken out, by the
+        // action of the highest verdict found that does not pass. Else an
+        // attacker would add a cap to his banned file to have it delivered.
+        let mut found: Vec<Verdict> = findings.iter().map(|f| f.condition.verdict()).collect();
+        found.sort_unstable_by(|a, b| b.cmp(a));
+        if let Some(stop) = found
+            .into_iter()
+            .map(|v| policy.for_verdict(v))
+            .find(|a| *a != Action::Pass)
+        {
+            action = stop;
+        }
+    }
     if unscanned && verdict != Verdict::Virus {
         // A message that could not be scanned stays in the queue, unless a
         // rule already decided to take it out (then no engine can change

@@ -156,3 +156,28 @@ fn each_cap_alone_gives_an_unchecked_finding() {
         assert_eq!(json["exit"], 99, "{name}: {json}");
     }
 }
+
+/// A profile may pass unchecked mail; a cap reached beside a banned
+/// attachment must not turn the banned file into a delivered one (nor, with
+/// `bypass`, into an unscanned one). Each cap is reached after the banned
+/// part; the badmail action takes the message out.
+#[test]
+fn a_cap_beside_a_banned_name_does_not_deliver_it_where_unchecked_passes() {
+    for (name, limits, raw) in cases() {
+        if name == "top-level header fields" {
+            // That cap hides the Content-Type: there is no banned part to
+            // see, only the cap, and the profile passes that.
+            continue;
+        }
+        let raw = raw.replace(BANNED, "notes.txt");
+        // The banned part first, then the message's own cap.
+        let raw = raw.replacen("--b\n", &format!("{}--b\n", banned()), 1);
+        let site = Site::new(limits);
+        site.profile("default", "[actions]\nunchecked = \"pass\"\n");
+        let run = site.deliver(raw.as_bytes(), "a@example.org", "b@example.com");
+        assert_eq!(run.code, 99, "{name}: {run:?}");
+        let line = site.log_lines().pop().unwrap_or_default();
+        assert!(line.contains("|A:quarantine|"), "{name}: {line}");
+        assert!(line.contains("+F:1+"), "{name}: {line}");
+    }
+}
