@@ -14,53 +14,70 @@ use charset::Charset;
 
 use super::parse::decode_base64;
 
-/// Encoded words decoded per text at most; the rest is left as written.
-const MAX_WORDS: usize = 256;
-
 /// `text` with every encoded word decoded; `None` when it holds none that
 /// decodes.
+///
+/// Adjacent words (nothing but white space between them, or nothing at
+/// all) in the same charset have their bytes joined before the charset
+/// decodes them, as Gecko's `DecodeRFC2047Str` and Python's
+/// `decode_header` do: a character split across two words (a UTF-8
+/// sequence, a UTF-16 code unit) is read whole.
 ///
 /// Linear in `text`: where each candidate word ends (the next `?=`) and
 /// whether its text holds a blank are found by searches that never go
 /// back ([`FirstFrom`]), and an unknown charset is refused before any
 /// decoding, so a field of many broken words costs no more than a field
-/// of text.
+/// of text. There is no cap on the number of words: a field is already
+/// bounded by the header cap, and a word past a cap would be a name or a
+/// subject left unread.
 pub(crate) fn decode_lenient(text: &str) -> Option<String> {
     let mut out = String::with_capacity(text.len());
     let mut closes = FirstFrom::new(|rest: &str| find_pair(rest.as_bytes(), b'?', b'='));
     let mut blanks = FirstFrom::new(|rest: &str| rest.find(char::is_whitespace));
     let mut pos = 0;
     let mut words = 0;
-    let mut last_was_word = false;
+    // The bytes of the adjacent words read so far, and their charset.
+    let mut run: Option<(&str, Vec<u8>)> = None;
     while let Some(start) = text
         .get(pos..)
         .and_then(|rest| find_pair(rest.as_bytes(), b'=', b'?'))
         .map(|at| pos + at)
     {
         let before = text.get(pos..start).unwrap_or("");
-        let decoded = if words < MAX_WORDS {
-            word(text, start, &mut closes, &mut blanks)
-        } else {
-            None
-        };
-        let Some((decoded, end)) = decoded else {
+        let Some((charset, bytes, end)) = word(text, start, &mut closes, &mut blanks) else {
+            flush(&mut run, &mut out);
             out.push_str(before);
             out.push_str("=?");
             pos = start + 2;
-            last_was_word = false;
             continue;
         };
         // RFC 2047 §6.2: white space between two encoded words is dropped.
-        if !(last_was_word && before.chars().all(char::is_whitespace)) {
-            out.push_str(before);
+        let adjacent = run.is_some() && before.chars().all(char::is_whitespace);
+        match &mut run {
+            Some((cs, joined)) if adjacent && cs.eq_ignore_ascii_case(charset) => {
+                joined.extend_from_slice(&bytes);
+            }
+            _ => {
+                flush(&mut run, &mut out);
+                if !adjacent {
+                    out.push_str(before);
+                }
+                run = Some((charset, bytes));
+            }
         }
-        out.push_str(&decoded);
         words += 1;
-        last_was_word = true;
         pos = end;
     }
+    flush(&mut run, &mut out);
     out.push_str(text.get(pos..).unwrap_or(""));
     (words > 0).then_some(out)
+}
+
+/// Decodes the joined bytes of a run of adjacent words onto `out`.
+fn flush(run: &mut Option<(&str, Vec<u8>)>, out: &mut String) {
+    if let Some((charset, bytes)) = run.take() {
+        out.push_str(&decode_charset(charset, &bytes).unwrap_or_default());
+    }
 }
 
 /// Where the two bytes `first` `second` first stand together in `bytes`.
@@ -110,13 +127,14 @@ impl<F: Fn(&str) -> Option<usize>> FirstFrom<F> {
 }
 
 /// The word that starts at byte `start` of `text` (`=?charset?e?text?=`):
-/// its decoded text and the byte after it.
-fn word<C, B>(
-    text: &str,
+/// its charset (one [`decode_charset`] knows, language tag removed), its
+/// bytes (B or Q decoded) and the byte after it.
+fn word<'t, C, B>(
+    text: &'t str,
     start: usize,
     closes: &mut FirstFrom<C>,
     blanks: &mut FirstFrom<B>,
-) -> Option<(String, usize)>
+) -> Option<(&'t str, Vec<u8>, usize)>
 where
     C: Fn(&str) -> Option<usize>,
     B: Fn(&str) -> Option<usize>,
@@ -153,8 +171,7 @@ where
     } else {
         decode_q(encoded.as_bytes())
     };
-    let decoded = decode_charset(charset, &bytes)?;
-    Some((decoded, close + 2))
+    Some((charset, bytes, close + 2))
 }
 
 /// RFC 2047 §4.2 Q encoding: `_` is a space, `=XX` a byte; a broken
@@ -258,7 +275,7 @@ mod tests {
     /// candidate looks for its own end. Quadratic, kept to hold the fast
     /// one to it.
     fn plain(text: &str) -> Option<String> {
-        fn one(s: &str) -> Option<(String, usize)> {
+        fn one(s: &str) -> Option<(String, Vec<u8>, usize)> {
             let inner = s.strip_prefix("=?")?;
             let q1 = inner.find('?')?;
             let charset = inner.get(..q1)?;
@@ -273,36 +290,45 @@ mod tests {
                 return None;
             }
             let charset = charset.split('*').next().unwrap_or(charset);
+            decode_charset(charset, b"")?;
             let bytes = match enc {
                 "B" | "b" => decode_base64(text.as_bytes()).0,
                 "Q" | "q" => decode_q(text.as_bytes()),
                 _ => return None,
             };
-            Some((
-                decode_charset(charset, &bytes)?,
-                2 + text_start + text_len + 2,
-            ))
+            Some((charset.to_string(), bytes, 2 + text_start + text_len + 2))
         }
-        let mut out = String::new();
+        // Decode every word, then join the bytes of adjacent words of one
+        // charset and decode each run.
+        let mut pieces: Vec<Result<(String, Vec<u8>), String>> = Vec::new();
         let mut rest = text;
         let mut words = 0;
-        let mut last_was_word = false;
         while let Some(start) = rest.find("=?") {
             let (before, tail) = rest.split_at(start);
-            let Some((decoded, used)) = (words < MAX_WORDS).then(|| one(tail)).flatten() else {
-                out.push_str(before);
-                out.push_str("=?");
+            let Some((charset, bytes, used)) = one(tail) else {
+                pieces.push(Err(format!("{before}=?")));
                 rest = tail.get(2..).unwrap_or("");
-                last_was_word = false;
                 continue;
             };
-            if !(last_was_word && before.chars().all(char::is_whitespace)) {
-                out.push_str(before);
+            let after_word = matches!(pieces.last(), Some(Ok(_)));
+            if !(after_word && before.chars().all(char::is_whitespace)) {
+                pieces.push(Err(before.to_string()));
             }
-            out.push_str(&decoded);
+            match pieces.last_mut() {
+                Some(Ok((cs, joined))) if cs.eq_ignore_ascii_case(&charset) => {
+                    joined.extend_from_slice(&bytes)
+                }
+                _ => pieces.push(Ok((charset, bytes))),
+            }
             words += 1;
-            last_was_word = true;
             rest = tail.get(used..).unwrap_or("");
+        }
+        let mut out = String::new();
+        for piece in pieces {
+            match piece {
+                Ok((cs, bytes)) => out.push_str(&decode_charset(&cs, &bytes).unwrap_or_default()),
+                Err(text) => out.push_str(&text),
+            }
         }
         out.push_str(rest);
         (words > 0).then_some(out)

@@ -154,6 +154,18 @@ named("p19-rfc2047-unquoted-split.eml",
 named("p20-rfc2231-and-plain.eml", cd(b"filename=\"notes.txt\"; filename*=UTF-8''invoice.exe"),
       "filename and filename* disagree: RFC 2231 readers take filename*, old readers filename (RFC 6266 section 4.3)")
 
+named("p21-rfc2047-character-split.eml",
+      cd(b"filename=\"=?UTF-16BE?B?" + base64.b64encode("invo".encode("utf-16-be") + b"\x00")
+         + b"?= =?UTF-16BE?B?" + base64.b64encode("ice.exe".encode("utf-16-be")[1:]) + b"?=\""),
+      "a UTF-16 character split across two adjacent encoded words: Gecko (DecodeRFC2047Str) and Python's decode_header "
+      "join the bytes of adjacent words of one charset before decoding, invoice.exe")
+named("p22-rfc2047-many-words.eml",
+      cd(b"filename=\"" + b"".join(b"=?utf-8?b?" + base64.b64encode(bytes([c])) + b"?="
+                                    for _ in range(129) for c in "\u4e00".encode()[:2])
+         + b"=?utf-8?b?" + base64.b64encode(b"\x80invoice.js") + b"?=\""),
+      "258 adjacent encoded words, the banned extension in the last: every word is decoded, however many (Python reads "
+      "\u4e00...invoice.js)")
+
 # 3. Windows' view of a name ---------------------------------------------
 
 def rfc2231(name):
@@ -441,6 +453,15 @@ subject_only("h04-second-subject-field.eml", b"Subject: Quarterly figures\r\nSub
 subject_only("h05-subject-utf-32.eml",
              b"Subject: =?UTF-32BE?B?" + base64.b64encode("ILOVEYOU".encode("utf-32-be")) + b"?=\r\n",
              "an encoded word in UTF-32, which the Encoding Standard does not list: Thunderbird decodes it through ICU")
+
+subject_only("h06-subject-utf16-split-words.eml",
+             b"Subject: =?UTF-16BE?B?" + base64.b64encode("ILOV".encode("utf-16-be") + b"\x00")
+             + b"?= =?UTF-16BE?B?" + base64.b64encode("EYOU".encode("utf-16-be")[1:]) + b"?=\r\n",
+             "a UTF-16 character split across two encoded words: Gecko and Python join adjacent words' bytes, ILOVEYOU")
+subject_only("h07-subject-utf8-split-words.eml",
+             b"Subject: =?utf-8?q?ILOVE=E2=80?= =?utf-8?q?=8BYOU?=\r\n",
+             "a zero-width space whose UTF-8 bytes are split across two encoded words: joined, it is an invisible character "
+             "inside ILOVEYOU")
 
 with open("expected.csv", "w", newline="") as f:
     f.write("# file,verdict,action,clamd,technique: see generate.py\n")
