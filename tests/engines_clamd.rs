@@ -199,6 +199,29 @@ fn a_server_closing_mid_stream_still_gives_its_reply() -> TestResult {
 }
 
 #[test]
+fn a_clean_answer_before_the_whole_stream_is_no_answer() -> TestResult {
+    // A broken server or proxy that says OK after a part of the content
+    // and closes: what it did not read was not examined. A FOUND in that
+    // part still counts.
+    let early = |reply: &'static [u8]| {
+        move |mut s: UnixStream| {
+            let mut head = vec![0u8; 300 << 10];
+            let _ = s.read_exact(&mut head);
+            let _ = s.write_all(reply);
+        }
+    };
+    let big = vec![b'a'; 8 << 20];
+    let ok = Fake::start(early(b"stream: OK\0"))?;
+    let got = scan(&ok.server(), &big, limits(10_000));
+    let e = got.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(e.contains("before the whole content was sent"), "{e}");
+    let found = Fake::start(early(b"stream: Bad.Thing FOUND\0"))?;
+    let got = scan(&found.server(), &big, limits(10_000));
+    assert_eq!(got.ok(), Some(Answer::Found(vec!["Bad.Thing".into()])));
+    Ok(())
+}
+
+#[test]
 fn failover_moves_a_dead_server_back_and_found_is_final() -> TestResult {
     let dead = Server::Unix("/nonexistent/qmvc/clamd.sock".into());
     let found = Fake::start(replying(b"stream: Bad.Thing FOUND\0"))?;

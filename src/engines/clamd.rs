@@ -9,7 +9,9 @@
 //! `stream: ... ERROR`, and `INSTREAM size limit exceeded. ERROR` once the
 //! stream passes `StreamMaxLength`. clamd closes the connection as soon as
 //! the limit is passed, so a write that fails with EPIPE or ECONNRESET still
-//! reads the reply. Anything not recognised is an error, never clean.
+//! reads the reply; but `stream: OK` from a server that closed before it
+//! had the whole content is about bytes it never saw, and is an error.
+//! Anything not recognised is an error, never clean.
 //!
 //! Every read and write runs under the smaller of the per-attempt timeout
 //! and the overall deadline, so a server that accepts and never answers
@@ -275,13 +277,24 @@ pub fn scan_from(server: &Server, data: impl Read, limits: Limits) -> Result<Ans
     let end = limits.attempt_end();
     let mut conn = Conn::connect(server, end)?;
     conn.limit(end)?;
-    match send_stream(&mut conn, data, end) {
-        Ok(()) => {}
-        Err(Failure::Io(e)) if is_closed_by_peer(&e) => {}
+    let cut_short = match send_stream(&mut conn, data, end) {
+        Ok(()) => None,
+        // clamd answers and closes as soon as the stream passes its
+        // StreamMaxLength: the answer says so.
+        Err(Failure::Io(e)) if is_closed_by_peer(&e) => Some(e),
         Err(f) => return Err(f),
-    }
+    };
     let reply = read_reply(&mut conn, end)?;
-    parse_reply(&reply)
+    let answer = parse_reply(&reply)?;
+    match cut_short {
+        // A server that closed before it had the whole content can have
+        // found something in what it read, or refused the size; "clean"
+        // would be about bytes it never saw, so it is no answer at all.
+        Some(e) if answer == Answer::Clean => Err(Failure::Garbage(printable(&format!(
+            "answered clean before the whole content was sent ({e})"
+        )))),
+        _ => Ok(answer),
+    }
 }
 
 /// `zPING`: the server answers `PONG` when it is up.
