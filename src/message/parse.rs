@@ -63,7 +63,7 @@ const MAX_TOP_HEADERS: usize = 1000;
 const MAX_PART_HEADERS: usize = 200;
 
 /// Boundary readings tried per multipart at most (each one scan of the
-/// body).
+/// body); more is an unchecked limit finding.
 const MAX_BOUNDARIES: usize = 8;
 
 /// Transfer encodings that mean one uuencoded block (RFC 1341's
@@ -396,6 +396,15 @@ impl Walker<'_> {
                                 all.push(b);
                             }
                         }
+                    }
+                    if all.len() > MAX_BOUNDARIES {
+                        // The readings past the cap are not examined.
+                        self.limit(
+                            "boundary_readings",
+                            format!(
+                                "part {part_label}: more than {MAX_BOUNDARIES} boundary readings"
+                            ),
+                        );
                     }
                     let mut split = Split::default();
                     let mut children: Vec<&[u8]> = Vec::new();
@@ -849,9 +858,12 @@ fn clean_type(value: &str) -> Option<String> {
 /// without it, as clients do.
 fn boundaries(field: &Field<'_>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    // An empty boundary counts too (`boundary=""`): RFC 2046 wants one
+    // character at least, but Thunderbird's libmime and Python's email
+    // package then split at every `--` line and close at `----`.
     let mut add = |b: &str| {
         let b = b.trim_end_matches(['\r', '\n']);
-        if !b.trim().is_empty() && !out.iter().any(|o| o == b) {
+        if !out.iter().any(|o| o == b) {
             out.push(b.to_owned());
         }
     };

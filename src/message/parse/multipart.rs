@@ -50,7 +50,13 @@ pub(super) fn split_multipart<'a>(body: &'a [u8], boundary: &[u8]) -> Split<'a> 
         } else {
             tail
         };
-        if !closing && !rest.iter().all(|b| b.is_ascii_whitespace()) {
+        // C's isspace (vertical tab included): libmime strips it from the
+        // end of a delimiter line before comparing.
+        if !closing
+            && !rest
+                .iter()
+                .all(|b| b.is_ascii_whitespace() || *b == b'\x0b')
+        {
             // `--boundaryX`: a longer boundary, not ours.
             continue;
         }
