@@ -240,6 +240,7 @@ fn decode_with(label: &[u8], bytes: &[u8]) -> String {
 
 /// One parameter as written: lower-case name, value with quotes removed and
 /// quoted pairs unescaped, and the value as written when that differs.
+#[derive(PartialEq, Eq)]
 struct Param {
     key: String,
     value: Vec<u8>,
@@ -490,13 +491,39 @@ pub(crate) fn unfold(raw: &[u8]) -> Cow<'_, [u8]> {
 /// strings with quoted pairs, unquoted values running to the next `;`
 /// (spaces included, as mailers write `name=my file.exe`), comments
 /// skipped, an unterminated quote running to the end.
+///
+/// Where the type ends is read two ways, and the parameters of both
+/// count: at the first `;` outside quotes (RFC 2045), and at the first `;`
+/// or `,` as Gecko's `nsMIMEHeaderParamImpl` (Thunderbird) reads it, which
+/// with neither takes parameters from the start of the value
+/// (`Content-Disposition: filename="a.exe"`, a type left out, as "broken
+/// servers" write it; Python's `get_filename` reads it too).
 fn tokenize(value: &[u8]) -> Vec<Param> {
+    let mut starts = Vec::with_capacity(2);
+    if let Some(semi) = find_unquoted_semicolon(value, 0) {
+        starts.push(semi + 1);
+    }
+    let gecko = value
+        .iter()
+        .position(|b| matches!(b, b';' | b','))
+        .map_or(0, |at| at + 1);
+    if !starts.contains(&gecko) {
+        starts.push(gecko);
+    }
+    let mut params: Vec<Param> = Vec::new();
+    for start in starts {
+        for p in params_from(value, start) {
+            if !params.contains(&p) {
+                params.push(p);
+            }
+        }
+    }
+    params
+}
+
+/// The parameters of `value` from byte `i` on (see [`tokenize`]).
+fn params_from(value: &[u8], mut i: usize) -> Vec<Param> {
     let mut params = Vec::new();
-    // Skip the type itself.
-    let mut i = match find_unquoted_semicolon(value, 0) {
-        Some(i) => i + 1,
-        None => return params,
-    };
     while i < value.len() {
         // Key.
         while matches!(value.get(i), Some(b' ' | b'\t' | b';')) {

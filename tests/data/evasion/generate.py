@@ -165,6 +165,17 @@ named("p22-rfc2047-many-words.eml",
          + b"=?utf-8?b?" + base64.b64encode(b"\x80invoice.js") + b"?=\""),
       "258 adjacent encoded words, the banned extension in the last: every word is decoded, however many (Python reads "
       "\u4e00...invoice.js)")
+named("p23-disposition-without-type.eml",
+      OCTET + b"Content-Disposition: filename=\"invoice.exe\"\r\n",
+      "Content-Disposition with a parameter and no type: Gecko's nsMIMEHeaderParamImpl takes parameters from the start "
+      "when there is no ; or , (\"broken servers\"), Python's get_filename reads it too")
+named("p24-disposition-comma.eml",
+      OCTET + b"Content-Disposition: attachment, filename=\"invoice.exe\"\r\n",
+      "a comma instead of a semicolon after the type: Gecko ends the type at the first ; or ,")
+named("p25-type-name-only.eml",
+      b"Content-Type: name=\"invoice.exe\"\r\n",
+      "a Content-Type that is only a name parameter: the type is unreadable (text/plain), the name is what Thunderbird and "
+      "Python's get_filename show")
 
 # 3. Windows' view of a name ---------------------------------------------
 
