@@ -47,9 +47,13 @@ impl Head<'_> {
 
 impl Walker<'_> {
     /// Splits an entity's header block into fields (RFC 5322 §2.2). The
-    /// block ends at the first empty line; a line that is neither a field
-    /// nor a continuation also ends it (the body begins there), as
-    /// mail-parser and most clients read it.
+    /// block ends at the first empty line. A line that is neither a field
+    /// nor a continuation ends it too (the body begins there, as
+    /// mail-parser and Python read it), unless a field follows before the
+    /// empty line: then the block goes on to the empty line and that line
+    /// is skipped, as Thunderbird reads it, so that no Content-Type or
+    /// Content-Disposition a client applies is left unread. (The text of
+    /// such lines is then not read as body.)
     pub(super) fn header<'a>(&mut self, data: &'a [u8], part: &str, max_fields: usize) -> Head<'a> {
         let mut fields: Vec<Field<'a>> = Vec::new();
         let mut pos = 0;
@@ -59,6 +63,8 @@ impl Walker<'_> {
         }
         let mut current: Option<(usize, usize)> = None; // (start, end) of the field
         let mut dropped = 0usize;
+        // Past a line that is no field, up to the empty line.
+        let mut reading_on = false;
         let body_start = loop {
             if pos >= data.len() {
                 break data.len();
@@ -82,6 +88,23 @@ impl Walker<'_> {
                 continue;
             }
             match field_start(content) {
+                // A line that is no field with a field after it before
+                // the empty line: Thunderbird's libmime reads the header
+                // on to the empty line, skipping lines without a colon
+                // (MimeHeaders_get), so the fields after it count.
+                None if reading_on => {
+                    pos = end;
+                    continue;
+                }
+                None if field_follows(data, end) => {
+                    self.anomaly(Anomaly::Header {
+                        part: part.into(),
+                        detail: "a line that is no field inside the header, read past".into(),
+                    });
+                    reading_on = true;
+                    pos = end;
+                    continue;
+                }
                 None => {
                     self.anomaly(Anomaly::Header {
                         part: part.into(),
@@ -167,6 +190,23 @@ impl Walker<'_> {
     }
 }
 
+/// Whether a field starts on a line from `pos` on before the header's
+/// empty line (or the end of `data`). One pass: called once per header.
+fn field_follows(data: &[u8], mut pos: usize) -> bool {
+    while pos < data.len() {
+        let end = next_line(data, pos);
+        let content = trim_eol(data.get(pos..end).unwrap_or(b""));
+        if content.is_empty() {
+            return false;
+        }
+        if !matches!(content.first(), Some(b' ' | b'\t')) && field_start(content).is_some() {
+            return true;
+        }
+        pos = end;
+    }
+    false
+}
+
 pub(super) fn next_line(data: &[u8], pos: usize) -> usize {
     match memchr::memchr(b'\n', data.get(pos..).unwrap_or(b"")) {
         Some(p) => pos + p + 1,
@@ -199,9 +239,11 @@ pub(super) fn field_start(line: &[u8]) -> Option<FieldName> {
         return None;
     }
     let rest = line.get(name_len..).unwrap_or(b"");
+    // Blanks before the colon (obsolete syntax), C's isspace() as
+    // libmime backs up over them: vertical tab and form feed too.
     let blanks = rest
         .iter()
-        .take_while(|&&b| b == b' ' || b == b'\t')
+        .take_while(|&&b| matches!(b, b' ' | b'\t' | b'\x0b' | b'\x0c'))
         .count();
     if name_len > 0 && rest.get(blanks) == Some(&b':') {
         return Some(FieldName::Plain);

@@ -260,6 +260,15 @@ struct("s20-delimiter-vertical-tab.eml", b"Content-Type: multipart/mixed; bounda
 struct("s21-empty-boundary.eml", b"Content-Type: multipart/mixed; boundary=\"\"\r\n", b"",
        "an empty boundary (RFC 2046 wants one character at least): Thunderbird and Python's email package split at every "
        "-- line and close at ----")
+struct("s23-junk-line-before-content-type.eml", b"Content-Type: multipart/mixed; boundary=jl\r\n", b"jl",
+       "a line without a colon in the header before Content-Type: Python and mail-parser start the body there, Thunderbird's "
+       "libmime reads on to the empty line skipping it (MimeHeaders_get) and shows the attachment",
+       extra_top=b"[bulk mail]\r\n")
+struct("s24-vertical-tab-before-colon.eml", b"Content-Type\x0b: multipart/mixed; boundary=vtc\r\n", b"vtc",
+       "a vertical tab between the field name and the colon: libmime backs up over isspace() characters before the colon, "
+       "so the field is Content-Type")
+named("s25-junk-line-in-part-header.eml", OCTET + b"X-Junk\r\nContent-Disposition: attachment; filename=\"invoice.js\"\r\n",
+      "a part header line without a colon before the Content-Disposition: Thunderbird reads on and names the part invoice.js")
 add("s22-boundary-readings-past-cap.eml",
     raw_multipart("s22", b"".join(b"Content-Type: multipart/mixed; boundary=b%d\r\n" % i for i in range(9)), b"b8"),
     "unchecked", "unchecked",
