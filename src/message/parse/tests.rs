@@ -212,8 +212,38 @@ fn header_without_empty_line() {
 #[test]
 fn mbox_from_line_and_lone_cr() {
     let m = p("From someone Sat Jan  1 00:00:00 2000\nSubject: x\r\rweird\n\nbody");
-    assert_eq!(m.headers.len(), 1);
+    assert_eq!(m.headers[0].0, "Subject");
     assert_eq!(&m.parts[0].body.bytes()[..], b"body");
+    // Read with the bare CRs as line ends (Thunderbird, Python): the
+    // header ends at the empty line they make, and the body is longer.
+    assert_eq!(m.headers[1], ("Subject".to_string(), "x".to_string()));
+    assert_eq!(ids(&m), ["1", "cr1"]);
+    assert_eq!(&m.parts[1].body.bytes()[..], b"weird\n\nbody");
+}
+
+#[test]
+fn bare_cr_line_ends_are_a_second_reading() {
+    // Delimiters and part headers behind bare CRs: qmvc's LF reading sees
+    // one text part, the CR reading the attachment.
+    let m = p(
+        "Subject: x\nContent-Type: multipart/mixed; boundary=b\n\n--b\rContent-Type: text/plain\r\rhi\r--b\rContent-Disposition: attachment; filename=evil.exe\r\rMZ\r--b--\r",
+    );
+    assert!(
+        m.parts
+            .iter()
+            .any(|p| p.id.starts_with("cr") && p.names == ["evil.exe"]),
+        "{:?}",
+        ids(&m)
+    );
+    assert!(
+        m.anomalies
+            .iter()
+            .any(|a| format!("{a:?}").contains("bare CR"))
+    );
+    // No bare CR: no second reading.
+    let plain = p("Subject: x\r\n\r\nhi\r\n");
+    assert_eq!(ids(&plain), ["1"]);
+    assert!(plain.anomalies.is_empty());
 }
 
 #[test]

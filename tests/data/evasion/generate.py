@@ -269,6 +269,11 @@ struct("s24-vertical-tab-before-colon.eml", b"Content-Type\x0b: multipart/mixed;
        "so the field is Content-Type")
 named("s25-junk-line-in-part-header.eml", OCTET + b"X-Junk\r\nContent-Disposition: attachment; filename=\"invoice.js\"\r\n",
       "a part header line without a colon before the Content-Disposition: Thunderbird reads on and names the part invoice.js")
+add("s26-bare-cr-line-ends.eml",
+    raw_multipart("s26", b"Content-Type: multipart/mixed; boundary=cr\r\n", b"cr").replace(b"\r\n", b"\r"),
+    "badmail", "badmail",
+    "every line ended by a bare CR (qmail passes it through): Thunderbird's mime_LineBuffer ends a line at CRLF, CR or LF, "
+    "and Python's email parser too, so they see the multipart and its attachment")
 add("s22-boundary-readings-past-cap.eml",
     raw_multipart("s22", b"".join(b"Content-Type: multipart/mixed; boundary=b%d\r\n" % i for i in range(9)), b"b8"),
     "unchecked", "unchecked",
@@ -501,6 +506,9 @@ subject_only("h07-subject-utf8-split-words.eml",
              b"Subject: =?utf-8?q?ILOVE=E2=80?= =?utf-8?q?=8BYOU?=\r\n",
              "a zero-width space whose UTF-8 bytes are split across two encoded words: joined, it is an invisible character "
              "inside ILOVEYOU")
+
+subject_only("h08-subject-behind-bare-cr.eml", b"X-Mailer: x\rSubject: ILOVEYOU\r\n",
+             "a Subject field behind a bare CR on another field's line: Thunderbird and Python end the line at the CR")
 
 with open("expected.csv", "w", newline="") as f:
     f.write("# file,verdict,action,clamd,technique: see generate.py\n")
