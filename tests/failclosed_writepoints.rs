@@ -106,6 +106,19 @@ fn fifo_at_the_quarantine_defers_at_once() {
 }
 
 #[test]
+fn a_file_in_place_of_a_quarantine_directory_is_named_plainly() {
+    let site = Site::new("");
+    std::fs::create_dir_all(site.dir().join("quarantine")).expect("mkdir");
+    std::fs::write(site.dir().join("quarantine/tmp"), b"x").expect("write");
+    let run = deliver_bounded(&site, BANNED);
+    run.assert_defers_with("quarantine");
+    assert!(
+        run.stdout.contains("not a directory") && !run.stdout.contains("File exists"),
+        "{run:?}"
+    );
+}
+
+#[test]
 fn fifos_in_the_bomber_state_are_an_error_not_a_hang() {
     let dir = tempfile::tempdir().expect("tempdir");
     for shard in bomber::shard_paths(dir.path()) {

@@ -14,9 +14,9 @@
 //!
 //! Formatting and parsing are pure; [`append`] is the one effect.
 
-use std::fs::{DirBuilder, OpenOptions};
+use std::fs::OpenOptions;
 use std::io::{self, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 use crate::engines::EngineReport;
@@ -300,11 +300,7 @@ pub fn append(path: &Path, line: &str, what: &'static str) -> Result<()> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
         && !parent.is_dir()
     {
-        DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(parent)
-            .map_err(err)?;
+        super::open::make_dir(parent).map_err(err)?;
     }
     let mut file = super::open::regular_file(
         path,

@@ -8,9 +8,9 @@
 //! directories (never by joining a name someone typed onto a path), never
 //! follow a symbolic link, and read only as much of a file as asked.
 
-use std::fs::{self, DirBuilder, File, OpenOptions};
+use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -68,15 +68,11 @@ pub struct Stored {
 pub fn ensure(dir: &Path, what: &'static str) -> Result<()> {
     for sub in ["tmp", "new", "cur"] {
         let p = dir.join(sub);
-        DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(&p)
-            .map_err(|source| Error::Write {
-                what,
-                path: p,
-                source,
-            })?;
+        super::open::make_dir(&p).map_err(|source| Error::Write {
+            what,
+            path: p,
+            source,
+        })?;
     }
     Ok(())
 }

@@ -5,9 +5,9 @@
 //! a root-run qmvc must not append through a symbolic link planted by the
 //! delivering user (open(2): `O_NOFOLLOW`, `O_NONBLOCK`, `O_DIRECTORY`).
 
-use std::fs::{File, OpenOptions};
+use std::fs::{DirBuilder, File, OpenOptions};
 use std::io;
-use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::Path;
 
 use nix::fcntl::OFlag;
@@ -42,6 +42,30 @@ pub fn directory(path: &Path) -> io::Result<File> {
         .read(true)
         .custom_flags((OFlag::O_DIRECTORY | OFlag::O_NONBLOCK).bits())
         .open(path)
+}
+
+/// Creates the directory `path` and its missing parents, mode 0700, as
+/// `mkdir -p` does.
+///
+/// Errors: the mkdir error; where something that is no directory stands
+/// in the way, `NotADirectory` ("not a directory"), not the `EEXIST`
+/// ("File exists") mkdir(2) gives, which names no problem an
+/// administrator can see.
+pub fn make_dir(path: &Path) -> io::Result<()> {
+    DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(path)
+        .map_err(|e| {
+            if e.kind() == io::ErrorKind::AlreadyExists {
+                io::Error::new(
+                    io::ErrorKind::NotADirectory,
+                    "not a directory (a file is in the way)",
+                )
+            } else {
+                e
+            }
+        })
 }
 
 #[cfg(test)]

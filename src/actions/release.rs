@@ -17,9 +17,9 @@
 //! [`mac`], [`find`] and [`verify`] are pure; the key and the markers are
 //! files.
 
-use std::fs::{self, DirBuilder, File, OpenOptions};
+use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -186,11 +186,7 @@ pub fn load_or_create_key(state: &Path) -> Result<Vec<u8>, Error> {
     File::open("/dev/urandom")
         .and_then(|mut r| r.read_exact(&mut key))
         .map_err(write_err)?;
-    DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(state)
-        .map_err(write_err)?;
+    super::open::make_dir(state).map_err(write_err)?;
     let created = OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -238,11 +234,7 @@ pub fn consume(state: &Path, token: &Token) -> Result<bool, Error> {
         path: path.clone(),
         source,
     };
-    DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(&dir)
-        .map_err(write_err)?;
+    super::open::make_dir(&dir).map_err(write_err)?;
     match OpenOptions::new()
         .write(true)
         .create_new(true)
