@@ -226,6 +226,20 @@ fn failures_defer_by_default_pass_when_asked_and_backups_take_over() -> TestResu
         out.reports.get(1).map(|r| r.result.clone()),
         Some(virus(&["Grep.Eicar"]))
     );
+    // Only backups configured: they are the chain (else nothing would
+    // ever scan), and their failure counts as a primary's.
+    let only = [grep_engine("backup")];
+    let out = run(&only, &with_backup, &raw, &msg, &[], work.path());
+    assert_eq!(
+        out.reports.first().map(|r| r.result.clone()),
+        Some(virus(&["Grep.Eicar"]))
+    );
+    let only_broken = [command_engine(
+        "backup",
+        &["sh", "-c", "echo dead >&2; exit 2", "sh", "{dir}"],
+    )];
+    let out = run(&only_broken, &with_backup, &raw, &msg, &[], work.path());
+    assert!(out.unscanned);
     // The backup is not needed when the primary answers.
     let engines = [grep_engine("primary"), grep_engine("backup")];
     let out = run(&engines, &with_backup, &raw, &msg, &[], work.path());

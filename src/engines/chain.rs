@@ -121,7 +121,8 @@ impl Selected<'_> {
 }
 
 /// The primary and backup engines of `policy`. No names = every
-/// configured engine that is not a backup, in file order.
+/// configured engine that is not a backup, in file order. When that
+/// leaves no primary, the backups are the primaries.
 fn select<'a>(
     engines: &'a [EngineConfig],
     policy: &'a ScanPolicy,
@@ -130,7 +131,7 @@ fn select<'a>(
         Some(e) => Selected::Engine(e),
         None => Selected::Missing(name),
     };
-    let primaries = if policy.engines.is_empty() {
+    let primaries: Vec<Selected<'a>> = if policy.engines.is_empty() {
         engines
             .iter()
             .filter(|e| !policy.backup.contains(&e.name))
@@ -139,7 +140,13 @@ fn select<'a>(
     } else {
         policy.engines.iter().map(lookup).collect()
     };
-    let backups = policy.backup.iter().map(lookup).collect();
+    let backups: Vec<Selected<'a>> = policy.backup.iter().map(lookup).collect();
+    if primaries.is_empty() {
+        // Only backups (every configured engine named a backup): there is
+        // nothing for them to stand in for, so they are the chain. Else
+        // no engine would ever run and every message would pass unscanned.
+        return (backups, Vec::new());
+    }
     (primaries, backups)
 }
 

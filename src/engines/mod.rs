@@ -47,7 +47,8 @@
 //! any primary engine failed and no backup answered instead: every engine
 //! a profile names must answer. `pass` fails open with the error in the
 //! engine's report (log letter `E`). Backups run only when every primary
-//! failed (amavisd-new's `@av_scanners_backup`).
+//! failed (amavisd-new's `@av_scanners_backup`); a profile whose engines
+//! are all backups runs them as its chain, so that something scans.
 
 use std::collections::HashSet;
 use std::time::Duration;
