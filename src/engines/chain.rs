@@ -386,9 +386,9 @@ impl<'a> Run<'a, '_> {
 /// the segments are the decoded parts again, which clamd would decode a
 /// third time (the large attachments carried the tail of `both`'s cost).
 /// For the same reason `Both` leaves out, on a well-formed message, the
-/// decoded copies of plain text parts (see [`plain_text`]): clamd reads
-/// them inside the whole message, and they are most of the bytes of most
-/// mail. A text part with other readings (variants: base64 in two runs,
+/// decoded copies of plain text parts (see [`plain_text`]) at most
+/// [`ENGINE_DEPTH`] deep: clamd reads them inside the whole message, and
+/// they are most of the bytes of most mail. A text part with other readings (variants: base64 in two runs,
 /// broken quoted-printable) is sent with them, since clamd's decoder may
 /// take either reading; so are yEnc and BinHex blocks, which clamd does
 /// not decode inside text.
@@ -424,7 +424,10 @@ fn items<'a>(input: &ChainInput<'a>, what: ScanInput) -> (Vec<Item<'a>>, Option<
             let covered = p.origin == Origin::Mime
                 && !read_twice.contains(&p.id.as_str())
                 && (what == ScanInput::Message
-                    || (what == ScanInput::Both && well_formed && plain_text(p)));
+                    || (what == ScanInput::Both
+                        && well_formed
+                        && plain_text(p)
+                        && p.depth <= ENGINE_DEPTH));
             Item {
                 kind: FileKind::Part,
                 part: Some(p.id.as_str()),
@@ -503,6 +506,15 @@ fn scan_items<'i>(
     }
     notes
 }
+
+/// The deepest MIME nesting at which `both` trusts the engine to reach a
+/// plain text part inside the whole message. clamd stops descending at
+/// `MaxRecursion` (17 by default, 16 in Debian's clamd.conf) and, unless
+/// `AlertExceedsMax` is set, says nothing: a text part nested 19 messages
+/// deep was measured unscanned. Each level can cost clamd more than one
+/// recursion step (a message/rfc822 part is a mail inside a mail), so
+/// deeper text parts are sent on their own.
+const ENGINE_DEPTH: usize = 8;
 
 /// True for a part that is text in every sense: a MIME leaf declared
 /// `text/*`, with no filename, not marked as an attachment, and whose
@@ -870,6 +882,26 @@ mod tests {
 --B\r\nContent-Type: text/plain\r\n\r\nhello\r\n";
         let all = sent(broken);
         assert!(all.contains(&Some("1".into())), "{all:?}");
+    }
+
+    #[test]
+    fn both_sends_deeply_nested_text_on_its_own() {
+        // A text part inside N encapsulated messages: clamd stops
+        // descending at its MaxRecursion without a word, so past
+        // ENGINE_DEPTH the part goes on its own.
+        let nested = |n: usize| {
+            let mut m = b"Content-Type: text/plain\r\n\r\nX5O!P%@AP\r\n".to_vec();
+            for _ in 0..n {
+                let mut outer =
+                    b"MIME-Version: 1.0\r\nContent-Type: message/rfc822\r\n\r\n".to_vec();
+                outer.extend_from_slice(&m);
+                m = outer;
+            }
+            m
+        };
+        assert_eq!(sent(&nested(2)), vec![None]);
+        let deep = sent(&nested(ENGINE_DEPTH + 2));
+        assert_eq!(deep.len(), 2, "{deep:?}");
     }
 
     #[test]

@@ -37,7 +37,10 @@
 //! evasions above. The segments are sent only when qmvc's parser recorded
 //! an anomaly: every evasion they defeat leaves one, and on a well-formed
 //! message they are the decoded parts again (clamd decoded each attachment
-//! three times before, and large attachments carried the tail). What it
+//! three times before, and large attachments carried the tail).
+//! Plain text parts are left to the engine's reading of the whole message
+//! only when they are at most a few levels deep: clamd stops descending at
+//! its `MaxRecursion` without a word (unless `AlertExceedsMax` is set). What it
 //! costs against `clamdscan --stream` alone is measured by `tools/bench`
 //! (README, Performance); the catch figures above are from the test.
 //!
