@@ -146,17 +146,21 @@ pub fn is_invisible(c: char) -> bool {
     )
 }
 
-/// Makes an envelope address safe for `Return-Path: <...>` and
-/// `Delivered-To:`: everything outside printable ASCII but `@`-style address
-/// characters is replaced by `?`, `<` and `>` included. Cut at 512 bytes.
+/// Makes an envelope address safe for `Return-Path: <...>`,
+/// `Delivered-To:` and `X-Qmvc-Recipient:`: control characters, white
+/// space, `<`, `>` and the invisible characters of [`is_invisible`] become
+/// `?`; every other character stays, non-ASCII included (RFC 6532 UTF-8
+/// headers; qmail passes 8-bit addresses through, and a release reads
+/// these lines back to re-inject, so `jörg@example.com` must stay itself).
+/// Cut at 512 characters.
 pub fn address(s: &str) -> String {
     s.chars()
         .take(512)
         .map(|c| {
-            if c.is_ascii_graphic() && c != '<' && c != '>' {
-                c
-            } else {
+            if c.is_control() || c.is_whitespace() || c == '<' || c == '>' || is_invisible(c) {
                 '?'
+            } else {
+                c
             }
         })
         .collect()
@@ -224,5 +228,8 @@ mod tests {
     fn address_cannot_break_out() {
         assert_eq!(address("a@b>\r\nX: y"), "a@b???X:?y");
         assert_eq!(address("#@[]"), "#@[]");
+        // 8-bit addresses stay themselves: a release reads them back.
+        assert_eq!(address("jörg@exämple.de"), "jörg@exämple.de");
+        assert_eq!(address("a\u{202E}b@x\u{2028}y"), "a?b@x?y");
     }
 }

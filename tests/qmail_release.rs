@@ -109,3 +109,23 @@ fn every_release_is_in_the_log_and_the_report_file() {
     );
     assert!(text.contains("messages: 1\n"), "{text}");
 }
+
+#[test]
+fn a_release_keeps_8bit_addresses_as_they_were() {
+    // qmail passes 8-bit local parts and domains through (RFC 6531 mail,
+    // or plain Latin-1): the release goes back to that very address, from
+    // that very sender, not to one with `?` in place of each letter.
+    let site = Site::new("");
+    let env = user_env("jörg@exämple.de", "jürgen@example.com");
+    let run = site.run(&message("badmail-exe.eml"), &env, &[], Stdin::File);
+    assert_eq!(run.code, 99, "{run:?}");
+    release_last(&site);
+    let sent = site.sent();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    let args = &sent[0].0;
+    assert!(
+        args.iter().any(|a| a == "jörg@exämple.de")
+            && args.iter().any(|a| a == "jürgen@example.com"),
+        "{args:?}"
+    );
+}
