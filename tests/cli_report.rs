@@ -197,6 +197,32 @@ fn html_is_self_contained_balanced_has_charts_and_escapes_hostile_values() {
     }
 }
 
+#[test]
+fn html_shows_bidi_and_control_characters_instead_of_obeying_them() {
+    // A sender that a browser would draw reversed ("paypal.com"), and one
+    // with a terminal escape sequence.
+    let site = site_with_standin_scanner();
+    for sender in [
+        "billing@\u{202e}moc.lapyap\u{202c}.evil.example",
+        "x\u{1b}]0;PWN\u{7}@evil.example",
+    ] {
+        let run = site.deliver(&message("badmail-exe.eml"), sender, "info@example.com");
+        assert_eq!(run.code, 99, "{run:?}");
+    }
+    let out = site.dir().join("report.html");
+    let o = report(&site, &["--html", out.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let html = fs::read_to_string(&out).expect("the HTML file");
+    assert!(
+        !html.contains('\u{202e}') && !html.contains('\u{1b}'),
+        "raw control in the page"
+    );
+    assert!(
+        html.contains("billing@&lt;U+202E&gt;moc.lapyap"),
+        "bidi shown"
+    );
+}
+
 /// Every element that is opened is closed, in order (void elements and
 /// comments aside): "parses" for the HTML the template writes.
 fn assert_balanced(html: &str) {

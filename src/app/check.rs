@@ -94,7 +94,10 @@ fn one_file(
         Ok((judged, _)) => table_rows(&name, judged),
         Err(e) if json => format!(
             "{}\n",
-            json!({ "schema": super::schema::JSON_SCHEMA, "file": name, "error": e })
+            super::schema::terminal_safe(
+                &json!({ "schema": super::schema::JSON_SCHEMA, "file": name, "error": e })
+                    .to_string()
+            )
         ),
         Err(e) => format!("{name}: error: {e}\n"),
     };
@@ -195,7 +198,8 @@ pub fn json_value(file: &str, judged: &Judged, size: usize, ms: u64) -> Value {
 }
 
 fn json_line(file: &str, judged: &Judged, size: usize, ms: u64) -> String {
-    format!("{}\n", json_value(file, judged, size, ms))
+    let text = json_value(file, judged, size, ms).to_string();
+    format!("{}\n", super::schema::terminal_safe(&text))
 }
 
 /// The readable form: one line per file, then one indented line per

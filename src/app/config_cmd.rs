@@ -92,7 +92,8 @@ pub fn show(
             match format {
                 ShowFormat::Toml => print!("{}", e.to_toml()),
                 ShowFormat::Json => {
-                    println!("{}", super::schema::with_schema(e.to_json()));
+                    let text = super::schema::with_schema(e.to_json()).to_string();
+                    println!("{}", super::schema::terminal_safe(&text));
                 }
             }
             Exit::Status(0)

@@ -238,7 +238,7 @@ fn json_line(item: &Item) -> String {
         "findings": list(head.map(|h| &h.findings)),
         "engines": list(head.map(|h| &h.engines)),
     });
-    format!("{value}\n")
+    format!("{}\n", super::schema::terminal_safe(&value.to_string()))
 }
 
 /// The aligned table, with a title line.

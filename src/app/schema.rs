@@ -35,3 +35,45 @@ pub fn with_schema(mut value: Value) -> Value {
     }
     value
 }
+
+/// JSON text made safe to print on a terminal without changing what it
+/// means: the characters a terminal may act on or that can disguise text
+/// (C1 controls such as CSI and OSC, DEL, the Unicode line and paragraph
+/// separators, bidi and zero-width characters) are written as `\uXXXX`
+/// escapes, which JSON allows for any character (RFC 8259 §7), so a
+/// parser reads the very same strings. serde_json escapes only C0
+/// controls. Such characters occur only inside strings (the structure is
+/// ASCII), so replacing them anywhere is safe.
+pub fn terminal_safe(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if ('\u{7f}'..='\u{9f}').contains(&c)
+            || c == '\u{2028}'
+            || c == '\u{2029}'
+            || crate::escape::is_invisible(c)
+        {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_safe_json_parses_back_to_the_same_strings() {
+        let evil = "ILOVEYOU \u{9d}0;PWNED\u{9c}\u{9b}2J \u{202e}gpj.exe\u{2028}x\u{7f}";
+        let text = serde_json::json!({ "detail": evil }).to_string();
+        let safe = terminal_safe(&text);
+        assert!(
+            safe.chars().all(|c| c.is_ascii() && !c.is_ascii_control()),
+            "{safe}"
+        );
+        let back: Value = serde_json::from_str(&safe).expect("valid JSON");
+        assert_eq!(back["detail"], evil);
+    }
+}

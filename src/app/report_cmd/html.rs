@@ -5,8 +5,10 @@
 //! labels.
 //!
 //! Every value from the log is attacker-controlled (sender, recipient,
-//! subject, virus name): the registry keeps handlebars' HTML escaping, so
-//! `{{value}}` escapes `& < > " ' \` =`; the template never uses `{{{ }}}`.
+//! subject, virus name): every `{{value}}` is shown as the terminal output
+//! shows it (control characters `?`, bidi and zero-width characters
+//! `<U+202E>`) and then HTML-escaped (`& < > " ' \` =`); the template never
+//! uses `{{{ }}}`.
 //!
 //! Pure: the template source and the time of the report come in.
 
@@ -245,8 +247,12 @@ fn short(s: &str) -> String {
 pub fn render(d: &Digest, template: &str, generated: &str) -> Result<String, String> {
     let mut reg = Handlebars::new();
     reg.set_strict_mode(true);
-    // The default escape function stays: it is what makes hostile values
-    // harmless.
+    // HTML escaping is what makes hostile values harmless in the page;
+    // before it, control characters become `?` and bidi and zero-width
+    // characters `<U+202E>`, as everywhere qmvc shows a value, so that a
+    // sender cannot pose as another (`billing@<U+202E>moc.lapyap`) nor
+    // send escape sequences to a terminal that shows the page.
+    reg.register_escape_fn(|s| handlebars::html_escape(&crate::escape::terminal(s, usize::MAX)));
     reg.register_template_string("report", template)
         .map_err(|e| e.to_string())?;
     let view = View {

@@ -100,7 +100,8 @@ pub fn run(config: Option<&Path>, env_config: Option<&OsStr>, args: &ReportArgs)
         // The page is the output: nothing else goes to stdout.
         Ok(String::new())
     } else if args.json {
-        serde_json::to_string_pretty(&super::schema::Versioned::new(&digest)).map(|s| s + "\n")
+        serde_json::to_string_pretty(&super::schema::Versioned::new(&digest))
+            .map(|s| super::schema::terminal_safe(&s) + "\n")
     } else {
         Ok(text::render(&digest))
     };
