@@ -318,17 +318,32 @@ pub fn decide(
 /// The bounce text: one sentence naming the first finding, ending in
 /// `(#5.7.1)` ("delivery not authorized, message refused", RFC 3463).
 fn bounce_line(verdict: Verdict, findings: &[Finding]) -> String {
+    // The detail comes from the message or an engine: one line, no
+    // control, bidi or line separator characters in qmail's bounce text.
+    let one_line = |s: &str| crate::escape::header_text(s, 200);
     let why = match findings.first() {
         Some(f) => match f.condition {
-            Condition::Filename => format!("attachment \"{}\" is not accepted here", f.detail),
-            Condition::Virus => format!("the message carries a virus ({})", f.detail),
-            Condition::Mimetype => format!("content of type {} is not accepted here", f.detail),
+            Condition::Filename => {
+                format!(
+                    "attachment \"{}\" is not accepted here",
+                    one_line(&f.detail)
+                )
+            }
+            Condition::Virus => format!("the message carries a virus ({})", one_line(&f.detail)),
+            Condition::Mimetype => {
+                format!(
+                    "content of type {} is not accepted here",
+                    one_line(&f.detail)
+                )
+            }
             Condition::Macro => "documents with macros are not accepted here".to_string(),
             Condition::Unchecked => "the message could not be checked completely".to_string(),
             Condition::Subject => "the subject is not accepted here".to_string(),
             Condition::Body => "the message text is not accepted here".to_string(),
             Condition::Nullsender => "mail from the null sender is not accepted here".to_string(),
-            Condition::Errormail => format!("the message is malformed ({})", f.description),
+            Condition::Errormail => {
+                format!("the message is malformed ({})", one_line(&f.description))
+            }
             Condition::Bomber => "too many infected messages from this sender".to_string(),
         },
         None => format!("the message was judged {}", verdict.name()),

@@ -102,7 +102,7 @@ impl Block<'_> {
                 out,
                 "engine: {}: {} ({} ms)",
                 v(&r.name),
-                engine_answer(r),
+                v(&engine_answer(r)),
                 r.ms
             );
         }
