@@ -82,3 +82,63 @@ fn config_show_falls_back_to_the_parent_domain() {
     let v: serde_json::Value = serde_json::from_str(json.trim()).expect("json");
     assert_eq!(v["name"], "default");
 }
+
+/// An engine's `timeout` and `deadline` and `[mail].timeout` take whole
+/// seconds or a duration string, as the shipped qmvc.toml says; `config
+/// show` prints the seconds that take effect.
+#[test]
+fn durations_are_seconds_or_duration_strings() {
+    let site = Site::new(
+        "[[engine]]\nname = \"clam\"\ntype = \"clamd\"\nservers = [\"unix:/nonexistent/clamd.ctl\"]\n\
+         timeout = \"90s\"\ndeadline = \"5m\"\n",
+    );
+    let (code, out, err) = qmvc(&site, &["config", "check"]);
+    assert_eq!((code, out.as_str()), (0, "configuration ok\n"), "{err}");
+    let (code, out, err) = qmvc(&site, &["config", "show", "--domain", "example.com"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\ntimeout = 90\n"), "{out}");
+    assert!(out.contains("\ndeadline = 300\n"), "{out}");
+
+    let site = Site::new(
+        "[[engine]]\nname = \"clam\"\ntype = \"clamd\"\nservers = [\"unix:/nonexistent/clamd.ctl\"]\n\
+         timeout = \"1500ms\"\ndeadline = \"soon\"\n",
+    );
+    let (code, out, _) = qmvc(&site, &["config", "check"]);
+    assert_eq!(code, 1, "{out}");
+    let config = site.config.display().to_string();
+    assert!(
+        out.lines().any(|l| l
+            == format!("{config}: engine[0].timeout: \"1500ms\" is not a whole number of seconds")),
+        "{out}"
+    );
+    assert!(
+        out.lines().any(|l| l.starts_with(&format!(
+            "{config}: engine[0].deadline: \"soon\" is not a duration"
+        ))),
+        "{out}"
+    );
+}
+
+/// `[mail].timeout` as a duration string is read as its seconds.
+#[test]
+fn mail_timeout_takes_a_duration_string() {
+    let site = Site::new("");
+    let d = site.dir().display();
+    std::fs::write(
+        &site.config,
+        format!(
+            "[paths]\nlog = \"{d}/log/qmvc.log\"\nreport = \"{d}/log/qmvc.rep\"\nquarantine = \"{d}/quarantine\"\n\
+             workdir = \"{d}/work\"\nstate = \"{d}/state\"\nprofiles = \"{d}/profiles\"\n\
+             templates = \"{d}/templates\"\nlocales = \"{d}/locales\"\n\
+             [recipient]\nvirtualdomains = \"{d}/control/virtualdomains\"\n\
+             [mail]\ninject = [\"{d}/bin/inject\"]\ntimeout = \"2h\"\n"
+        ),
+    )
+    .expect("write config");
+    let (code, out, _) = qmvc(&site, &["config", "check"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("mail.timeout: must be 1 to 3600 seconds"),
+        "{out}"
+    );
+}

@@ -16,6 +16,7 @@ mod dotqmail;
 pub(crate) mod lenient;
 pub mod permissions;
 mod profiles;
+pub mod seconds;
 
 use std::ffi::OsStr;
 use std::fs::{File, OpenOptions};
@@ -160,6 +161,8 @@ pub struct Mail {
     /// Seconds one run of the inject program may take (a forward or one
     /// incident report) before its whole process group is killed. Default
     /// [`crate::notify::INJECT_TIMEOUT`] (60 s); 1 to [`MAIL_TIMEOUT_MAX`].
+    /// Written as an integer or a duration string (`"2m"`; [`seconds`]).
+    #[serde(deserialize_with = "seconds::required")]
     pub timeout: u64,
 }
 

@@ -68,7 +68,7 @@ pub use crate::verdict::{EngineReport, EngineResult};
 /// One `[[engine]]` table of the main file, as written.
 ///
 /// `type = "clamd"` takes `servers` (`unix:/path` or `tcp:host:port`) and
-/// `timeout` (seconds); `type = "command"` takes a `preset` or
+/// `timeout` (seconds, or a duration string such as `"90s"`); `type = "command"` takes a `preset` or
 /// `command`/`clean_exit`/`virus_exit`/`virus_regex`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -82,7 +82,9 @@ pub struct EngineConfig {
     #[serde(default)]
     pub servers: Vec<String>,
     /// Seconds per attempt. Default 150 (above clamd's MaxScanTime of 120).
-    #[serde(default)]
+    /// Written as an integer or a duration string (`"90s"`, `"2m"`;
+    /// [`crate::config::seconds`]).
+    #[serde(default, deserialize_with = "crate::config::seconds::optional")]
     pub timeout: Option<u64>,
     /// command: a named preset (`clamscan`, `yara`, ...).
     #[serde(default)]
@@ -111,8 +113,9 @@ pub struct EngineConfig {
     #[serde(default)]
     pub match_is_virus: Option<bool>,
     /// Seconds all attempts on this engine may take for one message
-    /// (every server, every part). Default 300.
-    #[serde(default)]
+    /// (every server, every part). Default 300. An integer or a duration
+    /// string, as `timeout`.
+    #[serde(default, deserialize_with = "crate::config::seconds::optional")]
     pub deadline: Option<u64>,
     /// What the engine is given: the whole message, the decoded parts, or
     /// both. Default [`ScanInput::Both`] (see the module doc for why).
