@@ -197,12 +197,15 @@ pub enum ShowFormat {
 pub enum NotifyCommand {
     /// Render the incident report FILE would cause for an audience, as the
     /// full message that would be injected, even where the profile would
-    /// not send it (stderr then says so).
+    /// not send it (stderr then says so). A clean message causes no report:
+    /// stderr says so, exit 0, for every audience.
     Preview {
         /// Who the report is for.
         #[arg(long, value_enum)]
         audience: PreviewAudience,
-        /// Language (BCP 47 tag) instead of the negotiated one.
+        /// Language (BCP 47 tag) instead of the negotiated one: the best
+        /// one reports can be written in (de-AT gives de); with none, the
+        /// profile's, and stderr says so. Content-Language names it.
         #[arg(long, value_name = "TAG")]
         lang: Option<String>,
         /// Envelope sender to stand in.
