@@ -142,3 +142,39 @@ fn mail_timeout_takes_a_duration_string() {
         "{out}"
     );
 }
+
+/// Domains are case-insensitive: `profiles/Example.COM.toml` serves
+/// `example.com` and its subdomains (it was never chosen, and config check
+/// said ok). Two files for one domain, differing only by case, are a
+/// problem naming the one never used.
+#[test]
+fn profile_file_names_match_domains_case_insensitively() {
+    let site = Site::new("");
+    site.profile("Example.COM", "[actions]\nbadmail = \"bounce\"\n");
+    let (code, out, err) = qmvc(&site, &["config", "check"]);
+    assert_eq!((code, out.as_str()), (0, "configuration ok\n"), "{err}");
+    for domain in ["example.com", "mx.Example.com"] {
+        let (code, out, err) = qmvc(&site, &["config", "show", "--domain", domain]);
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            out.starts_with("# profile: Example.COM\n"),
+            "{domain}: {out}"
+        );
+        assert!(out.contains("badmail = \"bounce\""), "{out}");
+    }
+
+    site.profile("example.com", "[actions]\nbadmail = \"drop\"\n");
+    let (code, out, _) = qmvc(&site, &["config", "check"]);
+    assert_eq!(code, 1, "{out}");
+    let twin = site.dir().join("profiles/Example.COM.toml");
+    assert_eq!(
+        out,
+        format!(
+            "{}: -: names the same domain as example.com.toml (domains are case-insensitive): \
+             example.com.toml is used, this file never; merge them into one\n",
+            twin.display()
+        )
+    );
+    let (_, out, _) = qmvc(&site, &["config", "show", "--domain", "EXAMPLE.com"]);
+    assert!(out.starts_with("# profile: example.com\n"), "{out}");
+}
