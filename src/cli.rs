@@ -101,9 +101,13 @@ pub struct CheckArgs {
     /// One JSON object per file, one per line.
     #[arg(long)]
     pub json: bool,
-    /// Envelope sender to stand in (empty for the null sender).
-    #[arg(long, default_value = "", value_name = "ADDR")]
-    pub sender: String,
+    /// Envelope sender to stand in ("" for the null sender). Without it,
+    /// each file's first Return-Path: header (qmail-local writes one on
+    /// every delivery, and a quarantined file starts with it; <> is the
+    /// null sender), else unknown@invalid: an ordinary sender, not a
+    /// bounce. --json names it ("sender", "sender_from").
+    #[arg(long, value_name = "ADDR")]
+    pub sender: Option<String>,
     /// Envelope recipient to stand in; its domain chooses the profile.
     #[arg(long, default_value = "postmaster@localhost", value_name = "ADDR")]
     pub recipient: String,
