@@ -178,3 +178,21 @@ fn profile_file_names_match_domains_case_insensitively() {
     let (_, out, _) = qmvc(&site, &["config", "show", "--domain", "EXAMPLE.com"]);
     assert!(out.starts_with("# profile: example.com\n"), "{out}");
 }
+
+/// An unknown engine type is one problem: the unknown value, not also a
+/// false "missing key" for the key that is there.
+#[test]
+fn unknown_engine_type_is_one_problem() {
+    let site = Site::new(
+        "[[engine]]\nname = \"clam\"\ntype = \"clamdd\"\nservers = [\"unix:/nonexistent/clamd.ctl\"]\n",
+    );
+    let (code, out, _) = qmvc(&site, &["config", "check"]);
+    assert_eq!(code, 1, "{out}");
+    let config = site.config.display().to_string();
+    assert_eq!(
+        out,
+        format!(
+            "{config}: engine[0].type: unknown value `clamdd`, expected `clamd` or `command`\n"
+        )
+    );
+}
