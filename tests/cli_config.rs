@@ -196,3 +196,25 @@ fn unknown_engine_type_is_one_problem() {
         )
     );
 }
+
+/// A command engine with both a preset and a command is a problem (the
+/// command silently replaced the preset's, under the preset's exit codes).
+#[test]
+fn preset_and_command_together_are_a_problem() {
+    let site = Site::new(
+        "[[engine]]\nname = \"scan\"\ntype = \"command\"\npreset = \"clamscan\"\n\
+         command = [\"/bin/true\", \"{dir}\"]\n",
+    );
+    let (code, out, _) = qmvc(&site, &["config", "check"]);
+    assert_eq!(code, 1, "{out}");
+    let config = site.config.display().to_string();
+    assert_eq!(
+        out,
+        format!(
+            "{config}: engine[0].command: give either preset or command, not both: a \
+             preset's exit codes and patterns belong to its own command (to run it from \
+             another path, write command with the preset's clean_exit, virus_exit, ... as \
+             `qmvc config show` prints them)\n"
+        )
+    );
+}

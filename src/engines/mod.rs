@@ -408,6 +408,18 @@ pub fn validate(engines: &[EngineConfig]) -> Vec<(String, String)> {
                 if !e.servers.is_empty() {
                     problem("servers", "only for type = \"clamd\"".into());
                 }
+                if e.preset.is_some() && !e.command.is_empty() {
+                    // A preset's exit codes and patterns belong to its own
+                    // argv; under another command they mean nothing.
+                    problem(
+                        "command",
+                        "give either preset or command, not both: a preset's exit codes and \
+                         patterns belong to its own command (to run it from another path, \
+                         write command with the preset's clean_exit, virus_exit, ... as \
+                         `qmvc config show` prints them)"
+                            .into(),
+                    );
+                }
                 if let Some(p) = &e.preset
                     && presets::find(p).is_none()
                 {
