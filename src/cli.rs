@@ -178,8 +178,11 @@ pub enum ConfigCommand {
         /// Recipient domain (chooses the profile).
         #[arg(long, default_value = "", value_name = "D")]
         domain: String,
-        /// Delivering user's home directory, for a per-user profile.
-        #[arg(long, value_name = "U")]
+        /// The delivering user, for a per-user profile: a home directory
+        /// (a path with a /) or a user name (its home from the password
+        /// database). Stderr says when that home has no profile file; no
+        /// such user or directory is an error (exit 2).
+        #[arg(long, value_name = "HOME|NAME")]
         user: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ShowFormat::Toml)]

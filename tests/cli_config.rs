@@ -218,3 +218,43 @@ fn preset_and_command_together_are_a_problem() {
         )
     );
 }
+
+/// `config show --user` says plainly what it read: a home without a
+/// per-user profile file is said on stderr, a home that does not exist and
+/// a name that is no user are errors (both printed the domain profile with
+/// no remark, the name read as a relative path).
+#[test]
+fn config_show_user_says_what_it_read() {
+    let site = Site::new("");
+    let home = site.dir().join("home");
+    let home_arg = home.display().to_string();
+    let (code, out, err) = qmvc(&site, &["config", "show", "--user", &home_arg]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("# profile: default"), "{out}");
+    assert_eq!(
+        err,
+        format!("qmvc: {home_arg} has no .qmvc.toml: only the domain's profile applies\n")
+    );
+
+    std::fs::write(home.join(".qmvc.toml"), "[actions]\nbadmail = \"bounce\"\n")
+        .expect("write user profile");
+    let (code, out, err) = qmvc(&site, &["config", "show", "--user", &home_arg]);
+    assert_eq!((code, err.as_str()), (0, ""), "{out}");
+    assert!(out.contains("badmail = \"bounce\""), "{out}");
+
+    let (code, out, err) = qmvc(&site, &["config", "show", "--user", "/no/such/home"]);
+    assert_eq!(code, 2, "{out}");
+    assert_eq!(out, "");
+    assert_eq!(
+        err,
+        "qmvc: --user: /no/such/home: No such file or directory (os error 2)\n"
+    );
+
+    let (code, out, err) = qmvc(&site, &["config", "show", "--user", "no-such-user-qmvc"]);
+    assert_eq!((code, out.as_str()), (2, ""), "{err}");
+    assert_eq!(
+        err,
+        "qmvc: --user \"no-such-user-qmvc\": no such user (give a user name or a home \
+         directory path with a /)\n"
+    );
+}

@@ -60,7 +60,7 @@ complete -c qmvc -n "__fish_qmvc_using_subcommand config; and __fish_seen_subcom
 complete -c qmvc -n "__fish_qmvc_using_subcommand config; and __fish_seen_subcommand_from check" -l probe -d 'Also contact the engines'
 complete -c qmvc -n "__fish_qmvc_using_subcommand config; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
 complete -c qmvc -n "__fish_qmvc_using_subcommand config; and __fish_seen_subcommand_from show" -l domain -d 'Recipient domain (chooses the profile)' -r
-complete -c qmvc -n "__fish_qmvc_using_subcommand config; and __fish_seen_subcommand_from show" -l user -d 'Delivering user\'s home directory, for a per-user profile' -r
+complete -c qmvc -n "__fish_qmvc_using_subcommand config; and __fish_seen_subcommand_from show" -l user -d 'The delivering user, for a per-user profile: a home directory (a path with a /) or a user name (its home from the password database). Stderr says when that home has no profile file; no such user or directory is an error (exit 2)' -r
 complete -c qmvc -n "__fish_qmvc_using_subcommand config; and __fish_seen_subcommand_from show" -l format -d 'Output format' -r -f -a "toml\t'TOML, as a profile file would be written'
 json\t'JSON'"
 complete -c qmvc -n "__fish_qmvc_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Main configuration file (else $QMVC_CONFIG, else /etc/qmvc/qmvc.toml, else the embedded default)' -r -F
