@@ -258,3 +258,28 @@ fn config_show_user_says_what_it_read() {
          directory path with a /)\n"
     );
 }
+
+/// A missing profiles directory is a warning (exit 0): filter mode gives
+/// every domain the built-in default, which a typo in `[paths].profiles`
+/// would otherwise do without a word.
+#[test]
+fn missing_profiles_directory_is_a_warning() {
+    let site = Site::new("");
+    let profiles = site.dir().join("profiles");
+    std::fs::remove_dir(&profiles).expect("rmdir profiles");
+    let (code, out, err) = qmvc(&site, &["config", "check"]);
+    assert_eq!((code, out.as_str()), (0, "configuration ok\n"), "{err}");
+    assert!(
+        err.lines().any(|l| l
+            == format!(
+                "qmvc: warning: {}: paths.profiles: {} does not exist: every domain gets the \
+                 built-in default profile",
+                site.config.display(),
+                profiles.display()
+            )),
+        "{err}"
+    );
+    std::fs::create_dir(&profiles).expect("mkdir profiles");
+    let (_, _, err) = qmvc(&site, &["config", "check"]);
+    assert!(!err.contains("paths.profiles"), "{err}");
+}
