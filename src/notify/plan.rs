@@ -373,8 +373,7 @@ pub fn is_loop_address(address: &str) -> bool {
         || base.ends_with("-request")
         || base.ends_with("-bounces")
         || base.ends_with("-bounce")
-        || base.contains("-return-")
-        || base.ends_with("-return")
+        || is_ezmlm_return(base)
         || matches!(
             base,
             "noreply"
@@ -386,6 +385,19 @@ pub fn is_loop_address(address: &str) -> bool {
                 | "listserv"
                 | "majordomo"
         )
+}
+
+/// True for ezmlm's return addresses (the envelope sender of everything
+/// ezmlm sends): `LIST-return-` then nothing (`LIST-return-@HOST`) or a
+/// message number, alone or before the VERP-encoded subscriber
+/// (`LIST-return-12-user=host@HOST`; digests `LIST-digest-return-...`).
+/// `tax-return-help` is no such address.
+fn is_ezmlm_return(local: &str) -> bool {
+    local.match_indices("-return-").any(|(at, mark)| {
+        let rest = local.get(at + mark.len()..).unwrap_or_default();
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        rest.is_empty() || (digits > 0 && matches!(rest.as_bytes().get(digits), None | Some(b'-')))
+    })
 }
 
 pub use crate::envelope::is_address;
@@ -484,6 +496,8 @@ mod tests {
             "owner@example.com",
             "returns@example.com",
             "return-desk@example.com",
+            "tax-return-help@example.com",
+            "x-return-soon@example.com",
         ] {
             assert!(!is_loop_address(a), "{a}");
         }
