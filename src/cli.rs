@@ -101,9 +101,13 @@ pub struct CheckArgs {
     /// One JSON object per file, one per line.
     #[arg(long)]
     pub json: bool,
-    /// Envelope sender to stand in (empty for the null sender).
-    #[arg(long, default_value = "", value_name = "ADDR")]
-    pub sender: String,
+    /// Envelope sender to stand in ("" for the null sender). Without it,
+    /// each file's first Return-Path: header (qmail-local writes one on
+    /// every delivery, and a quarantined file starts with it; <> is the
+    /// null sender), else unknown@invalid: an ordinary sender, not a
+    /// bounce. --json names it ("sender", "sender_from").
+    #[arg(long, value_name = "ADDR")]
+    pub sender: Option<String>,
     /// Envelope recipient to stand in; its domain chooses the profile.
     #[arg(long, default_value = "postmaster@localhost", value_name = "ADDR")]
     pub recipient: String,
@@ -174,8 +178,11 @@ pub enum ConfigCommand {
         /// Recipient domain (chooses the profile).
         #[arg(long, default_value = "", value_name = "D")]
         domain: String,
-        /// Delivering user's home directory, for a per-user profile.
-        #[arg(long, value_name = "U")]
+        /// The delivering user, for a per-user profile: a home directory
+        /// (a path with a /) or a user name (its home from the password
+        /// database). Stderr says when that home has no profile file; no
+        /// such user or directory is an error (exit 2).
+        #[arg(long, value_name = "HOME|NAME")]
         user: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ShowFormat::Toml)]
@@ -197,12 +204,15 @@ pub enum ShowFormat {
 pub enum NotifyCommand {
     /// Render the incident report FILE would cause for an audience, as the
     /// full message that would be injected, even where the profile would
-    /// not send it (stderr then says so).
+    /// not send it (stderr then says so). A clean message causes no report:
+    /// stderr says so, exit 0, for every audience.
     Preview {
         /// Who the report is for.
         #[arg(long, value_enum)]
         audience: PreviewAudience,
-        /// Language (BCP 47 tag) instead of the negotiated one.
+        /// Language (BCP 47 tag) instead of the negotiated one: the best
+        /// one reports can be written in (de-AT gives de); with none, the
+        /// profile's, and stderr says so. Content-Language names it.
         #[arg(long, value_name = "TAG")]
         lang: Option<String>,
         /// Envelope sender to stand in.

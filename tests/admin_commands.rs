@@ -463,3 +463,91 @@ fn quarantine_list_filters_by_recipient_sender_verdict_and_date() {
     assert_eq!(table.lines().count(), 2, "{table}");
     assert!(table.contains("ann@example.com"));
 }
+
+/// `check` without `--sender` takes the envelope sender from the file's
+/// first `Return-Path:` (a held file starts with qmail-local's), else an
+/// ordinary stand-in sender: never the null sender, which made every
+/// file a bounce (nullsender findings, required headers exempt). The
+/// decision is the one filter mode makes for the delivery; `--json` names
+/// the sender and where it came from.
+#[test]
+fn check_without_sender_reads_return_path_else_no_bounce() {
+    let site = Site::new("");
+    site.profile(
+        "example.com",
+        "[conditions.nullsender]\nenabled = true\n[actions]\nerrormail = \"quarantine\"\n",
+    );
+    // No Date: a required header missing (errormail), unless a bounce.
+    let body = "From: Alice <alice@example.org>\nTo: joe@example.com\nSubject: hi\n\nhello\n";
+    let dir = site.dir();
+    let write = |name: &str, text: String| {
+        let path = dir.join(name);
+        fs::write(&path, text).expect("write message");
+        path.display().to_string()
+    };
+    let held = write(
+        "held.eml",
+        format!("Return-Path: <alice@example.org>\nDelivered-To: joe@example.com\n{body}"),
+    );
+    let plain = write("plain.eml", body.to_string());
+    let bounce = write("bounce.eml", format!("Return-Path: <>\n{body}"));
+    let out = admin(
+        &site,
+        &[
+            "check",
+            "--json",
+            "--recipient",
+            "joe@example.com",
+            &held,
+            &plain,
+            &bounce,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let lines = json_lines(&out.stdout);
+    let conditions = |v: &serde_json::Value| -> Vec<String> {
+        v["findings"]
+            .as_array()
+            .map(|f| f.iter().map(|x| x["condition"].to_string()).collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(lines.len(), 3);
+    assert_eq!(
+        (&lines[0]["sender"], &lines[0]["sender_from"]),
+        (&"alice@example.org".into(), &"return-path".into())
+    );
+    assert_eq!(conditions(&lines[0]), ["\"errormail\""], "{}", lines[0]);
+    assert_eq!(
+        (&lines[1]["sender"], &lines[1]["sender_from"]),
+        (&"unknown@invalid".into(), &"stand-in".into())
+    );
+    assert_eq!(conditions(&lines[1]), ["\"errormail\""], "{}", lines[1]);
+    assert_eq!(
+        (&lines[2]["sender"], &lines[2]["sender_from"]),
+        (&"".into(), &"return-path".into())
+    );
+    assert_eq!(conditions(&lines[2]), ["\"nullsender\""], "{}", lines[2]);
+
+    // Filter mode on the same delivery decides the same.
+    let run = site.deliver(body.as_bytes(), "alice@example.org", "joe@example.com");
+    assert_eq!(Some(run.code), lines[0]["exit"].as_i64().map(|c| c as i32));
+    let log = site.log_lines();
+    assert!(log.last().is_some_and(|l| l.contains("|E:1+")), "{log:?}");
+
+    // --sender still wins, "" is the null sender.
+    let out = admin(
+        &site,
+        &[
+            "check",
+            "--json",
+            "--sender",
+            "",
+            "--recipient",
+            "joe@example.com",
+            &held,
+        ],
+    );
+    let lines = json_lines(&out.stdout);
+    assert_eq!(lines[0]["sender_from"], "option");
+    assert_eq!(conditions(&lines[0]), ["\"nullsender\""], "{}", lines[0]);
+}

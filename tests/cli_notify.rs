@@ -58,3 +58,97 @@ fn no_warning_when_the_profile_sends_the_report() {
     assert!(report.contains("\nContent-Language: fr, en\n"), "{report}");
     assert_eq!(warning, "");
 }
+
+fn run(site: &Site, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(QMVC)
+        .args(args)
+        .env("QMVC_CONFIG", &site.config)
+        .output()
+        .expect("run qmvc");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A clean message causes no report: every audience gets the same one
+/// line on stderr, nothing on stdout, exit 0 (the recipient and sender
+/// templates have no sentence for a clean verdict and failed to render).
+#[test]
+fn preview_of_a_clean_message_says_no_report_for_every_audience() {
+    let site = Site::new("");
+    let file = data("clean-plain.eml").display().to_string();
+    for audience in ["guard", "recipient", "sender"] {
+        let (code, out, err) = run(
+            &site,
+            &[
+                "notify",
+                "preview",
+                "--audience",
+                audience,
+                "--sender",
+                "alice@example.org",
+                "--recipient",
+                "bob@example.com",
+                &file,
+            ],
+        );
+        assert_eq!(
+            (code, out.as_str(), err.as_str()),
+            (
+                0,
+                "",
+                "qmvc: the message is clean: no report would be sent\n"
+            ),
+            "{audience}"
+        );
+    }
+}
+
+/// `--lang` names the language the report is written in: a regional tag
+/// gets its language's text and says so; a language with no locale gets
+/// the profile's language, in the header too, with a note on stderr.
+#[test]
+fn preview_content_language_names_the_language_used() {
+    let site = Site::new("");
+    site.profile("default", "[reactions]\nsender = [\"badmail\"]\n");
+    let file = data("badmail-exe.eml").display().to_string();
+    for (lang, header, note) in [
+        ("de-AT", "de", false),
+        ("zh-TW", "zh", false),
+        ("xx", "en", true),
+        ("sr", "en", true),
+    ] {
+        let (code, out, err) = run(
+            &site,
+            &[
+                "notify",
+                "preview",
+                "--audience",
+                "sender",
+                "--lang",
+                lang,
+                "--sender",
+                "alice@example.org",
+                "--recipient",
+                "bob@example.com",
+                &file,
+            ],
+        );
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            out.contains(&format!("\nContent-Language: {header}\n")),
+            "{lang}: {out}"
+        );
+        if note {
+            assert_eq!(
+                err,
+                format!("qmvc: --lang {lang}: no report language matches; the report is in en\n"),
+                "{lang}"
+            );
+        } else {
+            assert_eq!(err, "", "{lang}");
+        }
+    }
+}

@@ -497,3 +497,54 @@ fn a_200k_line_log_runs_in_bounded_memory() {
     assert_eq!(d["approximate"], true);
     assert_eq!(named(&d["senders"]).len(), 10);
 }
+
+/// Log times that carry their UTC offset are compared as instants: the
+/// night the clocks go back (Europe/Berlin, 2026-10-25), `02:10:00+0100`
+/// comes 40 minutes after `02:30:00+0200`. The period runs from the one to
+/// the other, and `--since` / `--until` (local wall-clock times, taken in
+/// the widest sense when the hour is ambiguous) count by the instant.
+#[test]
+fn times_with_an_offset_are_compared_as_instants() {
+    let site = Site::new("");
+    let log = site.dir().join("dst.log");
+    fs::write(
+        &log,
+        "qmvc pid:1|2026-10-25 02:30:00+0200|a@example.org|joe@example.net|default|\
+         E:0+S:0+B:0+F:1+T:0+M:0+N:0+U:0+V:0|-|A:quarantine|RC:99|ms:3|id:1792888200.000001.1.mx1|host:mx1\n\
+         qmvc pid:2|2026-10-25 02:10:00+0100|b@example.org|joe@example.net|default|\
+         E:0+S:0+B:0+F:1+T:0+M:0+N:0+U:0+V:0|-|A:quarantine|RC:99|ms:3|id:1792890600.000001.2.mx1|host:mx1\n",
+    )
+    .expect("write log");
+    let rep = site.dir().join("empty.rep");
+    fs::write(&rep, "").expect("write rep");
+    let run = |extra: &[&str]| {
+        let out = Command::new(QMVC)
+            .args(["report", "--json", "--log"])
+            .arg(&log)
+            .arg("--rep")
+            .arg(&rep)
+            .args(extra)
+            .env("QMVC_CONFIG", &site.config)
+            .env("TZ", "Europe/Berlin")
+            .output()
+            .expect("run qmvc");
+        json(&out)
+    };
+    let d = run(&[]);
+    assert_eq!(
+        (&d["first"], &d["last"]),
+        (
+            &"2026-10-25 02:30:00+0200".into(),
+            &"2026-10-25 02:10:00+0100".into()
+        )
+    );
+    for (option, value, messages) in [
+        ("--since", "2026-10-25 02:20", 2),
+        ("--since", "2026-10-25 02:35", 1),
+        ("--until", "2026-10-25 02:05", 1),
+        ("--until", "2026-10-25 02:40", 2),
+    ] {
+        let d = run(&[option, value]);
+        assert_eq!(d["messages"], messages, "{option} {value}");
+    }
+}

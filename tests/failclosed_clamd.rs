@@ -206,13 +206,21 @@ fn clamdscan_preset_sees_past_the_stream_limit() -> TestResult {
         .map(|d| d.join("clamd.conf"))
         .ok_or("no clamd directory")?;
     // The preset as shipped, only pointed at the private clamd's
-    // configuration (clamdscan reads the socket path from it).
+    // configuration (clamdscan reads the socket path from it): its values
+    // spelled out, since a preset and a command together are refused.
     let preset = qmvc::engines::presets::find("clamdscan").ok_or("no clamdscan preset")?;
     let mut argv: Vec<String> = preset.command.iter().map(|a| a.to_string()).collect();
     argv.insert(1, format!("--config-file={}", conf.display()));
     let site = Site::new(&format!(
-        "[[engine]]\nname = \"cds\"\ntype = \"command\"\npreset = \"clamdscan\"\n\
-         command = {argv:?}\ntimeout = 60\n"
+        "[[engine]]\nname = \"cds\"\ntype = \"command\"\ncommand = {argv:?}\n\
+         clean_exit = {:?}\nvirus_exit = {:?}\nunchecked_exit = {:?}\nvirus_regex = {:?}\n\
+         unchecked_regex = {:?}\nmatch_is_virus = {}\ntimeout = 60\n",
+        preset.clean_exit,
+        preset.virus_exit,
+        preset.unchecked_exit,
+        preset.virus_regex,
+        preset.unchecked_regex,
+        preset.match_is_virus,
     ));
     // EICAR 2 MiB into a file: past the stream limit.
     let mut late = content(b"", 2 << 20);

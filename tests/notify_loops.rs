@@ -199,3 +199,88 @@ fn clean_and_deferred_messages_cause_no_report() {
     }
     assert!(capture.taken().is_empty());
 }
+
+/// ezmlm list mail: ezmlm-send writes `Mailing-List:` and `Delivered-To:
+/// mailing list`, and sends from the list's `-return-` address (VERP form
+/// with the subscriber in it). Each mark alone stops the sender report.
+#[test]
+fn no_report_about_ezmlm_list_mail() {
+    assert_no_sender_report(
+        "bob@example.org",
+        &[(
+            "Mailing-List",
+            "contact x-help@lists.example.org; run by ezmlm",
+        )],
+        "list mail (Mailing-List)",
+    );
+    assert_no_sender_report(
+        "bob@example.org",
+        &[
+            ("Delivered-To", "joe@example.com"),
+            ("Delivered-To", "mailing list x@lists.example.org"),
+        ],
+        "list mail (Delivered-To: mailing list)",
+    );
+    assert_no_sender_report(
+        "bob@example.org",
+        &[("Delivered-To", "responder for x@lists.example.org")],
+        "list mail (Delivered-To: responder for)",
+    );
+    for sender in [
+        "x-return-12-info=example.com@lists.example.org",
+        "x-return-@lists.example.org",
+    ] {
+        assert_no_sender_report(sender, &[], "automatic address");
+    }
+}
+
+/// What other list managers write: SmartList and vger (`X-Mailing-List`),
+/// Mailman (`X-BeenThere`, `X-Mailman-Version`), SmartList and Sympa
+/// (`X-Loop`), majordomo's `Sender: LIST-owner`, Mailman's `Errors-To:
+/// LIST-bounces`; and Exchange's request for no automatic reply.
+#[test]
+fn no_report_about_other_list_managers_mail() {
+    for (field, value, reason) in [
+        (
+            "X-Mailing-List",
+            "linux-kernel@vger.kernel.org",
+            "X-Mailing-List",
+        ),
+        ("X-BeenThere", "announce@lists.example.org", "X-BeenThere"),
+        ("X-Mailman-Version", "2.1.39", "X-Mailman-Version"),
+        ("X-Loop", "announce@lists.example.org", "X-Loop"),
+        (
+            "Sender",
+            "\"Announce\" <announce-owner@lists.example.org>",
+            "Sender: announce-owner@",
+        ),
+        (
+            "Errors-To",
+            "announce-bounces@lists.example.org",
+            "Errors-To: announce-bounces@",
+        ),
+        (
+            "X-Auto-Response-Suppress",
+            "DR, OOF, AutoReply",
+            "X-Auto-Response-Suppress",
+        ),
+    ] {
+        assert_no_sender_report("bob@example.org", &[(field, value)], reason);
+    }
+}
+
+/// Control: a plain `Delivered-To:` (qmail-local writes one on every
+/// delivery), a `Sender:` and `Errors-To:` naming a person keep the report.
+#[test]
+fn control_delivered_to_and_a_personal_sender_keep_the_report() {
+    let (_, to) = run(
+        "bob@example.org",
+        &[
+            ("Delivered-To", "alice@example.com"),
+            ("Sender", "Bob's secretary <carol@example.org>"),
+            ("Errors-To", "bob@example.org"),
+            ("X-Auto-Response-Suppress", "None"),
+        ],
+    );
+    assert!(to.contains(&"bob@example.org".to_string()), "{to:?}");
+}

@@ -41,7 +41,7 @@ complete -c qmvc -n "__fish_qmvc_needs_command" -f -a "help" -d 'Print this mess
 complete -c qmvc -n "__fish_qmvc_using_subcommand filter" -l config -d 'Main configuration file (else $QMVC_CONFIG, else /etc/qmvc/qmvc.toml, else the embedded default)' -r -F
 complete -c qmvc -n "__fish_qmvc_using_subcommand filter" -s u -l user-profiles -d 'Look for a per-user profile in the delivering user\'s home'
 complete -c qmvc -n "__fish_qmvc_using_subcommand filter" -s h -l help -d 'Print help'
-complete -c qmvc -n "__fish_qmvc_using_subcommand check" -l sender -d 'Envelope sender to stand in (empty for the null sender)' -r
+complete -c qmvc -n "__fish_qmvc_using_subcommand check" -l sender -d 'Envelope sender to stand in ("" for the null sender). Without it, each file\'s first Return-Path: header (qmail-local writes one on every delivery, and a quarantined file starts with it; <> is the null sender), else unknown@invalid: an ordinary sender, not a bounce. --json names it ("sender", "sender_from")' -r
 complete -c qmvc -n "__fish_qmvc_using_subcommand check" -l recipient -d 'Envelope recipient to stand in; its domain chooses the profile' -r
 complete -c qmvc -n "__fish_qmvc_using_subcommand check" -s j -l jobs -d 'Files judged at once (default: the number of CPUs, at most 8)' -r
 complete -c qmvc -n "__fish_qmvc_using_subcommand check" -l config -d 'Main configuration file (else $QMVC_CONFIG, else /etc/qmvc/qmvc.toml, else the embedded default)' -r -F
@@ -60,7 +60,7 @@ complete -c qmvc -n "__fish_qmvc_using_subcommand config; and __fish_seen_subcom
 complete -c qmvc -n "__fish_qmvc_using_subcommand config; and __fish_seen_subcommand_from check" -l probe -d 'Also contact the engines'
 complete -c qmvc -n "__fish_qmvc_using_subcommand config; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
 complete -c qmvc -n "__fish_qmvc_using_subcommand config; and __fish_seen_subcommand_from show" -l domain -d 'Recipient domain (chooses the profile)' -r
-complete -c qmvc -n "__fish_qmvc_using_subcommand config; and __fish_seen_subcommand_from show" -l user -d 'Delivering user\'s home directory, for a per-user profile' -r
+complete -c qmvc -n "__fish_qmvc_using_subcommand config; and __fish_seen_subcommand_from show" -l user -d 'The delivering user, for a per-user profile: a home directory (a path with a /) or a user name (its home from the password database). Stderr says when that home has no profile file; no such user or directory is an error (exit 2)' -r
 complete -c qmvc -n "__fish_qmvc_using_subcommand config; and __fish_seen_subcommand_from show" -l format -d 'Output format' -r -f -a "toml\t'TOML, as a profile file would be written'
 json\t'JSON'"
 complete -c qmvc -n "__fish_qmvc_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Main configuration file (else $QMVC_CONFIG, else /etc/qmvc/qmvc.toml, else the embedded default)' -r -F
@@ -71,17 +71,17 @@ complete -c qmvc -n "__fish_qmvc_using_subcommand config; and __fish_seen_subcom
 complete -c qmvc -n "__fish_qmvc_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c qmvc -n "__fish_qmvc_using_subcommand notify; and not __fish_seen_subcommand_from preview help" -l config -d 'Main configuration file (else $QMVC_CONFIG, else /etc/qmvc/qmvc.toml, else the embedded default)' -r -F
 complete -c qmvc -n "__fish_qmvc_using_subcommand notify; and not __fish_seen_subcommand_from preview help" -s h -l help -d 'Print help'
-complete -c qmvc -n "__fish_qmvc_using_subcommand notify; and not __fish_seen_subcommand_from preview help" -f -a "preview" -d 'Render the incident report FILE would cause for an audience, as the full message that would be injected, even where the profile would not send it (stderr then says so)'
+complete -c qmvc -n "__fish_qmvc_using_subcommand notify; and not __fish_seen_subcommand_from preview help" -f -a "preview" -d 'Render the incident report FILE would cause for an audience, as the full message that would be injected, even where the profile would not send it (stderr then says so). A clean message causes no report: stderr says so, exit 0, for every audience'
 complete -c qmvc -n "__fish_qmvc_using_subcommand notify; and not __fish_seen_subcommand_from preview help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c qmvc -n "__fish_qmvc_using_subcommand notify; and __fish_seen_subcommand_from preview" -l audience -d 'Who the report is for' -r -f -a "guard\t'The anti-virus or badmail guards (the verdict chooses which)'
 recipient\t'The recipient of the message'
 sender\t'The envelope sender'"
-complete -c qmvc -n "__fish_qmvc_using_subcommand notify; and __fish_seen_subcommand_from preview" -l lang -d 'Language (BCP 47 tag) instead of the negotiated one' -r
+complete -c qmvc -n "__fish_qmvc_using_subcommand notify; and __fish_seen_subcommand_from preview" -l lang -d 'Language (BCP 47 tag) instead of the negotiated one: the best one reports can be written in (de-AT gives de); with none, the profile\'s, and stderr says so. Content-Language names it' -r
 complete -c qmvc -n "__fish_qmvc_using_subcommand notify; and __fish_seen_subcommand_from preview" -l sender -d 'Envelope sender to stand in' -r
 complete -c qmvc -n "__fish_qmvc_using_subcommand notify; and __fish_seen_subcommand_from preview" -l recipient -d 'Envelope recipient to stand in; its domain chooses the profile' -r
 complete -c qmvc -n "__fish_qmvc_using_subcommand notify; and __fish_seen_subcommand_from preview" -l config -d 'Main configuration file (else $QMVC_CONFIG, else /etc/qmvc/qmvc.toml, else the embedded default)' -r -F
 complete -c qmvc -n "__fish_qmvc_using_subcommand notify; and __fish_seen_subcommand_from preview" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c qmvc -n "__fish_qmvc_using_subcommand notify; and __fish_seen_subcommand_from help" -f -a "preview" -d 'Render the incident report FILE would cause for an audience, as the full message that would be injected, even where the profile would not send it (stderr then says so)'
+complete -c qmvc -n "__fish_qmvc_using_subcommand notify; and __fish_seen_subcommand_from help" -f -a "preview" -d 'Render the incident report FILE would cause for an audience, as the full message that would be injected, even where the profile would not send it (stderr then says so). A clean message causes no report: stderr says so, exit 0, for every audience'
 complete -c qmvc -n "__fish_qmvc_using_subcommand notify; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c qmvc -n "__fish_qmvc_using_subcommand quarantine; and not __fish_seen_subcommand_from list show release purge help" -l config -d 'Main configuration file (else $QMVC_CONFIG, else /etc/qmvc/qmvc.toml, else the embedded default)' -r -F
 complete -c qmvc -n "__fish_qmvc_using_subcommand quarantine; and not __fish_seen_subcommand_from list show release purge help" -s h -l help -d 'Print help'
@@ -145,7 +145,7 @@ complete -c qmvc -n "__fish_qmvc_using_subcommand help; and not __fish_seen_subc
 complete -c qmvc -n "__fish_qmvc_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "init" -d 'Write the shipped qmvc.toml and profiles/default.toml into DIR (default /etc/qmvc), fully commented; an existing file is never overwritten'
 complete -c qmvc -n "__fish_qmvc_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "check" -d 'Validate the main file, every profile, regex and engine definition; list every problem as `file: key: what is wrong`. Exit 0 clean, 1 problems'
 complete -c qmvc -n "__fish_qmvc_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the effective profile for a domain (and user)'
-complete -c qmvc -n "__fish_qmvc_using_subcommand help; and __fish_seen_subcommand_from notify" -f -a "preview" -d 'Render the incident report FILE would cause for an audience, as the full message that would be injected, even where the profile would not send it (stderr then says so)'
+complete -c qmvc -n "__fish_qmvc_using_subcommand help; and __fish_seen_subcommand_from notify" -f -a "preview" -d 'Render the incident report FILE would cause for an audience, as the full message that would be injected, even where the profile would not send it (stderr then says so). A clean message causes no report: stderr says so, exit 0, for every audience'
 complete -c qmvc -n "__fish_qmvc_using_subcommand help; and __fish_seen_subcommand_from quarantine" -f -a "list" -d 'One line per quarantined message (new/ and cur/), oldest first: ID, date, verdict, envelope sender, recipient, subject, size, findings'
 complete -c qmvc -n "__fish_qmvc_using_subcommand help; and __fish_seen_subcommand_from quarantine" -f -a "show" -d 'What qmvc recorded and the message\'s headers'
 complete -c qmvc -n "__fish_qmvc_using_subcommand help; and __fish_seen_subcommand_from quarantine" -f -a "release" -d 'Re-inject the original message to its recipient, then move the file to released/'

@@ -33,7 +33,6 @@ pub fn run(config: Option<&Path>, env_config: Option<&OsStr>, args: &CheckArgs) 
             return Exit::Status(1);
         }
     };
-    let envelope = Envelope::for_check(&args.sender, &args.recipient);
     let jobs = args.jobs.map_or_else(default_jobs, usize::from);
     let stdout = io::stdout();
     let mut out = stdout.lock();
@@ -41,7 +40,7 @@ pub fn run(config: Option<&Path>, env_config: Option<&OsStr>, args: &CheckArgs) 
     parallel::map_in_order(
         &args.files,
         jobs,
-        |file| one_file(&config, &envelope, file, args.json),
+        |file| one_file(&config, args, file),
         |checked: Checked| {
             if checked.unreadable || (args.fail_on_stop && checked.stopped) {
                 status = 1;
@@ -72,27 +71,108 @@ struct Checked {
     stopped: bool,
 }
 
+/// The envelope sender `check` stands in when `--sender` is not given and
+/// the message has no `Return-Path:`: an ordinary sender (not a bounce),
+/// in the `.invalid` top-level domain (RFC 2606) so that it is nobody's.
+pub const STAND_IN_SENDER: &str = "unknown@invalid";
+
+/// Where the envelope sender of a checked file came from (`--json`
+/// `"sender_from"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SenderFrom {
+    /// `--sender`.
+    Option,
+    /// The message's first `Return-Path:` header.
+    ReturnPath,
+    /// Neither: [`STAND_IN_SENDER`].
+    StandIn,
+}
+
+impl SenderFrom {
+    /// The word `--json` prints.
+    pub fn name(self) -> &'static str {
+        match self {
+            SenderFrom::Option => "option",
+            SenderFrom::ReturnPath => "return-path",
+            SenderFrom::StandIn => "stand-in",
+        }
+    }
+}
+
+/// The envelope sender a message file records: the value of the first
+/// `Return-Path:` field of its header (qmail-local writes `Return-Path:
+/// <SENDER>` in front of every delivery, qmail-local(8); a quarantined file
+/// starts with it; MUAs keep it when they save a message), past an mbox
+/// `From ` line. `<>` gives `""` (the null sender); an unbracketed value is
+/// taken as written. `None` when the header has no such field. Reads at
+/// most the header block (to the first empty line).
+pub fn recorded_sender(raw: &[u8]) -> Option<String> {
+    let mut first = true;
+    for line in raw.split(|&b| b == b'\n') {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() {
+            return None;
+        }
+        if std::mem::take(&mut first) && line.starts_with(b"From ") {
+            continue;
+        }
+        let Some(value) = line
+            .get(..12)
+            .filter(|name| name.eq_ignore_ascii_case(b"Return-Path:"))
+            .and_then(|_| line.get(12..))
+        else {
+            continue;
+        };
+        let value = String::from_utf8_lossy(value);
+        let value = value.trim();
+        let address = match value.strip_prefix('<') {
+            Some(rest) => rest.split('>').next().unwrap_or(rest),
+            None => value,
+        };
+        return Some(address.trim().to_string());
+    }
+    None
+}
+
+/// The envelope for one file: `--sender` when given, else the sender the
+/// file records ([`recorded_sender`]), else [`STAND_IN_SENDER`].
+fn envelope_for(args: &CheckArgs, raw: &[u8]) -> (Envelope, SenderFrom) {
+    let (sender, from) = match &args.sender {
+        Some(s) => (s.clone(), SenderFrom::Option),
+        None => match recorded_sender(raw) {
+            Some(s) => (s, SenderFrom::ReturnPath),
+            None => (STAND_IN_SENDER.to_string(), SenderFrom::StandIn),
+        },
+    };
+    (Envelope::for_check(&sender, &args.recipient), from)
+}
+
 /// Reads and judges one file; never prints.
-fn one_file(
-    config: &crate::config::Config,
-    envelope: &Envelope,
-    file: &Path,
-    json: bool,
-) -> Checked {
+fn one_file(config: &crate::config::Config, args: &CheckArgs, file: &Path) -> Checked {
     let name = file.display().to_string();
     let start = Instant::now();
     let raw = super::read_message(file, &config.limits);
     let result = match raw {
         Err(e) => Err(format!("cannot read {name}: {e}")),
-        Ok(raw) => judge(config, envelope, &raw, false, chrono::Utc::now())
-            .map_err(|e| e.chain())
-            .map(|j| (j, raw.len())),
+        Ok(raw) => {
+            let (envelope, from) = envelope_for(args, &raw);
+            judge(config, &envelope, &raw, false, chrono::Utc::now())
+                .map_err(|e| e.chain())
+                .map(|j| (j, raw.len(), envelope.sender, from))
+        }
     };
     let ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
     let text = match &result {
-        Ok((judged, size)) if json => json_line(&name, judged, *size, ms),
-        Ok((judged, _)) => table_rows(&name, judged),
-        Err(e) if json => format!(
+        Ok((judged, size, sender, from)) if args.json => {
+            let mut value = json_value(&name, judged, *size, ms);
+            if let Some(map) = value.as_object_mut() {
+                map.insert("sender".into(), Value::from(sender.as_str()));
+                map.insert("sender_from".into(), Value::from(from.name()));
+            }
+            format!("{}\n", super::schema::terminal_safe(&value.to_string()))
+        }
+        Ok((judged, ..)) => table_rows(&name, judged),
+        Err(e) if args.json => format!(
             "{}\n",
             super::schema::terminal_safe(
                 &json!({ "schema": super::schema::JSON_SCHEMA, "file": name, "error": e })
@@ -106,7 +186,7 @@ fn one_file(
         unreadable: result.is_err(),
         stopped: result
             .as_ref()
-            .is_ok_and(|(j, _)| j.plan.action != crate::verdict::Action::Pass),
+            .is_ok_and(|(j, ..)| j.plan.action != crate::verdict::Action::Pass),
     }
 }
 
@@ -197,11 +277,6 @@ pub fn json_value(file: &str, judged: &Judged, size: usize, ms: u64) -> Value {
     })
 }
 
-fn json_line(file: &str, judged: &Judged, size: usize, ms: u64) -> String {
-    let text = json_value(file, judged, size, ms).to_string();
-    format!("{}\n", super::schema::terminal_safe(&text))
-}
-
 /// The readable form: one line per file, then one indented line per
 /// finding and engine.
 fn table_rows(file: &str, judged: &Judged) -> String {
@@ -236,4 +311,33 @@ fn table_rows(file: &str, judged: &Judged) -> String {
         ));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recorded_sender_is_the_first_return_path_of_the_header() {
+        let cases: [(&str, Option<&str>); 9] = [
+            ("Return-Path: <a@b>\nFrom: x\n\n", Some("a@b")),
+            ("Return-Path: <>\nFrom: x\n\n", Some("")),
+            ("return-path:a@b\r\n\r\n", Some("a@b")),
+            (
+                "From a@b Thu Jan  1 00:00:00 1970\nReturn-Path: <c@d>\n\n",
+                Some("c@d"),
+            ),
+            (
+                "Received: x\nReturn-Path: <a@b>\nReturn-Path: <c@d>\n\n",
+                Some("a@b"),
+            ),
+            ("From: x\n\nReturn-Path: <a@b>\n", None),
+            ("From: x\n", None),
+            ("", None),
+            ("Return-Path", None),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(recorded_sender(raw.as_bytes()).as_deref(), want, "{raw:?}");
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! `qmvc config init`, `qmvc config check` and `qmvc config show`.
 
 use std::ffi::OsStr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 mod init;
 pub use init::init;
@@ -76,18 +76,45 @@ pub fn embedded_note() -> String {
 }
 
 /// `config show`: the effective profile for `domain` (and the per-user
-/// profile in `user_home`), as TOML or JSON. Exit 0, 2 when the
-/// configuration or a profile is invalid.
+/// profile of `user`: a home directory when it holds a `/`, else a user
+/// name looked up in the password database), as TOML or JSON. Stderr says
+/// when that home has no per-user profile file. Exit 0; 2 when the
+/// configuration or a profile is invalid, or `user` names no user or no
+/// directory.
 pub fn show(
     config_path: Option<&Path>,
     env_config: Option<&OsStr>,
     domain: &str,
-    user_home: Option<&Path>,
+    user: Option<&str>,
     format: ShowFormat,
 ) -> Exit {
-    let effective =
-        Config::load(config_path, env_config).and_then(|c| c.effective(domain, user_home));
-    match effective {
+    let config = match Config::load(config_path, env_config) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("qmvc: {}", e.chain());
+            return Exit::Status(2);
+        }
+    };
+    let home = match user.map(user_home).transpose() {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("qmvc: {e}");
+            return Exit::Status(2);
+        }
+    };
+    if let Some(home) = &home {
+        let file = home.join(&config.user_profiles.file);
+        if let Err(e) = std::fs::symlink_metadata(&file)
+            && e.kind() == std::io::ErrorKind::NotFound
+        {
+            eprintln!(
+                "qmvc: {} has no {}: only the domain's profile applies",
+                home.display(),
+                config.user_profiles.file
+            );
+        }
+    }
+    match config.effective(domain, home.as_deref()) {
         Ok(e) => {
             match format {
                 ShowFormat::Toml => print!("{}", e.to_toml()),
@@ -102,5 +129,30 @@ pub fn show(
             eprintln!("qmvc: {}", e.chain());
             Exit::Status(2)
         }
+    }
+}
+
+/// The home directory `--user` means: `user` itself when it holds a `/`
+/// (`/home/joe`, `./joe`), else the home of the user of that name
+/// (getpwnam(3)). Errors (one line): no such user, or not a directory.
+fn user_home(user: &str) -> Result<PathBuf, String> {
+    let home = if user.contains('/') {
+        PathBuf::from(user)
+    } else {
+        match nix::unistd::User::from_name(user) {
+            Ok(Some(u)) => u.dir,
+            Ok(None) => {
+                return Err(format!(
+                    "--user {user:?}: no such user (give a user name or a home directory \
+                     path with a /)"
+                ));
+            }
+            Err(e) => return Err(format!("--user {user:?}: cannot look up the user: {e}")),
+        }
+    };
+    match std::fs::metadata(&home) {
+        Ok(m) if m.is_dir() => Ok(home),
+        Ok(_) => Err(format!("--user: {} is not a directory", home.display())),
+        Err(e) => Err(format!("--user: {}: {e}", home.display())),
     }
 }

@@ -124,13 +124,7 @@ pub fn run(args: Vec<OsString>) -> Exit {
             domain,
             user,
             format,
-        })) => config_cmd::show(
-            config,
-            env_config,
-            &domain,
-            user.as_deref().map(std::path::Path::new),
-            format,
-        ),
+        })) => config_cmd::show(config, env_config, &domain, user.as_deref(), format),
         Some(Command::Notify(NotifyCommand::Preview {
             audience,
             lang,

@@ -29,7 +29,8 @@ pub struct Request<'a> {
 }
 
 /// Prints the report on stdout (and on stderr why the profile would not
-/// send it, if so). Exit 0, 1 when the file cannot be read or the report
+/// send it, if so; for a clean message only that line, for every
+/// audience: there is no report). Exit 0, 1 when the file cannot be read or the report
 /// not rendered, 2 on a bad configuration.
 pub fn preview_cmd(config: Option<&Path>, env_config: Option<&OsStr>, req: &Request<'_>) -> Exit {
     let mut config = match super::admin_config(config, env_config) {
@@ -90,7 +91,9 @@ pub fn preview_cmd(config: Option<&Path>, env_config: Option<&OsStr>, req: &Requ
             if let Some(w) = &p.warning {
                 eprintln!("qmvc: {w}");
             }
-            let _ = io::stdout().lock().write_all(&readable(&p.message));
+            if let Some(message) = &p.message {
+                let _ = io::stdout().lock().write_all(&readable(message));
+            }
             Exit::Status(0)
         }
         Err(e) => {

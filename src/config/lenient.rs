@@ -75,12 +75,19 @@ pub(crate) fn deserialize_all<T: DeserializeOwned>(
         let segments: Vec<Segment> = error.path().iter().cloned().collect();
         let key = join_key(prefix, &error.path().to_string());
         let message = error.inner().message();
-        problems.push(match missing_field(message) {
+        let problem = match missing_field(message) {
             // serde blames the table; the administrator looks for the key.
             Some(field) if key == "-" => (field.to_string(), "missing key".to_string()),
             Some(field) => (format!("{key}.{field}"), "missing key".to_string()),
             None => (key, describe(message)),
-        });
+        };
+        // A required key whose bad value was taken out is missing now; its
+        // problem is already said (`type: unknown value ...`), and
+        // "missing key" would be false.
+        let said = problem.1 == "missing key" && problems.iter().any(|(k, _)| *k == problem.0);
+        if !said {
+            problems.push(problem);
+        }
         if !take_out(&mut table, &segments, &mut replaced) {
             return (None, problems);
         }

@@ -16,6 +16,7 @@ mod dotqmail;
 pub(crate) mod lenient;
 pub mod permissions;
 mod profiles;
+pub mod seconds;
 
 use std::ffi::OsStr;
 use std::fs::{File, OpenOptions};
@@ -160,6 +161,8 @@ pub struct Mail {
     /// Seconds one run of the inject program may take (a forward or one
     /// incident report) before its whole process group is killed. Default
     /// [`crate::notify::INJECT_TIMEOUT`] (60 s); 1 to [`MAIL_TIMEOUT_MAX`].
+    /// Written as an integer or a duration string (`"2m"`; [`seconds`]).
+    #[serde(deserialize_with = "seconds::required")]
     pub timeout: u64,
 }
 
@@ -642,7 +645,8 @@ pub struct Checked {
     /// What must be fixed (`config check` exits 1): [`check_all`]'s list.
     pub problems: Vec<Problem>,
     /// What works but may not be what the site meant (said, exit 0): a
-    /// language without a site sentence that English has.
+    /// language without a site sentence that English has, a profiles
+    /// directory that does not exist.
     pub warnings: Vec<Problem>,
 }
 
@@ -708,9 +712,25 @@ pub fn check_full_from(
         what,
     };
     problems.extend(site_problems.into_iter().map(whole_file));
+    let mut warnings: Vec<Problem> = site_warnings.into_iter().map(whole_file).collect();
+    // Filter mode falls back to the embedded default profile without a
+    // word when the directory is missing: a typo in [paths].profiles
+    // would silently drop every site profile.
+    if let Err(e) = std::fs::metadata(&config.paths.profiles)
+        && e.kind() == io::ErrorKind::NotFound
+    {
+        warnings.push(Problem {
+            file: config.source.clone(),
+            key: "paths.profiles".into(),
+            what: format!(
+                "{} does not exist: every domain gets the built-in default profile",
+                config.paths.profiles.display()
+            ),
+        });
+    }
     Checked {
         problems: once_each(problems),
-        warnings: once_each(site_warnings.into_iter().map(whole_file).collect()),
+        warnings: once_each(warnings),
     }
 }
 

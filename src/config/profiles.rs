@@ -137,13 +137,26 @@ fn is_missing(e: &io::Error) -> bool {
 }
 
 /// The profile for `domain`: the exact domain, then each parent, then
-/// `default`; `None` when not even `default.toml` is there.
+/// `default`; `None` when not even `default.toml` is there. Domains are
+/// case-insensitive (RFC 5321 §2.4), so a file named in capitals
+/// (`Example.COM.toml`) serves `example.com` too: the lower-case file
+/// first, else the case variant first in byte order (`config check`
+/// reports two files for one domain, [`case_twins`]). The directory is
+/// listed only when a lower-case file is missing, at most once.
 fn find_for_domain(dir: &Path, domain: &str) -> Result<Option<Found>, Error> {
     let domain = domain.trim_end_matches('.').to_ascii_lowercase();
     if safe_name(&domain) {
+        let mut capitalised: Option<Vec<String>> = None;
         let mut rest = domain.as_str();
         loop {
             if let Some(found) = find(dir, rest)? {
+                return Ok(Some(found));
+            }
+            let names = capitalised.get_or_insert_with(|| capitalised_names(dir));
+            let variant = names.iter().filter(|n| n.eq_ignore_ascii_case(rest)).min();
+            if let Some(name) = variant
+                && let Some(found) = find(dir, name)?
+            {
                 return Ok(Some(found));
             }
             match rest.split_once('.') {
@@ -153,6 +166,54 @@ fn find_for_domain(dir: &Path, domain: &str) -> Result<Option<Found>, Error> {
         }
     }
     find(dir, "default")
+}
+
+/// Most profile files listed in one directory when looking for names in
+/// capitals: a profile directory is hand-written.
+const MAX_LISTED: usize = 10_000;
+
+/// The profile names (file stems of `*.toml`) in `dir` that hold an
+/// upper-case letter and are safe names; empty when the directory cannot
+/// be read (the exact lookups report what matters).
+fn capitalised_names(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok())
+        .take(MAX_LISTED)
+        .filter_map(|e| {
+            let name = e.file_name().to_str()?.strip_suffix(".toml")?.to_string();
+            (safe_name(&name) && name.bytes().any(|b| b.is_ascii_uppercase())).then_some(name)
+        })
+        .collect()
+}
+
+/// Profile files that name the same domain, differing only by case: for
+/// each group, the one [`find_for_domain`] chooses and the others, which
+/// are never used for a domain. `names` are file stems.
+fn case_twins(names: &[String]) -> Vec<(String, Vec<String>)> {
+    let mut groups: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for name in names {
+        groups
+            .entry(name.to_ascii_lowercase())
+            .or_default()
+            .push(name.clone());
+    }
+    groups
+        .into_iter()
+        .filter(|(_, g)| g.len() > 1)
+        .map(|(lower, mut g)| {
+            g.sort();
+            let chosen = if g.contains(&lower) {
+                lower
+            } else {
+                g.first().cloned().unwrap_or(lower)
+            };
+            g.retain(|n| *n != chosen);
+            (chosen, g)
+        })
+        .collect()
 }
 
 /// Follows `extends` from `start`; returns the layers most general first
@@ -419,6 +480,18 @@ pub(crate) fn check_directory(config: &Config) -> Vec<Problem> {
         })
         .collect();
     names.sort();
+    for (chosen, others) in case_twins(&names) {
+        for other in others {
+            problems.push(problem(
+                &dir.join(format!("{other}.toml")).display().to_string(),
+                "-",
+                format!(
+                    "names the same domain as {chosen}.toml (domains are case-insensitive): \
+                     {chosen}.toml is used, this file never; merge them into one"
+                ),
+            ));
+        }
+    }
     for name in names {
         let path = dir.join(format!("{name}.toml"));
         let label = path.display().to_string();

@@ -72,7 +72,7 @@ pub use crate::verdict::{EngineReport, EngineResult};
 /// One `[[engine]]` table of the main file, as written.
 ///
 /// `type = "clamd"` takes `servers` (`unix:/path` or `tcp:host:port`) and
-/// `timeout` (seconds); `type = "command"` takes a `preset` or
+/// `timeout` (seconds, or a duration string such as `"90s"`); `type = "command"` takes a `preset` or
 /// `command`/`clean_exit`/`virus_exit`/`virus_regex`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -86,7 +86,9 @@ pub struct EngineConfig {
     #[serde(default)]
     pub servers: Vec<String>,
     /// Seconds per attempt. Default 150 (above clamd's MaxScanTime of 120).
-    #[serde(default)]
+    /// Written as an integer or a duration string (`"90s"`, `"2m"`;
+    /// [`crate::config::seconds`]).
+    #[serde(default, deserialize_with = "crate::config::seconds::optional")]
     pub timeout: Option<u64>,
     /// command: a named preset (`clamscan`, `yara`, ...).
     #[serde(default)]
@@ -115,8 +117,9 @@ pub struct EngineConfig {
     #[serde(default)]
     pub match_is_virus: Option<bool>,
     /// Seconds all attempts on this engine may take for one message
-    /// (every server, every part). Default 300.
-    #[serde(default)]
+    /// (every server, every part). Default 300. An integer or a duration
+    /// string, as `timeout`.
+    #[serde(default, deserialize_with = "crate::config::seconds::optional")]
     pub deadline: Option<u64>,
     /// What the engine is given: the whole message, the decoded parts, or
     /// both. Default [`ScanInput::Both`] (see the module doc for why).
@@ -408,6 +411,18 @@ pub fn validate(engines: &[EngineConfig]) -> Vec<(String, String)> {
             EngineKind::Command => {
                 if !e.servers.is_empty() {
                     problem("servers", "only for type = \"clamd\"".into());
+                }
+                if e.preset.is_some() && !e.command.is_empty() {
+                    // A preset's exit codes and patterns belong to its own
+                    // argv; under another command they mean nothing.
+                    problem(
+                        "command",
+                        "give either preset or command, not both: a preset's exit codes and \
+                         patterns belong to its own command (to run it from another path, \
+                         write command with the preset's clean_exit, virus_exit, ... as \
+                         `qmvc config show` prints them)"
+                            .into(),
+                    );
                 }
                 if let Some(p) = &e.preset
                     && presets::find(p).is_none()

@@ -7,9 +7,11 @@
 //!
 //! Never backscatter, never loop (RFC 3834 §2, §5): no report to the null
 //! sender or `#@[]`, to MAILER-DAEMON, `owner-*`, `*-owner`, `*-request`,
-//! `*-bounces`, no-reply addresses; no sender report about mail with
-//! `Precedence: bulk|junk|list`, `List-*` headers (RFC 2369, RFC 2919) or
-//! `Auto-Submitted` other than `no`; no report at all about one of our own
+//! `*-bounces`, ezmlm's `-return-` addresses, no-reply addresses; no sender
+//! report about mail with `Precedence: bulk|junk|list`, `List-*` headers
+//! (RFC 2369, RFC 2919), the marks other list managers write (ezmlm's
+//! `Mailing-List:` and `Delivered-To: mailing list`, ...; see
+//! `list_or_automatic`) or `Auto-Submitted` other than `no`; no report at all about one of our own
 //! reports (a report about a report): a message with our `X-Qmvc-Incident`
 //! header *and* an `Auto-Submitted` header *and* the null envelope sender
 //! qmvc sends with ([`is_own_report`]). The header alone is no proof: anyone
@@ -228,12 +230,46 @@ fn sender_refusal(input: &Input<'_>) -> Option<String> {
     list_or_automatic(input.message)
 }
 
-/// RFC 3834 §2: no automatic reply to list, bulk or automatic mail.
+/// Header fields only list software writes, whatever their value (see
+/// [`list_or_automatic`] for who writes which).
+const LIST_FIELDS: [&str; 5] = [
+    "Mailing-List",
+    "X-Mailing-List",
+    "X-BeenThere",
+    "X-Mailman-Version",
+    "X-Loop",
+];
+
+/// RFC 3834 §2: no automatic reply to list, bulk or automatic mail. List
+/// mail is recognised by what list managers write, not only by RFC 2369
+/// and RFC 2919:
+///
+/// - `List-*` (RFC 2369, RFC 2919): Mailman, Sympa, ezmlm-idx, Google
+///   Groups, vger;
+/// - `Precedence: bulk|junk|list`: majordomo, Mailman, SmartList, vger;
+/// - `Mailing-List:` (ezmlm-send: `contact LIST-help@HOST; run by ezmlm`;
+///   Yahoo and Google Groups), `X-Mailing-List:` (SmartList, vger's
+///   majordomo), `X-BeenThere:` and `X-Mailman-Version:` (Mailman),
+///   `X-Loop:` (SmartList, Sympa, procmail responders);
+/// - `Delivered-To: mailing list LIST@HOST` (ezmlm-send) and
+///   `Delivered-To: responder for LIST@HOST` (ezmlm-manage): qmail-local's
+///   own `Delivered-To: user@host` lines do not start so;
+/// - `Sender:` or `Errors-To:` naming list software's address
+///   ([`is_loop_address`]: majordomo's `LIST-owner`, Mailman's
+///   `LIST-bounces`). `Errors-To:` naming anyone else is not taken as a
+///   mark: it only says where bounces go;
+/// - `Auto-Submitted` other than `no` (RFC 3834 §5), and Exchange's
+///   `X-Auto-Response-Suppress` asking for no automatic reply
+///   (`All`, `AutoReply`; MS-OXCMAIL 2.2.3.2.20).
+///
+/// A forged mark only costs the forger a report about his own mail.
 fn list_or_automatic(message: &Message) -> Option<String> {
+    let list = |what: &str| Some(format!("the message is list mail ({what})"));
     for (name, value) in &message.headers {
         let name = name.trim();
         let value = value.trim();
-        if name.eq_ignore_ascii_case("Precedence")
+        let is = |field: &str| name.eq_ignore_ascii_case(field);
+        if is("Precedence")
             && ["bulk", "junk", "list"]
                 .iter()
                 .any(|p| value.eq_ignore_ascii_case(p))
@@ -248,16 +284,54 @@ fn list_or_automatic(message: &Message) -> Option<String> {
                 .get(..5)
                 .is_some_and(|p| p.eq_ignore_ascii_case("List-"))
         {
-            return Some(format!(
-                "the message is list mail ({})",
-                super::field(name, 40)
+            return list(&super::field(name, 40));
+        }
+        if let Some(field) = LIST_FIELDS.iter().find(|f| is(f)) {
+            return list(field);
+        }
+        if is("Delivered-To") {
+            let lower = value.to_ascii_lowercase();
+            for mark in ["mailing list ", "responder for "] {
+                if lower.starts_with(mark) {
+                    return list(&format!("Delivered-To: {}", mark.trim_end()));
+                }
+            }
+        }
+        if (is("Sender") || is("Errors-To"))
+            && let Some(address) = header_address(value)
+            && is_loop_address(address)
+        {
+            return list(&format!(
+                "{}: {}",
+                if is("Sender") { "Sender" } else { "Errors-To" },
+                super::field(address, 256)
             ));
         }
-        if name.eq_ignore_ascii_case("Auto-Submitted") && !value.eq_ignore_ascii_case("no") {
+        if is("Auto-Submitted") && !value.eq_ignore_ascii_case("no") {
             return Some("the message is itself automatic (Auto-Submitted)".into());
+        }
+        if is("X-Auto-Response-Suppress")
+            && value.split(',').any(|v| {
+                let v = v.trim();
+                v.eq_ignore_ascii_case("all") || v.eq_ignore_ascii_case("autoreply")
+            })
+        {
+            return Some(
+                "the message asks for no automatic reply (X-Auto-Response-Suppress)".into(),
+            );
         }
     }
     None
+}
+
+/// The address of a one-address header field: the text between the last
+/// `<` and `>`, else the whole value; `None` when empty.
+fn header_address(value: &str) -> Option<&str> {
+    let inner = match value.rsplit_once('<') {
+        Some((_, rest)) => rest.split('>').next().unwrap_or(rest),
+        None => value,
+    };
+    Some(inner.trim()).filter(|a| !a.is_empty())
 }
 
 /// Why a party's address cannot get a report, if so: not a usable
@@ -279,8 +353,11 @@ fn unusable(address: &str) -> Option<String> {
 
 /// True for addresses that answer automatically or belong to list
 /// software: MAILER-DAEMON, `owner-*`, `*-owner`, `*-request`,
-/// `*-bounces` (with or without a `+` tag), no-reply addresses; and the
-/// null senders.
+/// `*-bounces` (with or without a `+` tag; Mailman's VERP form), Sympa's
+/// `bounce+...`, ezmlm's return addresses (`LIST-return-@HOST` and its VERP
+/// form `LIST-return-NUM-user=host@HOST`, the envelope sender of every
+/// message ezmlm sends), `listserv`, `majordomo`, no-reply addresses; and
+/// the null senders.
 pub fn is_loop_address(address: &str) -> bool {
     if crate::envelope::is_null_sender(address) {
         return true;
@@ -296,7 +373,31 @@ pub fn is_loop_address(address: &str) -> bool {
         || base.ends_with("-request")
         || base.ends_with("-bounces")
         || base.ends_with("-bounce")
-        || matches!(base, "noreply" | "no-reply" | "donotreply" | "do-not-reply")
+        || is_ezmlm_return(base)
+        || matches!(
+            base,
+            "noreply"
+                | "no-reply"
+                | "donotreply"
+                | "do-not-reply"
+                | "bounce"
+                | "bounces"
+                | "listserv"
+                | "majordomo"
+        )
+}
+
+/// True for ezmlm's return addresses (the envelope sender of everything
+/// ezmlm sends): `LIST-return-` then nothing (`LIST-return-@HOST`) or a
+/// message number, alone or before the VERP-encoded subscriber
+/// (`LIST-return-12-user=host@HOST`; digests `LIST-digest-return-...`).
+/// `tax-return-help` is no such address.
+fn is_ezmlm_return(local: &str) -> bool {
+    local.match_indices("-return-").any(|(at, mark)| {
+        let rest = local.get(at + mark.len()..).unwrap_or_default();
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        rest.is_empty() || (digits > 0 && matches!(rest.as_bytes().get(digits), None | Some(b'-')))
+    })
 }
 
 pub use crate::envelope::is_address;
@@ -381,6 +482,11 @@ mod tests {
             "list-request@example.com",
             "list-bounces+alice=example.com@lists.example.org",
             "noreply@example.com",
+            "x-return-12-info=example.com@lists.example.org",
+            "x-return-@lists.example.org",
+            "x-digest-return-3-@lists.example.org",
+            "bounce+abc123@lists.example.org",
+            "LISTSERV@lists.example.org",
         ] {
             assert!(is_loop_address(a), "{a}");
         }
@@ -388,6 +494,10 @@ mod tests {
             "alice@example.com",
             "requester@example.com",
             "owner@example.com",
+            "returns@example.com",
+            "return-desk@example.com",
+            "tax-return-help@example.com",
+            "x-return-soon@example.com",
         ] {
             assert!(!is_loop_address(a), "{a}");
         }

@@ -194,17 +194,24 @@ pub fn react<'a>(setup: &Setup<'a>, case: &Case<'a>, injector: &dyn Injector) ->
 /// A rendered report for `qmvc notify preview`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Preview {
-    /// The full message that would be injected.
-    pub message: Vec<u8>,
+    /// The full message that would be injected; `None` for a clean
+    /// message, about which no report exists (the templates have no
+    /// sentence for it), [`Preview::warning`] then says so.
+    pub message: Option<Vec<u8>>,
     /// One line for stderr when the profile would not send this report
-    /// (and why), `None` when it would.
+    /// (and why), or when `--lang` named a language reports cannot be
+    /// written in; `None` when it would be sent as shown.
     pub warning: Option<String>,
 }
 
 /// Renders the report `audience` would get for this message, as the full
 /// message that would be injected, even where the profile would not send
 /// it (then [`Preview::warning`] says why). `lang` (a BCP 47 tag) replaces
-/// the planned language(s). For the guards, pass either guard audience:
+/// the planned language(s) with the best one reports can be written in
+/// (`de-AT` -> `de`; a language with no locale -> the profile's, with a
+/// warning), so that `Content-Language` names the language the text is
+/// in. A clean message has no report, whatever the audience: no message,
+/// and a warning. For the guards, pass either guard audience:
 /// the verdict chooses which one applies. The bomber counter is neither
 /// read nor changed.
 ///
@@ -217,6 +224,17 @@ pub fn preview<'a>(
     lang: Option<&str>,
 ) -> Result<Preview, Error> {
     let (plan, envelope) = (case.plan, case.envelope);
+    if plan.verdict == Verdict::Clean {
+        let why = if plan.action == Action::Defer {
+            "the message would be deferred: no report would be sent"
+        } else {
+            "the message is clean: no report would be sent"
+        };
+        return Ok(Preview {
+            message: None,
+            warning: Some(why.to_string()),
+        });
+    }
     let audience = match audience {
         Audience::AntivirusGuard | Audience::BadmailGuard => {
             super::plan::guard_audience(plan.verdict)
@@ -228,10 +246,9 @@ pub fn preview<'a>(
     let reports = super::plan(&input);
     let default = profile_language(&input);
     let planned = reports.notices.iter().find(|n| n.audience == audience);
-    let warning = match (planned, plan.verdict) {
-        (_, Verdict::Clean) => Some("the message is clean: no report would be sent".to_string()),
-        (Some(_), _) => None,
-        (None, _) => Some(
+    let mut warning = match planned {
+        Some(_) => None,
+        None => Some(
             reports
                 .skipped
                 .iter()
@@ -252,7 +269,22 @@ pub fn preview<'a>(
         let lang: LanguageIdentifier = i18n::parse_tag(tag).ok_or_else(|| {
             Error::Usage(format!("--lang: {} is not a language tag", field(tag, 64)))
         })?;
-        notice.languages = vec![lang];
+        // Content-Language must name the language the text is in: the
+        // catalog of a language with no locale is English underneath.
+        let none = LanguageIdentifier::default();
+        let mut used = i18n::negotiate(std::slice::from_ref(&lang), &available, &none);
+        if used == none {
+            used = default.clone();
+            let note = format!(
+                "--lang {}: no report language matches; the report is in {used}",
+                field(tag, 64)
+            );
+            warning = Some(match warning {
+                Some(w) => format!("{w}; {note}"),
+                None => note,
+            });
+        }
+        notice.languages = vec![used];
     }
     let mut incident = case.incident.clone();
     if audience == Audience::Bomber && incident.bomber.is_none() {
@@ -269,7 +301,10 @@ pub fn preview<'a>(
         &setup.config.mail.from,
         &setup.sources(),
     )?;
-    Ok(Preview { message, warning })
+    Ok(Preview {
+        message: Some(message),
+        warning,
+    })
 }
 
 /// Who a previewed report is addressed to when the plan names nobody.

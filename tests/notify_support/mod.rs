@@ -254,7 +254,10 @@ pub fn preview(
         incident: &incident,
     };
     match notify::preview(&setup(&config, reactions), &case, audience, lang) {
-        Ok(p) => (String::from_utf8_lossy(&p.message).into_owned(), p.warning),
+        Ok(p) => (
+            String::from_utf8_lossy(&p.message.unwrap_or_default()).into_owned(),
+            p.warning,
+        ),
         Err(e) => panic!("preview failed: {}", e.chain()),
     }
 }

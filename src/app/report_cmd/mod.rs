@@ -50,7 +50,7 @@ pub fn run(config: Option<&Path>, env_config: Option<&OsStr>, args: &ReportArgs)
         args.days,
         now.date_naive(),
     ) {
-        Ok(w) => w,
+        Ok(w) => w.in_zone(&Local),
         Err(e) => {
             eprintln!("qmvc: {e}");
             return Exit::Status(2);

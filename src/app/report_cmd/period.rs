@@ -1,25 +1,39 @@
 //! The period `qmvc report` (and `quarantine list`) looks at: `--since
 //! DATE`, `--until DATE` or `--days N`, as a window over the log's local
 //! times (`YYYY-MM-DD HH:MM:SS`, optionally followed by the UTC offset,
-//! `2026-11-28 14:00:00+0100`). The local wall-clock times sort as text,
-//! so the window compares strings and never converts a line's time: the
-//! bounds an administrator types are local wall-clock times too.
+//! `2026-11-28 14:00:00+0100`).
 //!
-//! Pure: today's date comes in as an argument.
+//! A time that carries its offset is an instant, and is compared as one:
+//! when the clocks go back, `02:10:00+0100` comes after `02:30:00+0200`.
+//! The bounds an administrator types are local wall-clock times; with
+//! [`Window::in_zone`] they are made instants in the local zone (an
+//! ambiguous `--since` takes the earlier instant, `--until` the later, so
+//! the window is never narrower than what was typed). Lines without an
+//! offset (written before qmvc recorded it) and a bound that falls in a
+//! skipped hour are compared as wall-clock text, as before.
+//!
+//! Pure: today's date and the time zone come in as arguments.
 
-use chrono::{Days, NaiveDate, NaiveDateTime};
+use chrono::{
+    DateTime, Days, FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeDelta, TimeZone, Utc,
+};
 
 /// The log's wall-clock time format (the UTC offset that may follow is
 /// not part of it).
 pub const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 
-/// Inclusive bounds on the log's local time, as `YYYY-MM-DD HH:MM:SS`.
+/// Inclusive bounds on the log's local time, as `YYYY-MM-DD HH:MM:SS`,
+/// and (after [`Window::in_zone`]) as instants.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Window {
     /// First time counted.
     pub since: Option<String>,
     /// Last time counted.
     pub until: Option<String>,
+    /// `since` as an instant in the local zone, for times with an offset.
+    pub since_at: Option<DateTime<Utc>>,
+    /// `until` as an instant in the local zone, for times with an offset.
+    pub until_at: Option<DateTime<Utc>>,
 }
 
 impl Window {
@@ -41,6 +55,7 @@ impl Window {
             until: until
                 .map(|s| bound(s, "23:59:59").map_err(|e| format!("--until {s}: {e}")))
                 .transpose()?,
+            ..Window::default()
         };
         if let Some(n) = days {
             let first = n
@@ -57,12 +72,86 @@ impl Window {
         Ok(w)
     }
 
+    /// The window with its bounds made instants in `zone` (the local
+    /// zone of the host the log was written on): `since` the earliest
+    /// instant that wall-clock time names, `until` the latest. A bound in
+    /// a skipped hour stays wall-clock text only.
+    pub fn in_zone<Tz: TimeZone>(mut self, zone: &Tz) -> Window {
+        let at = |bound: &Option<String>, latest: bool| {
+            let wall = NaiveDateTime::parse_from_str(bound.as_deref()?, TIME_FORMAT).ok()?;
+            let found = local_instants(zone, wall);
+            if latest {
+                found.into_iter().max()
+            } else {
+                found.into_iter().min()
+            }
+        };
+        self.since_at = at(&self.since, false);
+        self.until_at = at(&self.until, true);
+        self
+    }
+
     /// True when `time` (a log time, with or without its UTC offset) is
-    /// inside the window.
+    /// inside the window: as an instant when it has an offset and the
+    /// bound is one, else as wall-clock text.
     pub fn contains(&self, time: &str) -> bool {
-        let time = time.get(..19).unwrap_or(time);
-        self.since.as_deref().is_none_or(|s| time >= s)
-            && self.until.as_deref().is_none_or(|u| time <= u)
+        let at = instant(time);
+        let wall = time.get(..19).unwrap_or(time);
+        let after_since = match (at, self.since_at) {
+            (Some(t), Some(s)) => t >= s,
+            _ => self.since.as_deref().is_none_or(|s| wall >= s),
+        };
+        let before_until = match (at, self.until_at) {
+            (Some(t), Some(u)) => t <= u,
+            _ => self.until.as_deref().is_none_or(|u| wall <= u),
+        };
+        after_since && before_until
+    }
+}
+
+/// Every instant at which `zone`'s clocks show `wall`: one, two when the
+/// clocks go back over it, none in a skipped hour. Each offset `zone` has
+/// within a day of `wall` is tried, and kept when `zone` really has it at
+/// the instant it gives (so no reliance on how the zone answers a local
+/// time that is ambiguous).
+fn local_instants<Tz: TimeZone>(zone: &Tz, wall: NaiveDateTime) -> Vec<DateTime<Utc>> {
+    let mut found: Vec<DateTime<Utc>> = Vec::new();
+    for hours in [-26, -12, 0, 12, 26] {
+        let Some(probe) = wall.checked_add_signed(TimeDelta::hours(hours)) else {
+            continue;
+        };
+        let offset = zone.offset_from_utc_datetime(&probe).fix();
+        let Some(utc) =
+            wall.checked_sub_signed(TimeDelta::seconds(i64::from(offset.local_minus_utc())))
+        else {
+            continue;
+        };
+        let instant = Utc.from_utc_datetime(&utc);
+        if zone.offset_from_utc_datetime(&utc).fix() == offset && !found.contains(&instant) {
+            found.push(instant);
+        }
+    }
+    found
+}
+
+/// The instant a log time names when it carries its UTC offset
+/// (`2026-10-25 02:10:00+0100`); `None` without one.
+pub fn instant(time: &str) -> Option<DateTime<Utc>> {
+    if time.len() != 24 {
+        return None;
+    }
+    DateTime::<FixedOffset>::parse_from_str(time, "%Y-%m-%d %H:%M:%S%z")
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// True when log time `a` is before `b`: as instants when both carry an
+/// offset, else by their wall-clock text (lines written before the offset
+/// was recorded).
+pub fn earlier(a: &str, b: &str) -> bool {
+    match (instant(a), instant(b)) {
+        (Some(x), Some(y)) => x < y,
+        _ => a.get(..19).unwrap_or(a) < b.get(..19).unwrap_or(b),
     }
 }
 
@@ -130,6 +219,29 @@ mod tests {
         assert!(
             Window::from_options(Some("2026-11-02"), Some("2026-11-01"), None, today()).is_err()
         );
+    }
+
+    #[test]
+    fn times_with_an_offset_compare_as_instants() {
+        // When the clocks go back: 02:10+0100 is 40 minutes after 02:30+0200.
+        assert!(earlier(
+            "2026-10-25 02:30:00+0200",
+            "2026-10-25 02:10:00+0100"
+        ));
+        assert!(!earlier(
+            "2026-10-25 02:10:00+0100",
+            "2026-10-25 02:30:00+0200"
+        ));
+        // Without an offset, as before: wall-clock text.
+        assert!(earlier("2026-10-25 02:10:00", "2026-10-25 02:30:00+0200"));
+        let plus_one = FixedOffset::east_opt(3600).unwrap_or_else(|| Utc.fix());
+        let w = Window::from_options(Some("2026-10-25 02:20"), None, None, today())
+            .unwrap_or_default()
+            .in_zone(&plus_one);
+        assert!(w.contains("2026-10-25 02:10:00+0000"));
+        assert!(!w.contains("2026-10-25 02:10:00+0100"));
+        assert!(!w.contains("2026-10-25 02:10:00"));
+        assert!(w.contains("2026-10-25 02:30:00"));
     }
 
     #[test]

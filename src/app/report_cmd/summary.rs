@@ -165,10 +165,18 @@ impl Summary {
         }
         self.add_host(l);
         self.messages += 1;
-        if self.first.as_ref().is_none_or(|f| l.time < *f) {
+        if self
+            .first
+            .as_ref()
+            .is_none_or(|f| super::period::earlier(&l.time, f))
+        {
             self.first = Some(l.time.clone());
         }
-        if self.last.as_ref().is_none_or(|t| l.time > *t) {
+        if self
+            .last
+            .as_ref()
+            .is_none_or(|t| super::period::earlier(t, &l.time))
+        {
             self.last = Some(l.time.clone());
         }
         let verdict = verdict_of(&l.counts);
