@@ -74,7 +74,7 @@ fn hostile_envelope_subject_and_virus_name_forge_nothing() {
         assert!(REP_KEYS.iter().any(|k| l.starts_with(k)), "forged: {l:?}");
     }
     assert!(
-        rep.contains("engine: rec: virus Evil|%41  X-Evil: 1 \u{FFFD}|qmvc pid:1|forged"),
+        rep.contains("engine: rec: virus Evil|%41 X-Evil: 1 \u{FFFD}|qmvc pid:1|forged"),
         "{rep}"
     );
     assert!(rep.contains("subject: Invoice X-Evil: 2|%\n"), "{rep}");
