@@ -303,6 +303,7 @@ impl<'a> Run<'a, '_> {
     }
 
     fn command_tally(&mut self, engine: &EngineConfig, items: &[Item<'_>]) -> Tally {
+        let end = Instant::now() + engine.overall_deadline();
         let mut tally = Tally::default();
         let scanner = match Scanner::from_config(engine) {
             Ok(s) => s,
@@ -335,7 +336,7 @@ impl<'a> Run<'a, '_> {
             tally.error = Some("work directory view missing".into());
             return tally;
         };
-        match scanner.scan(&view.dir, &view.files, engine.attempt_timeout()) {
+        match scanner.scan(&view.dir, &view.files, engine.attempt_timeout(), end) {
             Ok(scanned) => {
                 tally.scanned = small.len();
                 tally.viruses = scanned.names;

@@ -154,23 +154,37 @@ impl Scanner {
     }
 
     /// Runs the scanner on `dir` (or on each of `files`, for `{file}`
-    /// templates), each run bounded by `timeout`. Returns the virus names
-    /// found (empty = clean) and, when it exited with an `unchecked_exit`
-    /// code, why some content was not scanned.
+    /// templates), each run bounded by `timeout` and all of them together
+    /// by `end` (the engine's `deadline` for the message). Returns the
+    /// virus names found (empty = clean) and, when it exited with an
+    /// `unchecked_exit` code, why some content was not scanned.
     ///
     /// Errors: one line when the program cannot start, times out, is killed
     /// by a signal, or exits with a code that is neither clean, virus nor
-    /// unchecked.
+    /// unchecked; or when `end` passes before every file was scanned.
     pub fn scan(
         &self,
         dir: &Path,
         files: &[PathBuf],
         timeout: Duration,
+        end: Instant,
     ) -> Result<Scanned, String> {
+        // Each run gets what is left of the deadline, at most `timeout`.
+        let left = |done: usize| {
+            let left = end.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                Err(format!(
+                    "deadline reached after {done} of {} files",
+                    files.len().max(1)
+                ))
+            } else {
+                Ok(left.min(timeout))
+            }
+        };
         if self.per_file() {
             let mut all = Scanned::default();
-            for file in files {
-                let one = self.run_once(dir, Some(file), timeout)?;
+            for (done, file) in files.iter().enumerate() {
+                let one = self.run_once(dir, Some(file), left(done)?)?;
                 if !one.names.is_empty() {
                     return Ok(one);
                 }
@@ -178,7 +192,7 @@ impl Scanner {
             }
             Ok(all)
         } else {
-            self.run_once(dir, None, timeout)
+            self.run_once(dir, None, left(0)?)
         }
     }
 
@@ -423,19 +437,28 @@ mod tests {
         let dir = std::env::temp_dir();
         let t = Duration::from_secs(10);
         let clean = Scanner::from_config(&engine(&["sh", "-c", "exit 0", "{dir}"]))?;
-        assert_eq!(clean.scan(&dir, &[], t)?, Scanned::default());
+        assert_eq!(
+            clean.scan(&dir, &[], t, Instant::now() + t)?,
+            Scanned::default()
+        );
         let virus = Scanner::from_config(&engine(&[
             "sh",
             "-c",
             "echo 'VIRUS Eicar.Test'; echo 'VIRUS Other'; exit 1",
             "{dir}",
         ]))?;
-        assert_eq!(virus.scan(&dir, &[], t)?.names, vec!["Eicar.Test", "Other"]);
+        assert_eq!(
+            virus.scan(&dir, &[], t, Instant::now() + t)?.names,
+            vec!["Eicar.Test", "Other"]
+        );
         let unnamed = Scanner::from_config(&engine(&["sh", "-c", "exit 1", "{dir}"]))?;
-        assert_eq!(unnamed.scan(&dir, &[], t)?.names, vec!["unnamed (exit 1)"]);
+        assert_eq!(
+            unnamed.scan(&dir, &[], t, Instant::now() + t)?.names,
+            vec!["unnamed (exit 1)"]
+        );
         let mut encrypted = engine(&["sh", "-c", "echo 'a.zip: encrypted'; exit 10", "{dir}"]);
         encrypted.unchecked_exit = vec![10];
-        let scanned = Scanner::from_config(&encrypted)?.scan(&dir, &[], t)?;
+        let scanned = Scanner::from_config(&encrypted)?.scan(&dir, &[], t, Instant::now() + t)?;
         assert_eq!(scanned.names, Vec::<String>::new());
         assert_eq!(
             scanned.unchecked.as_deref(),
@@ -443,10 +466,13 @@ mod tests {
         );
         let broken =
             Scanner::from_config(&engine(&["sh", "-c", "echo oops >&2; exit 2", "{dir}"]))?;
-        let e = broken.scan(&dir, &[], t).err().unwrap_or_default();
+        let e = broken
+            .scan(&dir, &[], t, Instant::now() + t)
+            .err()
+            .unwrap_or_default();
         assert_eq!(e, "sh exited 2: oops");
         let missing = Scanner::from_config(&engine(&["/nonexistent/scanner", "{dir}"]))?;
-        assert!(missing.scan(&dir, &[], t).is_err());
+        assert!(missing.scan(&dir, &[], t, Instant::now() + t).is_err());
         Ok(())
     }
 
@@ -466,7 +492,12 @@ mod tests {
             &expected,
         ]))?;
         assert_eq!(
-            s.scan(&dir, &[], Duration::from_secs(10))?,
+            s.scan(
+                &dir,
+                &[],
+                Duration::from_secs(10),
+                Instant::now() + Duration::from_secs(10)
+            )?,
             Scanned::default()
         );
         assert!(!dir.join("pwned").exists() && !parent.path().join("pwned").exists());
@@ -483,7 +514,12 @@ mod tests {
         let s = Scanner::from_config(&engine(&["sh", "-c", &script, "{dir}"]))?;
         let started = Instant::now();
         let e = s
-            .scan(dir.path(), &[], Duration::from_millis(300))
+            .scan(
+                dir.path(),
+                &[],
+                Duration::from_millis(300),
+                Instant::now() + Duration::from_secs(10),
+            )
             .err()
             .unwrap_or_default();
         assert!(e.contains("timed out"), "{e}");
@@ -494,6 +530,35 @@ mod tests {
         );
         thread::sleep(Duration::from_millis(2500));
         assert!(!marker.exists(), "a grandchild outlived the timeout");
+        Ok(())
+    }
+
+    #[test]
+    fn the_deadline_bounds_every_run_together() -> Result<(), String> {
+        // One run per file, each 0.4 s, each well under the timeout: the
+        // deadline of 1 s for the message ends the run, not six timeouts.
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let files: Vec<PathBuf> = (0..6).map(|i| dir.path().join(format!("f{i}"))).collect();
+        for f in &files {
+            std::fs::write(f, b"x").map_err(|e| e.to_string())?;
+        }
+        let s = Scanner::from_config(&engine(&["sh", "-c", "sleep 0.4", "sh", "{file}"]))?;
+        let started = Instant::now();
+        let e = s
+            .scan(
+                dir.path(),
+                &files,
+                Duration::from_secs(5),
+                Instant::now() + Duration::from_secs(1),
+            )
+            .err()
+            .unwrap_or_default();
+        assert!(e.contains("deadline") || e.contains("timed out"), "{e}");
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
         Ok(())
     }
 }
