@@ -137,6 +137,48 @@ fn noscan_types_skip_text_only_mail() -> TestResult {
         out.reports.first().map(|r| r.result.clone()),
         Some(virus(&["Grep.Eicar"]))
     );
+    // A text/plain part a client opens as something else by its name (a
+    // browser renders invoice.html, Outlook opens fwd.eml as a message),
+    // and one whose content is not recognised at all: the engines run.
+    for name in ["invoice.html", "fwd.eml", "notes"] {
+        let raw = format!(
+            "From: a@example.org\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n\
+             --b\r\nContent-Type: text/plain\r\n\r\nhi\r\n\
+             --b\r\nContent-Type: text/plain; name=\"{name}\"\r\n\r\n{}\r\n--b--\r\n",
+            String::from_utf8_lossy(EICAR)
+        )
+        .into_bytes();
+        let out = run(&engines, &policy, &raw, &message(&raw), &[], work.path());
+        assert_eq!(
+            out.reports.first().map(|r| r.result.clone()),
+            Some(virus(&["Grep.Eicar"])),
+            "{name}"
+        );
+    }
+    let mut binary = b"From: a@example.org\r\nContent-Type: text/plain\r\n\r\n".to_vec();
+    binary.extend_from_slice(&[0x00, 0x9f, 0x92, 0x96, 0x01, 0x02, 0x03, 0xff]);
+    binary.extend_from_slice(EICAR);
+    let out = run(
+        &engines,
+        &policy,
+        &binary,
+        &message(&binary),
+        &[],
+        work.path(),
+    );
+    assert_eq!(
+        out.reports.first().map(|r| r.result.clone()),
+        Some(virus(&["Grep.Eicar"])),
+        "unrecognised content"
+    );
+    // A named part whose name opens as the listed type still skips.
+    let raw = b"From: a@example.org\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; name=\"notes.txt\"\r\n\r\njust words\r\n".to_vec();
+    let out = run(&engines, &policy, &raw, &message(&raw), &[], work.path());
+    assert!(
+        matches!(out.reports.first().map(|r| &r.result), Some(EngineResult::Skipped(w)) if w.starts_with("noscan_types")),
+        "{:?}",
+        out.reports
+    );
     // No parts known (parser found none): never skipped on noscan_types.
     let raw = plain(EICAR);
     let out = run(

@@ -22,11 +22,12 @@ use std::time::{Duration, Instant};
 
 use super::clamd::{self, Answer, Pool, Server};
 use super::command::Scanner;
+use super::noscan;
 use super::streams;
 use super::workdir::{FileKind, WorkDir};
 use super::{
     ChainMode, EngineConfig, EngineKind, EngineReport, EngineResult, HeuristicPolicy, OnError,
-    Oversize, ScanInput, ScanPolicy, is_limit_heuristic, type_matches,
+    Oversize, ScanInput, ScanPolicy, is_limit_heuristic,
 };
 use crate::exit::one_line;
 use crate::message::{Body, Message, Origin, Part};
@@ -170,11 +171,9 @@ fn skip_all(input: &ChainInput<'_>) -> Option<String> {
     let parts = &input.message.parts;
     if !policy.noscan_types.is_empty()
         && !parts.is_empty()
-        && parts.iter().all(|p| {
-            type_matches(&p.declared_type, &policy.noscan_types)
-                && p.detected_type
-                    .is_none_or(|d| type_matches(d, &policy.noscan_types))
-        })
+        && parts
+            .iter()
+            .all(|p| noscan::cannot_carry_a_virus(p, &policy.noscan_types))
     {
         return Some("noscan_types: no part can carry a virus".into());
     }

@@ -61,6 +61,7 @@ use serde::{Deserialize, Serialize};
 pub mod chain;
 pub mod clamd;
 pub mod command;
+mod noscan;
 pub mod presets;
 mod streams;
 pub mod workdir;
