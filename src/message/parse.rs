@@ -467,11 +467,17 @@ impl Walker<'_> {
             }
         }
 
+        // A file named like a saved message (`fwd.eml`) is opened as one
+        // by Outlook and Thunderbird whatever its declared type, and the
+        // attachments inside are offered: it is read as one too when its
+        // content begins like a message.
+        let message_file = names.iter().any(|n| is_message_file_name(n));
         if cte == "base64"
             && body.len() > STREAM_BYTES
             && !declared.starts_with("text/")
             && !declared.starts_with("message/")
             && !PKCS7.contains(&declared.as_str())
+            && !message_file
         {
             let encoded = shared(buf, Cow::Borrowed(body));
             let probe = self.probe_base64(&encoded, part_label);
@@ -507,7 +513,8 @@ impl Walker<'_> {
         let encapsulated = matches!(
             declared.as_str(),
             "message/rfc822" | "message/global" | "message/news"
-        ) || single_partial;
+        ) || single_partial
+            || (message_file && looks_like_a_message(&decoded));
         if encapsulated {
             self.encapsulated(
                 buf,
@@ -904,6 +911,29 @@ pub(crate) fn unfolded_value(raw_field: &[u8]) -> String {
     field::split(raw_field)
         .map(|(_, value)| field::unfolded(value))
         .unwrap_or_default()
+}
+
+/// Whether `name` ends like a saved message that mail clients open as
+/// one: `.eml` (Outlook, Thunderbird, Apple Mail), `.mht`/`.mhtml` (MIME
+/// web archives). Case ignored, trailing dots and blanks too.
+fn is_message_file_name(name: &str) -> bool {
+    let name = name.trim_end_matches(['.', ' ']).to_ascii_lowercase();
+    [".eml", ".mht", ".mhtml"].iter().any(|e| name.ends_with(e))
+}
+
+/// Whether `content` begins like a message: its first line is a header
+/// field (a mbox `From ` line before it allowed).
+fn looks_like_a_message(content: &[u8]) -> bool {
+    let content = if content.starts_with(b"From ") {
+        content
+            .get(header::next_line(content, 0)..)
+            .unwrap_or_default()
+    } else {
+        content
+    };
+    let end = header::next_line(content, 0);
+    let first = header::trim_eol(content.get(..end).unwrap_or_default());
+    header::field_start(first).is_some()
 }
 
 /// True when `a` and `b` are the same bytes of the same buffer.

@@ -298,6 +298,13 @@ wrap("s15-message-partial-single.eml", b"Content-Type: message/partial; id=\"x@y
      "message/partial with number=1 total=1 (RFC 2046 section 5.2.2): the whole message; readers show it")
 wrap("s16-message-global.eml", b"Content-Type: message/global\r\n", inner_message("rechnung-\u00fc.exe".encode()),
      "message/global with a UTF-8 header (RFC 6532 section 3.7)")
+add("s27-eml-file-as-octet-stream.eml",
+    mixed("s27", b"Content-Type: application/octet-stream; name=\"fwd.eml\"\r\n"
+                 b"Content-Disposition: attachment; filename=\"fwd.eml\"\r\nContent-Transfer-Encoding: base64\r\n",
+          b64(inner_message(b"invoice.exe"))),
+    "badmail", "badmail",
+    "a saved message attached as application/octet-stream, named fwd.eml: Outlook and Thunderbird open it as a message "
+    "by its name and offer the attachments inside")
 add("s17-untyped-text.eml",
     head("s17", b"Content-Type: text\r\n") + b"\r\nsee below\r\n\r\nbegin 644 invoice.exe\r\n"
     + binascii.b2a_uu(MZ[:45]).replace(b"\n", b"\r\n") + b"`\r\nend\r\n",
