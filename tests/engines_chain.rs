@@ -363,6 +363,46 @@ fn oversize_follows_its_policy() -> TestResult {
 }
 
 #[test]
+fn a_refused_whole_still_has_its_headers_preamble_and_epilogue_scanned() -> TestResult {
+    // The engine takes the parts but not the whole message: what no part
+    // covers (an epilogue, a top-level field) must still reach it.
+    let work = tempfile::tempdir()?;
+    let eicar = String::from_utf8_lossy(EICAR).into_owned();
+    let big = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, vec![b'A'; 3000]);
+    for (place, raw) in [
+        (
+            "epilogue",
+            format!(
+                "From: a@example.org\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n\
+                 --b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n{big}\r\n\
+                 --b--\r\n{eicar}\r\n"
+            ),
+        ),
+        (
+            "header",
+            format!(
+                "From: a@example.org\r\nX-Data: {eicar}\r\nMIME-Version: 1.0\r\n\
+                 Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n{big}\r\n"
+            ),
+        ),
+    ] {
+        let raw = raw.into_bytes();
+        let msg = message(&raw);
+        let mut engine = grep_engine("small");
+        engine.max_size = Some(2500);
+        assert!(raw.len() > 2500, "the whole is refused");
+        let out = run_one(&engine, &ScanPolicy::default(), &raw, &msg, work.path());
+        assert_eq!(
+            out.reports.first().map(|r| r.result.clone()),
+            Some(virus(&["Grep.Eicar"])),
+            "{place}: {:?}",
+            out.reports
+        );
+    }
+    Ok(())
+}
+
+#[test]
 fn limit_heuristics_are_their_own_outcome() -> TestResult {
     let work = tempfile::tempdir()?;
     let raw = plain(b"encrypted zip, say");

@@ -23,6 +23,7 @@ use std::time::{Duration, Instant};
 use super::clamd::{self, Answer, Pool, Server};
 use super::command::Scanner;
 use super::noscan;
+use super::skeleton;
 use super::streams;
 use super::workdir::{FileKind, WorkDir};
 use super::{
@@ -200,6 +201,9 @@ enum Role {
     /// A decoded part sent only when the engine refused the whole message
     /// as too large: the whole would have covered it.
     StandIn,
+    /// The message without the bodies of its parts ([`skeleton`]), sent
+    /// only when the engine refused the whole: what no stand-in covers.
+    Remainder,
 }
 
 /// The bytes of an [`Item`]: in memory (the whole message, a segment), or
@@ -208,6 +212,8 @@ enum Role {
 enum Data<'a> {
     Bytes(Cow<'a, [u8]>),
     Part(&'a Body),
+    /// The skeleton of this message (computed when sent).
+    Skeleton(&'a [u8]),
 }
 
 impl Data<'_> {
@@ -216,6 +222,7 @@ impl Data<'_> {
         match self {
             Data::Bytes(b) => b.len(),
             Data::Part(body) => body.len(),
+            Data::Skeleton(raw) => skeleton::len(raw),
         }
     }
 
@@ -225,6 +232,7 @@ impl Data<'_> {
         match self {
             Data::Bytes(b) => Box::new(b.as_ref()),
             Data::Part(body) => Box::new(body.reader()),
+            Data::Skeleton(raw) => Box::new(std::io::Cursor::new(skeleton::bytes(raw))),
         }
     }
 }
@@ -395,9 +403,11 @@ impl<'a> Run<'a, '_> {
 ///
 /// When an engine refuses the whole message as too large, the decoded
 /// parts stand in for it: `Message` and `Both` list the MIME parts the
-/// whole would have covered as [`Role::StandIn`], sent only then (see
-/// [`scan_items`]); what clamd may read another way (variants, the parts
-/// they were read from, blocks decoded from text) is always sent.
+/// whole would have covered as [`Role::StandIn`], and the message without
+/// their bodies (its headers, preamble, epilogue: [`skeleton`]) as
+/// [`Role::Remainder`], both sent only then (see [`scan_items`]); what
+/// clamd may read another way (variants, the parts they were read from,
+/// blocks decoded from text) is always sent.
 fn items<'a>(input: &ChainInput<'a>, what: ScanInput) -> (Vec<Item<'a>>, Option<String>) {
     let whole = Item {
         kind: FileKind::Message,
@@ -458,7 +468,15 @@ fn items<'a>(input: &ChainInput<'a>, what: ScanInput) -> (Vec<Item<'a>>, Option<
     let items = match what {
         ScanInput::Parts if parts.is_empty() => vec![whole],
         ScanInput::Parts => parts,
-        ScanInput::Message | ScanInput::Both => std::iter::once(whole).chain(parts).collect(),
+        ScanInput::Message | ScanInput::Both => {
+            let remainder = Item {
+                kind: FileKind::Message,
+                part: None,
+                data: Data::Skeleton(input.raw),
+                role: Role::Remainder,
+            };
+            [whole, remainder].into_iter().chain(parts).collect()
+        }
     };
     (items, note)
 }
@@ -475,7 +493,8 @@ enum Sent {
 }
 
 /// Sends `items` in order through `send` (with each one's index): the whole message first, the
-/// stand-in parts only when the whole was refused as too large. Returns a
+/// remainder and the stand-in parts only when the whole was refused as too
+/// large. Returns a
 /// note for each item no engine view could take: an oversize part or
 /// segment, and the whole message only when nothing stood in for it.
 fn scan_items<'i>(
@@ -486,7 +505,7 @@ fn scan_items<'i>(
     let mut refused: Option<String> = None;
     let mut stood_in = false;
     for (index, item) in items.iter().enumerate() {
-        if item.role == Role::StandIn && refused.is_none() {
+        if matches!(item.role, Role::StandIn | Role::Remainder) && refused.is_none() {
             continue;
         }
         match send(index, item) {
@@ -636,9 +655,9 @@ fn clamd_tally(engine: &EngineConfig, items: &[Item<'_>]) -> Tally {
     // then read in order as if sent one by one.
     let wanted: Vec<usize> = (0..items.len())
         .filter(|&i| {
-            items
-                .get(i)
-                .is_some_and(|item| item.role != Role::StandIn && !too_big(item))
+            items.get(i).is_some_and(|item| {
+                !matches!(item.role, Role::StandIn | Role::Remainder) && !too_big(item)
+            })
         })
         .collect();
     let mut ahead = streams::scan_ahead(
@@ -855,7 +874,7 @@ mod tests {
         items(&input, ScanInput::Both)
             .0
             .iter()
-            .filter(|i| i.role != Role::StandIn)
+            .filter(|i| !matches!(i.role, Role::StandIn | Role::Remainder))
             .map(|i| i.part.map(str::to_owned))
             .collect()
     }

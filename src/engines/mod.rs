@@ -63,6 +63,7 @@ pub mod clamd;
 pub mod command;
 mod noscan;
 pub mod presets;
+mod skeleton;
 mod streams;
 pub mod workdir;
 
