@@ -397,3 +397,162 @@ fn package(s: &Scratch, ext: &str, files: &[(&str, &str)]) -> Vec<u8> {
     assert!(status.success());
     std::fs::read(s.path().join(format!("out.{ext}"))).expect("package")
 }
+
+#[test]
+fn v7_tar_without_the_ustar_magic_is_opened_plain_and_gzipped() {
+    if !have(
+        "tar",
+        "v7_tar_without_the_ustar_magic_is_opened_plain_and_gzipped",
+    ) {
+        return;
+    }
+    let s = Scratch::new();
+    s.file("run.js", b"WScript.Echo(1)");
+    let tar = s.make(
+        "tar",
+        &["--format=v7", "-cf", "old.tar", "run.js"],
+        "old.tar",
+    );
+    assert_ne!(&tar[257..262], b"ustar");
+    let raw = with_attachment("photos.dat", &tar);
+    assert_eq!(
+        details(&findings(&raw), Condition::Filename),
+        vec!["photos.dat/run.js"]
+    );
+    let tgz = s.make(
+        "tar",
+        &["--format=v7", "-czf", "old.tgz", "run.js"],
+        "old.tgz",
+    );
+    let raw = with_attachment("old.tgz", &tgz);
+    assert_eq!(
+        details(&findings(&raw), Condition::Filename),
+        vec!["old.tgz/old.tar/run.js"]
+    );
+    // Text that is no tar header stays what it is.
+    let raw = with_attachment("notes.dat", &[b'a'; 2048]);
+    assert!(paths(&raw).is_empty());
+}
+
+#[test]
+fn gzip_member_is_named_by_fname_and_by_every_name_of_its_part_stripped() {
+    if !have(
+        "gzip",
+        "gzip_member_is_named_by_fname_and_by_every_name_of_its_part_stripped",
+    ) {
+        return;
+    }
+    let s = Scratch::new();
+    s.file("readme.txt", b"WScript.Echo(1)");
+    let gz = s.make("gzip", &["-k", "readme.txt"], "readme.txt.gz");
+    // gunzip without -N names it invoice.js, whatever FNAME says.
+    let raw = with_attachment("invoice.js.gz", &gz);
+    let names = details(&findings(&raw), Condition::Filename);
+    assert_eq!(names, vec!["invoice.js.gz/invoice.js"], "{names:?}");
+    assert!(paths(&raw).contains(&"invoice.js.gz/readme.txt".to_string()));
+    // No FNAME, two names for the part: the second one counts too.
+    let nameless = s.make("gzip", &["-n", "-kf", "readme.txt"], "readme.txt.gz");
+    let raw = String::from_utf8(with_attachment("report.txt.gz", &nameless))
+        .expect("ascii")
+        .replacen(
+            "octet-stream; name=\"report.txt.gz\"",
+            "octet-stream; name=\"invoice.js.gz\"",
+            1,
+        );
+    let names = details(&findings(raw.as_bytes()), Condition::Filename);
+    assert_eq!(names, vec!["report.txt.gz/invoice.js"], "{names:?}");
+}
+
+#[test]
+fn disc_images_are_found_inside_archives_and_at_every_block_size() {
+    if !(have(
+        "genisoimage",
+        "disc_images_are_found_inside_archives_and_at_every_block_size",
+    ) && have(
+        "mkudffs",
+        "disc_images_are_found_inside_archives_and_at_every_block_size",
+    ) && have(
+        "zip",
+        "disc_images_are_found_inside_archives_and_at_every_block_size",
+    )) {
+        return;
+    }
+    let s = Scratch::new();
+    s.file("cd/run.js", b"WScript.Echo(1)");
+    s.make(
+        "genisoimage",
+        &["-quiet", "-J", "-R", "-o", "disk.dat", "cd"],
+        "disk.dat",
+    );
+    let zip = s.make("zip", &["-q", "photos.zip", "disk.dat"], "photos.zip");
+    let raw = with_attachment("photos.zip", &zip);
+    assert_eq!(
+        details(&findings(&raw), Condition::Filename),
+        vec!["photos.zip/disk.dat/run.js"]
+    );
+    // A UDF-only image cannot be listed: unchecked at every block size.
+    for size in ["512", "2048", "4096"] {
+        let image = format!("udf{size}.img");
+        let udf = s.make(
+            "mkudffs",
+            &[&format!("--blocksize={size}"), &image, "300"],
+            &image,
+        );
+        let raw = with_attachment("photos.dat", &udf);
+        let found = findings(&raw);
+        assert_eq!(verdict(&raw), Verdict::Unchecked, "{size}: {found:?}");
+    }
+}
+
+#[test]
+fn zip_with_a_stub_in_front_is_opened() {
+    if !have("zip", "zip_with_a_stub_in_front_is_opened") {
+        return;
+    }
+    let s = Scratch::new();
+    s.file("run.js", b"WScript.Echo(1)");
+    let zip = s.make("zip", &["-q", "plain.zip", "run.js"], "plain.zip");
+    let mut prefixed = vec![b'#'; 100];
+    prefixed.extend_from_slice(&zip);
+    // Offsets as they were (a stub glued in front) and fixed by zip -A
+    // (a self-extractor).
+    s.file("sfx.zip", &prefixed);
+    let sfx = s.make("zip", &["-qA", "sfx.zip"], "sfx.zip");
+    for archive in [prefixed, sfx] {
+        let raw = with_attachment("setup.dat", &archive);
+        assert_eq!(
+            details(&findings(&raw), Condition::Filename),
+            vec!["setup.dat/run.js"]
+        );
+    }
+}
+
+#[test]
+fn iso_primary_name_counts_beside_a_different_rock_ridge_name() {
+    if !have(
+        "genisoimage",
+        "iso_primary_name_counts_beside_a_different_rock_ridge_name",
+    ) {
+        return;
+    }
+    let s = Scratch::new();
+    s.file("cd/evil.js", b"WScript.Echo(1)");
+    let mut iso = s.make(
+        "genisoimage",
+        &["-quiet", "-R", "-o", "cd.iso", "cd"],
+        "cd.iso",
+    );
+    // Rock Ridge says read.me; Windows, without Rock Ridge, shows EVIL.JS.
+    let nm = b"NM\x0c\x01\x00evil.js";
+    let at = iso
+        .windows(nm.len())
+        .position(|w| w == nm)
+        .expect("Rock Ridge NM entry");
+    iso[at + 5..at + 12].copy_from_slice(b"read.me");
+    let raw = with_attachment("photos.dat", &iso);
+    assert!(paths(&raw).contains(&"photos.dat/read.me".to_string()));
+    assert_eq!(
+        details(&findings(&raw), Condition::Filename),
+        vec!["photos.dat/EVIL.JS"]
+    );
+}

@@ -41,6 +41,7 @@ pub fn gzip(bytes: &[u8], budget: &mut Budget) -> Listing {
         head,
         encrypted: false,
         data,
+        aliases: Vec::new(),
     });
     listing
 }
