@@ -556,3 +556,89 @@ fn iso_primary_name_counts_beside_a_different_rock_ridge_name() {
         vec!["photos.dat/EVIL.JS"]
     );
 }
+
+/// The offset of the `n`th (from 0) occurrence of `needle` in `hay`.
+fn nth(hay: &[u8], needle: &[u8], n: usize) -> usize {
+    hay.windows(needle.len())
+        .enumerate()
+        .filter(|(_, w)| *w == needle)
+        .nth(n)
+        .map(|(i, _)| i)
+        .expect("needle")
+}
+
+#[test]
+fn damaged_zip_entry_is_unchecked_and_its_name_still_counts() {
+    if !have(
+        "zip",
+        "damaged_zip_entry_is_unchecked_and_its_name_still_counts",
+    ) {
+        return;
+    }
+    let s = Scratch::new();
+    s.file("a.txt", b"hello");
+    s.file("evil.js", b"WScript.Echo(1)");
+    let mut zip = s.make("zip", &["-q", "d.zip", "a.txt", "evil.js"], "d.zip");
+    // The second local header's signature broken: 7-Zip still lists it.
+    let second = nth(&zip, b"PK\x03\x04", 1);
+    zip[second + 3] = 5;
+    let raw = with_attachment("invoice.zip", &zip);
+    let found = findings(&raw);
+    assert_eq!(
+        details(&found, Condition::Filename),
+        vec!["invoice.zip/evil.js"]
+    );
+    let unchecked = details(&found, Condition::Unchecked);
+    assert!(
+        unchecked.iter().any(|d| d.contains("evil.js")),
+        "{unchecked:?}"
+    );
+}
+
+#[test]
+fn every_reading_of_a_zip_counts() {
+    if !(have("zip", "every_reading_of_a_zip_counts")
+        && have("python3", "every_reading_of_a_zip_counts"))
+    {
+        return;
+    }
+    let s = Scratch::new();
+    s.file("evil.js", b"WScript.Echo(1)");
+    s.file("readme.txt", b"hello");
+    let evil = s.make("zip", &["-q", "evil.zip", "evil.js"], "evil.zip");
+    let benign = s.make("zip", &["-q", "benign.zip", "readme.txt"], "benign.zip");
+    let expect = |archive: &[u8], case: &str| {
+        let raw = with_attachment("invoice.zip", archive);
+        let names = details(&findings(&raw), Condition::Filename);
+        assert_eq!(names, vec!["invoice.zip/evil.js"], "{case}: {names:?}");
+    };
+    // Two archives one after the other: unzip shows the second, 7-Zip and
+    // Java's ZipInputStream the first.
+    expect(&[evil.clone(), benign.clone()].concat(), "concatenated");
+    // A benign archive in the real one's comment, its end record last.
+    let mut hidden = evil.clone();
+    let eocd = hidden.len() - 22;
+    hidden[eocd + 20..eocd + 22].copy_from_slice(&(benign.len() as u16).to_le_bytes());
+    hidden.extend_from_slice(&benign);
+    expect(&hidden, "fake end record in the comment");
+    // The central directory says evil.tx, the local header evil.js.
+    let mut differs = evil.clone();
+    let central = nth(&differs, b"evil.js", 1);
+    differs[central + 6] = b'x';
+    expect(&differs, "local name differs from the central one");
+    // Header name evil.js, Unicode Path extra field readme.txt (right CRC):
+    // unzip and 7-Zip show readme.txt, Python and Java evil.js.
+    let script = "import zipfile,zlib,struct\n\
+        u=b'readme.txt'\n\
+        zi=zipfile.ZipInfo('evil.js')\n\
+        zi.extra=struct.pack('<HHBI',0x7075,5+len(u),1,zlib.crc32(b'evil.js'))+u\n\
+        z=zipfile.ZipFile('u.zip','w');z.writestr(zi,'WScript.Echo(1)');z.close()\n";
+    let unicode = s.make("python3", &["-c", script], "u.zip");
+    let raw = with_attachment("invoice.zip", &unicode);
+    assert!(
+        paths(&raw).contains(&"invoice.zip/readme.txt".to_string()),
+        "{:?}",
+        paths(&raw)
+    );
+    expect(&unicode, "Unicode Path extra field");
+}
