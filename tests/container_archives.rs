@@ -642,3 +642,89 @@ fn every_reading_of_a_zip_counts() {
     );
     expect(&unicode, "Unicode Path extra field");
 }
+
+#[test]
+fn seven_zip_coders_are_decoded_or_named_as_unchecked() {
+    if !(have("7zz", "seven_zip_coders_are_decoded_or_named_as_unchecked")
+        && have("zip", "seven_zip_coders_are_decoded_or_named_as_unchecked"))
+    {
+        return;
+    }
+    let s = Scratch::new();
+    s.file("readme.txt", &pe());
+    s.file("docs/run.js", b"WScript.Echo(1)");
+    s.make("zip", &["-qr", "docs.zip", "docs"], "docs.zip");
+    // Decoded: an executable renamed is found by its content.
+    for (i, methods) in [
+        &["-m0=BZip2"][..],
+        &["-m0=Deflate"],
+        &["-m0=Delta:4", "-m1=LZMA2"],
+    ]
+    .iter()
+    .enumerate()
+    {
+        let out = format!("m{i}.7z");
+        let mut args = vec!["a", "-bd", "-bso0", out.as_str()];
+        args.extend_from_slice(methods);
+        args.push("readme.txt");
+        let archive = s.make("7zz", &args, &out);
+        let raw = with_attachment("a.7z", &archive);
+        let types = details(&findings(&raw), Condition::Mimetype);
+        assert!(
+            types
+                .first()
+                .is_some_and(|t| t.starts_with("a.7z/readme.txt: application/x-msdownload")),
+            "{methods:?}: {types:?}"
+        );
+    }
+    // Delta undone: a zip under it is opened.
+    let delta = s.make(
+        "7zz",
+        &[
+            "a",
+            "-bd",
+            "-bso0",
+            "d.7z",
+            "-m0=Delta:4",
+            "-m1=LZMA2",
+            "docs.zip",
+        ],
+        "d.7z",
+    );
+    let raw = with_attachment("a.7z", &delta);
+    assert_eq!(
+        details(&findings(&raw), Condition::Filename),
+        vec!["a.7z/docs.zip/docs/run.js"]
+    );
+    // Not decoded: unchecked, with the coder's name.
+    let ppmd = s.make(
+        "7zz",
+        &["a", "-bd", "-bso0", "p.7z", "-m0=PPMd", "docs.zip"],
+        "p.7z",
+    );
+    let raw = with_attachment("a.7z", &ppmd);
+    let found = findings(&raw);
+    assert_eq!(verdict(&raw), Verdict::Unchecked, "{found:?}");
+    assert!(
+        details(&found, Condition::Unchecked)
+            .iter()
+            .any(|d| d.contains("docs.zip") && d.contains("PPMd")),
+        "{found:?}"
+    );
+    // A container under a branch filter left as it is: unchecked.
+    let bcj = s.make(
+        "7zz",
+        &[
+            "a",
+            "-bd",
+            "-bso0",
+            "b.7z",
+            "-m0=BCJ",
+            "-m1=LZMA2",
+            "docs.zip",
+        ],
+        "b.7z",
+    );
+    let raw = with_attachment("a.7z", &bcj);
+    assert_eq!(verdict(&raw), Verdict::Unchecked, "{:?}", findings(&raw));
+}
