@@ -728,3 +728,30 @@ fn seven_zip_coders_are_decoded_or_named_as_unchecked() {
     let raw = with_attachment("a.7z", &bcj);
     assert_eq!(verdict(&raw), Verdict::Unchecked, "{:?}", findings(&raw));
 }
+
+#[test]
+fn cab_file_named_like_an_earlier_one_is_unchecked() {
+    if !have("gcab", "cab_file_named_like_an_earlier_one_is_unchecked") {
+        return;
+    }
+    let s = Scratch::new();
+    s.file("a/docs.txt", b"hello");
+    s.file("b/docs.txt", &pe());
+    let mut cab = s.make(
+        "gcab",
+        &["-c", "-z", "d.cab", "a/docs.txt", "b/docs.txt"],
+        "d.cab",
+    );
+    // Both named a\docs.txt: 7-Zip lists both and extracts the second.
+    let second = nth(&cab, b"b\\docs.txt", 0);
+    cab[second] = b'a';
+    let raw = with_attachment("data.bin", &cab);
+    let found = findings(&raw);
+    assert_eq!(verdict(&raw), Verdict::Unchecked, "{found:?}");
+    assert!(
+        details(&found, Condition::Unchecked)
+            .iter()
+            .any(|d| d.contains("docs.txt: a second file")),
+        "{found:?}"
+    );
+}
