@@ -490,6 +490,17 @@ fn disc_images_are_found_inside_archives_and_at_every_block_size() {
         details(&findings(&raw), Condition::Filename),
         vec!["photos.zip/disk.dat/run.js"]
     );
+    if have(
+        "xz",
+        "disc_images_are_found_inside_archives_and_at_every_block_size",
+    ) {
+        let xz = s.make("xz", &["-k", "disk.dat"], "disk.dat.xz");
+        let raw = with_attachment("disk.dat.xz", &xz);
+        assert_eq!(
+            details(&findings(&raw), Condition::Filename),
+            vec!["disk.dat.xz/disk.dat/run.js"]
+        );
+    }
     // A UDF-only image cannot be listed: unchecked at every block size.
     for size in ["512", "2048", "4096"] {
         let image = format!("udf{size}.img");
@@ -525,6 +536,16 @@ fn zip_with_a_stub_in_front_is_opened() {
             vec!["setup.dat/run.js"]
         );
     }
+    // The same inside a tar, behind a stub longer than a head.
+    let mut stubbed = vec![b'#'; 4096];
+    stubbed.extend_from_slice(&zip);
+    s.file("setup.dat", &stubbed);
+    let tar = s.make("tar", &["cf", "a.tar", "setup.dat"], "a.tar");
+    let raw = with_attachment("a.tar", &tar);
+    assert_eq!(
+        details(&findings(&raw), Condition::Filename),
+        vec!["a.tar/setup.dat/run.js"]
+    );
 }
 
 #[test]

@@ -421,10 +421,13 @@ pub fn wants_data(head: &[u8]) -> bool {
 }
 
 /// True when a member of which `content` is known (its first [`PEEK`]
-/// bytes or more) should be read whole: [`wants_data`] on its head, or a
-/// disc image's first descriptor at 32 KiB.
+/// bytes or more) should be read whole: [`wants_data`] on its head, a
+/// disc image's first descriptor at 32 KiB, or a zip's end record near
+/// the end of what is known (a zip with a stub in front).
 pub(crate) fn wants_whole(content: &[u8]) -> bool {
-    wants_data(content.get(..HEAD).unwrap_or(content)) || disc_start(content)
+    wants_data(content.get(..HEAD).unwrap_or(content))
+        || disc_start(content)
+        || zip_end(content).is_some()
 }
 
 /// Bytes of a member read to tell whether it is a disc image (its first
