@@ -14,9 +14,12 @@
 //! - lists every member it can name, at most [`Budget::max_members`] of
 //!   them (then one [`Problem::Limit`]);
 //! - gives each member's first [`HEAD`] bytes (decompressing no more than
-//!   that to get them) so that its type can be detected;
+//!   [`PEEK`] to get them: a disc image shows only at 32 KiB) so that its
+//!   type can be detected;
+//! - gives every name a client may show the member under: the others in
+//!   [`Member::aliases`];
 //! - decompresses a member whole ([`Member::data`]) only when
-//!   [`wants_data`] says it is itself a container or an Office document,
+//!   [`wants_whole`] says it is itself a container or an Office document,
 //!   and only as far as [`Budget::take`] allows;
 //! - reports what it could not examine as a [`Problem`] (an encrypted
 //!   member, a limit, a damaged or unknown structure), never panics, never
@@ -214,7 +217,8 @@ pub enum Format {
     Rar,
     /// POSIX ustar, GNU and v7 tar.
     Tar,
-    /// gzip (RFC 1952), its FNAME field as the member's name.
+    /// gzip (RFC 1952), its FNAME field and the container's names without
+    /// `.gz` as the member's names.
     Gzip,
     /// bzip2.
     Bzip2,
@@ -424,7 +428,7 @@ pub fn wants_data(head: &[u8]) -> bool {
 /// bytes or more) should be read whole: [`wants_data`] on its head, a
 /// disc image's first descriptor at 32 KiB, or a zip's end record near
 /// the end of what is known (a zip with a stub in front).
-pub(crate) fn wants_whole(content: &[u8]) -> bool {
+pub fn wants_whole(content: &[u8]) -> bool {
     wants_data(content.get(..HEAD).unwrap_or(content))
         || disc_start(content)
         || zip_end(content).is_some()
