@@ -577,3 +577,63 @@ pub(crate) fn member_name(raw: &[u8]) -> Vec<u8> {
         .map(|&b| if b == b'\\' { b'/' } else { b })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A v7 tar header for `name` with its checksum filled in.
+    fn v7(name: &[u8]) -> Vec<u8> {
+        let mut h = vec![0u8; 512];
+        h[..name.len()].copy_from_slice(name);
+        h[100..108].copy_from_slice(b"0000644\0");
+        h[124..136].copy_from_slice(b"00000000005\0");
+        h[148..156].copy_from_slice(b"        ");
+        let sum: u32 = h.iter().map(|&b| u32::from(b)).sum();
+        h[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+        h
+    }
+
+    #[test]
+    fn a_v7_tar_header_is_known_by_its_checksum_and_plausible_fields() {
+        assert_eq!(sniff(&v7(b"run.js")), Some(Format::Tar));
+        // A wrong checksum, a name with control characters, no name, a
+        // block of zeros or of text: no tar.
+        let mut bad = v7(b"run.js");
+        bad[0] = b'x';
+        assert_eq!(sniff(&bad), None);
+        assert_eq!(sniff(&v7(b"a\x01b")), None);
+        assert_eq!(sniff(&v7(b"")), None);
+        assert_eq!(sniff(&[0u8; 1024]), None);
+        assert_eq!(sniff(&[b'7'; 1024]), None);
+    }
+
+    #[test]
+    fn disc_images_are_known_at_both_descriptor_steps() {
+        for step in DISC_STEPS {
+            let mut image = vec![0u8; DISC_START + 4 * step];
+            for (n, id) in [b"BEA01", b"NSR03", b"TEA01"].iter().enumerate() {
+                let at = DISC_START + n * step;
+                image[at + 1..at + 6].copy_from_slice(*id);
+            }
+            assert_eq!(sniff(&image), Some(Format::Udf), "{step}");
+            assert!(wants_whole(&image[..PEEK]));
+        }
+    }
+
+    #[test]
+    fn a_zip_end_record_needs_its_central_directory_before_it() {
+        let mut zip = b"stub".to_vec();
+        zip.extend_from_slice(b"PK\x01\x02");
+        zip.extend_from_slice(&[0u8; 42]);
+        let mut end = b"PK\x05\x06".to_vec();
+        end.extend_from_slice(&[0, 0, 0, 0, 1, 0, 1, 0]);
+        end.extend_from_slice(&46u32.to_le_bytes());
+        end.extend_from_slice(&0u32.to_le_bytes());
+        end.extend_from_slice(&[0, 0]);
+        zip.extend_from_slice(&end);
+        assert_eq!(zip_end(&zip), Some(Format::Zip));
+        // The same record with nothing before it: no zip.
+        assert_eq!(zip_end(&end), None);
+    }
+}
