@@ -13,7 +13,10 @@ use bytes::Bytes;
 
 use super::office::{self, MacroKind, OfficeLimits};
 use super::tnef::{self, TnefAttachment, TnefLimits};
-use super::{Budget, Format, Limits, Listing, Member, Problem, ZIP_TAIL, read, sniff, zip_end};
+use super::{
+    Budget, Format, Limits, Listing, Member, Problem, RAR_SEARCH, ZIP_TAIL, rar_start, read, sniff,
+    zip_end,
+};
 use crate::message::{self, Origin, Part};
 
 /// Bytes of a part looked at to recognise a container: enough for the
@@ -134,11 +137,16 @@ pub fn expand(parts: &[Part], settings: &Settings) -> Inside {
         }
         let format = match sniff(&head) {
             Some(format) => format,
-            // A zip with a stub in front shows only at its end.
-            None if part.body.len() > head.len() => match zip_end(&tail(part)) {
-                Some(format) => format,
-                None => continue,
-            },
+            // A zip with a stub in front shows only at its end, a RAR
+            // within the first MiB.
+            None if part.body.len() > head.len() => {
+                match zip_end(&tail(part))
+                    .or_else(|| rar_start(&part.body.head(RAR_SEARCH)).map(|_| Format::Rar))
+                {
+                    Some(format) => format,
+                    None => continue,
+                }
+            }
             None => continue,
         };
         drop(head);

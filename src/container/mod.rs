@@ -286,8 +286,37 @@ pub fn sniff(content: &[u8]) -> Option<Format> {
     } else if content.get(257..262) == Some(b"ustar") || is_tar_header(content) {
         Some(Format::Tar)
     } else {
-        disc_image(content).or_else(|| zip_end(content))
+        disc_image(content)
+            .or_else(|| zip_end(content))
+            .or_else(|| rar_start(content).map(|_| Format::Rar))
     }
+}
+
+/// How far into a file a RAR signature is looked for behind a stub (a
+/// self-extractor's, or junk): unrar and 7-Zip look that far (bytes).
+pub const RAR_SEARCH: usize = 1 << 20;
+
+/// Where a RAR archive starts in `content`: its signature at the start,
+/// or behind a stub within the first [`RAR_SEARCH`] bytes, as unrar finds
+/// a self-extracting archive's. Behind a stub, the signature must be
+/// followed by a main archive header (RAR 4: block type 0x73 after the
+/// header CRC; RAR 5: header type 1 after the CRC and a one-byte size),
+/// since a self-extractor's code holds the bare signature too.
+pub fn rar_start(content: &[u8]) -> Option<usize> {
+    if content.starts_with(b"Rar!\x1A\x07") {
+        return Some(0);
+    }
+    let window = content.get(..RAR_SEARCH).unwrap_or(content);
+    memchr::memmem::find_iter(window, b"Rar!\x1A\x07").find(|&at| {
+        let after = |n: usize| content.get(at + n).copied();
+        match after(6) {
+            Some(0) => after(9) == Some(0x73),
+            Some(1) => {
+                after(7) == Some(0) && after(12).is_some_and(|n| n < 0x80) && after(13) == Some(1)
+            }
+            _ => false,
+        }
+    })
 }
 
 /// True when the first 512 bytes of `content` are a tar header of any
@@ -426,12 +455,14 @@ pub fn wants_data(head: &[u8]) -> bool {
 
 /// True when a member of which `content` is known (its first [`PEEK`]
 /// bytes or more) should be read whole: [`wants_data`] on its head, a
-/// disc image's first descriptor at 32 KiB, or a zip's end record near
-/// the end of what is known (a zip with a stub in front).
+/// disc image's first descriptor at 32 KiB, a zip's end record near the
+/// end of what is known or a RAR signature in it (an archive with a stub
+/// in front).
 pub fn wants_whole(content: &[u8]) -> bool {
     wants_data(content.get(..HEAD).unwrap_or(content))
         || disc_start(content)
         || zip_end(content).is_some()
+        || rar_start(content).is_some()
 }
 
 /// Bytes of a member read to tell whether it is a disc image (its first
@@ -443,7 +474,12 @@ pub const PEEK: usize = DISC_START + 6;
 pub fn read(format: Format, bytes: &[u8], budget: &mut Budget) -> Listing {
     match format {
         Format::Zip => zip::read(bytes, budget),
-        Format::Rar => rar::read(bytes, budget),
+        Format::Rar => rar::read(
+            bytes
+                .get(rar_start(bytes).unwrap_or(0)..)
+                .unwrap_or_default(),
+            budget,
+        ),
         Format::SevenZ => sevenz::read(bytes, budget),
         Format::Cab => cab::read(bytes, budget),
         Format::Iso | Format::Udf => iso::read(bytes, budget),
