@@ -776,3 +776,26 @@ fn cab_file_named_like_an_earlier_one_is_unchecked() {
         "{found:?}"
     );
 }
+
+#[test]
+fn zip_entry_with_content_under_a_directory_name_is_a_file() {
+    if !have(
+        "python3",
+        "zip_entry_with_content_under_a_directory_name_is_a_file",
+    ) {
+        return;
+    }
+    let s = Scratch::new();
+    let script = "import zipfile\n\
+        z=zipfile.ZipFile('t.zip','w')\n\
+        z.writestr(zipfile.ZipInfo('a\\\\evil.js\\\\'),'WScript.Echo(1)')\n\
+        z.writestr(zipfile.ZipInfo('b/run.js/'),'WScript.Echo(1)')\n\
+        z.writestr(zipfile.ZipInfo('empty/'),'')\n\
+        z.close()\n";
+    let zip = s.make("python3", &["-c", script], "t.zip");
+    let raw = with_attachment("invoice.zip", &zip);
+    assert_eq!(
+        details(&findings(&raw), Condition::Filename),
+        vec!["invoice.zip/a/evil.js/", "invoice.zip/b/run.js/"]
+    );
+}

@@ -282,6 +282,9 @@ fn rar_behind_a_stub_is_opened_and_a_bare_signature_is_not() {
             vec!["setup.dat/run.js"],
             "{found:?}"
         );
-        assert!(details(&found, Condition::Unchecked).is_empty(), "{found:?}");
+        assert!(
+            details(&found, Condition::Unchecked).is_empty(),
+            "{found:?}"
+        );
     }
 }

@@ -446,10 +446,16 @@ impl Walk<'_> {
     }
 }
 
-/// The names a member at `path` is matched by: its base name, and the
+/// The names a member at `path` is matched by: its base name (the last
+/// part that is not empty: a file named `evil.js/` is `evil.js`), and the
 /// base name cut at a NUL when it holds one.
 fn base_names(path: &str) -> Vec<String> {
-    let base = path.rsplit('/').next().unwrap_or_default().to_string();
+    let base = path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
     let mut names = vec![base.clone()];
     if let Some((cut, _)) = base.split_once('\0') {
         names.push(cut.to_string());

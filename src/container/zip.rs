@@ -168,10 +168,13 @@ pub fn read(bytes: &[u8], budget: &mut Budget) -> Listing {
         listing.problems.push(too_many(budget, "zip"));
     }
     for (offset, entry) in entries.map {
+        // A directory is a name ending in `/` with nothing in it; an entry
+        // with content is a file whatever its name says (`evil.js\`).
+        let directory = entry.size == 0 && entry.packed == 0;
         let mut names = entry
             .names
             .into_iter()
-            .filter(|n| !n.ends_with(b"/") && !n.is_empty());
+            .filter(|n| !n.is_empty() && !(directory && n.ends_with(b"/")));
         let Some(name) = names.next() else {
             continue;
         };
