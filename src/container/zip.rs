@@ -174,7 +174,7 @@ pub fn read(bytes: &[u8], budget: &mut Budget) -> Listing {
         let mut names = entry
             .names
             .into_iter()
-            .filter(|n| !n.is_empty() && !(directory && n.ends_with(b"/")));
+            .filter(|n| !(n.is_empty() || directory && n.ends_with(b"/")));
         let Some(name) = names.next() else {
             continue;
         };
