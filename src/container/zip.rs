@@ -79,7 +79,8 @@ impl Entries {
     /// an archive stored inside this one).
     fn inside_data(&self, bytes: &[u8], at: u64) -> bool {
         self.map.range(..at).any(|(&offset, e)| {
-            data_start(bytes, offset).is_some_and(|start| at >= start && at < start + e.packed)
+            data_start(bytes, offset)
+                .is_some_and(|start| at >= start && at < start.saturating_add(e.packed))
         })
     }
 }
@@ -258,7 +259,9 @@ fn u64_at(b: &[u8], at: usize) -> Option<u64> {
 /// Where the data of the entry whose local header is at `offset` starts,
 /// when a local header is there.
 fn data_start(bytes: &[u8], offset: u64) -> Option<u64> {
-    let at = usize::try_from(offset).ok()?;
+    let at = usize::try_from(offset)
+        .ok()
+        .filter(|&at| at < bytes.len())?;
     if bytes.get(at..at + 4)? != b"PK\x03\x04" {
         return None;
     }
@@ -285,7 +288,7 @@ fn central(bytes: &[u8], end: usize, entries: &mut Entries) -> bool {
                 let stated = usize::try_from(u64_at(bytes, l + 8)?).ok()?;
                 [stated, l.checked_sub(56)?]
                     .into_iter()
-                    .find(|&z| bytes.get(z..z + 4) == Some(b"PK\x06\x06"))
+                    .find(|&z| z < l && bytes.get(z..z + 4) == Some(b"PK\x06\x06"))
             });
         if let Some(z) = zip64 {
             cd_size = u64_at(bytes, z + 40).unwrap_or(0);
@@ -305,7 +308,7 @@ fn central(bytes: &[u8], end: usize, entries: &mut Entries) -> bool {
         let Ok(mut at) = usize::try_from(start) else {
             continue;
         };
-        while bytes.get(at..at + 4) == Some(b"PK\x01\x02") && at < end {
+        while at < end && bytes.get(at..at + 4) == Some(b"PK\x01\x02") {
             let Some(h) = bytes.get(at..at + 46) else {
                 break;
             };
@@ -420,14 +423,14 @@ fn local(bytes: &[u8], entries: &mut Entries) {
             return;
         };
         if descriptor {
-            let signed = bytes.get(next..next + 4) == Some(b"PK\x07\x08");
-            next += if signed { 16 } else { 12 };
-            if bytes.get(next..next + 4) != Some(b"PK\x03\x04") {
+            let signed = bytes.get(next..next.saturating_add(4)) == Some(b"PK\x07\x08");
+            next = next.saturating_add(if signed { 16 } else { 12 });
+            if bytes.get(next..next.saturating_add(4)) != Some(b"PK\x03\x04") {
                 // A zip64 descriptor has 8-byte sizes.
-                next += 8;
+                next = next.saturating_add(8);
             }
         }
-        if next <= at {
+        if next <= at || next >= bytes.len() {
             return;
         }
         at = next;
