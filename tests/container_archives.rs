@@ -397,3 +397,405 @@ fn package(s: &Scratch, ext: &str, files: &[(&str, &str)]) -> Vec<u8> {
     assert!(status.success());
     std::fs::read(s.path().join(format!("out.{ext}"))).expect("package")
 }
+
+#[test]
+fn v7_tar_without_the_ustar_magic_is_opened_plain_and_gzipped() {
+    if !have(
+        "tar",
+        "v7_tar_without_the_ustar_magic_is_opened_plain_and_gzipped",
+    ) {
+        return;
+    }
+    let s = Scratch::new();
+    s.file("run.js", b"WScript.Echo(1)");
+    let tar = s.make(
+        "tar",
+        &["--format=v7", "-cf", "old.tar", "run.js"],
+        "old.tar",
+    );
+    assert_ne!(&tar[257..262], b"ustar");
+    let raw = with_attachment("photos.dat", &tar);
+    assert_eq!(
+        details(&findings(&raw), Condition::Filename),
+        vec!["photos.dat/run.js"]
+    );
+    let tgz = s.make(
+        "tar",
+        &["--format=v7", "-czf", "old.tgz", "run.js"],
+        "old.tgz",
+    );
+    let raw = with_attachment("old.tgz", &tgz);
+    assert_eq!(
+        details(&findings(&raw), Condition::Filename),
+        vec!["old.tgz/old.tar/run.js"]
+    );
+    // Text that is no tar header stays what it is.
+    let raw = with_attachment("notes.dat", &[b'a'; 2048]);
+    assert!(paths(&raw).is_empty());
+}
+
+#[test]
+fn gzip_member_is_named_by_fname_and_by_every_name_of_its_part_stripped() {
+    if !have(
+        "gzip",
+        "gzip_member_is_named_by_fname_and_by_every_name_of_its_part_stripped",
+    ) {
+        return;
+    }
+    let s = Scratch::new();
+    s.file("readme.txt", b"WScript.Echo(1)");
+    let gz = s.make("gzip", &["-k", "readme.txt"], "readme.txt.gz");
+    // gunzip without -N names it invoice.js, whatever FNAME says.
+    let raw = with_attachment("invoice.js.gz", &gz);
+    let names = details(&findings(&raw), Condition::Filename);
+    assert_eq!(names, vec!["invoice.js.gz/invoice.js"], "{names:?}");
+    assert!(paths(&raw).contains(&"invoice.js.gz/readme.txt".to_string()));
+    // No FNAME, two names for the part: the second one counts too.
+    let nameless = s.make("gzip", &["-n", "-kf", "readme.txt"], "readme.txt.gz");
+    let raw = String::from_utf8(with_attachment("report.txt.gz", &nameless))
+        .expect("ascii")
+        .replacen(
+            "octet-stream; name=\"report.txt.gz\"",
+            "octet-stream; name=\"invoice.js.gz\"",
+            1,
+        );
+    let names = details(&findings(raw.as_bytes()), Condition::Filename);
+    assert_eq!(names, vec!["report.txt.gz/invoice.js"], "{names:?}");
+}
+
+#[test]
+fn disc_images_are_found_inside_archives_and_at_every_block_size() {
+    if !(have(
+        "genisoimage",
+        "disc_images_are_found_inside_archives_and_at_every_block_size",
+    ) && have(
+        "mkudffs",
+        "disc_images_are_found_inside_archives_and_at_every_block_size",
+    ) && have(
+        "zip",
+        "disc_images_are_found_inside_archives_and_at_every_block_size",
+    )) {
+        return;
+    }
+    let s = Scratch::new();
+    s.file("cd/run.js", b"WScript.Echo(1)");
+    s.make(
+        "genisoimage",
+        &["-quiet", "-J", "-R", "-o", "disk.dat", "cd"],
+        "disk.dat",
+    );
+    let zip = s.make("zip", &["-q", "photos.zip", "disk.dat"], "photos.zip");
+    let raw = with_attachment("photos.zip", &zip);
+    assert_eq!(
+        details(&findings(&raw), Condition::Filename),
+        vec!["photos.zip/disk.dat/run.js"]
+    );
+    if have(
+        "xz",
+        "disc_images_are_found_inside_archives_and_at_every_block_size",
+    ) {
+        let xz = s.make("xz", &["-k", "disk.dat"], "disk.dat.xz");
+        let raw = with_attachment("disk.dat.xz", &xz);
+        assert_eq!(
+            details(&findings(&raw), Condition::Filename),
+            vec!["disk.dat.xz/disk.dat/run.js"]
+        );
+    }
+    // A UDF-only image cannot be listed: unchecked at every block size.
+    for size in ["512", "2048", "4096"] {
+        let image = format!("udf{size}.img");
+        let udf = s.make(
+            "mkudffs",
+            &[&format!("--blocksize={size}"), &image, "300"],
+            &image,
+        );
+        let raw = with_attachment("photos.dat", &udf);
+        let found = findings(&raw);
+        assert_eq!(verdict(&raw), Verdict::Unchecked, "{size}: {found:?}");
+    }
+}
+
+#[test]
+fn zip_with_a_stub_in_front_is_opened() {
+    if !have("zip", "zip_with_a_stub_in_front_is_opened") {
+        return;
+    }
+    let s = Scratch::new();
+    s.file("run.js", b"WScript.Echo(1)");
+    let zip = s.make("zip", &["-q", "plain.zip", "run.js"], "plain.zip");
+    let mut prefixed = vec![b'#'; 100];
+    prefixed.extend_from_slice(&zip);
+    // Offsets as they were (a stub glued in front) and fixed by zip -A
+    // (a self-extractor).
+    s.file("sfx.zip", &prefixed);
+    let sfx = s.make("zip", &["-qA", "sfx.zip"], "sfx.zip");
+    for archive in [prefixed, sfx] {
+        let raw = with_attachment("setup.dat", &archive);
+        assert_eq!(
+            details(&findings(&raw), Condition::Filename),
+            vec!["setup.dat/run.js"]
+        );
+    }
+    // The same inside a tar, behind a stub longer than a head.
+    let mut stubbed = vec![b'#'; 4096];
+    stubbed.extend_from_slice(&zip);
+    s.file("setup.dat", &stubbed);
+    let tar = s.make("tar", &["cf", "a.tar", "setup.dat"], "a.tar");
+    let raw = with_attachment("a.tar", &tar);
+    assert_eq!(
+        details(&findings(&raw), Condition::Filename),
+        vec!["a.tar/setup.dat/run.js"]
+    );
+}
+
+#[test]
+fn iso_primary_name_counts_beside_a_different_rock_ridge_name() {
+    if !have(
+        "genisoimage",
+        "iso_primary_name_counts_beside_a_different_rock_ridge_name",
+    ) {
+        return;
+    }
+    let s = Scratch::new();
+    s.file("cd/evil.js", b"WScript.Echo(1)");
+    let mut iso = s.make(
+        "genisoimage",
+        &["-quiet", "-R", "-o", "cd.iso", "cd"],
+        "cd.iso",
+    );
+    // Rock Ridge says read.me; Windows, without Rock Ridge, shows EVIL.JS.
+    let nm = b"NM\x0c\x01\x00evil.js";
+    let at = iso
+        .windows(nm.len())
+        .position(|w| w == nm)
+        .expect("Rock Ridge NM entry");
+    iso[at + 5..at + 12].copy_from_slice(b"read.me");
+    let raw = with_attachment("photos.dat", &iso);
+    assert!(paths(&raw).contains(&"photos.dat/read.me".to_string()));
+    assert_eq!(
+        details(&findings(&raw), Condition::Filename),
+        vec!["photos.dat/EVIL.JS"]
+    );
+}
+
+/// The offset of the `n`th (from 0) occurrence of `needle` in `hay`.
+fn nth(hay: &[u8], needle: &[u8], n: usize) -> usize {
+    hay.windows(needle.len())
+        .enumerate()
+        .filter(|(_, w)| *w == needle)
+        .nth(n)
+        .map(|(i, _)| i)
+        .expect("needle")
+}
+
+#[test]
+fn damaged_zip_entry_is_unchecked_and_its_name_still_counts() {
+    if !have(
+        "zip",
+        "damaged_zip_entry_is_unchecked_and_its_name_still_counts",
+    ) {
+        return;
+    }
+    let s = Scratch::new();
+    s.file("a.txt", b"hello");
+    s.file("evil.js", b"WScript.Echo(1)");
+    let mut zip = s.make("zip", &["-q", "d.zip", "a.txt", "evil.js"], "d.zip");
+    // The second local header's signature broken: 7-Zip still lists it.
+    let second = nth(&zip, b"PK\x03\x04", 1);
+    zip[second + 3] = 5;
+    let raw = with_attachment("invoice.zip", &zip);
+    let found = findings(&raw);
+    assert_eq!(
+        details(&found, Condition::Filename),
+        vec!["invoice.zip/evil.js"]
+    );
+    let unchecked = details(&found, Condition::Unchecked);
+    assert!(
+        unchecked.iter().any(|d| d.contains("evil.js")),
+        "{unchecked:?}"
+    );
+}
+
+#[test]
+fn every_reading_of_a_zip_counts() {
+    if !(have("zip", "every_reading_of_a_zip_counts")
+        && have("python3", "every_reading_of_a_zip_counts"))
+    {
+        return;
+    }
+    let s = Scratch::new();
+    s.file("evil.js", b"WScript.Echo(1)");
+    s.file("readme.txt", b"hello");
+    let evil = s.make("zip", &["-q", "evil.zip", "evil.js"], "evil.zip");
+    let benign = s.make("zip", &["-q", "benign.zip", "readme.txt"], "benign.zip");
+    let expect = |archive: &[u8], case: &str| {
+        let raw = with_attachment("invoice.zip", archive);
+        let names = details(&findings(&raw), Condition::Filename);
+        assert_eq!(names, vec!["invoice.zip/evil.js"], "{case}: {names:?}");
+    };
+    // Two archives one after the other: unzip shows the second, 7-Zip and
+    // Java's ZipInputStream the first.
+    expect(&[evil.clone(), benign.clone()].concat(), "concatenated");
+    // A benign archive in the real one's comment, its end record last.
+    let mut hidden = evil.clone();
+    let eocd = hidden.len() - 22;
+    hidden[eocd + 20..eocd + 22].copy_from_slice(&(benign.len() as u16).to_le_bytes());
+    hidden.extend_from_slice(&benign);
+    expect(&hidden, "fake end record in the comment");
+    // The central directory says evil.tx, the local header evil.js.
+    let mut differs = evil.clone();
+    let central = nth(&differs, b"evil.js", 1);
+    differs[central + 6] = b'x';
+    expect(&differs, "local name differs from the central one");
+    // Header name evil.js, Unicode Path extra field readme.txt (right CRC):
+    // unzip and 7-Zip show readme.txt, Python and Java evil.js.
+    let script = "import zipfile,zlib,struct\n\
+        u=b'readme.txt'\n\
+        zi=zipfile.ZipInfo('evil.js')\n\
+        zi.extra=struct.pack('<HHBI',0x7075,5+len(u),1,zlib.crc32(b'evil.js'))+u\n\
+        z=zipfile.ZipFile('u.zip','w');z.writestr(zi,'WScript.Echo(1)');z.close()\n";
+    let unicode = s.make("python3", &["-c", script], "u.zip");
+    let raw = with_attachment("invoice.zip", &unicode);
+    assert!(
+        paths(&raw).contains(&"invoice.zip/readme.txt".to_string()),
+        "{:?}",
+        paths(&raw)
+    );
+    expect(&unicode, "Unicode Path extra field");
+}
+
+#[test]
+fn seven_zip_coders_are_decoded_or_named_as_unchecked() {
+    if !(have("7zz", "seven_zip_coders_are_decoded_or_named_as_unchecked")
+        && have("zip", "seven_zip_coders_are_decoded_or_named_as_unchecked"))
+    {
+        return;
+    }
+    let s = Scratch::new();
+    s.file("readme.txt", &pe());
+    s.file("docs/run.js", b"WScript.Echo(1)");
+    s.make("zip", &["-qr", "docs.zip", "docs"], "docs.zip");
+    // Decoded: an executable renamed is found by its content.
+    for (i, methods) in [
+        &["-m0=BZip2"][..],
+        &["-m0=Deflate"],
+        &["-m0=Delta:4", "-m1=LZMA2"],
+    ]
+    .iter()
+    .enumerate()
+    {
+        let out = format!("m{i}.7z");
+        let mut args = vec!["a", "-bd", "-bso0", out.as_str()];
+        args.extend_from_slice(methods);
+        args.push("readme.txt");
+        let archive = s.make("7zz", &args, &out);
+        let raw = with_attachment("a.7z", &archive);
+        let types = details(&findings(&raw), Condition::Mimetype);
+        assert!(
+            types
+                .first()
+                .is_some_and(|t| t.starts_with("a.7z/readme.txt: application/x-msdownload")),
+            "{methods:?}: {types:?}"
+        );
+    }
+    // Delta undone: a zip under it is opened.
+    let delta = s.make(
+        "7zz",
+        &[
+            "a",
+            "-bd",
+            "-bso0",
+            "d.7z",
+            "-m0=Delta:4",
+            "-m1=LZMA2",
+            "docs.zip",
+        ],
+        "d.7z",
+    );
+    let raw = with_attachment("a.7z", &delta);
+    assert_eq!(
+        details(&findings(&raw), Condition::Filename),
+        vec!["a.7z/docs.zip/docs/run.js"]
+    );
+    // Not decoded: unchecked, with the coder's name.
+    let ppmd = s.make(
+        "7zz",
+        &["a", "-bd", "-bso0", "p.7z", "-m0=PPMd", "docs.zip"],
+        "p.7z",
+    );
+    let raw = with_attachment("a.7z", &ppmd);
+    let found = findings(&raw);
+    assert_eq!(verdict(&raw), Verdict::Unchecked, "{found:?}");
+    assert!(
+        details(&found, Condition::Unchecked)
+            .iter()
+            .any(|d| d.contains("docs.zip") && d.contains("PPMd")),
+        "{found:?}"
+    );
+    // A container under a branch filter left as it is: unchecked.
+    let bcj = s.make(
+        "7zz",
+        &[
+            "a",
+            "-bd",
+            "-bso0",
+            "b.7z",
+            "-m0=BCJ",
+            "-m1=LZMA2",
+            "docs.zip",
+        ],
+        "b.7z",
+    );
+    let raw = with_attachment("a.7z", &bcj);
+    assert_eq!(verdict(&raw), Verdict::Unchecked, "{:?}", findings(&raw));
+}
+
+#[test]
+fn cab_file_named_like_an_earlier_one_is_unchecked() {
+    if !have("gcab", "cab_file_named_like_an_earlier_one_is_unchecked") {
+        return;
+    }
+    let s = Scratch::new();
+    s.file("a/docs.txt", b"hello");
+    s.file("b/docs.txt", &pe());
+    let mut cab = s.make(
+        "gcab",
+        &["-c", "-z", "d.cab", "a/docs.txt", "b/docs.txt"],
+        "d.cab",
+    );
+    // Both named a\docs.txt: 7-Zip lists both and extracts the second.
+    let second = nth(&cab, b"b\\docs.txt", 0);
+    cab[second] = b'a';
+    let raw = with_attachment("data.bin", &cab);
+    let found = findings(&raw);
+    assert_eq!(verdict(&raw), Verdict::Unchecked, "{found:?}");
+    assert!(
+        details(&found, Condition::Unchecked)
+            .iter()
+            .any(|d| d.contains("docs.txt: a second file")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn zip_entry_with_content_under_a_directory_name_is_a_file() {
+    if !have(
+        "python3",
+        "zip_entry_with_content_under_a_directory_name_is_a_file",
+    ) {
+        return;
+    }
+    let s = Scratch::new();
+    let script = "import zipfile\n\
+        z=zipfile.ZipFile('t.zip','w')\n\
+        z.writestr(zipfile.ZipInfo('a\\\\evil.js\\\\'),'WScript.Echo(1)')\n\
+        z.writestr(zipfile.ZipInfo('b/run.js/'),'WScript.Echo(1)')\n\
+        z.writestr(zipfile.ZipInfo('empty/'),'')\n\
+        z.close()\n";
+    let zip = s.make("python3", &["-c", script], "t.zip");
+    let raw = with_attachment("invoice.zip", &zip);
+    assert_eq!(
+        details(&findings(&raw), Condition::Filename),
+        vec!["invoice.zip/a/evil.js/", "invoice.zip/b/run.js/"]
+    );
+}

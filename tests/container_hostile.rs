@@ -13,6 +13,8 @@ use qmvc::verdict::Verdict;
 /// The first bytes of each format, as `sniff` knows them.
 const MAGIC: &[&[u8]] = &[
     b"PK\x03\x04",
+    b"PK\x05\x06",
+    b"PK\x01\x02\x00\x00\x00\x00\x00\x00\x00\x00",
     b"7z\xBC\xAF\x27\x1C\x00\x04",
     b"Rar!\x1A\x07\x00",
     b"Rar!\x1A\x07\x01\x00",

@@ -262,3 +262,29 @@ fn write_seeds() {
         std::fs::write(dir.join(name), bytes).expect("write seed");
     }
 }
+
+#[test]
+fn rar_behind_a_stub_is_opened_and_a_bare_signature_is_not() {
+    let exe = pe();
+    for archive in [
+        rar4(0, &[(b"run.js", 0, b"WScript.Echo(1)")]),
+        rar5(false, &[(b"run.js", false, b"WScript.Echo(1)")]),
+    ] {
+        // A self-extractor's stub holds the bare signature in its code.
+        let mut sfx = exe.clone();
+        sfx.extend_from_slice(b"Rar!\x1A\x07\x00 not an archive");
+        sfx.resize(300 << 10, 0);
+        sfx.extend_from_slice(&archive);
+        let raw = with_attachment("setup.dat", &sfx);
+        let found = findings(&raw);
+        assert_eq!(
+            details(&found, Condition::Filename),
+            vec!["setup.dat/run.js"],
+            "{found:?}"
+        );
+        assert!(
+            details(&found, Condition::Unchecked).is_empty(),
+            "{found:?}"
+        );
+    }
+}

@@ -9,7 +9,9 @@ use super::{Budget, Listing, Member, Problem, content, member_name, too_many};
 /// The files of the cabinet `bytes`. A folder is solid: reaching a file
 /// means decompressing the files before it, so a file further into its
 /// folder than the budget has left is not opened (a
-/// [`Problem::Limit`]).
+/// [`Problem::Limit`]). The `cab` crate reads a file by its name only:
+/// a second file of a name already met (7-Zip lists and extracts both)
+/// is listed but not read, a [`Problem::Unreadable`].
 pub fn read(bytes: &[u8], budget: &mut Budget) -> Listing {
     let mut listing = Listing::default();
     let mut cabinet = match cab::Cabinet::new(Cursor::new(bytes)) {
@@ -30,6 +32,7 @@ pub fn read(bytes: &[u8], budget: &mut Budget) -> Listing {
             offset = offset.saturating_add(size);
         }
     }
+    let mut seen = std::collections::HashSet::new();
     for (name, size, offset) in files {
         if listing.members.len() == budget.max_members() {
             listing.problems.push(too_many(budget, "cab"));
@@ -41,7 +44,11 @@ pub fn read(bytes: &[u8], budget: &mut Budget) -> Listing {
             size,
             ..Member::default()
         };
-        if offset > budget.left() {
+        if !seen.insert(name.clone()) {
+            listing.problems.push(Problem::Unreadable(format!(
+                "{what}: a second file of this name, not read"
+            )));
+        } else if offset > budget.left() {
             listing.problems.push(Problem::Limit {
                 limit: "max_bytes",
                 detail: format!("{what}: {offset} bytes into its folder, beyond the budget"),

@@ -7,7 +7,9 @@ use std::io::{self, Write};
 
 use flate2::read::MultiGzDecoder;
 
-use super::{Budget, HEAD, Listing, Member, Problem, content, over_budget, ratio_bomb, wants_data};
+use super::{
+    Budget, HEAD, Listing, Member, PEEK, Problem, content, over_budget, ratio_bomb, wants_whole,
+};
 
 /// The member of the gzip stream `bytes`, named by its FNAME field
 /// (empty when absent: the caller names it after the container, as
@@ -41,6 +43,7 @@ pub fn gzip(bytes: &[u8], budget: &mut Budget) -> Listing {
         head,
         encrypted: false,
         data,
+        aliases: Vec::new(),
     });
     listing
 }
@@ -71,19 +74,21 @@ pub fn bzip2(bytes: &[u8], budget: &mut Budget) -> Listing {
 pub fn xz(bytes: &[u8], budget: &mut Budget) -> Listing {
     let mut listing = Listing::default();
     let mut member = Member::default();
-    if !budget.take(HEAD as u64) {
+    // The head, and as far as a disc image's descriptor at 32 KiB.
+    let (peek, error) = unxz(bytes, PEEK);
+    if !budget.take(peek.len() as u64) {
         listing.problems.push(over_budget("xz"));
         listing.members.push(member);
         return listing;
     }
-    let (head, error) = unxz(bytes, HEAD);
     if let Some(e) = error {
         listing
             .problems
             .push(Problem::Unreadable(format!("xz: {e}")));
     }
-    member.size = head.len() as u64;
-    if wants_data(&head) {
+    let head = peek.get(..HEAD).unwrap_or(&peek).to_vec();
+    member.size = peek.len() as u64;
+    if wants_whole(&peek) {
         let cap = usize::try_from(budget.left()).unwrap_or(usize::MAX);
         let (data, error) = unxz(bytes, cap);
         if data.len() >= cap && cap > 0 {

@@ -7,11 +7,16 @@
 //! Pure: reads the parts' bodies only; bounded by one [`Budget`] per
 //! message.
 
+use std::io::Read;
+
 use bytes::Bytes;
 
 use super::office::{self, MacroKind, OfficeLimits};
 use super::tnef::{self, TnefAttachment, TnefLimits};
-use super::{Budget, Format, Limits, Listing, Member, Problem, read, sniff};
+use super::{
+    Budget, Format, Limits, Listing, Member, Problem, RAR_SEARCH, ZIP_TAIL, rar_start, read, sniff,
+    zip_end,
+};
 use crate::message::{self, Origin, Part};
 
 /// Bytes of a part looked at to recognise a container: enough for the
@@ -118,6 +123,7 @@ pub fn expand(parts: &[Part], settings: &Settings) -> Inside {
                     parent: &part.id,
                     id: &part.id,
                     path: &name,
+                    names: &part.names,
                     depth: 1,
                 },
             );
@@ -129,8 +135,19 @@ pub fn expand(parts: &[Part], settings: &Settings) -> Inside {
             let content = part.body.bytes();
             walk.office(&content, &part.id, &part_name(part));
         }
-        let Some(format) = sniff(&head) else {
-            continue;
+        let format = match sniff(&head) {
+            Some(format) => format,
+            // A zip with a stub in front shows only at its end, a RAR
+            // within the first MiB.
+            None if part.body.len() > head.len() => {
+                match zip_end(&tail(part))
+                    .or_else(|| rar_start(&part.body.head(RAR_SEARCH)).map(|_| Format::Rar))
+                {
+                    Some(format) => format,
+                    None => continue,
+                }
+            }
+            None => continue,
         };
         drop(head);
         let content = part.body.bytes();
@@ -142,11 +159,32 @@ pub fn expand(parts: &[Part], settings: &Settings) -> Inside {
                 parent: &part.id,
                 id: &part.id,
                 path: &name,
+                names: &part.names,
                 depth: 1,
             },
         );
     }
     walk.inside
+}
+
+/// The last [`ZIP_TAIL`] bytes of a part's content, read as a stream
+/// (a large base64 body is never held whole for this).
+fn tail(part: &Part) -> Vec<u8> {
+    let mut reader = part.body.reader();
+    let mut kept: Vec<u8> = Vec::new();
+    let mut chunk = vec![0u8; 64 << 10];
+    loop {
+        let n = match reader.read(&mut chunk) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        kept.extend_from_slice(chunk.get(..n).unwrap_or_default());
+        if kept.len() > 2 * ZIP_TAIL {
+            kept.drain(..kept.len() - ZIP_TAIL);
+        }
+    }
+    let from = kept.len().saturating_sub(ZIP_TAIL);
+    kept.split_off(from)
 }
 
 /// Where a container sits.
@@ -157,6 +195,9 @@ struct Node<'a> {
     id: &'a str,
     /// The container's path.
     path: &'a str,
+    /// Every name the container goes by (a gzip stream's member is named
+    /// after each of them).
+    names: &'a [String],
     /// 1 for an attachment, 2 for a container inside it, ...
     depth: usize,
 }
@@ -270,6 +311,7 @@ impl Walk<'_> {
                 parent: node.parent,
                 id: &id,
                 path: &path,
+                names: &attachment.names,
                 depth: node.depth + 1,
             };
             if attachment.message {
@@ -320,19 +362,35 @@ impl Walk<'_> {
         }
     }
 
+    /// Lists `member`, the `index`th of the container at `node`, opening
+    /// it in turn when it is a container: one [`Inner`] under its name,
+    /// and one more (its head as body) under each other name it goes by
+    /// ([`Member::aliases`]; for a gzip, bzip2 or xz stream, every name of
+    /// its container with the extension stripped, as gunzip names it
+    /// whatever FNAME says).
     fn member(&mut self, format: Format, member: Member, index: usize, node: &Node<'_>) {
         let mut name = decode_name(&member.name);
-        if name.is_empty() {
-            name = stripped_name(node.path, format);
+        let mut aliases: Vec<String> = member.aliases.iter().map(|a| decode_name(a)).collect();
+        if matches!(format, Format::Gzip | Format::Bzip2 | Format::Xz) {
+            let base = [node.path.to_string()];
+            let names = if node.names.is_empty() {
+                &base[..]
+            } else {
+                node.names
+            };
+            for container in names {
+                let stripped = stripped_name(container, format);
+                if stripped != name && !aliases.contains(&stripped) {
+                    aliases.push(stripped);
+                }
+            }
+            if name.is_empty() && !aliases.is_empty() {
+                name = aliases.remove(0);
+            }
         }
         let id = format!("{}.a{index}", node.id);
         let path = format!("{}/{}", node.path, name.trim_start_matches('/'));
-        let base = name.rsplit('/').next().unwrap_or_default().to_string();
-        let mut names = vec![base.clone()];
-        if let Some((cut, _)) = base.split_once('\0') {
-            names.push(cut.to_string());
-        }
-        names.retain(|n| !n.is_empty());
+        let names = base_names(&name);
         let content = member.data.as_deref().unwrap_or(&member.head);
         let detected_type = message::detect(content);
         if let Some(data) = &member.data {
@@ -341,6 +399,8 @@ impl Walk<'_> {
             }
             let nested = sniff(data);
             if let Some(format) = nested {
+                let mut all = names.clone();
+                all.extend(aliases.iter().flat_map(|a| base_names(a)));
                 self.open(
                     format,
                     data,
@@ -348,18 +408,15 @@ impl Walk<'_> {
                         parent: node.parent,
                         id: &id,
                         path: &path,
+                        names: &all,
                         depth: node.depth + 1,
                     },
                 );
             }
         }
-        let body = match member.data {
-            Some(data) => Bytes::from(data),
-            None => Bytes::from(member.head),
-        };
-        self.inside.members.push(Inner {
+        let inner = |path: String, names: Vec<String>, body: Bytes| Inner {
             part: Part {
-                id,
+                id: id.clone(),
                 depth: node.depth,
                 declared_type: "application/octet-stream".into(),
                 names,
@@ -373,8 +430,38 @@ impl Walk<'_> {
             parent: node.parent.to_string(),
             path,
             size: member.size,
-        });
+        };
+        let head = Bytes::from(member.head);
+        let body = match member.data {
+            Some(data) => Bytes::from(data),
+            None => head.clone(),
+        };
+        self.inside.members.push(inner(path, names, body));
+        for alias in aliases {
+            let path = format!("{}/{}", node.path, alias.trim_start_matches('/'));
+            self.inside
+                .members
+                .push(inner(path, base_names(&alias), head.clone()));
+        }
     }
+}
+
+/// The names a member at `path` is matched by: its base name (the last
+/// part that is not empty: a file named `evil.js/` is `evil.js`), and the
+/// base name cut at a NUL when it holds one.
+fn base_names(path: &str) -> Vec<String> {
+    let base = path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let mut names = vec![base.clone()];
+    if let Some((cut, _)) = base.split_once('\0') {
+        names.push(cut.to_string());
+    }
+    names.retain(|n| !n.is_empty());
+    names
 }
 
 /// The name a part is known by in paths: its first name, else `part N`.

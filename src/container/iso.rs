@@ -1,11 +1,13 @@
 //! The ISO 9660 reader, hand-written (ECMA-119): the files of a CD or DVD
-//! image from its directory records, under the primary volume's names
-//! (`;1` version dropped, Rock Ridge `NM` names preferred, as Linux shows
-//! them) and under the Joliet names (UCS-2, as Windows shows them). Both
-//! trees are listed, because the two may disagree on purpose. Stored, not
-//! compressed: heads are slices of the image.
+//! image from its directory records, under every name a reader may show:
+//! the Rock Ridge `NM` names (as Linux shows them), the primary volume's
+//! identifiers (`;1` version dropped, as Windows shows an image without
+//! Joliet) and the Joliet names (UCS-2, as Windows shows them). The trees
+//! may disagree on purpose: a file (one extent) is one member whose other
+//! names are its aliases. Stored, not compressed: heads are slices of the
+//! image.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::{Budget, Listing, Member, Problem, stored, too_many};
 
@@ -50,7 +52,7 @@ pub fn read(bytes: &[u8], budget: &mut Budget) -> Listing {
         budget,
         listing: &mut listing,
         records: 0,
-        seen_paths: HashSet::new(),
+        by_extent: HashMap::new(),
     };
     for (root, joliet, block) in roots {
         if !(512..=SECTOR).contains(&block) || !block.is_power_of_two() {
@@ -60,7 +62,7 @@ pub fn read(bytes: &[u8], budget: &mut Budget) -> Listing {
             continue;
         }
         let mut visited = HashSet::new();
-        if !walk.directory(&root, "", joliet, block, 0, &mut visited) {
+        if !walk.directory(&root, ["", ""], joliet, block, 0, &mut visited) {
             break;
         }
     }
@@ -122,7 +124,8 @@ fn rock_ridge_name(mut area: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// The name of `r` as a reader sees it: Joliet UCS-2 decoded, else the
-/// Rock Ridge name, else the identifier without its `;1` version.
+/// identifier without its `;1` version (the Rock Ridge name is
+/// [`Record::rock_ridge`]).
 fn display(r: &Record, joliet: bool) -> Vec<u8> {
     let raw = if joliet {
         let units: Vec<u16> = r
@@ -131,8 +134,6 @@ fn display(r: &Record, joliet: bool) -> Vec<u8> {
             .map(|c| u16::from_be_bytes([c[0], c[1]]))
             .collect();
         String::from_utf16_lossy(&units).into_bytes()
-    } else if let Some(rr) = &r.rock_ridge {
-        return rr.clone();
     } else {
         r.name.clone()
     };
@@ -147,17 +148,19 @@ struct Walk<'a, 'b> {
     budget: &'b mut Budget,
     listing: &'b mut Listing,
     records: usize,
-    /// Paths already listed (the Joliet tree repeats the primary one).
-    seen_paths: HashSet<Vec<u8>>,
+    /// Members already listed, by their extent and size (the Joliet tree
+    /// repeats the primary one): a file met again gains aliases.
+    by_extent: HashMap<(usize, usize), usize>,
 }
 
 impl Walk<'_, '_> {
-    /// Lists the directory `dir` at `path`: false when a limit stops the
-    /// whole listing.
+    /// Lists the directory `dir` at `paths` (under Rock Ridge names where
+    /// there are, and under the plain identifiers): false when a limit
+    /// stops the whole listing.
     fn directory(
         &mut self,
         dir: &Record,
-        path: &str,
+        paths: [&str; 2],
         joliet: bool,
         block: usize,
         level: usize,
@@ -166,6 +169,7 @@ impl Walk<'_, '_> {
         if level > MAX_LEVELS || !visited.insert(dir.extent) {
             return true;
         }
+        let path = paths[0];
         let start = dir.extent.saturating_mul(block);
         let Some(content) = self
             .bytes
@@ -202,10 +206,15 @@ impl Walk<'_, '_> {
             if r.name == [0] || r.name == [1] {
                 continue;
             }
-            let name = String::from_utf8_lossy(&display(&r, joliet)).into_owned();
-            let child = format!("{path}/{name}");
+            let plain = String::from_utf8_lossy(&display(&r, joliet)).into_owned();
+            let shown = match &r.rock_ridge {
+                Some(rr) if !joliet => String::from_utf8_lossy(rr).into_owned(),
+                _ => plain.clone(),
+            };
+            let child = [format!("{path}/{shown}"), format!("{}/{plain}", paths[1])];
             if r.directory {
-                if !self.directory(&r, &child, joliet, block, level + 1, visited) {
+                let child = [child[0].as_str(), child[1].as_str()];
+                if !self.directory(&r, child, joliet, block, level + 1, visited) {
                     return false;
                 }
             } else if !self.file(&r, &child, block) {
@@ -215,10 +224,19 @@ impl Walk<'_, '_> {
         true
     }
 
-    /// Lists one file: false when the member limit is reached.
-    fn file(&mut self, r: &Record, path: &str, block: usize) -> bool {
-        let name = path.trim_start_matches('/').as_bytes().to_vec();
-        if !self.seen_paths.insert(name.to_ascii_lowercase()) {
+    /// Lists one file under its `paths`: false when the member limit is
+    /// reached.
+    fn file(&mut self, r: &Record, paths: &[String; 2], block: usize) -> bool {
+        let [name, plain] = paths
+            .clone()
+            .map(|p| p.trim_start_matches('/').as_bytes().to_vec());
+        if let Some(member) = self
+            .by_extent
+            .get(&(r.extent, r.size))
+            .and_then(|&i| self.listing.members.get_mut(i))
+        {
+            member.also_named(name);
+            member.also_named(plain);
             return true;
         }
         if self.listing.members.len() == self.budget.max_members() {
@@ -228,15 +246,20 @@ impl Walk<'_, '_> {
         let start = r.extent.saturating_mul(block);
         let end = start.saturating_add(r.size).min(self.bytes.len());
         let content = self.bytes.get(start..end).unwrap_or_default();
-        let what = format!("iso file {path}");
+        let what = format!("iso file {}", paths[0]);
         let (head, data) = stored(content, self.budget, &what, &mut self.listing.problems);
-        self.listing.members.push(Member {
+        let mut member = Member {
             name,
             size: r.size as u64,
             head,
             encrypted: false,
             data,
-        });
+            aliases: Vec::new(),
+        };
+        member.also_named(plain);
+        self.by_extent
+            .insert((r.extent, r.size), self.listing.members.len());
+        self.listing.members.push(member);
         true
     }
 }

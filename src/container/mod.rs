@@ -14,9 +14,12 @@
 //! - lists every member it can name, at most [`Budget::max_members`] of
 //!   them (then one [`Problem::Limit`]);
 //! - gives each member's first [`HEAD`] bytes (decompressing no more than
-//!   that to get them) so that its type can be detected;
+//!   [`PEEK`] to get them: a disc image shows only at 32 KiB) so that its
+//!   type can be detected;
+//! - gives every name a client may show the member under: the others in
+//!   [`Member::aliases`];
 //! - decompresses a member whole ([`Member::data`]) only when
-//!   [`wants_data`] says it is itself a container or an Office document,
+//!   [`wants_whole`] says it is itself a container or an Office document,
 //!   and only as far as [`Budget::take`] allows;
 //! - reports what it could not examine as a [`Problem`] (an encrypted
 //!   member, a limit, a damaged or unknown structure), never panics, never
@@ -143,6 +146,23 @@ pub struct Member {
     /// The whole content, when [`wants_data`] asked for it and the budget
     /// allowed it; `None` otherwise.
     pub data: Option<Vec<u8>>,
+    /// Other names the same content goes by in another reading of the
+    /// container (a zip's local header or Unicode path field, an ISO
+    /// image's primary name beside its Rock Ridge name, ...): raw bytes
+    /// like [`Member::name`], each different from it and from each other.
+    pub aliases: Vec<Vec<u8>>,
+}
+
+impl Member {
+    /// Adds `name` to the names of this member unless it already has it
+    /// (ASCII case aside: the name rules ignore it, and a second finding
+    /// for `EVIL.JS` beside `evil.js` says nothing new).
+    pub(crate) fn also_named(&mut self, name: Vec<u8>) {
+        let known = |n: &Vec<u8>| n.eq_ignore_ascii_case(&name);
+        if !known(&self.name) && !self.aliases.iter().any(known) {
+            self.aliases.push(name);
+        }
+    }
 }
 
 /// What a reader could not examine.
@@ -197,7 +217,8 @@ pub enum Format {
     Rar,
     /// POSIX ustar, GNU and v7 tar.
     Tar,
-    /// gzip (RFC 1952), its FNAME field as the member's name.
+    /// gzip (RFC 1952), its FNAME field and the container's names without
+    /// `.gz` as the member's names.
     Gzip,
     /// bzip2.
     Bzip2,
@@ -262,28 +283,165 @@ pub fn sniff(content: &[u8]) -> Option<Format> {
         Some(Format::Xz)
     } else if starts(b"MSCF\x00\x00\x00\x00") {
         Some(Format::Cab)
-    } else if content.get(257..262) == Some(b"ustar") {
+    } else if content.get(257..262) == Some(b"ustar") || is_tar_header(content) {
         Some(Format::Tar)
     } else {
         disc_image(content)
+            .or_else(|| zip_end(content))
+            .or_else(|| rar_start(content).map(|_| Format::Rar))
     }
 }
 
+/// How far into a file a RAR signature is looked for behind a stub (a
+/// self-extractor's, or junk): unrar and 7-Zip look that far (bytes).
+pub const RAR_SEARCH: usize = 1 << 20;
+
+/// Where a RAR archive starts in `content`: its signature at the start,
+/// or behind a stub within the first [`RAR_SEARCH`] bytes, as unrar finds
+/// a self-extracting archive's. Behind a stub, the signature must be
+/// followed by a main archive header (RAR 4: block type 0x73 after the
+/// header CRC; RAR 5: header type 1 after the CRC and a one-byte size),
+/// since a self-extractor's code holds the bare signature too.
+pub fn rar_start(content: &[u8]) -> Option<usize> {
+    if content.starts_with(b"Rar!\x1A\x07") {
+        return Some(0);
+    }
+    let window = content.get(..RAR_SEARCH).unwrap_or(content);
+    memchr::memmem::find_iter(window, b"Rar!\x1A\x07").find(|&at| {
+        let after = |n: usize| content.get(at + n).copied();
+        match after(6) {
+            Some(0) => after(9) == Some(0x73),
+            Some(1) => {
+                after(7) == Some(0) && after(12).is_some_and(|n| n < 0x80) && after(13) == Some(1)
+            }
+            _ => false,
+        }
+    })
+}
+
+/// True when the first 512 bytes of `content` are a tar header of any
+/// flavour, v7 included (no `ustar` magic): its checksum field matches
+/// the sum of the header's bytes (POSIX tar `chksum`, counted with the
+/// field itself as spaces; GNU tar also accepts the sum of signed bytes),
+/// as file(1) and 7-Zip recognise v7 archives. Against false positives
+/// the name must be printable text and the mode and size fields octal.
+fn is_tar_header(content: &[u8]) -> bool {
+    let Some(header) = content.get(..512) else {
+        return false;
+    };
+    let octal = |field: &[u8]| {
+        let digits = field.iter().filter(|b| (b'0'..=b'7').contains(b)).count();
+        digits > 0
+            && field
+                .iter()
+                .all(|&b| (b'0'..=b'7').contains(&b) || b == b' ' || b == 0)
+    };
+    let field = |from: usize, to: usize| header.get(from..to).unwrap_or_default();
+    let name = field(0, 100);
+    let name = name.split(|&b| b == 0).next().unwrap_or_default();
+    if name.is_empty() || name.iter().any(|&b| b < 0x20 || b == 0x7F) {
+        return false;
+    }
+    // A size in GNU's base-256 form starts with 0x80.
+    let size_ok = octal(field(124, 136)) || field(124, 125) == [0x80];
+    if !(octal(field(100, 108)) && size_ok && octal(field(148, 156))) {
+        return false;
+    }
+    let stored = field(148, 156)
+        .iter()
+        .filter(|b| (b'0'..=b'7').contains(*b))
+        .fold(0u64, |n, &b| {
+            n.saturating_mul(8).saturating_add(u64::from(b - b'0'))
+        });
+    let (mut unsigned, mut signed) = (0u64, 0i64);
+    for (i, &b) in header.iter().enumerate() {
+        let b = if (148..156).contains(&i) { b' ' } else { b };
+        unsigned += u64::from(b);
+        signed += i64::from(b as i8);
+    }
+    stored == unsigned || i64::try_from(stored).is_ok_and(|s| s == signed)
+}
+
+/// Block sizes a disc image's volume recognition sequence is laid out
+/// by: each descriptor takes 2048 bytes, or a whole block when blocks are
+/// larger (ECMA-167 2/8.3); mkudffs writes blocks of 512 to 4096 bytes.
+const DISC_STEPS: [usize; 2] = [2048, 4096];
+
+/// Descriptors of the volume recognition sequence looked at.
+const DISC_DESCRIPTORS: usize = 24;
+
+/// Where a disc image's first volume descriptor is (bytes): ECMA-119 §8
+/// and ECMA-167 2/8.3 both start at 32 KiB.
+const DISC_START: usize = 32 << 10;
+
 /// ISO 9660 or UDF from the volume recognition sequence at 32 KiB
-/// (ECMA-119 §8, ECMA-167 2/8.3): UDF when a `NSR02`/`NSR03` descriptor
-/// is present, ISO 9660 when only `CD001` is.
+/// (ECMA-119 §8, ECMA-167 2/8.3), read at every block size of
+/// [`DISC_STEPS`]: UDF when a `NSR02`/`NSR03` descriptor is present, ISO
+/// 9660 when only `CD001` is.
 fn disc_image(content: &[u8]) -> Option<Format> {
     let mut iso = false;
-    for sector in 16..64usize {
-        let id = content.get(sector * 2048 + 1..sector * 2048 + 6)?;
-        match id {
-            b"CD001" => iso = true,
-            b"NSR02" | b"NSR03" => return Some(Format::Udf),
-            b"BEA01" | b"TEA01" | b"BOOT2" | b"CDW02" => {}
-            _ => break,
+    for step in DISC_STEPS {
+        for n in 0..DISC_DESCRIPTORS {
+            let at = DISC_START + n * step;
+            let Some(id) = content.get(at + 1..at + 6) else {
+                break;
+            };
+            match id {
+                b"CD001" => iso = true,
+                b"NSR02" | b"NSR03" => return Some(Format::Udf),
+                b"BEA01" | b"TEA01" | b"BOOT2" | b"CDW02" => {}
+                _ => break,
+            }
         }
     }
     iso.then_some(Format::Iso)
+}
+
+/// True when `content` may be a disc image: its first volume descriptor
+/// at 32 KiB is one ([`disc_image`] decides on the whole content).
+fn disc_start(content: &[u8]) -> bool {
+    matches!(
+        content.get(DISC_START + 1..DISC_START + 6),
+        Some(b"CD001" | b"BEA01")
+    )
+}
+
+/// Bytes from the end of a file in which a zip's end of central
+/// directory record is looked for: the record (22 bytes) and the longest
+/// comment (65,535 bytes), as unzip looks (APPNOTE.TXT 4.3.16).
+pub const ZIP_TAIL: usize = 22 + 0xFFFF;
+
+/// Zip, when `tail` (the last [`ZIP_TAIL`] bytes of a file, or all of a
+/// shorter one) holds an end of central directory record whose central
+/// directory starts with a central header right before it: a zip with
+/// something in front (a self-extractor's stub, junk), which unzip, 7-Zip
+/// and Windows open all the same.
+pub fn zip_end(content: &[u8]) -> Option<Format> {
+    let from = content.len().saturating_sub(ZIP_TAIL);
+    let tail = content.get(from..).unwrap_or_default();
+    memchr::memmem::rfind_iter(tail, b"PK\x05\x06")
+        .any(|at| {
+            let record = tail.get(at..at + 22);
+            let u16_at = |i: usize| {
+                record
+                    .and_then(|r| r.get(i..i + 2))
+                    .map_or(0, |b| u16::from_le_bytes([b[0], b[1]]))
+            };
+            let u32_at = |i: usize| {
+                record
+                    .and_then(|r| r.get(i..i + 4))
+                    .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            };
+            let entries = u16_at(10);
+            let cd_size = u32_at(12) as usize;
+            record.is_some()
+                && entries > 0
+                && (from + at)
+                    .checked_sub(cd_size)
+                    .and_then(|cd| content.get(cd..cd + 4))
+                    == Some(b"PK\x01\x02")
+        })
+        .then_some(Format::Zip)
 }
 
 /// True when a member whose content starts with `head` should be read
@@ -295,11 +453,33 @@ pub fn wants_data(head: &[u8]) -> bool {
         || head.starts_with(b"\x78\x9F\x3E\x22")
 }
 
+/// True when a member of which `content` is known (its first [`PEEK`]
+/// bytes or more) should be read whole: [`wants_data`] on its head, a
+/// disc image's first descriptor at 32 KiB, a zip's end record near the
+/// end of what is known or a RAR signature in it (an archive with a stub
+/// in front).
+pub fn wants_whole(content: &[u8]) -> bool {
+    wants_data(content.get(..HEAD).unwrap_or(content))
+        || disc_start(content)
+        || zip_end(content).is_some()
+        || rar_start(content).is_some()
+}
+
+/// Bytes of a member read to tell whether it is a disc image (its first
+/// volume descriptor's identifier at 32 KiB), when its head is not
+/// already a container.
+pub const PEEK: usize = DISC_START + 6;
+
 /// The members of `bytes`, a container of `format`.
 pub fn read(format: Format, bytes: &[u8], budget: &mut Budget) -> Listing {
     match format {
         Format::Zip => zip::read(bytes, budget),
-        Format::Rar => rar::read(bytes, budget),
+        Format::Rar => rar::read(
+            bytes
+                .get(rar_start(bytes).unwrap_or(0)..)
+                .unwrap_or_default(),
+            budget,
+        ),
         Format::SevenZ => sevenz::read(bytes, budget),
         Format::Cab => cab::read(bytes, budget),
         Format::Iso | Format::Udf => iso::read(bytes, budget),
@@ -313,12 +493,13 @@ pub fn read(format: Format, bytes: &[u8], budget: &mut Budget) -> Listing {
 /// Bytes decompressed per step when a member is read whole.
 const CHUNK: usize = 64 << 10;
 
-/// Reads a member's content from `reader`: its first [`HEAD`] bytes, and
-/// the whole of it when [`wants_data`] asks for it and `budget` allows,
-/// charging every byte to the budget as it is decompressed (a declared
-/// size is never trusted) and stopping at a decompression bomb (more than
-/// [`Limits::max_ratio`] times the `packed` bytes it came from). `what`
-/// names the member in problems.
+/// Reads a member's content from `reader`: its first [`HEAD`] bytes
+/// (up to [`PEEK`] when the head is no container, to see a disc image's
+/// descriptor at 32 KiB), and the whole of it when [`wants_whole`] asks
+/// for it and `budget` allows, charging every byte to the budget as it is
+/// decompressed (a declared size is never trusted) and stopping at a
+/// decompression bomb (more than [`Limits::max_ratio`] times the `packed`
+/// bytes it came from). `what` names the member in problems.
 pub(crate) fn content(
     mut reader: impl Read,
     budget: &mut Budget,
@@ -335,10 +516,25 @@ pub(crate) fn content(
         problems.push(Problem::Unreadable(format!("{what}: {e}")));
         return (Vec::new(), None);
     }
-    if !wants_data(&head) {
+    let mut data = head.clone();
+    if !wants_data(&head) && head.len() == HEAD {
+        // A disc image shows only at 32 KiB: read that far, charged.
+        if let Err(e) = reader
+            .by_ref()
+            .take((PEEK - HEAD) as u64)
+            .read_to_end(&mut data)
+        {
+            problems.push(Problem::Unreadable(format!("{what}: {e}")));
+            return (head, None);
+        }
+        if !budget.take((data.len() - HEAD) as u64) {
+            problems.push(over_budget(what));
+            return (head, None);
+        }
+    }
+    if !wants_whole(&data) {
         return (head, None);
     }
-    let mut data = head.clone();
     let mut chunk = vec![0u8; CHUNK];
     loop {
         let n = match reader.read(&mut chunk) {
@@ -361,7 +557,7 @@ pub(crate) fn content(
     }
 }
 
-/// The head and (when [`wants_data`] asks and the budget allows) the
+/// The head and (when [`wants_whole`] asks and the budget allows) the
 /// whole of a member stored without compression, `content` being its
 /// bytes inside the container; a budget spent is a problem about `what`.
 pub(crate) fn stored(
@@ -376,7 +572,7 @@ pub(crate) fn stored(
         return (Vec::new(), None);
     }
     let rest = (content.len() - head.len()) as u64;
-    if !wants_data(head) {
+    if !wants_whole(content) {
         return (head.to_vec(), None);
     }
     if !budget.take(rest) {
@@ -416,4 +612,64 @@ pub(crate) fn member_name(raw: &[u8]) -> Vec<u8> {
     raw.iter()
         .map(|&b| if b == b'\\' { b'/' } else { b })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A v7 tar header for `name` with its checksum filled in.
+    fn v7(name: &[u8]) -> Vec<u8> {
+        let mut h = vec![0u8; 512];
+        h[..name.len()].copy_from_slice(name);
+        h[100..108].copy_from_slice(b"0000644\0");
+        h[124..136].copy_from_slice(b"00000000005\0");
+        h[148..156].copy_from_slice(b"        ");
+        let sum: u32 = h.iter().map(|&b| u32::from(b)).sum();
+        h[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+        h
+    }
+
+    #[test]
+    fn a_v7_tar_header_is_known_by_its_checksum_and_plausible_fields() {
+        assert_eq!(sniff(&v7(b"run.js")), Some(Format::Tar));
+        // A wrong checksum, a name with control characters, no name, a
+        // block of zeros or of text: no tar.
+        let mut bad = v7(b"run.js");
+        bad[0] = b'x';
+        assert_eq!(sniff(&bad), None);
+        assert_eq!(sniff(&v7(b"a\x01b")), None);
+        assert_eq!(sniff(&v7(b"")), None);
+        assert_eq!(sniff(&[0u8; 1024]), None);
+        assert_eq!(sniff(&[b'7'; 1024]), None);
+    }
+
+    #[test]
+    fn disc_images_are_known_at_both_descriptor_steps() {
+        for step in DISC_STEPS {
+            let mut image = vec![0u8; DISC_START + 4 * step];
+            for (n, id) in [b"BEA01", b"NSR03", b"TEA01"].iter().enumerate() {
+                let at = DISC_START + n * step;
+                image[at + 1..at + 6].copy_from_slice(*id);
+            }
+            assert_eq!(sniff(&image), Some(Format::Udf), "{step}");
+            assert!(wants_whole(&image[..PEEK]));
+        }
+    }
+
+    #[test]
+    fn a_zip_end_record_needs_its_central_directory_before_it() {
+        let mut zip = b"stub".to_vec();
+        zip.extend_from_slice(b"PK\x01\x02");
+        zip.extend_from_slice(&[0u8; 42]);
+        let mut end = b"PK\x05\x06".to_vec();
+        end.extend_from_slice(&[0, 0, 0, 0, 1, 0, 1, 0]);
+        end.extend_from_slice(&46u32.to_le_bytes());
+        end.extend_from_slice(&0u32.to_le_bytes());
+        end.extend_from_slice(&[0, 0]);
+        zip.extend_from_slice(&end);
+        assert_eq!(zip_end(&zip), Some(Format::Zip));
+        // The same record with nothing before it: no zip.
+        assert_eq!(zip_end(&end), None);
+    }
 }

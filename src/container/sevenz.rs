@@ -1,10 +1,14 @@
 //! The 7z reader, hand-written after 7-Zip's `7zFormat.txt`: member names
 //! (UTF-16), sizes and encryption from the header, which 7-Zip usually
 //! compresses (an "encoded header", decoded here with `lzma-rs`) and, with
-//! `-mhe`, encrypts. Heads come from decoding each folder that uses LZMA,
-//! LZMA2 or no compression (a BCJ filter in front of them is not undone:
-//! it leaves the first bytes of an executable as they are), within the
-//! message's budget. No maintained crate reads 7z headers with bounded
+//! `-mhe`, encrypts. Heads come from decoding each folder's chain of
+//! coders: LZMA, LZMA2 (`lzma-rs`), BZip2 (`bzip2`), Deflate (`flate2`),
+//! stored, and the Delta filter undone; a branch filter (BCJ and its
+//! kin) is not undone (it leaves the first bytes of an executable as they
+//! are, but garbles a container: one under it is `unchecked`). Any other
+//! coder (PPMd, BCJ2, Deflate64, ...) leaves the folder's members
+//! unchecked, named with the coder. All within the message's budget. No
+//! maintained crate reads 7z headers with bounded
 //! memory: counts in the header are attacker numbers, so every count is
 //! checked against the bytes that could hold it before anything is
 //! allocated.
@@ -14,7 +18,7 @@ use std::io;
 use super::compress::Capped;
 use super::{
     Budget, HEAD, Listing, Member, Problem, member_name, over_budget, ratio_bomb, too_many,
-    wants_data,
+    wants_whole,
 };
 
 const SIGNATURE: &[u8] = b"7z\xBC\xAF\x27\x1C";
@@ -22,6 +26,9 @@ const AES: &[u8] = &[0x06, 0xF1, 0x07, 0x01];
 const COPY: &[u8] = &[0x00];
 const LZMA: &[u8] = &[0x03, 0x01, 0x01];
 const LZMA2: &[u8] = &[0x21];
+const BZIP2: &[u8] = &[0x04, 0x02, 0x02];
+const DEFLATE: &[u8] = &[0x04, 0x01, 0x08];
+const DELTA: &[u8] = &[0x03];
 /// Branch converters that keep a stream's length (x86, PPC, IA64, ARM,
 /// ARMT, SPARC, ARM64): their output's first bytes are close enough to
 /// the input's for type detection.
@@ -152,6 +159,10 @@ struct Coder {
 #[derive(Debug, Clone, Default)]
 struct Folder {
     coders: Vec<Coder>,
+    /// Per coder, its numbers of in and out streams.
+    streams: Vec<(usize, usize)>,
+    /// Bind pairs: (in stream, out stream that feeds it).
+    binds: Vec<(usize, usize)>,
     /// Pack streams it reads.
     packed: usize,
     /// Unpack size of each coder output; the last is the folder's.
@@ -197,6 +208,7 @@ fn folder(r: &mut R<'_>) -> Res<Folder> {
         };
         ins += i;
         outs += o;
+        f.streams.push((i, o));
         let props = if flag & 0x20 != 0 {
             let size = r.number()?;
             r.take(size)?.to_vec()
@@ -210,11 +222,12 @@ fn folder(r: &mut R<'_>) -> Res<Folder> {
     }
     let mut bound_outs = vec![false; outs];
     for _ in 0..outs - 1 {
-        let _in = r.number()?;
+        let input = usize::try_from(r.number()?).unwrap_or(usize::MAX);
         let out = usize::try_from(r.number()?).unwrap_or(usize::MAX);
         if let Some(b) = bound_outs.get_mut(out) {
             *b = true;
         }
+        f.binds.push((input, out));
     }
     f.main_out = bound_outs.iter().position(|b| !b).unwrap_or(0);
     f.packed = ins.saturating_sub(outs - 1);
@@ -349,41 +362,119 @@ fn packed<'a>(bytes: &'a [u8], s: &Streams, index: usize) -> Option<&'a [u8]> {
     bytes.get(start..end.min(bytes.len()))
 }
 
-/// Decodes at most `cap` bytes of `folder` from `input`; `None` when its
-/// coders are not ones this reader decodes, else the bytes (an error of
-/// the stream ends them early).
-fn decode(folder: &Folder, input: &[u8], cap: u64) -> Option<Vec<u8>> {
-    let main: Vec<&Coder> = folder
+/// A folder decoded: its bytes, and whether a branch filter was left in
+/// them (not undone); else why it could not be decoded.
+type Decoded = Result<(Vec<u8>, bool), String>;
+
+/// The name of a coder for problems (7-Zip's `Methods.txt`).
+fn coder_name(id: &[u8]) -> String {
+    let name = match id {
+        [0x03, 0x04, 0x01] => "PPMd",
+        [0x03, 0x03, 0x01, 0x1B] => "BCJ2",
+        [0x04, 0x01, 0x09] => "Deflate64",
+        [0x04, 0xF7, 0x11, 0x01] => "Zstandard",
+        [0x04, 0xF7, 0x11, 0x02] => "Brotli",
+        [0x04, 0xF7, 0x11, 0x04] => "LZ4",
+        [0x0B] => "RISC-V filter",
+        [0x04, 0x05] | [0x04, 0x06] => "ARJ",
+        [0x04, 0x01, 0x06] | [0x04, 0x01, 0x0C] | [0x04, 0x01, 0x0E] => "zip method",
+        _ => "",
+    };
+    if name.is_empty() {
+        let hex: Vec<String> = id.iter().map(|b| format!("{b:02X}")).collect();
+        format!("coder {}", hex.join(""))
+    } else {
+        name.to_string()
+    }
+}
+
+/// Decodes at most `cap` bytes of `folder` from `input`, its coders
+/// applied in the order the bind pairs chain them (each with one in and
+/// one out stream; a coder with several, BCJ2, is not decoded). An error
+/// of a stream ends its bytes early.
+fn decode(folder: &Folder, input: &[u8], cap: u64) -> Decoded {
+    if let Some((c, _)) = folder
         .coders
         .iter()
-        .filter(|c| !FILTERS.contains(&c.id.as_slice()))
-        .collect();
-    let [coder] = main.as_slice() else {
-        return None;
-    };
-    let mut out = Capped::new(usize::try_from(cap.min(folder.size())).unwrap_or(usize::MAX));
-    let mut reader = io::BufReader::new(input);
-    if coder.id == COPY {
-        out.buf = input.get(..out.cap.min(input.len()))?.to_vec();
-    } else if coder.id == LZMA {
-        let mut stream = coder.props.clone();
-        stream.extend_from_slice(input);
-        let options = lzma_rs::decompress::Options {
-            unpacked_size: lzma_rs::decompress::UnpackedSize::UseProvided(Some(folder.size())),
-            memlimit: Some(out.cap.saturating_add(1 << 20)),
-            allow_incomplete: true,
-        };
-        let _ = lzma_rs::lzma_decompress_with_options(
-            &mut io::BufReader::new(stream.as_slice()),
-            &mut out,
-            &options,
-        );
-    } else if coder.id == LZMA2 {
-        let _ = lzma_rs::lzma2_decompress(&mut reader, &mut out);
-    } else {
-        return None;
+        .zip(&folder.streams)
+        .find(|(_, s)| **s != (1, 1))
+    {
+        return Err(format!("{} not supported", coder_name(&c.id)));
     }
-    Some(out.buf)
+    // From the coder whose output is the folder's back to the one the
+    // packed stream feeds.
+    let mut chain = vec![folder.main_out];
+    while let Some(&(_, out)) = folder
+        .binds
+        .iter()
+        .find(|(input, _)| Some(input) == chain.last())
+    {
+        if chain.len() > folder.coders.len() || chain.contains(&out) {
+            return Err("coders bound in a loop".into());
+        }
+        chain.push(out);
+    }
+    let cap = usize::try_from(cap.min(folder.size())).unwrap_or(usize::MAX);
+    let mut data: Vec<u8> = Vec::new();
+    let mut filtered = false;
+    for (step, &index) in chain.iter().rev().enumerate() {
+        let coder = folder
+            .coders
+            .get(index)
+            .ok_or_else(|| "a bind pair names no coder".to_string())?;
+        let from: &[u8] = if step == 0 { input } else { &data };
+        let size = folder.sizes.get(index).copied().unwrap_or(0);
+        let mut out = Capped::new(usize::try_from(size).unwrap_or(usize::MAX).min(cap));
+        let id = coder.id.as_slice();
+        if id == COPY {
+            out.buf = from
+                .get(..out.cap.min(from.len()))
+                .unwrap_or_default()
+                .to_vec();
+        } else if id == LZMA {
+            let mut stream = coder.props.clone();
+            stream.extend_from_slice(from);
+            let options = lzma_rs::decompress::Options {
+                unpacked_size: lzma_rs::decompress::UnpackedSize::UseProvided(Some(size)),
+                memlimit: Some(out.cap.saturating_add(1 << 20)),
+                allow_incomplete: true,
+            };
+            let _ = lzma_rs::lzma_decompress_with_options(
+                &mut io::BufReader::new(stream.as_slice()),
+                &mut out,
+                &options,
+            );
+        } else if id == LZMA2 {
+            let _ = lzma_rs::lzma2_decompress(&mut io::BufReader::new(from), &mut out);
+        } else if id == BZIP2 {
+            let _ = io::copy(&mut bzip2::read::BzDecoder::new(from), &mut out);
+        } else if id == DEFLATE {
+            let _ = io::copy(&mut flate2::read::DeflateDecoder::new(from), &mut out);
+        } else if id == DELTA {
+            // out[i] = in[i] + out[i - distance] (7-Zip's Delta.c).
+            let distance = usize::from(coder.props.first().copied().unwrap_or(0)) + 1;
+            out.buf = from
+                .get(..out.cap.min(from.len()))
+                .unwrap_or_default()
+                .to_vec();
+            for i in distance..out.buf.len() {
+                let before = out.buf.get(i - distance).copied().unwrap_or(0);
+                if let Some(b) = out.buf.get_mut(i) {
+                    *b = b.wrapping_add(before);
+                }
+            }
+        } else if FILTERS.contains(&id) {
+            filtered = true;
+            out.buf = from
+                .get(..out.cap.min(from.len()))
+                .unwrap_or_default()
+                .to_vec();
+        } else {
+            return Err(format!("{} not supported", coder_name(id)));
+        }
+        data = out.buf;
+    }
+    Ok((data, filtered))
 }
 
 /// The header: decoded as long as it is encoded (at most 4 times).
@@ -423,7 +514,8 @@ fn header(bytes: &[u8], budget: &Budget) -> Res<Vec<u8>> {
             return Err(unreadable("encoded header larger than 16 MiB"));
         }
         header = decode(folder, input, MAX_HEADER)
-            .ok_or_else(|| unreadable("header compressed with an unsupported method"))?;
+            .map_err(|e| unreadable(&format!("header: {e}")))?
+            .0;
     }
     Err(unreadable("header encoded too many times"))
 }
@@ -491,7 +583,7 @@ fn members(bytes: &[u8], budget: &mut Budget, listing: &mut Listing) -> Res<()> 
             _ => return Err(unreadable("header property")),
         }
     }
-    let mut heads: Vec<Option<Vec<u8>>> = vec![None; s.folders.len()];
+    let mut heads: Vec<Option<Decoded>> = vec![None; s.folders.len()];
     let (mut folder, mut in_folder, mut offset) = (0usize, 0usize, 0u64);
     let mut empty_index = 0;
     for i in 0..num_files {
@@ -531,15 +623,28 @@ fn members(bytes: &[u8], budget: &mut Budget, listing: &mut Listing) -> Res<()> 
         };
         if member.encrypted {
             listing.problems.push(Problem::Encrypted(what));
-        } else if let Some(decoded) = folder_bytes(bytes, &s, folder, &mut heads, budget, listing) {
-            let start = usize::try_from(offset).unwrap_or(usize::MAX);
-            let end = usize::try_from(offset.saturating_add(size)).unwrap_or(usize::MAX);
-            let whole = decoded
-                .get(start..end.min(decoded.len()))
-                .unwrap_or_default();
-            member.head = whole.get(..HEAD).unwrap_or(whole).to_vec();
-            if wants_data(&member.head) && whole.len() as u64 == size {
-                member.data = Some(whole.to_vec());
+        } else {
+            match folder_bytes(bytes, &s, folder, &mut heads, budget, listing) {
+                Ok((decoded, filtered)) => {
+                    let start = usize::try_from(offset).unwrap_or(usize::MAX);
+                    let end = usize::try_from(offset.saturating_add(size)).unwrap_or(usize::MAX);
+                    let whole = decoded
+                        .get(start..end.min(decoded.len()))
+                        .unwrap_or_default();
+                    member.head = whole.get(..HEAD).unwrap_or(whole).to_vec();
+                    if wants_whole(whole) {
+                        if *filtered {
+                            listing.problems.push(Problem::Unreadable(format!(
+                                "{what}: a container under a branch filter (BCJ), not undone"
+                            )));
+                        } else if whole.len() as u64 == size {
+                            member.data = Some(whole.to_vec());
+                        }
+                    }
+                }
+                Err(reason) => listing
+                    .problems
+                    .push(Problem::Unreadable(format!("{what}: {reason}"))),
             }
         }
         listing.members.push(member);
@@ -549,33 +654,42 @@ fn members(bytes: &[u8], budget: &mut Budget, listing: &mut Listing) -> Res<()> 
     Ok(())
 }
 
-/// Folder `index` decoded (once, then kept), as far as the budget goes.
+/// Folder `index` decoded (once, then kept), as far as the budget goes;
+/// a stream that ends before the folder's size is a problem (the members
+/// past its end are not examined).
 fn folder_bytes<'h>(
     bytes: &[u8],
     s: &Streams,
     index: usize,
-    cache: &'h mut [Option<Vec<u8>>],
+    cache: &'h mut [Option<Decoded>],
     budget: &mut Budget,
     listing: &mut Listing,
-) -> Option<&'h [u8]> {
-    let folder = s.folders.get(index)?;
-    let slot = cache.get_mut(index)?;
-    if slot.is_none() {
-        let input = packed(bytes, s, index)?;
+) -> &'h Decoded {
+    const NONE: &Decoded = &Err(String::new());
+    let Some(slot) = cache.get_mut(index) else {
+        return NONE;
+    };
+    slot.get_or_insert_with(|| {
+        let folder = s.folders.get(index).ok_or("no such folder")?;
+        let input = packed(bytes, s, index).ok_or("packed data outside the archive")?;
         if let Some(bomb) = ratio_bomb(budget, folder.size(), input.len() as u64, "7z folder") {
             listing.problems.push(bomb);
-            *slot = Some(Vec::new());
-            return slot.as_deref();
+            return Ok((Vec::new(), false));
         }
         let cap = folder.size().min(budget.left());
-        let decoded = decode(folder, input, cap)?;
+        let (decoded, filtered) = decode(folder, input, cap)?;
         budget.take(decoded.len() as u64);
-        if (decoded.len() as u64) < folder.size() && decoded.len() as u64 == cap {
+        let got = decoded.len() as u64;
+        if got < folder.size() && got == cap {
             listing.problems.push(over_budget("7z folder"));
+        } else if got < folder.size() {
+            listing.problems.push(unreadable(&format!(
+                "folder {index} ends after {got} of {} bytes",
+                folder.size()
+            )));
         }
-        *slot = Some(decoded);
-    }
-    slot.as_deref()
+        Ok((decoded, filtered))
+    })
 }
 
 /// NUL-terminated UTF-16LE names, as UTF-8.

@@ -50,6 +50,7 @@ pub fn read(bytes: &[u8], budget: &mut Budget) -> Listing {
             head,
             encrypted: false,
             data,
+            aliases: Vec::new(),
         });
     }
     listing
