@@ -162,16 +162,19 @@ pub enum RecipientMode {
 
 /// A plain address qmvc will write into a header and pass to the
 /// injector: 1 to 256 bytes, no white space, control characters or
-/// `<>(),;:"[]\`; when it has an `@`, both sides are non-empty. Quoted
-/// local parts are refused: a report is not worth the risk.
+/// `<>(),;:"[]\`, no U+FFFD (bytes that were not UTF-8); when it has an
+/// `@`, both sides are non-empty. Quoted local parts are refused: a
+/// report is not worth the risk.
 pub fn is_address(address: &str) -> bool {
     if address.is_empty() || address.len() > 256 || address.starts_with('-') {
         return false;
     }
-    if address
-        .chars()
-        .any(|c| c.is_control() || c.is_whitespace() || "<>(),;:\"[]\\".contains(c))
-    {
+    // U+FFFD: the environment held bytes that are not UTF-8; the address
+    // as read is not the one the message came from (or goes to), and mail
+    // to it would reach someone else or no one.
+    if address.chars().any(|c| {
+        c.is_control() || c.is_whitespace() || c == '\u{FFFD}' || "<>(),;:\"[]\\".contains(c)
+    }) {
         return false;
     }
     match address.rsplit_once('@') {
@@ -190,6 +193,12 @@ fn clean(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_address_read_from_bytes_that_were_not_utf8_is_no_address() {
+        assert!(super::is_address("ab@x.org"));
+        assert!(!super::is_address("a\u{FFFD}\u{FFFD}b@x.org"));
+    }
+
     use super::*;
     use std::collections::HashMap;
 

@@ -6,7 +6,9 @@
 //! null sender) and `-a` (take the recipients from the arguments only, never
 //! from the message's headers), then `--` and the recipients. An argv that
 //! contains `{sender}` has it replaced instead and gets only `--` and the
-//! recipients appended (for programs such as `sendmail -f {sender} -i`).
+//! recipients appended (for programs such as `sendmail -f {sender} -i`);
+//! `-f{sender}` in one argument gets the null sender as `-f` and an empty
+//! argument.
 
 use std::io::Write;
 use std::os::unix::process::CommandExt;
@@ -27,7 +29,18 @@ const POLL_MS: u64 = 5;
 pub fn command_line(argv: &[String], sender: &str, recipients: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(argv.len() + recipients.len() + 4);
     if argv.iter().any(|a| a.contains("{sender}")) {
-        out.extend(argv.iter().map(|a| a.replace("{sender}", sender)));
+        for a in argv {
+            match a.strip_suffix("{sender}") {
+                // `-f{sender}` with the null sender: `-f` alone would take
+                // the next argument as the sender (getopt), so the empty
+                // sender goes as an argument of its own, as `-f ""`.
+                Some(option) if sender.is_empty() && option.starts_with('-') => {
+                    out.push(option.to_string());
+                    out.push(String::new());
+                }
+                _ => out.push(a.replace("{sender}", sender)),
+            }
+        }
     } else {
         out.extend(argv.iter().cloned());
         out.extend(["-f".to_string(), sender.to_string(), "-a".to_string()]);
@@ -131,6 +144,14 @@ mod tests {
             &["c@d".into()],
         );
         assert_eq!(l, ["sendmail", "-fa@b", "-i", "--", "c@d"]);
+        // The null sender glued to its option: an empty argument of its
+        // own, or getopt reads `-i` as the sender.
+        let l = command_line(
+            &["sendmail".into(), "-f{sender}".into(), "-i".into()],
+            "",
+            &["c@d".into()],
+        );
+        assert_eq!(l, ["sendmail", "-f", "", "-i", "--", "c@d"]);
     }
 
     #[test]
