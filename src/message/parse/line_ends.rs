@@ -59,6 +59,9 @@ pub(super) fn read_bare_cr_as_line_end(
             message.raw_fields.push(raw_field);
         }
     }
+    // The two readings together stay within the part and decoded-byte
+    // limits: what does not fit is a limit reached, as in one reading.
+    let mut decoded: usize = message.parts.iter().map(|p| p.body.len()).sum();
     for mut part in other.parts {
         let seen = message.parts.iter().any(|p| {
             p.declared_type == part.declared_type
@@ -66,10 +69,33 @@ pub(super) fn read_bare_cr_as_line_end(
                 && p.body.len() == part.body.len()
                 && p.body.bytes() == part.body.bytes()
         });
-        if !seen {
-            part.id = format!("cr{}", part.id);
-            message.parts.push(part);
+        if seen {
+            continue;
         }
+        let cut = if message.parts.len() >= limits.max_parts {
+            Some(("max_parts", format!("more than {} parts", limits.max_parts)))
+        } else if decoded.saturating_add(part.body.len()) > limits.max_decoded_bytes {
+            Some((
+                "max_decoded_bytes",
+                format!(
+                    "more than {} decoded bytes in all",
+                    limits.max_decoded_bytes
+                ),
+            ))
+        } else {
+            None
+        };
+        if let Some((limit, detail)) = cut {
+            let anomaly = Anomaly::LimitExceeded {
+                limit: limit.into(),
+                detail: format!("{detail} (with bare CRs read as line ends)"),
+            };
+            message.anomalies.push(anomaly);
+            break;
+        }
+        decoded += part.body.len();
+        part.id = format!("cr{}", part.id);
+        message.parts.push(part);
     }
     for anomaly in other.anomalies {
         if matches!(anomaly, Anomaly::LimitExceeded { .. }) && !message.anomalies.contains(&anomaly)

@@ -240,6 +240,26 @@ fn bare_cr_line_ends_are_a_second_reading() {
             .iter()
             .any(|a| format!("{a:?}").contains("bare CR"))
     );
+    // The two readings together stay within max_parts.
+    let mut raw = String::from("Subject: x\nContent-Type: multipart/mixed; boundary=b\n\n");
+    for i in 0..10 {
+        raw.push_str(&format!("--b\nContent-Type: text/plain\n\nlf {i}\n"));
+    }
+    for i in 0..10 {
+        raw.push_str(&format!("--b\rContent-Type: text/plain\r\rcr {i}\r"));
+    }
+    raw.push_str("--b--\n");
+    let limits = Limits {
+        max_parts: 12,
+        ..Limits::default()
+    };
+    let m = parse(raw.as_bytes(), &limits);
+    assert!(m.parts.len() <= 12, "{:?}", ids(&m));
+    assert!(
+        m.anomalies
+            .iter()
+            .any(|a| matches!(a, Anomaly::LimitExceeded { limit, .. } if limit == "max_parts"))
+    );
     // No bare CR: no second reading.
     let plain = p("Subject: x\r\n\r\nhi\r\n");
     assert_eq!(ids(&plain), ["1"]);
