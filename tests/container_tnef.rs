@@ -371,3 +371,141 @@ fn winmail_dat_cut_short_is_unchecked() {
     );
     assert!(container_support::verdict(&raw) >= Verdict::Badmail);
 }
+
+mod office_support;
+
+/// A name property repeated in one list, and a second `attAttachment`
+/// list with another name: `tnef(1)` shows the last, Outlook may show
+/// the first; every one is a name of the attachment for the rules.
+#[test]
+fn every_name_an_attachment_carries_counts() {
+    let mut attrs = header(1252);
+    attrs.extend(attachment(
+        b"invoice.txt",
+        b"plain text",
+        &[
+            (PT_STRING8, 0x3707, string8(b"invoice.txt")),
+            (PT_STRING8, 0x3707, string8(b"invoice.js")),
+        ],
+    ));
+    attrs.push(attr(
+        2,
+        ATT_ATTACHMENT,
+        &props(&[(PT_UNICODE, 0x3707, unicode("invoice.vbs"))]),
+    ));
+    let bytes = stream(&attrs);
+    let tnef = attachments(&bytes, &TnefLimits::default()).expect("tnef");
+    assert_eq!(tnef.cut, None);
+    assert_eq!(tnef.attachments.len(), 1);
+    assert_eq!(
+        tnef.attachments[0].names,
+        ["invoice.txt", "invoice.js", "invoice.vbs"]
+    );
+
+    use qmvc::verdict::{Condition, Verdict};
+    let raw = container_support::with_attachment("winmail.dat", &bytes);
+    let found = container_support::findings(&raw);
+    assert!(
+        !container_support::details(&found, Condition::Filename).is_empty(),
+        "{found:?}"
+    );
+    assert_eq!(container_support::verdict(&raw), Verdict::Badmail);
+}
+
+/// IID_IStorage, {0000000B-0000-0000-C000-000000000046}, as stored.
+const IID_ISTORAGE: [u8; 16] = [0x0B, 0, 0, 0, 0, 0, 0, 0, 0xC0, 0, 0, 0, 0, 0, 0, 0x46];
+
+/// A harmless `attAttachData` first, the real content in
+/// `PidTagAttachDataBinary` or `PidTagAttachDataObject`, or in a second
+/// list: each content is listed (with every name), none hides another.
+#[test]
+fn every_data_value_is_listed() {
+    let vba = office_support::compound(&[("VBA/dir", b"x".as_slice())]);
+    let xlsm = office_support::package(&[
+        ("[Content_Types].xml", b"<Types/>".as_slice()),
+        ("xl/vbaProject.bin", vba.as_slice()),
+    ]);
+    let decoy = b"quarterly figures".as_slice();
+    let cases: Vec<Vec<Vec<u8>>> = vec![
+        attachment(
+            b"report.xlsx",
+            decoy,
+            &[
+                (PT_STRING8, 0x3707, string8(b"report.xlsx")),
+                (PT_BINARY, 0x3701, xlsm.clone()),
+            ],
+        ),
+        attachment(
+            b"report.xlsx",
+            decoy,
+            &[
+                (PT_STRING8, 0x3707, string8(b"report.xlsx")),
+                (PT_OBJECT, 0x3701, [&IID_ISTORAGE[..], &vba].concat()),
+            ],
+        ),
+        [
+            attachment(
+                b"report.xlsx",
+                decoy,
+                &[(PT_BINARY, 0x3701, decoy.to_vec())],
+            ),
+            vec![attr(
+                2,
+                ATT_ATTACHMENT,
+                &props(&[(PT_BINARY, 0x3701, xlsm.clone())]),
+            )],
+        ]
+        .concat(),
+    ];
+    use qmvc::verdict::{Condition, Verdict};
+    for (n, case) in cases.into_iter().enumerate() {
+        let mut attrs = header(1252);
+        attrs.extend(case);
+        let bytes = stream(&attrs);
+        let tnef = attachments(&bytes, &TnefLimits::default()).expect("tnef");
+        assert_eq!(tnef.cut, None, "case {n}");
+        assert_eq!(tnef.attachments.len(), 2, "case {n}");
+        assert_eq!(tnef.attachments[0].data, decoy, "case {n}");
+        assert_ne!(tnef.attachments[1].data, decoy, "case {n}");
+        assert_eq!(tnef.attachments[1].names, ["report.xlsx"], "case {n}");
+
+        let raw = container_support::with_attachment("winmail.dat", &bytes);
+        let found = container_support::findings(&raw);
+        assert!(
+            !container_support::details(&found, Condition::Macro).is_empty(),
+            "case {n}: {found:?}"
+        );
+        assert_eq!(container_support::verdict(&raw), Verdict::Badmail);
+    }
+}
+
+/// A property whose type gives no size: the rest of its list (here the
+/// long file name) cannot be read, which is said, and unchecked.
+#[test]
+fn an_unreadable_property_list_is_unchecked() {
+    let mut list = props(&[(PT_STRING8, 0x3704, string8(b"README.TXT"))]);
+    list[0] = 3;
+    list.extend_from_slice(&0x0001u16.to_le_bytes());
+    list.extend_from_slice(&0x6000u16.to_le_bytes());
+    list.extend_from_slice(&props(&[(PT_STRING8, 0x3707, string8(b"readme.js"))])[4..]);
+    let mut attrs = header(1252);
+    attrs.push(attr(2, ATT_REND_DATA, &[0; 14]));
+    attrs.push(attr(2, ATT_DATA, b"text"));
+    attrs.push(attr(2, ATT_ATTACHMENT, &list));
+    let bytes = stream(&attrs);
+    let tnef = attachments(&bytes, &TnefLimits::default()).expect("tnef");
+    assert!(
+        matches!(tnef.cut, Some(TnefCut::Unreadable { .. })),
+        "{:?}",
+        tnef.cut
+    );
+    assert_eq!(tnef.attachments[0].names, ["README.TXT"]);
+
+    use qmvc::verdict::Condition;
+    let raw = container_support::with_attachment("winmail.dat", &bytes);
+    let found = container_support::findings(&raw);
+    assert!(
+        found.iter().any(|f| f.condition == Condition::Unchecked),
+        "{found:?}"
+    );
+}
