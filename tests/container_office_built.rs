@@ -169,6 +169,65 @@ fn content_types_are_read_as_xml() {
     assert_eq!(macros(&plain, &OfficeLimits::default()), Ok(None));
 }
 
+/// XML 1.0 lets a character reference carry any number of digits:
+/// `&#0000000000109;` is `m`, as Excel's parser reads it.
+#[test]
+fn content_type_references_of_any_length() {
+    for hidden in [
+        "application/vnd.ms-excel.&#0000000000109;acrosheet+xml",
+        "application/vnd.ms-excel.&#x00000000006D;acrosheet+xml",
+        "application/vnd.ms-excel.intl&#00000000000000000109;acrosheet+xml",
+    ] {
+        let types = format!(
+            r#"<Types><Override PartName="/xl/sheets/s1.xml" ContentType="{hidden}"/></Types>"#
+        );
+        let doc = package(&[
+            ("[Content_Types].xml", types.as_bytes()),
+            ("xl/sheets/s1.xml", b"<xm:macrosheet/>".as_slice()),
+        ]);
+        assert_eq!(found(&doc).kind, MacroKind::Xlm, "{hidden}");
+    }
+}
+
+/// A package whose central directory names a part twice: the zip crate
+/// keeps the last copy, Office may read the first. Here the first
+/// `[Content_Types].xml` declares a VBA project in `xl/data.dat` and the
+/// first `xl/data.dat` holds one; the later copies are harmless.
+#[test]
+fn duplicate_part_names_are_unchecked() {
+    let vba = compound(&[
+        ("VBA/dir", b"x".as_slice()),
+        ("VBA/Module1", b"Sub AutoOpen()"),
+    ]);
+    let real = br#"<Types><Override PartName="/xl/data.dat" ContentType="application/vnd.ms-office.vbaProject"/></Types>"#;
+    let built = package(&[
+        ("[Content_Types].xml", &real[..]),
+        ("xl/data.dat", &vba),
+        ("[Content_Types].xmY", TYPES),
+        ("xl/data.daY", b"harmless"),
+    ]);
+    // The same names again, in the local headers and the central directory.
+    let mut doc = built;
+    for (from, to) in [
+        (&b"[Content_Types].xmY"[..], &b"[Content_Types].xml"[..]),
+        (b"xl/data.daY", b"xl/data.dat"),
+    ] {
+        let mut at = 0;
+        while let Some(i) = doc[at..].windows(from.len()).position(|w| w == from) {
+            doc[at + i..at + i + to.len()].copy_from_slice(to);
+            at += i + to.len();
+        }
+    }
+    assert!(
+        matches!(
+            macros(&doc, &OfficeLimits::default()),
+            Err(Unreadable::Malformed { .. })
+        ),
+        "{:?}",
+        macros(&doc, &OfficeLimits::default())
+    );
+}
+
 #[test]
 fn embedded_ole_parts_are_examined_to_the_depth_limit() {
     let xls = compound(&[
