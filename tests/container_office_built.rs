@@ -228,6 +228,69 @@ fn duplicate_part_names_are_unchecked() {
     );
 }
 
+/// An OLE Packager object (`\x01Ole10Native`): size, type, label, source
+/// path, a reserved word, the temporary path, then the file.
+fn ole10_native(label: &str, file: &[u8]) -> Vec<u8> {
+    let temp = format!("C:\\Temp\\{label}\0");
+    let mut body = 2u16.to_le_bytes().to_vec();
+    body.extend_from_slice(format!("{label}\0C:\\Users\\a\\{label}\0").as_bytes());
+    body.extend_from_slice(&0x0003_0000u32.to_le_bytes());
+    body.extend_from_slice(&u32::try_from(temp.len()).expect("len").to_le_bytes());
+    body.extend_from_slice(temp.as_bytes());
+    body.extend_from_slice(&u32::try_from(file.len()).expect("len").to_le_bytes());
+    body.extend_from_slice(file);
+    let mut stream = u32::try_from(body.len())
+        .expect("len")
+        .to_le_bytes()
+        .to_vec();
+    stream.extend_from_slice(&body);
+    stream
+}
+
+/// Streams that are documents themselves, whatever their name: the
+/// `CONTENTS` of an embedded object and the file an OLE Packager object
+/// carries are examined as embedded documents, within the depth cap.
+#[test]
+fn documents_inside_ole_streams_are_examined() {
+    let vba = compound(&[("_VBA_PROJECT_CUR/VBA/dir", b"x".as_slice())]);
+    let doc = compound(&[
+        ("WordDocument", vec![0u8; 64]),
+        ("ObjectPool/_1/CONTENTS", vba.clone()),
+    ]);
+    let m = found(&doc);
+    assert_eq!(m.location, "ObjectPool/_1/CONTENTS/_VBA_PROJECT_CUR");
+
+    let xlsm = package(&[
+        ("[Content_Types].xml", TYPES),
+        ("xl/vbaProject.bin", vba.as_slice()),
+    ]);
+    let packager = compound(&[
+        ("WordDocument", vec![0u8; 64]),
+        (
+            "ObjectPool/_2/\u{1}Ole10Native",
+            ole10_native("report.xlsm", &xlsm),
+        ),
+    ]);
+    let m = found(&packager);
+    assert_eq!(m.kind, MacroKind::Vba);
+    assert!(m.location.contains("report.xlsm"), "{}", m.location);
+    // A packaged text file is no document.
+    let text = compound(&[(
+        "ObjectPool/_2/\u{1}Ole10Native",
+        ole10_native("readme.txt", b"PK is how this line starts, no zip"),
+    )]);
+    assert_eq!(macros(&text, &OfficeLimits::default()), Ok(None));
+
+    let shallow = OfficeLimits {
+        max_depth: 0,
+        ..OfficeLimits::default()
+    };
+    assert!(matches!(
+        macros(&doc, &shallow),
+        Err(Unreadable::Limit { .. })
+    ));
+}
+
 #[test]
 fn embedded_ole_parts_are_examined_to_the_depth_limit() {
     let xls = compound(&[
