@@ -509,3 +509,82 @@ fn an_unreadable_property_list_is_unchecked() {
         "{found:?}"
     );
 }
+
+/// An Outlook message file's streams: `__properties_version1.0`, then per
+/// attachment `prefix/__attach_version1.0_#0000000N/__substg1.0_*`.
+fn msg_streams(prefix: &str, attachments: &[Vec<(&str, Vec<u8>)>]) -> Vec<(String, Vec<u8>)> {
+    let mut streams = vec![(format!("{prefix}__properties_version1.0"), vec![0u8; 32])];
+    for (n, props) in attachments.iter().enumerate() {
+        for (tag, value) in props {
+            streams.push((
+                format!("{prefix}__attach_version1.0_#{n:08X}/__substg1.0_{tag}"),
+                value.clone(),
+            ));
+        }
+    }
+    streams
+}
+
+/// A `.msg` (how Outlook saves a message, and attaches one) is read like
+/// TNEF: each attachment with every name it carries and its bytes, an
+/// attached message's attachments in turn, nesting capped.
+#[test]
+fn an_outlook_msg_file_lists_its_attachments() {
+    use qmvc::container::tnef::{is_msg_candidate, msg_attachments};
+    let mut streams = msg_streams(
+        "",
+        &[
+            vec![
+                ("3707001F", unicode("Invoice.pdf.exe")),
+                ("3704001E", string8(b"INVOIC~1.EXE")),
+                ("370E001E", string8(b"application/pdf")),
+                ("37010102", b"MZ\x90\x00payload".to_vec()),
+            ],
+            vec![("3001001F", unicode("Fwd: invoice"))],
+        ],
+    );
+    streams.extend(msg_streams(
+        "__attach_version1.0_#00000001/__substg1.0_3701000D/",
+        &[vec![
+            ("3707001E", string8(b"inner.js")),
+            ("37010102", b"WScript.Echo(1)".to_vec()),
+        ]],
+    ));
+    let bytes = office_support::compound(&streams);
+    assert!(is_msg_candidate(&bytes));
+    let msg = msg_attachments(&bytes, &TnefLimits::default()).expect("msg");
+    assert_eq!(msg.cut, None);
+    assert_eq!(msg.attachments.len(), 2);
+    let exe = &msg.attachments[0];
+    assert_eq!(exe.names, ["Invoice.pdf.exe", "INVOIC~1.EXE"]);
+    assert_eq!(exe.mime_type.as_deref(), Some("application/pdf"));
+    assert_eq!(exe.data, b"MZ\x90\x00payload");
+    let fwd = &msg.attachments[1];
+    assert!(fwd.message);
+    assert_eq!(fwd.names, ["Fwd: invoice"]);
+    assert_eq!(fwd.attachments[0].names, ["inner.js"]);
+    assert_eq!(fwd.attachments[0].data, b"WScript.Echo(1)");
+    // The same, in the shape of a TNEF attachment.
+    let view = fwd.as_tnef();
+    assert_eq!(view.attachments[0].data, b"WScript.Echo(1)");
+
+    // Messages attached six deep: four are read, the rest is a cut.
+    let mut prefix = String::new();
+    let mut deep = Vec::new();
+    for _ in 0..6 {
+        deep.extend(msg_streams(&prefix, &[vec![("3001001F", unicode("Fwd"))]]));
+        prefix.push_str("__attach_version1.0_#00000000/__substg1.0_3701000D/");
+    }
+    let bytes = office_support::compound(&deep);
+    let msg = msg_attachments(&bytes, &TnefLimits::default()).expect("msg");
+    assert!(
+        matches!(msg.cut, Some(TnefCut::Limit { .. })),
+        "{:?}",
+        msg.cut
+    );
+
+    // An OLE2 file that is no message, and no OLE2 file at all.
+    let doc = office_support::compound(&[("WordDocument", vec![0u8; 64])]);
+    assert!(msg_attachments(&doc, &TnefLimits::default()).is_err());
+    assert!(msg_attachments(&winmail(), &TnefLimits::default()).is_err());
+}

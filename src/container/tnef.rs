@@ -21,8 +21,15 @@
 //! either); a property of a type whose size is unknown ends its list, and
 //! a stream that ends early keeps what was read; both say so ([`TnefCut`]).
 //! Attachment content is never copied: it borrows from the input.
+//!
+//! Outlook's other form of a message, the `.msg` file (an OLE2 compound
+//! file), is read by [`msg_attachments`] (`tnef/msg.rs`) into the same
+//! shape, its content copied out of the compound file.
 
+mod msg;
 mod props;
+
+pub use msg::{Msg, MsgAttachment, NotMsg, is_msg_candidate, msg_attachments};
 
 use serde::Serialize;
 
