@@ -6,7 +6,9 @@
 
 use std::io::Write;
 
-use qmvc::container::office::{MacroKind, Macros, OfficeLimits, Unreadable, is_candidate, macros};
+use qmvc::container::office::{
+    MacroKind, Macros, OfficeLimits, Unreadable, is_candidate, macros, packaged_files,
+};
 
 mod office_support;
 use office_support::{compound, package};
@@ -289,6 +291,42 @@ fn documents_inside_ole_streams_are_examined() {
         macros(&doc, &shallow),
         Err(Unreadable::Limit { .. })
     ));
+}
+
+/// A script in an OLE Packager object, in a `.doc` and in a `.docx`'s
+/// `oleObject1.bin`: its names (label, source and temporary file names)
+/// and bytes are given for the filename rules.
+#[test]
+fn files_in_packager_objects_are_listed_with_their_names() {
+    let script = b"WScript.Shell".as_slice();
+    let object = compound(&[("\u{1}Ole10Native", ole10_native("invoice.js", script))]);
+    let doc = compound(&[
+        ("WordDocument", vec![0u8; 64]),
+        (
+            "ObjectPool/_3/\u{1}Ole10Native",
+            ole10_native("invoice.js", script),
+        ),
+    ]);
+    let found = packaged_files(&doc, &OfficeLimits::default());
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].names, ["invoice.js"]);
+    assert_eq!(found[0].location, "ObjectPool/_3/\u{1}Ole10Native");
+    assert_eq!(found[0].data, script);
+
+    let docx = package(&[
+        ("[Content_Types].xml", TYPES),
+        ("word/embeddings/oleObject1.bin", &object),
+    ]);
+    let found = packaged_files(&docx, &OfficeLimits::default());
+    assert_eq!(found.len(), 1);
+    assert_eq!(
+        found[0].location,
+        "word/embeddings/oleObject1.bin/\u{1}Ole10Native"
+    );
+    assert_eq!(found[0].names, ["invoice.js"]);
+    // No package, no packager object: nothing.
+    assert!(packaged_files(&package(&[("a.bin", &object)]), &OfficeLimits::default()).is_empty());
+    assert!(packaged_files(b"%PDF", &OfficeLimits::default()).is_empty());
 }
 
 #[test]

@@ -10,7 +10,13 @@
 //!   VBA module ([MS-XLS] §2.4.28);
 //! - in a `PowerPoint Document` stream, a VBA information record
 //!   ([MS-PPT] §2.4.1 `VBAInfoContainer`), and any OLE2 object stored in
-//!   an `ExOleObjStg` record ([MS-PPT] §2.10.34), opened in turn.
+//!   an `ExOleObjStg` record ([MS-PPT] §2.10.34), opened in turn;
+//! - every other stream that is a document itself, known by its first
+//!   bytes (OLE2 or ZIP): the `Package` stream of an embedded Excel 2007+
+//!   workbook, an object's `CONTENTS`, an Outlook message's attachment
+//!   data; and the file an OLE Packager object keeps in its
+//!   `\x01Ole10Native` stream. Each is opened in turn as an embedded
+//!   document.
 //!
 //! Encryption is recognised by the `EncryptedPackage` stream of an
 //! encrypted OOXML file and `EncryptedSummary` of PowerPoint
@@ -149,7 +155,8 @@ fn ole10_native(
     let native = budget.read(stream, limits.max_part_bytes, at)?;
     let body = native.get(4..).unwrap_or_default();
     match packaged_file(body) {
-        Some((label, file)) => {
+        Some((names, file)) => {
+            let label = names.first().map_or("", String::as_str);
             let here = format!("{at}: {label}");
             if super::is_candidate(file) {
                 examine_embedded(file, &here, limits, budget, depth)
@@ -164,10 +171,13 @@ fn ole10_native(
     }
 }
 
-/// The label and content of a Packager file (the body of an
+/// The names and content of a Packager file (the body of an
 /// `\x01Ole10Native` stream after its size), or `None` when the body does
-/// not follow the layout.
-fn packaged_file(body: &[u8]) -> Option<(String, &[u8])> {
+/// not follow the layout. The names, each once: the label Packager shows,
+/// then the base names of the source and temporary paths (the name the
+/// file gets on disk when it is opened); 8-bit, read as Latin-1 so that
+/// no byte is lost.
+pub(super) fn packaged_file(body: &[u8]) -> Option<(Vec<String>, &[u8])> {
     let mut rest = body.get(2..)?;
     let cstring = |rest: &mut &[u8]| -> Option<Vec<u8>> {
         let end = rest.iter().position(|&b| b == 0)?;
@@ -176,17 +186,32 @@ fn packaged_file(body: &[u8]) -> Option<(String, &[u8])> {
         Some(text)
     };
     let label = cstring(&mut rest)?;
-    let _source = cstring(&mut rest)?;
+    let source = cstring(&mut rest)?;
     let u32_at = |bytes: &[u8], at: usize| -> Option<usize> {
         let b = bytes.get(at..at + 4)?;
         usize::try_from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])).ok()
     };
     let temp_len = u32_at(rest, 4)?;
+    let temp = rest.get(8..8usize.checked_add(temp_len)?)?;
+    let temp = temp.split(|&b| b == 0).next().unwrap_or_default();
     let rest = rest.get(8usize.checked_add(temp_len)?..)?;
     let size = u32_at(rest, 0)?;
     let file = rest.get(4..4usize.checked_add(size)?)?;
-    let label = label.iter().map(|&b| char::from(b)).collect();
-    Some((label, file))
+    let mut names: Vec<String> = Vec::new();
+    let base = |path: &[u8]| -> String {
+        let base = path
+            .rsplit(|&b| b == b'\\' || b == b'/')
+            .next()
+            .unwrap_or_default();
+        base.iter().map(|&b| char::from(b)).collect()
+    };
+    let label: String = label.iter().map(|&b| char::from(b)).collect();
+    for name in [label, base(&source), base(temp)] {
+        if !name.is_empty() && !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    Some((names, file))
 }
 
 /// The first VBA storage that holds something: some entry lies below it.
