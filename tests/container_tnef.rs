@@ -588,3 +588,37 @@ fn an_outlook_msg_file_lists_its_attachments() {
     assert!(msg_attachments(&doc, &TnefLimits::default()).is_err());
     assert!(msg_attachments(&winmail(), &TnefLimits::default()).is_err());
 }
+
+/// Every value counts, within bounds: thousands of names or contents in
+/// one attachment are a limit (unchecked), not thousands of copies.
+#[test]
+fn many_names_or_contents_are_a_limit() {
+    let many: Vec<(u16, u16, Vec<u8>)> = (0..5000)
+        .map(|n| (PT_STRING8, 0x3707, string8(format!("f{n}.txt").as_bytes())))
+        .collect();
+    let mut attrs = header(1252);
+    attrs.extend(attachment(b"a.txt", b"text", &many));
+    let bytes = stream(&attrs);
+    let tnef = attachments(&bytes, &TnefLimits::default()).expect("tnef");
+    assert!(
+        matches!(tnef.cut, Some(TnefCut::Limit { .. })),
+        "{:?}",
+        tnef.cut
+    );
+    assert_eq!(tnef.attachments.len(), 1);
+    assert_eq!(tnef.attachments[0].names.len(), 32);
+
+    let many: Vec<(u16, u16, Vec<u8>)> = (0..5000u32)
+        .map(|n| (PT_BINARY, 0x3701, n.to_le_bytes().to_vec()))
+        .collect();
+    let mut attrs = header(1252);
+    attrs.extend(attachment(b"a.txt", b"text", &many));
+    let bytes = stream(&attrs);
+    let tnef = attachments(&bytes, &TnefLimits::default()).expect("tnef");
+    assert!(
+        matches!(tnef.cut, Some(TnefCut::Limit { .. })),
+        "{:?}",
+        tnef.cut
+    );
+    assert_eq!(tnef.attachments.len(), 8);
+}

@@ -29,6 +29,8 @@
 mod msg;
 mod props;
 
+use std::collections::{HashMap, HashSet};
+
 pub use msg::{Msg, MsgAttachment, NotMsg, is_msg_candidate, msg_attachments};
 
 use serde::Serialize;
@@ -143,6 +145,16 @@ pub fn attachments<'a>(bytes: &'a [u8], limits: &TnefLimits) -> Result<Tnef<'a>,
         cut: reader.cut,
     })
 }
+
+/// Distinct names kept for one attachment (count): far above the eight
+/// name properties a writer sets; more is a [`TnefCut::Limit`].
+const MAX_NAMES: usize = 32;
+
+/// Distinct contents kept for one attachment (count): `attAttachData`
+/// and the data property, usually the same bytes; more is a
+/// [`TnefCut::Limit`]. Each content is listed with every name, so this
+/// also bounds the copies of the names.
+const MAX_CONTENTS: usize = 8;
 
 /// Attribute ids (the low 16 bits of [MS-OXTNEF] §2.1.3.3's AttributeID;
 /// the high bits give a type that Outlook itself does not check).
@@ -266,14 +278,25 @@ impl<'a> Reader<'_> {
             .chain(props.pathname.iter().map(wide))
             .chain(props.extension.iter().map(wide));
         let mut names: Vec<String> = Vec::new();
+        let mut seen = HashSet::new();
         for name in candidates {
-            if !name.is_empty() && !names.contains(&name) {
-                names.push(name);
+            if name.is_empty() || seen.contains(&name) {
+                continue;
             }
+            if names.len() == MAX_NAMES {
+                self.note(TnefCut::Limit {
+                    what: format!("an attachment with more than {MAX_NAMES} names"),
+                });
+                break;
+            }
+            seen.insert(name.clone());
+            names.push(name);
         }
         let mime_type = props.mime_tag.first().map(wide);
-        // Every content, the first of each distinct value only.
+        // Every content, the first of each distinct value only (a writer
+        // may give the same bytes as attAttachData and as a property).
         let mut contents: Vec<(&'a [u8], bool)> = Vec::new();
+        let mut distinct: HashMap<&'a [u8], usize> = HashMap::new();
         let all = p
             .data
             .iter()
@@ -281,10 +304,20 @@ impl<'a> Reader<'_> {
             .chain(props.data.iter().map(|d| (*d, props.truncated)))
             .chain(props.object.iter().map(|o| (*o, props.truncated)));
         for (data, truncated) in all {
-            match contents.iter_mut().find(|(seen, _)| *seen == data) {
-                Some(seen) => seen.1 |= truncated,
-                None => contents.push((data, truncated)),
+            if let Some(&at) = distinct.get(data) {
+                if let Some(seen) = contents.get_mut(at) {
+                    seen.1 |= truncated;
+                }
+                continue;
             }
+            if contents.len() == MAX_CONTENTS {
+                self.note(TnefCut::Limit {
+                    what: format!("an attachment with more than {MAX_CONTENTS} contents"),
+                });
+                break;
+            }
+            distinct.insert(data, contents.len());
+            contents.push((data, truncated));
         }
         if contents.is_empty() {
             contents.push((&[], props.truncated));
