@@ -185,6 +185,59 @@ fn a_macro_workbook_embedded_in_a_real_docx() {
     );
 }
 
+/// How Word 97 and Word 2007+ embed an Excel 2007+ workbook: an OLE
+/// object storage whose `Package` stream is the workbook itself, in a
+/// `.doc`'s `ObjectPool` or a `.docx`'s `word/embeddings/oleObject1.bin`.
+#[test]
+fn a_macro_workbook_in_an_ole_package_stream() {
+    let object = |xlsx: &[u8]| {
+        vec![
+            ("\u{1}CompObj".to_owned(), b"Excel.Sheet.12".to_vec()),
+            ("Package".to_owned(), xlsx.to_vec()),
+        ]
+    };
+    let mut doc = streams(&fixture("plain.xls"))
+        .into_iter()
+        .filter(|(p, _)| p != "Workbook")
+        .collect::<Vec<_>>();
+    let mut fib = vec![0u8; 1024];
+    fib[..2].copy_from_slice(&0xA5ECu16.to_le_bytes());
+    doc.push(("WordDocument".to_owned(), fib));
+    let with = |xlsx: &[u8]| {
+        let mut all = doc.clone();
+        all.extend(
+            object(xlsx)
+                .into_iter()
+                .map(|(p, c)| (format!("ObjectPool/_1234567890/{p}"), c)),
+        );
+        compound(&all)
+    };
+    assert_eq!(
+        kind_of(&with(&fixture("macro.xlsm"))),
+        Ok(Some((
+            MacroKind::Vba,
+            "ObjectPool/_1234567890/Package/xl/vbaProject.bin".to_owned()
+        )))
+    );
+    assert_eq!(kind_of(&with(&fixture("clean.xlsx"))), Ok(None));
+
+    let docx = rezip(
+        &fixture("clean.docx"),
+        |name, content| Some((name.to_owned(), content)),
+        &[(
+            "word/embeddings/oleObject1.bin",
+            &compound(&object(&fixture("macro.xlsm"))),
+        )],
+    );
+    assert_eq!(
+        kind_of(&docx),
+        Ok(Some((
+            MacroKind::Vba,
+            "word/embeddings/oleObject1.bin/Package/xl/vbaProject.bin".to_owned()
+        )))
+    );
+}
+
 #[test]
 fn an_encrypted_package_cannot_be_examined() {
     // [MS-OFFCRYPTO]: an encrypted .docx is a compound file holding the

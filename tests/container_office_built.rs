@@ -6,7 +6,9 @@
 
 use std::io::Write;
 
-use qmvc::container::office::{MacroKind, Macros, OfficeLimits, Unreadable, is_candidate, macros};
+use qmvc::container::office::{
+    MacroKind, Macros, OfficeLimits, Unreadable, is_candidate, macros, packaged_files,
+};
 
 mod office_support;
 use office_support::{compound, package};
@@ -167,6 +169,164 @@ fn content_types_are_read_as_xml() {
         ("word/document.xml", b"<w/>"),
     ]);
     assert_eq!(macros(&plain, &OfficeLimits::default()), Ok(None));
+}
+
+/// XML 1.0 lets a character reference carry any number of digits:
+/// `&#0000000000109;` is `m`, as Excel's parser reads it.
+#[test]
+fn content_type_references_of_any_length() {
+    for hidden in [
+        "application/vnd.ms-excel.&#0000000000109;acrosheet+xml",
+        "application/vnd.ms-excel.&#x00000000006D;acrosheet+xml",
+        "application/vnd.ms-excel.intl&#00000000000000000109;acrosheet+xml",
+    ] {
+        let types = format!(
+            r#"<Types><Override PartName="/xl/sheets/s1.xml" ContentType="{hidden}"/></Types>"#
+        );
+        let doc = package(&[
+            ("[Content_Types].xml", types.as_bytes()),
+            ("xl/sheets/s1.xml", b"<xm:macrosheet/>".as_slice()),
+        ]);
+        assert_eq!(found(&doc).kind, MacroKind::Xlm, "{hidden}");
+    }
+}
+
+/// A package whose central directory names a part twice: the zip crate
+/// keeps the last copy, Office may read the first. Here the first
+/// `[Content_Types].xml` declares a VBA project in `xl/data.dat` and the
+/// first `xl/data.dat` holds one; the later copies are harmless.
+#[test]
+fn duplicate_part_names_are_unchecked() {
+    let vba = compound(&[
+        ("VBA/dir", b"x".as_slice()),
+        ("VBA/Module1", b"Sub AutoOpen()"),
+    ]);
+    let real = br#"<Types><Override PartName="/xl/data.dat" ContentType="application/vnd.ms-office.vbaProject"/></Types>"#;
+    let built = package(&[
+        ("[Content_Types].xml", &real[..]),
+        ("xl/data.dat", &vba),
+        ("[Content_Types].xmY", TYPES),
+        ("xl/data.daY", b"harmless"),
+    ]);
+    // The same names again, in the local headers and the central directory.
+    let mut doc = built;
+    for (from, to) in [
+        (&b"[Content_Types].xmY"[..], &b"[Content_Types].xml"[..]),
+        (b"xl/data.daY", b"xl/data.dat"),
+    ] {
+        let mut at = 0;
+        while let Some(i) = doc[at..].windows(from.len()).position(|w| w == from) {
+            doc[at + i..at + i + to.len()].copy_from_slice(to);
+            at += i + to.len();
+        }
+    }
+    assert!(
+        matches!(
+            macros(&doc, &OfficeLimits::default()),
+            Err(Unreadable::Malformed { .. })
+        ),
+        "{:?}",
+        macros(&doc, &OfficeLimits::default())
+    );
+}
+
+/// An OLE Packager object (`\x01Ole10Native`): size, type, label, source
+/// path, a reserved word, the temporary path, then the file.
+fn ole10_native(label: &str, file: &[u8]) -> Vec<u8> {
+    let temp = format!("C:\\Temp\\{label}\0");
+    let mut body = 2u16.to_le_bytes().to_vec();
+    body.extend_from_slice(format!("{label}\0C:\\Users\\a\\{label}\0").as_bytes());
+    body.extend_from_slice(&0x0003_0000u32.to_le_bytes());
+    body.extend_from_slice(&u32::try_from(temp.len()).expect("len").to_le_bytes());
+    body.extend_from_slice(temp.as_bytes());
+    body.extend_from_slice(&u32::try_from(file.len()).expect("len").to_le_bytes());
+    body.extend_from_slice(file);
+    let mut stream = u32::try_from(body.len())
+        .expect("len")
+        .to_le_bytes()
+        .to_vec();
+    stream.extend_from_slice(&body);
+    stream
+}
+
+/// Streams that are documents themselves, whatever their name: the
+/// `CONTENTS` of an embedded object and the file an OLE Packager object
+/// carries are examined as embedded documents, within the depth cap.
+#[test]
+fn documents_inside_ole_streams_are_examined() {
+    let vba = compound(&[("_VBA_PROJECT_CUR/VBA/dir", b"x".as_slice())]);
+    let doc = compound(&[
+        ("WordDocument", vec![0u8; 64]),
+        ("ObjectPool/_1/CONTENTS", vba.clone()),
+    ]);
+    let m = found(&doc);
+    assert_eq!(m.location, "ObjectPool/_1/CONTENTS/_VBA_PROJECT_CUR");
+
+    let xlsm = package(&[
+        ("[Content_Types].xml", TYPES),
+        ("xl/vbaProject.bin", vba.as_slice()),
+    ]);
+    let packager = compound(&[
+        ("WordDocument", vec![0u8; 64]),
+        (
+            "ObjectPool/_2/\u{1}Ole10Native",
+            ole10_native("report.xlsm", &xlsm),
+        ),
+    ]);
+    let m = found(&packager);
+    assert_eq!(m.kind, MacroKind::Vba);
+    assert!(m.location.contains("report.xlsm"), "{}", m.location);
+    // A packaged text file is no document.
+    let text = compound(&[(
+        "ObjectPool/_2/\u{1}Ole10Native",
+        ole10_native("readme.txt", b"PK is how this line starts, no zip"),
+    )]);
+    assert_eq!(macros(&text, &OfficeLimits::default()), Ok(None));
+
+    let shallow = OfficeLimits {
+        max_depth: 0,
+        ..OfficeLimits::default()
+    };
+    assert!(matches!(
+        macros(&doc, &shallow),
+        Err(Unreadable::Limit { .. })
+    ));
+}
+
+/// A script in an OLE Packager object, in a `.doc` and in a `.docx`'s
+/// `oleObject1.bin`: its names (label, source and temporary file names)
+/// and bytes are given for the filename rules.
+#[test]
+fn files_in_packager_objects_are_listed_with_their_names() {
+    let script = b"WScript.Shell".as_slice();
+    let object = compound(&[("\u{1}Ole10Native", ole10_native("invoice.js", script))]);
+    let doc = compound(&[
+        ("WordDocument", vec![0u8; 64]),
+        (
+            "ObjectPool/_3/\u{1}Ole10Native",
+            ole10_native("invoice.js", script),
+        ),
+    ]);
+    let found = packaged_files(&doc, &OfficeLimits::default());
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].names, ["invoice.js"]);
+    assert_eq!(found[0].location, "ObjectPool/_3/\u{1}Ole10Native");
+    assert_eq!(found[0].data, script);
+
+    let docx = package(&[
+        ("[Content_Types].xml", TYPES),
+        ("word/embeddings/oleObject1.bin", &object),
+    ]);
+    let found = packaged_files(&docx, &OfficeLimits::default());
+    assert_eq!(found.len(), 1);
+    assert_eq!(
+        found[0].location,
+        "word/embeddings/oleObject1.bin/\u{1}Ole10Native"
+    );
+    assert_eq!(found[0].names, ["invoice.js"]);
+    // No package, no packager object: nothing.
+    assert!(packaged_files(&package(&[("a.bin", &object)]), &OfficeLimits::default()).is_empty());
+    assert!(packaged_files(b"%PDF", &OfficeLimits::default()).is_empty());
 }
 
 #[test]

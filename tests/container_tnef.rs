@@ -371,3 +371,254 @@ fn winmail_dat_cut_short_is_unchecked() {
     );
     assert!(container_support::verdict(&raw) >= Verdict::Badmail);
 }
+
+mod office_support;
+
+/// A name property repeated in one list, and a second `attAttachment`
+/// list with another name: `tnef(1)` shows the last, Outlook may show
+/// the first; every one is a name of the attachment for the rules.
+#[test]
+fn every_name_an_attachment_carries_counts() {
+    let mut attrs = header(1252);
+    attrs.extend(attachment(
+        b"invoice.txt",
+        b"plain text",
+        &[
+            (PT_STRING8, 0x3707, string8(b"invoice.txt")),
+            (PT_STRING8, 0x3707, string8(b"invoice.js")),
+        ],
+    ));
+    attrs.push(attr(
+        2,
+        ATT_ATTACHMENT,
+        &props(&[(PT_UNICODE, 0x3707, unicode("invoice.vbs"))]),
+    ));
+    let bytes = stream(&attrs);
+    let tnef = attachments(&bytes, &TnefLimits::default()).expect("tnef");
+    assert_eq!(tnef.cut, None);
+    assert_eq!(tnef.attachments.len(), 1);
+    assert_eq!(
+        tnef.attachments[0].names,
+        ["invoice.txt", "invoice.js", "invoice.vbs"]
+    );
+
+    use qmvc::verdict::{Condition, Verdict};
+    let raw = container_support::with_attachment("winmail.dat", &bytes);
+    let found = container_support::findings(&raw);
+    assert!(
+        !container_support::details(&found, Condition::Filename).is_empty(),
+        "{found:?}"
+    );
+    assert_eq!(container_support::verdict(&raw), Verdict::Badmail);
+}
+
+/// IID_IStorage, {0000000B-0000-0000-C000-000000000046}, as stored.
+const IID_ISTORAGE: [u8; 16] = [0x0B, 0, 0, 0, 0, 0, 0, 0, 0xC0, 0, 0, 0, 0, 0, 0, 0x46];
+
+/// A harmless `attAttachData` first, the real content in
+/// `PidTagAttachDataBinary` or `PidTagAttachDataObject`, or in a second
+/// list: each content is listed (with every name), none hides another.
+#[test]
+fn every_data_value_is_listed() {
+    let vba = office_support::compound(&[("VBA/dir", b"x".as_slice())]);
+    let xlsm = office_support::package(&[
+        ("[Content_Types].xml", b"<Types/>".as_slice()),
+        ("xl/vbaProject.bin", vba.as_slice()),
+    ]);
+    let decoy = b"quarterly figures".as_slice();
+    let cases: Vec<Vec<Vec<u8>>> = vec![
+        attachment(
+            b"report.xlsx",
+            decoy,
+            &[
+                (PT_STRING8, 0x3707, string8(b"report.xlsx")),
+                (PT_BINARY, 0x3701, xlsm.clone()),
+            ],
+        ),
+        attachment(
+            b"report.xlsx",
+            decoy,
+            &[
+                (PT_STRING8, 0x3707, string8(b"report.xlsx")),
+                (PT_OBJECT, 0x3701, [&IID_ISTORAGE[..], &vba].concat()),
+            ],
+        ),
+        [
+            attachment(
+                b"report.xlsx",
+                decoy,
+                &[(PT_BINARY, 0x3701, decoy.to_vec())],
+            ),
+            vec![attr(
+                2,
+                ATT_ATTACHMENT,
+                &props(&[(PT_BINARY, 0x3701, xlsm.clone())]),
+            )],
+        ]
+        .concat(),
+    ];
+    use qmvc::verdict::{Condition, Verdict};
+    for (n, case) in cases.into_iter().enumerate() {
+        let mut attrs = header(1252);
+        attrs.extend(case);
+        let bytes = stream(&attrs);
+        let tnef = attachments(&bytes, &TnefLimits::default()).expect("tnef");
+        assert_eq!(tnef.cut, None, "case {n}");
+        assert_eq!(tnef.attachments.len(), 2, "case {n}");
+        assert_eq!(tnef.attachments[0].data, decoy, "case {n}");
+        assert_ne!(tnef.attachments[1].data, decoy, "case {n}");
+        assert_eq!(tnef.attachments[1].names, ["report.xlsx"], "case {n}");
+
+        let raw = container_support::with_attachment("winmail.dat", &bytes);
+        let found = container_support::findings(&raw);
+        assert!(
+            !container_support::details(&found, Condition::Macro).is_empty(),
+            "case {n}: {found:?}"
+        );
+        assert_eq!(container_support::verdict(&raw), Verdict::Badmail);
+    }
+}
+
+/// A property whose type gives no size: the rest of its list (here the
+/// long file name) cannot be read, which is said, and unchecked.
+#[test]
+fn an_unreadable_property_list_is_unchecked() {
+    let mut list = props(&[(PT_STRING8, 0x3704, string8(b"README.TXT"))]);
+    list[0] = 3;
+    list.extend_from_slice(&0x0001u16.to_le_bytes());
+    list.extend_from_slice(&0x6000u16.to_le_bytes());
+    list.extend_from_slice(&props(&[(PT_STRING8, 0x3707, string8(b"readme.js"))])[4..]);
+    let mut attrs = header(1252);
+    attrs.push(attr(2, ATT_REND_DATA, &[0; 14]));
+    attrs.push(attr(2, ATT_DATA, b"text"));
+    attrs.push(attr(2, ATT_ATTACHMENT, &list));
+    let bytes = stream(&attrs);
+    let tnef = attachments(&bytes, &TnefLimits::default()).expect("tnef");
+    assert!(
+        matches!(tnef.cut, Some(TnefCut::Unreadable { .. })),
+        "{:?}",
+        tnef.cut
+    );
+    assert_eq!(tnef.attachments[0].names, ["README.TXT"]);
+
+    use qmvc::verdict::Condition;
+    let raw = container_support::with_attachment("winmail.dat", &bytes);
+    let found = container_support::findings(&raw);
+    assert!(
+        found.iter().any(|f| f.condition == Condition::Unchecked),
+        "{found:?}"
+    );
+}
+
+/// An Outlook message file's streams: `__properties_version1.0`, then per
+/// attachment `prefix/__attach_version1.0_#0000000N/__substg1.0_*`.
+fn msg_streams(prefix: &str, attachments: &[Vec<(&str, Vec<u8>)>]) -> Vec<(String, Vec<u8>)> {
+    let mut streams = vec![(format!("{prefix}__properties_version1.0"), vec![0u8; 32])];
+    for (n, props) in attachments.iter().enumerate() {
+        for (tag, value) in props {
+            streams.push((
+                format!("{prefix}__attach_version1.0_#{n:08X}/__substg1.0_{tag}"),
+                value.clone(),
+            ));
+        }
+    }
+    streams
+}
+
+/// A `.msg` (how Outlook saves a message, and attaches one) is read like
+/// TNEF: each attachment with every name it carries and its bytes, an
+/// attached message's attachments in turn, nesting capped.
+#[test]
+fn an_outlook_msg_file_lists_its_attachments() {
+    use qmvc::container::tnef::{is_msg_candidate, msg_attachments};
+    let mut streams = msg_streams(
+        "",
+        &[
+            vec![
+                ("3707001F", unicode("Invoice.pdf.exe")),
+                ("3704001E", string8(b"INVOIC~1.EXE")),
+                ("370E001E", string8(b"application/pdf")),
+                ("37010102", b"MZ\x90\x00payload".to_vec()),
+            ],
+            vec![("3001001F", unicode("Fwd: invoice"))],
+        ],
+    );
+    streams.extend(msg_streams(
+        "__attach_version1.0_#00000001/__substg1.0_3701000D/",
+        &[vec![
+            ("3707001E", string8(b"inner.js")),
+            ("37010102", b"WScript.Echo(1)".to_vec()),
+        ]],
+    ));
+    let bytes = office_support::compound(&streams);
+    assert!(is_msg_candidate(&bytes));
+    let msg = msg_attachments(&bytes, &TnefLimits::default()).expect("msg");
+    assert_eq!(msg.cut, None);
+    assert_eq!(msg.attachments.len(), 2);
+    let exe = &msg.attachments[0];
+    assert_eq!(exe.names, ["Invoice.pdf.exe", "INVOIC~1.EXE"]);
+    assert_eq!(exe.mime_type.as_deref(), Some("application/pdf"));
+    assert_eq!(exe.data, b"MZ\x90\x00payload");
+    let fwd = &msg.attachments[1];
+    assert!(fwd.message);
+    assert_eq!(fwd.names, ["Fwd: invoice"]);
+    assert_eq!(fwd.attachments[0].names, ["inner.js"]);
+    assert_eq!(fwd.attachments[0].data, b"WScript.Echo(1)");
+    // The same, in the shape of a TNEF attachment.
+    let view = fwd.as_tnef();
+    assert_eq!(view.attachments[0].data, b"WScript.Echo(1)");
+
+    // Messages attached six deep: four are read, the rest is a cut.
+    let mut prefix = String::new();
+    let mut deep = Vec::new();
+    for _ in 0..6 {
+        deep.extend(msg_streams(&prefix, &[vec![("3001001F", unicode("Fwd"))]]));
+        prefix.push_str("__attach_version1.0_#00000000/__substg1.0_3701000D/");
+    }
+    let bytes = office_support::compound(&deep);
+    let msg = msg_attachments(&bytes, &TnefLimits::default()).expect("msg");
+    assert!(
+        matches!(msg.cut, Some(TnefCut::Limit { .. })),
+        "{:?}",
+        msg.cut
+    );
+
+    // An OLE2 file that is no message, and no OLE2 file at all.
+    let doc = office_support::compound(&[("WordDocument", vec![0u8; 64])]);
+    assert!(msg_attachments(&doc, &TnefLimits::default()).is_err());
+    assert!(msg_attachments(&winmail(), &TnefLimits::default()).is_err());
+}
+
+/// Every value counts, within bounds: thousands of names or contents in
+/// one attachment are a limit (unchecked), not thousands of copies.
+#[test]
+fn many_names_or_contents_are_a_limit() {
+    let many: Vec<(u16, u16, Vec<u8>)> = (0..5000)
+        .map(|n| (PT_STRING8, 0x3707, string8(format!("f{n}.txt").as_bytes())))
+        .collect();
+    let mut attrs = header(1252);
+    attrs.extend(attachment(b"a.txt", b"text", &many));
+    let bytes = stream(&attrs);
+    let tnef = attachments(&bytes, &TnefLimits::default()).expect("tnef");
+    assert!(
+        matches!(tnef.cut, Some(TnefCut::Limit { .. })),
+        "{:?}",
+        tnef.cut
+    );
+    assert_eq!(tnef.attachments.len(), 1);
+    assert_eq!(tnef.attachments[0].names.len(), 32);
+
+    let many: Vec<(u16, u16, Vec<u8>)> = (0..5000u32)
+        .map(|n| (PT_BINARY, 0x3701, n.to_le_bytes().to_vec()))
+        .collect();
+    let mut attrs = header(1252);
+    attrs.extend(attachment(b"a.txt", b"text", &many));
+    let bytes = stream(&attrs);
+    let tnef = attachments(&bytes, &TnefLimits::default()).expect("tnef");
+    assert!(
+        matches!(tnef.cut, Some(TnefCut::Limit { .. })),
+        "{:?}",
+        tnef.cut
+    );
+    assert_eq!(tnef.attachments.len(), 8);
+}

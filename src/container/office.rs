@@ -6,9 +6,10 @@
 //! (`.doc`, `.xls`, `.ppt`, an encrypted OOXML package) is read with the
 //! `cfb` crate (`office/ole.rs`); a ZIP (OOXML `.docx`/`.xlsm`/`.pptm`, a macro
 //! workbook renamed `.xlsx`, OpenDocument) with the `zip` crate (`office/ooxml.rs`).
-//! OLE2 documents embedded in either (an Excel object inside a Word file, a
-//! `word/embeddings/oleObject1.bin`) are opened in turn, to
-//! [`OfficeLimits::max_depth`].
+//! Documents embedded in either (an Excel object inside a Word file, a
+//! `word/embeddings/oleObject1.bin`, the workbook in an OLE object's
+//! `Package` stream, a file in an OLE Packager object) are opened in turn,
+//! to [`OfficeLimits::max_depth`].
 //!
 //! Everything is bounded by [`OfficeLimits`]: directory entries, bytes
 //! decompressed per part and per document, embedding depth. A limit
@@ -19,6 +20,7 @@
 
 mod ole;
 mod ooxml;
+mod packager;
 
 use std::io::Read;
 
@@ -136,6 +138,37 @@ pub fn macros(bytes: &[u8], limits: &OfficeLimits) -> Result<Option<Macros>, Unr
         records: limits.max_records,
     };
     examine(bytes, limits, &mut budget, 0)
+}
+
+/// A file an OLE Packager object carries inside a document (an icon in a
+/// Word file that runs the file it holds when double-clicked).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackagedFile {
+    /// Every name it carries, each once: the label Packager shows, then
+    /// the base names of its source and temporary paths. 8-bit, read as
+    /// Latin-1. Attacker text.
+    pub names: Vec<String>,
+    /// Where it is, `/`-separated, like [`Macros::location`]
+    /// (`word/embeddings/oleObject1.bin/\u{1}Ole10Native`).
+    pub location: String,
+    /// Its bytes.
+    pub data: Vec<u8>,
+}
+
+/// The files OLE Packager objects carry anywhere in the document `bytes`
+/// (embedded documents included, to [`OfficeLimits::max_depth`]), in
+/// document order; empty when `bytes` is neither OLE2 nor an OOXML
+/// package. Best effort within the same caps as [`macros`]: what a cap
+/// or damage keeps from being read is [`macros`]'s to report. Follows the
+/// `\x01Ole10Native` layout the Windows Object Packager writes.
+pub fn packaged_files(bytes: &[u8], limits: &OfficeLimits) -> Vec<PackagedFile> {
+    let mut budget = Budget {
+        left: limits.max_total_bytes,
+        records: limits.max_records,
+    };
+    let mut out = Vec::new();
+    packager::walk(bytes, "", limits, &mut budget, 0, &mut out);
+    out
 }
 
 /// True when `bytes` starts like a document [`macros`] can examine: the

@@ -6,17 +6,32 @@
 //! at `attAttachRendData`; its name comes from its MAPI properties
 //! (`attAttachment`: `PidTagAttachLongFilename`, `PidTagAttachFilename`,
 //! `PidTagDisplayName`, 8-bit in the stream's `attOemCodepage` or UTF-16)
-//! and from `attAttachTitle`; its content from `attAttachData` or
-//! `PidTagAttachDataBinary`. An attached message (`PidTagAttachDataObject`
-//! holding another TNEF stream) lists its own attachments in turn, to
+//! and from `attAttachTitle`; its content from `attAttachData`,
+//! `PidTagAttachDataBinary` and `PidTagAttachDataObject` (an OLE storage).
+//! An attached message (`PidTagAttachDataObject` holding another TNEF
+//! stream) lists its own attachments in turn, to
 //! [`TnefLimits::max_depth`].
 //!
+//! Every value counts: an attachment repeated properties, several
+//! `attAttachment` lists or several data values name and hold is listed
+//! with all of its names, once per distinct content, since which value a
+//! reader takes is its own choice (`tnef(1)` takes the last name).
+//!
 //! Best effort, never a panic: checksums are not enforced (Outlook does not
-//! either), a property of a type whose size is unknown ends its list, and
-//! a stream that ends early keeps what was read and says so ([`TnefCut`]).
+//! either); a property of a type whose size is unknown ends its list, and
+//! a stream that ends early keeps what was read; both say so ([`TnefCut`]).
 //! Attachment content is never copied: it borrows from the input.
+//!
+//! Outlook's other form of a message, the `.msg` file (an OLE2 compound
+//! file), is read by [`msg_attachments`] (`tnef/msg.rs`) into the same
+//! shape, its content copied out of the compound file.
 
+mod msg;
 mod props;
+
+use std::collections::{HashMap, HashSet};
+
+pub use msg::{Msg, MsgAttachment, NotMsg, is_msg_candidate, msg_attachments};
 
 use serde::Serialize;
 
@@ -53,11 +68,13 @@ pub struct Tnef<'a> {
     pub cut: Option<TnefCut>,
 }
 
-/// One attachment of a TNEF stream.
+/// One attachment of a TNEF stream; an attachment holding several
+/// distinct contents is listed once per content, with the same names.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TnefAttachment<'a> {
-    /// Every name it carries, decoded, trailing NULs removed, without
-    /// duplicates, in the order Outlook prefers them: long filename,
+    /// Every name it carries (every value of every name property),
+    /// decoded, trailing NULs removed, without duplicates, in the order
+    /// Outlook prefers them: long filename,
     /// short filename, `attAttachTitle`, display name, transport name,
     /// long and short path names, then the bare extension property
     /// (`.exe`). The first is what Outlook shows. Attacker text: may hold
@@ -92,6 +109,14 @@ pub enum TnefCut {
         /// Which cap, one line.
         what: String,
     },
+    /// A MAPI property list could not be read to its end (a property of
+    /// a type whose size is unknown, a list shorter than its count): what
+    /// followed may have named or held an attachment.
+    #[error("TNEF property list unreadable: {what}")]
+    Unreadable {
+        /// Why, one line.
+        what: String,
+    },
 }
 
 /// `bytes` does not start with the TNEF signature.
@@ -121,6 +146,16 @@ pub fn attachments<'a>(bytes: &'a [u8], limits: &TnefLimits) -> Result<Tnef<'a>,
     })
 }
 
+/// Distinct names kept for one attachment (count): far above the eight
+/// name properties a writer sets; more is a [`TnefCut::Limit`].
+const MAX_NAMES: usize = 32;
+
+/// Distinct contents kept for one attachment (count): `attAttachData`
+/// and the data property, usually the same bytes; more is a
+/// [`TnefCut::Limit`]. Each content is listed with every name, so this
+/// also bounds the copies of the names.
+const MAX_CONTENTS: usize = 8;
+
 /// Attribute ids (the low 16 bits of [MS-OXTNEF] §2.1.3.3's AttributeID;
 /// the high bits give a type that Outlook itself does not check).
 const ATT_OEM_CODEPAGE: u16 = 0x9007;
@@ -140,11 +175,11 @@ struct Reader<'l> {
 /// An attachment being read: raw names until the code page is known.
 #[derive(Default)]
 struct Pending<'a> {
-    title: Option<&'a [u8]>,
-    transport: Option<&'a [u8]>,
+    titles: Vec<&'a [u8]>,
+    transports: Vec<&'a [u8]>,
     props: props::AttachProps<'a>,
-    data: Option<&'a [u8]>,
-    truncated: bool,
+    /// Every `attAttachData` value, and whether the stream cut it short.
+    data: Vec<(&'a [u8], bool)>,
 }
 
 impl<'a> Reader<'_> {
@@ -191,12 +226,9 @@ impl<'a> Reader<'_> {
                 | ATT_ATTACH_TRANSPORT_FILENAME => {
                     let pending = current.get_or_insert_with(Pending::default);
                     match id {
-                        ATT_ATTACH_TITLE => pending.title = Some(data),
-                        ATT_ATTACH_TRANSPORT_FILENAME => pending.transport = Some(data),
-                        ATT_ATTACH_DATA => {
-                            pending.data = Some(data);
-                            pending.truncated |= truncated;
-                        }
+                        ATT_ATTACH_TITLE => pending.titles.push(data),
+                        ATT_ATTACH_TRANSPORT_FILENAME => pending.transports.push(data),
+                        ATT_ATTACH_DATA => pending.data.push((data, truncated)),
                         _ => pending.props.read(data),
                     }
                 }
@@ -215,8 +247,12 @@ impl<'a> Reader<'_> {
         out
     }
 
-    /// Turns a finished attachment into its listing (its attached
-    /// message's attachments read in turn), within the caps.
+    /// Turns a finished attachment into its listing, within the caps:
+    /// one entry per distinct content it holds (`attAttachData`, each
+    /// `PidTagAttachDataBinary`, each `PidTagAttachDataObject`), each with
+    /// every name the attachment carries, since a reader may show any
+    /// name with any content; an attached message's attachments are read
+    /// in turn.
     fn finish(
         &mut self,
         p: Pending<'a>,
@@ -224,55 +260,99 @@ impl<'a> Reader<'_> {
         depth: usize,
         out: &mut Vec<TnefAttachment<'a>>,
     ) {
-        if self.listed >= self.limits.max_attachments {
-            self.note(TnefCut::Limit {
-                what: format!("more than {} attachments", self.limits.max_attachments),
-            });
-            return;
+        if let Some(why) = &p.props.unreadable {
+            self.note(TnefCut::Unreadable { what: why.clone() });
         }
-        self.listed += 1;
-        let eight_bit = |raw: &[u8]| props::decode_8bit(raw, codepage);
+        let eight_bit = |raw: &&[u8]| props::decode_8bit(raw, codepage);
+        let wide = |s: &props::MapiString<'_>| s.decode(codepage);
+        let props = &p.props;
+        let candidates = props
+            .long_filename
+            .iter()
+            .map(wide)
+            .chain(props.filename.iter().map(wide))
+            .chain(p.titles.iter().map(eight_bit))
+            .chain(props.display_name.iter().map(wide))
+            .chain(p.transports.iter().map(eight_bit))
+            .chain(props.long_pathname.iter().map(wide))
+            .chain(props.pathname.iter().map(wide))
+            .chain(props.extension.iter().map(wide));
         let mut names: Vec<String> = Vec::new();
-        let candidates = [
-            p.props.long_filename.as_ref().map(|s| s.decode(codepage)),
-            p.props.filename.as_ref().map(|s| s.decode(codepage)),
-            p.title.map(eight_bit),
-            p.props.display_name.as_ref().map(|s| s.decode(codepage)),
-            p.transport.map(eight_bit),
-            p.props.long_pathname.as_ref().map(|s| s.decode(codepage)),
-            p.props.pathname.as_ref().map(|s| s.decode(codepage)),
-            p.props.extension.as_ref().map(|s| s.decode(codepage)),
-        ];
-        for name in candidates.into_iter().flatten() {
-            if !name.is_empty() && !names.contains(&name) {
-                names.push(name);
+        let mut seen = HashSet::new();
+        for name in candidates {
+            if name.is_empty() || seen.contains(&name) {
+                continue;
             }
-        }
-        let mut attachment = TnefAttachment {
-            names,
-            mime_type: p.props.mime_tag.as_ref().map(|s| s.decode(codepage)),
-            data: p.data.or(p.props.data).unwrap_or_default(),
-            truncated: p.truncated || p.props.truncated,
-            message: false,
-            attachments: Vec::new(),
-        };
-        if let Some(inner) = p.props.object.filter(|o| o.starts_with(&SIGNATURE)) {
-            attachment.message = true;
-            attachment.data = inner;
-            if depth < self.limits.max_depth {
-                attachment.attachments = self.stream(inner, depth + 1);
-            } else {
+            if names.len() == MAX_NAMES {
                 self.note(TnefCut::Limit {
-                    what: format!(
-                        "attached messages nested deeper than {}",
-                        self.limits.max_depth
-                    ),
+                    what: format!("an attachment with more than {MAX_NAMES} names"),
                 });
+                break;
             }
-        } else if let Some(object) = p.props.object.filter(|_| attachment.data.is_empty()) {
-            attachment.data = object;
+            seen.insert(name.clone());
+            names.push(name);
         }
-        out.push(attachment);
+        let mime_type = props.mime_tag.first().map(wide);
+        // Every content, the first of each distinct value only (a writer
+        // may give the same bytes as attAttachData and as a property).
+        let mut contents: Vec<(&'a [u8], bool)> = Vec::new();
+        let mut distinct: HashMap<&'a [u8], usize> = HashMap::new();
+        let all = p
+            .data
+            .iter()
+            .copied()
+            .chain(props.data.iter().map(|d| (*d, props.truncated)))
+            .chain(props.object.iter().map(|o| (*o, props.truncated)));
+        for (data, truncated) in all {
+            if let Some(&at) = distinct.get(data) {
+                if let Some(seen) = contents.get_mut(at) {
+                    seen.1 |= truncated;
+                }
+                continue;
+            }
+            if contents.len() == MAX_CONTENTS {
+                self.note(TnefCut::Limit {
+                    what: format!("an attachment with more than {MAX_CONTENTS} contents"),
+                });
+                break;
+            }
+            distinct.insert(data, contents.len());
+            contents.push((data, truncated));
+        }
+        if contents.is_empty() {
+            contents.push((&[], props.truncated));
+        }
+        for (data, truncated) in contents {
+            if self.listed >= self.limits.max_attachments {
+                self.note(TnefCut::Limit {
+                    what: format!("more than {} attachments", self.limits.max_attachments),
+                });
+                return;
+            }
+            self.listed += 1;
+            let mut attachment = TnefAttachment {
+                names: names.clone(),
+                mime_type: mime_type.clone(),
+                data,
+                truncated,
+                message: false,
+                attachments: Vec::new(),
+            };
+            if data.starts_with(&SIGNATURE) && props.object.contains(&data) {
+                attachment.message = true;
+                if depth < self.limits.max_depth {
+                    attachment.attachments = self.stream(data, depth + 1);
+                } else {
+                    self.note(TnefCut::Limit {
+                        what: format!(
+                            "attached messages nested deeper than {}",
+                            self.limits.max_depth
+                        ),
+                    });
+                }
+            }
+            out.push(attachment);
+        }
     }
 }
 

@@ -10,7 +10,13 @@
 //!   VBA module ([MS-XLS] §2.4.28);
 //! - in a `PowerPoint Document` stream, a VBA information record
 //!   ([MS-PPT] §2.4.1 `VBAInfoContainer`), and any OLE2 object stored in
-//!   an `ExOleObjStg` record ([MS-PPT] §2.10.34), opened in turn.
+//!   an `ExOleObjStg` record ([MS-PPT] §2.10.34), opened in turn;
+//! - every other stream that is a document itself, known by its first
+//!   bytes (OLE2 or ZIP): the `Package` stream of an embedded Excel 2007+
+//!   workbook, an object's `CONTENTS`, an Outlook message's attachment
+//!   data; and the file an OLE Packager object keeps in its
+//!   `\x01Ole10Native` stream. Each is opened in turn as an embedded
+//!   document.
 //!
 //! Encryption is recognised by the `EncryptedPackage` stream of an
 //! encrypted OOXML file and `EncryptedSummary` of PowerPoint
@@ -32,6 +38,7 @@ struct Entry {
     path: std::path::PathBuf,
     name: String,
     stream: bool,
+    len: u64,
 }
 
 /// [`super::macros`] for a compound file at embedding `depth`.
@@ -58,6 +65,7 @@ pub(super) fn examine(
             path: entry.path().to_path_buf(),
             name: entry.name().to_owned(),
             stream: entry.is_stream(),
+            len: entry.len(),
         });
     }
     if let Some(found) = vba_storage(&entries) {
@@ -81,7 +89,14 @@ pub(super) fn examine(
                 Ok(s) => powerpoint(BufReader::new(s), &at, limits, budget, depth),
                 Err(e) => Err(broken(&at, &e)),
             },
-            _ => Ok(None),
+            OLE10_NATIVE => match file.open_stream(&entry.path) {
+                Ok(s) => ole10_native(s, entry.len, &at, limits, budget, depth),
+                Err(e) => Err(broken(&at, &e)),
+            },
+            _ => match file.open_stream(&entry.path) {
+                Ok(s) => document_stream(s, entry.len, &at, limits, budget, depth),
+                Err(e) => Err(broken(&at, &e)),
+            },
         };
         match step {
             Ok(Some(found)) => return Ok(Some(found)),
@@ -90,6 +105,113 @@ pub(super) fn examine(
         }
     }
     verdict.finish()
+}
+
+/// The name of the stream an OLE Packager object keeps its file in
+/// (lower case): `\x01Ole10Native`.
+const OLE10_NATIVE: &str = "\u{1}ole10native";
+
+/// A stream that is a document itself, whatever its name: an OLE2 file
+/// or a ZIP (the `Package` stream of an embedded Excel 2007+ workbook,
+/// the `CONTENTS` of an embedded object, an Outlook message's attachment
+/// data), examined as an embedded document. Anything else is no
+/// document Office opens from an OLE file.
+fn document_stream(
+    mut stream: impl Read,
+    len: u64,
+    at: &str,
+    limits: &OfficeLimits,
+    budget: &mut Budget,
+    depth: usize,
+) -> Result<Option<Macros>, Unreadable> {
+    // The smallest ZIP is an end of central directory record (22 bytes).
+    if len < 22 {
+        return Ok(None);
+    }
+    let mut head = [0u8; 8];
+    if stream.read_exact(&mut head).is_err() || !super::is_candidate(&head) {
+        return Ok(None);
+    }
+    let rest = budget.read(stream, limits.max_part_bytes.saturating_sub(8), at)?;
+    let bytes = [&head[..], &rest].concat();
+    examine_embedded(&bytes, at, limits, budget, depth)
+}
+
+/// An OLE Packager object's `\x01Ole10Native` stream: a 4-byte size,
+/// then (in the layout Packager writes) a 2-byte type, a NUL-terminated
+/// label, a NUL-terminated source path, 4 bytes, a 4-byte length and the
+/// temporary path, then a 4-byte size and the file itself. The file is
+/// examined as an embedded document, named after its label. A stream that
+/// does not follow the layout is examined as a whole (after its size),
+/// like any other stream.
+fn ole10_native(
+    stream: impl Read,
+    len: u64,
+    at: &str,
+    limits: &OfficeLimits,
+    budget: &mut Budget,
+    depth: usize,
+) -> Result<Option<Macros>, Unreadable> {
+    let native = budget.read(stream, limits.max_part_bytes, at)?;
+    let body = native.get(4..).unwrap_or_default();
+    match packaged_file(body) {
+        Some((names, file)) => {
+            let label = names.first().map_or("", String::as_str);
+            let here = format!("{at}: {label}");
+            if super::is_candidate(file) {
+                examine_embedded(file, &here, limits, budget, depth)
+            } else {
+                Ok(None)
+            }
+        }
+        None if super::is_candidate(body) && len > 26 => {
+            examine_embedded(body, at, limits, budget, depth)
+        }
+        None => Ok(None),
+    }
+}
+
+/// The names and content of a Packager file (the body of an
+/// `\x01Ole10Native` stream after its size), or `None` when the body does
+/// not follow the layout. The names, each once: the label Packager shows,
+/// then the base names of the source and temporary paths (the name the
+/// file gets on disk when it is opened); 8-bit, read as Latin-1 so that
+/// no byte is lost.
+pub(super) fn packaged_file(body: &[u8]) -> Option<(Vec<String>, &[u8])> {
+    let mut rest = body.get(2..)?;
+    let cstring = |rest: &mut &[u8]| -> Option<Vec<u8>> {
+        let end = rest.iter().position(|&b| b == 0)?;
+        let text = rest.get(..end)?.to_vec();
+        *rest = rest.get(end + 1..)?;
+        Some(text)
+    };
+    let label = cstring(&mut rest)?;
+    let source = cstring(&mut rest)?;
+    let u32_at = |bytes: &[u8], at: usize| -> Option<usize> {
+        let b = bytes.get(at..at + 4)?;
+        usize::try_from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])).ok()
+    };
+    let temp_len = u32_at(rest, 4)?;
+    let temp = rest.get(8..8usize.checked_add(temp_len)?)?;
+    let temp = temp.split(|&b| b == 0).next().unwrap_or_default();
+    let rest = rest.get(8usize.checked_add(temp_len)?..)?;
+    let size = u32_at(rest, 0)?;
+    let file = rest.get(4..4usize.checked_add(size)?)?;
+    let mut names: Vec<String> = Vec::new();
+    let base = |path: &[u8]| -> String {
+        let base = path
+            .rsplit(|&b| b == b'\\' || b == b'/')
+            .next()
+            .unwrap_or_default();
+        base.iter().map(|&b| char::from(b)).collect()
+    };
+    let label: String = label.iter().map(|&b| char::from(b)).collect();
+    for name in [label, base(&source), base(temp)] {
+        if !name.is_empty() && !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    Some((names, file))
 }
 
 /// The first VBA storage that holds something: some entry lies below it.

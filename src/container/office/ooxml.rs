@@ -49,7 +49,7 @@ pub(super) fn examine(
         });
     }
     let count = count.min(limits.max_entries);
-    let mut content_types = None;
+    let mut content_types = Vec::new();
     for index in 0..count {
         let Ok(entry) = zip.by_index_data(index) else {
             continue;
@@ -62,25 +62,37 @@ pub(super) fn examine(
             }));
         }
         if name.eq_ignore_ascii_case("[Content_Types].xml") {
-            content_types.get_or_insert(index);
+            // Names differing only in case are distinct entries; which
+            // one a reader takes is its own choice, so every one counts.
+            content_types.push(index);
         }
     }
     // Only a package (Office needs `[Content_Types].xml` to open one)
     // gets its parts opened; a plain ZIP is the archive reader's business.
-    let Some(types) = content_types else {
+    if content_types.is_empty() {
         return verdict.finish();
-    };
-    match read_part(&mut zip, types, limits.max_part_bytes, budget) {
-        Ok(xml) => {
-            let text = normalise_xml(&xml);
-            if let Some((ty, kind)) = MACRO_TYPES.iter().find(|(ty, _)| text.contains(ty)) {
-                return Ok(Some(Macros {
-                    kind: *kind,
-                    location: format!("[Content_Types].xml: {ty}"),
-                }));
+    }
+    // Two central directory entries of one name: the zip crate keeps the
+    // last, Office and other readers may take the first, so a copy would
+    // go unexamined (the names alone were all seen above).
+    if zip.has_duplicate_names() {
+        verdict.note(Unreadable::Malformed {
+            what: "package with duplicate part names: not every copy can be examined".into(),
+        });
+    }
+    for types in content_types {
+        match read_part(&mut zip, types, limits.max_part_bytes, budget) {
+            Ok(xml) => {
+                let text = normalise_xml(&xml);
+                if let Some((ty, kind)) = MACRO_TYPES.iter().find(|(ty, _)| text.contains(ty)) {
+                    return Ok(Some(Macros {
+                        kind: *kind,
+                        location: format!("[Content_Types].xml: {ty}"),
+                    }));
+                }
             }
+            Err(e) => verdict.note(e),
         }
-        Err(e) => verdict.note(e),
     }
     for index in 0..count {
         match embedded_ole(&mut zip, index, limits, budget, depth) {
@@ -187,15 +199,10 @@ pub(super) fn normalise_xml(xml: &[u8]) -> String {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
-        let reference = rest.get(1..).and_then(|r| {
-            // Bounded look-ahead: a text full of `&` stays linear.
-            let semi = r.bytes().take(11).position(|b| b == b';')?;
-            r.get(..semi)
-        });
-        match reference.and_then(resolve) {
-            Some(c) => {
+        match reference(&rest[1..]) {
+            Some((c, used)) => {
                 out.push(c);
-                rest = &rest[reference.map_or(1, |r| r.len() + 2)..];
+                rest = &rest[1 + used..];
             }
             None => {
                 out.push('&');
@@ -207,23 +214,39 @@ pub(super) fn normalise_xml(xml: &[u8]) -> String {
     out.to_ascii_lowercase()
 }
 
-/// One character reference's name (between `&` and `;`), resolved.
-fn resolve(name: &str) -> Option<char> {
-    let code = if let Some(hex) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
-        u32::from_str_radix(hex, 16).ok()
-    } else if let Some(dec) = name.strip_prefix('#') {
-        dec.parse().ok()
-    } else {
-        return match name {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            _ => None,
+/// The character reference at the start of `text` (just after its `&`),
+/// resolved, and the bytes it takes up to and including its `;`.
+///
+/// XML 1.0 §4.1: `&#` digits `;` or `&#x` hex digits `;`, any number of
+/// digits (leading zeros included), naming a character; or one of the five
+/// predefined entities. A failed reference consumes nothing: the scan goes
+/// on after its `&`, and since a reference ends at its first non-digit,
+/// every byte is looked at a bounded number of times.
+fn reference(text: &str) -> Option<(char, usize)> {
+    if let Some(numeric) = text.strip_prefix('#') {
+        let (digits, radix, skip) = match numeric.strip_prefix(['x', 'X']) {
+            Some(hex) => (hex, 16, 2),
+            None => (numeric, 10, 1),
         };
-    };
-    code.and_then(char::from_u32)
+        let len = digits
+            .bytes()
+            .position(|b| !char::from(b).is_digit(radix))
+            .unwrap_or(digits.len());
+        if len == 0 || digits.as_bytes().get(len) != Some(&b';') {
+            return None;
+        }
+        // Saturates above any character: a value too large names none.
+        let code = digits[..len].bytes().fold(0u32, |acc, b| {
+            let digit = char::from(b).to_digit(radix).unwrap_or(0);
+            acc.saturating_mul(radix).saturating_add(digit)
+        });
+        return char::from_u32(code).map(|c| (c, skip + len + 1));
+    }
+    ["amp;", "lt;", "gt;", "quot;", "apos;"]
+        .into_iter()
+        .zip(['&', '<', '>', '"', '\''])
+        .find(|(name, _)| text.starts_with(name))
+        .map(|(name, c)| (c, name.len()))
 }
 
 fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> String {

@@ -34,3 +34,22 @@ fn xml_normalisation() {
     let many = vec![b'&'; 100_000];
     assert_eq!(ooxml::normalise_xml(&many).len(), 100_000);
 }
+
+#[test]
+fn character_references_of_any_length() {
+    // XML 1.0 allows any number of digits, leading zeros included.
+    assert_eq!(
+        ooxml::normalise_xml(b"&#0000000000109;&#x000000000006D;&#X6d;&#0;"),
+        "mmm\0"
+    );
+    let long = format!("&#{}109;", "0".repeat(100_000));
+    assert_eq!(ooxml::normalise_xml(long.as_bytes()), "m");
+    // Too large for any character, no digits, no `;`: left as written.
+    assert_eq!(
+        ooxml::normalise_xml(b"&#99999999999999999999;&#;&#x;&#12"),
+        "&#99999999999999999999;&#;&#x;&#12"
+    );
+    // Digits without their `;` are scanned a bounded number of times.
+    let many = "&#1".repeat(50_000);
+    assert_eq!(ooxml::normalise_xml(many.as_bytes()), many);
+}

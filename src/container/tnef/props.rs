@@ -6,8 +6,8 @@
 //! then a number or a UTF-16 string), then its value: variable-size types
 //! and multi-valued ones carry a value count, and each variable value its
 //! size; every value is padded to 4 bytes. The list ends early, keeping
-//! what was read, at the first type whose size is unknown or where the
-//! data runs out.
+//! what was read and saying why, at the first type whose size is unknown
+//! or where the data runs out.
 
 use std::borrow::Cow;
 
@@ -56,42 +56,60 @@ impl MapiString<'_> {
     }
 }
 
-/// What an attachment's property list says about it.
+/// What an attachment's property lists say about it: every value of every
+/// property of interest, in stream order (a list may repeat a property,
+/// a multi-valued property holds several values, and an attachment may
+/// carry several `attAttachment` lists; a reader may take any of them).
 #[derive(Debug, Default)]
 pub(super) struct AttachProps<'a> {
-    pub long_filename: Option<MapiString<'a>>,
-    pub filename: Option<MapiString<'a>>,
-    pub display_name: Option<MapiString<'a>>,
-    pub long_pathname: Option<MapiString<'a>>,
-    pub pathname: Option<MapiString<'a>>,
-    pub extension: Option<MapiString<'a>>,
-    pub mime_tag: Option<MapiString<'a>>,
-    /// `PidTagAttachDataBinary`.
-    pub data: Option<&'a [u8]>,
-    /// `PidTagAttachDataObject` after its interface id.
-    pub object: Option<&'a [u8]>,
+    pub long_filename: Vec<MapiString<'a>>,
+    pub filename: Vec<MapiString<'a>>,
+    pub display_name: Vec<MapiString<'a>>,
+    pub long_pathname: Vec<MapiString<'a>>,
+    pub pathname: Vec<MapiString<'a>>,
+    pub extension: Vec<MapiString<'a>>,
+    pub mime_tag: Vec<MapiString<'a>>,
+    /// `PidTagAttachDataBinary` values.
+    pub data: Vec<&'a [u8]>,
+    /// `PidTagAttachDataObject` values, each after its interface id.
+    pub object: Vec<&'a [u8]>,
     /// A value's size reached past the end of the list.
     pub truncated: bool,
+    /// Why the rest of a list could not be read (a property of a type
+    /// whose size is unknown, a list that ends before its count), the
+    /// first reason; what followed may have named or held the attachment.
+    pub unreadable: Option<String>,
 }
 
 impl<'a> AttachProps<'a> {
-    /// Reads one property list, keeping the first value of each property
-    /// of interest (a later `attAttachment` fills in what an earlier one
-    /// lacked).
+    /// Reads one property list, keeping every value of each property of
+    /// interest.
     pub(super) fn read(&mut self, list: &'a [u8]) {
+        if let Err(why) = self.list(list) {
+            self.unreadable.get_or_insert(why);
+        }
+    }
+
+    /// [`AttachProps::read`], saying why the list could not be read to
+    /// the end of its count.
+    fn list(&mut self, list: &'a [u8]) -> Result<(), String> {
         let mut r = Cursor {
             bytes: list,
             pos: 0,
         };
-        let Some(count) = r.u32() else { return };
-        for _ in 0..count {
+        let short = |what: &str, index: u32| format!("property list ends inside {what} {index}");
+        let Some(count) = r.u32() else {
+            // An empty attribute: no list at all.
+            return Ok(());
+        };
+        for index in 0..count {
             let (Some(ty), Some(id)) = (r.u16(), r.u16()) else {
-                return;
+                return Err(short("property", index));
             };
             if id >= 0x8000 {
                 // Named property: GUID, kind, then an id or a string.
                 let (Some(_guid), Some(kind)) = (r.take(16), r.u32()) else {
-                    return;
+                    return Err(short("property", index));
                 };
                 let skipped = if kind == 0 {
                     r.u32().map(|_| ())
@@ -99,49 +117,57 @@ impl<'a> AttachProps<'a> {
                     r.u32().and_then(|n| r.padded(n)).map(|_| ())
                 };
                 if skipped.is_none() {
-                    return;
+                    return Err(short("property", index));
                 }
             }
             let base = ty & !MV_FLAG;
             let variable = matches!(base, PT_STRING8 | PT_UNICODE | PT_BINARY | PT_OBJECT)
                 || matches!(base, 0x00FB | 0x00FD | 0x00FE);
+            if !variable && fixed_size(base).is_none() {
+                return Err(format!(
+                    "property {index} has type {ty:#06x}, whose size is unknown"
+                ));
+            }
             let values = if variable || ty & MV_FLAG != 0 {
-                match r.u32() {
-                    Some(n) => n,
-                    None => return,
-                }
+                r.u32().ok_or_else(|| short("property", index))?
             } else {
                 1
             };
-            for index in 0..values {
+            for _ in 0..values {
                 let value = if variable {
-                    let Some(size) = r.u32() else { return };
+                    let size = r.u32().ok_or_else(|| short("property", index))?;
                     match r.padded(size) {
                         Some(v) => v,
                         None => {
                             self.truncated = true;
-                            return;
+                            return Ok(());
                         }
                     }
                 } else {
-                    let Some(size) = fixed_size(base) else { return };
-                    match r.padded(size) {
-                        Some(v) => v,
-                        None => return,
-                    }
+                    let size = fixed_size(base).unwrap_or(0);
+                    r.padded(size).ok_or_else(|| short("property", index))?
                 };
-                if index == 0 {
-                    self.keep(id, base, value);
-                }
+                self.keep(id, base, value);
             }
         }
+        Ok(())
     }
 
     fn keep(&mut self, id: u16, ty: u16, value: &'a [u8]) {
         let string = match ty {
-            PT_STRING8 => Some(MapiString::Eight(value)),
-            PT_UNICODE => Some(MapiString::Wide(value)),
-            _ => None,
+            PT_STRING8 => MapiString::Eight(value),
+            PT_UNICODE => MapiString::Wide(value),
+            _ => {
+                if id == PID_ATTACH_DATA {
+                    match ty {
+                        PT_BINARY => self.data.push(value),
+                        // The interface id (16 bytes) is counted in the size.
+                        PT_OBJECT => self.object.push(value.get(16..).unwrap_or_default()),
+                        _ => {}
+                    }
+                }
+                return;
+            }
         };
         let slot = match id {
             PID_ATTACH_LONG_FILENAME => &mut self.long_filename,
@@ -151,25 +177,9 @@ impl<'a> AttachProps<'a> {
             PID_ATTACH_PATHNAME => &mut self.pathname,
             PID_ATTACH_EXTENSION => &mut self.extension,
             PID_ATTACH_MIME_TAG => &mut self.mime_tag,
-            PID_ATTACH_DATA => {
-                match ty {
-                    PT_BINARY => {
-                        self.data.get_or_insert(value);
-                    }
-                    // The interface id (16 bytes) is counted in the size.
-                    PT_OBJECT => {
-                        self.object
-                            .get_or_insert(value.get(16..).unwrap_or_default());
-                    }
-                    _ => {}
-                }
-                return;
-            }
             _ => return,
         };
-        if slot.is_none() {
-            *slot = string;
-        }
+        slot.push(string);
     }
 }
 

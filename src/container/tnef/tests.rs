@@ -46,9 +46,10 @@ fn named_multivalued_and_fixed_properties_are_stepped_over() {
     let bytes = list(4, &[&named, &multi, &short, &name]);
     let mut props = AttachProps::default();
     props.read(&bytes);
-    let long = props.long_filename.map(|s| s.decode(1252));
+    let long = props.long_filename.first().map(|s| s.decode(1252));
     assert_eq!(long.as_deref(), Some("a.exe"));
     assert!(!props.truncated);
+    assert_eq!(props.unreadable, None);
 }
 
 #[test]
@@ -62,7 +63,10 @@ fn an_unknown_type_or_an_oversized_value_ends_the_list() {
     let bytes = list(1_000_000, &[&unknown]);
     let mut props = AttachProps::default();
     props.read(&bytes);
-    assert!(props.long_filename.is_none());
+    assert!(props.long_filename.is_empty());
+    // The rest of the list cannot be read: that is said, not dropped.
+    let why = props.unreadable.expect("unreadable");
+    assert!(why.contains("0x0099"), "{why}");
 
     let oversized = [
         &0x0102u16.to_le_bytes()[..],
@@ -76,7 +80,47 @@ fn an_unknown_type_or_an_oversized_value_ends_the_list() {
     let mut props = AttachProps::default();
     props.read(&bytes);
     assert!(props.truncated);
-    assert!(props.data.is_none());
+    assert!(props.data.is_empty());
+}
+
+#[test]
+fn every_value_of_a_repeated_or_multi_valued_property_is_kept() {
+    let long = |name: &[u8]| {
+        [
+            &0x001Eu16.to_le_bytes()[..],
+            &0x3707u16.to_le_bytes(),
+            &1u32.to_le_bytes(),
+            &12u32.to_le_bytes(),
+            name,
+        ]
+        .concat()
+    };
+    // PT_MV_BINARY attach data with two values.
+    let data = [
+        &0x1102u16.to_le_bytes()[..],
+        &0x3701u16.to_le_bytes(),
+        &2u32.to_le_bytes(),
+        &4u32.to_le_bytes(),
+        b"aaaa",
+        &4u32.to_le_bytes(),
+        b"bbbb",
+    ]
+    .concat();
+    let bytes = list(
+        3,
+        &[&long(b"invoice.txt\0"), &long(b"invoice.js\0\0"), &data],
+    );
+    let mut props = AttachProps::default();
+    props.read(&bytes);
+    let names: Vec<String> = props.long_filename.iter().map(|s| s.decode(1252)).collect();
+    assert_eq!(names, ["invoice.txt", "invoice.js"]);
+    assert_eq!(props.data, [b"aaaa", b"bbbb"]);
+    assert_eq!(props.unreadable, None);
+    // A list shorter than its count says so.
+    let bytes = list(4, &[&long(b"invoice.txt\0")]);
+    let mut props = AttachProps::default();
+    props.read(&bytes);
+    assert!(props.unreadable.is_some());
 }
 
 #[test]

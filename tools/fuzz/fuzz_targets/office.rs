@@ -1,10 +1,11 @@
-//! Fuzz target: the Office macro reader (`container::office::macros`), on
-//! the input as given and behind the OLE2 and ZIP signatures, with small
-//! caps so that limits are reached too.
+//! Fuzz target: the Office macro reader (`container::office::macros`) and
+//! the OLE Packager listing (`packaged_files`), on the input as given and
+//! behind the OLE2 and ZIP signatures, with small caps so that limits are
+//! reached too.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use qmvc::container::office::{OfficeLimits, macros};
+use qmvc::container::office::{OfficeLimits, macros, packaged_files};
 
 fuzz_target!(|data: &[u8]| {
     let small = OfficeLimits {
@@ -15,5 +16,6 @@ fuzz_target!(|data: &[u8]| {
         max_records: 10_000,
     };
     let _ = macros(data, &small);
+    let _ = packaged_files(data, &small);
     let _ = macros(data, &OfficeLimits::default());
 });
