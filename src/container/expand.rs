@@ -135,6 +135,40 @@ pub fn expand(parts: &[Part], settings: &Settings) -> Inside {
             let content = part.body.bytes();
             walk.office(&content, &part.id, &part_name(part));
         }
+        // Files in OLE Packager objects: what a double-click runs (in a
+        // ZIP-based document, found in its members when it is opened).
+        if office::is_candidate(&head)
+            && !sniff(&head).is_some_and(|f| settings.formats.contains(&f))
+        {
+            let content = part.body.bytes();
+            let name = part_name(part);
+            walk.packaged(
+                &content,
+                &Node {
+                    parent: &part.id,
+                    id: &part.id,
+                    path: &name,
+                    names: &part.names,
+                    depth: 1,
+                },
+            );
+        }
+        // An Outlook message file (.msg): its attachments, as Outlook
+        // shows them when it is opened.
+        if tnef::is_msg_candidate(&head) {
+            let content = part.body.bytes();
+            let name = part_name(part);
+            walk.msg(
+                &content,
+                &Node {
+                    parent: &part.id,
+                    id: &part.id,
+                    path: &name,
+                    names: &part.names,
+                    depth: 1,
+                },
+            );
+        }
         let format = match sniff(&head) {
             Some(format) => format,
             // A zip with a stub in front shows only at its end, a RAR
@@ -295,6 +329,57 @@ impl Walk<'_> {
         self.tnef_attachments(&found.attachments, node);
     }
 
+    /// Lists the files OLE Packager objects carry in the Office document
+    /// `content` as members (`2.o1`, path
+    /// `invoice.doc/ObjectPool/_1/\x01Ole10Native/invoice.js`), each with
+    /// every name it carries.
+    fn packaged(&mut self, content: &[u8], node: &Node<'_>) {
+        let files = office::packaged_files(content, &OfficeLimits::default());
+        for (index, file) in files.into_iter().enumerate() {
+            if !self.take_member(node) {
+                return;
+            }
+            let list = [TnefAttachment {
+                names: file.names,
+                mime_type: None,
+                data: &file.data,
+                truncated: false,
+                message: false,
+                attachments: Vec::new(),
+            }];
+            let id = format!("{}.o{}", node.id, index + 1);
+            let path = format!("{}/{}", node.path, file.location);
+            self.tnef_attachments(
+                &list,
+                &Node {
+                    parent: node.parent,
+                    id: &id,
+                    path: &path,
+                    names: &[],
+                    depth: node.depth,
+                },
+            );
+        }
+    }
+
+    /// Lists the attachments of the Outlook message file `content` as
+    /// members (`2.t1`, path `Fwd.msg/invoice.exe`), if it is one; an
+    /// incomplete listing is [`Unexamined`].
+    fn msg(&mut self, content: &[u8], node: &Node<'_>) {
+        let Ok(found) = tnef::msg_attachments(content, &TnefLimits::default()) else {
+            return;
+        };
+        if let Some(cut) = &found.cut {
+            self.problem(node, cut.to_string());
+        }
+        let list: Vec<TnefAttachment<'_>> = found
+            .attachments
+            .iter()
+            .map(tnef::MsgAttachment::as_tnef)
+            .collect();
+        self.tnef_attachments(&list, node);
+    }
+
     fn tnef_attachments(&mut self, list: &[TnefAttachment<'_>], node: &Node<'_>) {
         for (index, attachment) in list.iter().enumerate() {
             if !self.take_member(node) {
@@ -326,8 +411,16 @@ impl Walk<'_> {
             if self.settings.macros && office::is_candidate(data) {
                 self.office(data, node.parent, &path);
             }
+            if office::is_candidate(data)
+                && !sniff(data).is_some_and(|f| self.settings.formats.contains(&f))
+            {
+                self.packaged(data, &inner);
+            }
             if data.starts_with(&tnef::SIGNATURE) && inner.depth <= self.settings.limits.max_depth {
                 self.tnef(data, &inner);
+            } else if tnef::is_msg_candidate(data) && inner.depth <= self.settings.limits.max_depth
+            {
+                self.msg(data, &inner);
             } else if let Some(format) = sniff(data) {
                 self.open(format, data, &inner);
             }
@@ -398,6 +491,21 @@ impl Walk<'_> {
                 self.office(data, node.parent, &path);
             }
             let nested = sniff(data);
+            let inner = Node {
+                parent: node.parent,
+                id: &id,
+                path: &path,
+                names: &names,
+                depth: node.depth + 1,
+            };
+            if tnef::is_msg_candidate(data) && inner.depth <= self.settings.limits.max_depth {
+                self.msg(data, &inner);
+            }
+            if office::is_candidate(data)
+                && !nested.is_some_and(|f| self.settings.formats.contains(&f))
+            {
+                self.packaged(data, &inner);
+            }
             if let Some(format) = nested {
                 let mut all = names.clone();
                 all.extend(aliases.iter().flat_map(|a| base_names(a)));
