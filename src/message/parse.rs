@@ -701,6 +701,44 @@ impl Walker<'_> {
         let body = inner.get(head.body_start..).unwrap_or(b"");
         let root_id = join(id, 1);
         self.entity(inner, &head, body, &root_id, id, depth + 1, "text/plain");
+        // Decoded content (a base64 message, a signed S/MIME entity) may
+        // end its lines with bare CRs that the message as sent did not
+        // show: its second reading too.
+        if let Some(at) = line_ends::bare_cr(inner) {
+            self.open_with_line_ends(inner, at, id, depth);
+        }
+    }
+
+    /// [`Walker::open`]'s second reading of `inner`, with an LF after
+    /// every bare CR (the first at `at`), as `idcr.1...`; the copy counts
+    /// against the decoded budget. Kept out of `open` so that the
+    /// recursion's stack frames stay small.
+    #[inline(never)]
+    fn open_with_line_ends(&mut self, inner: &[u8], at: usize, id: &str, depth: usize) {
+        let copy = line_ends::with_line_ends(inner, at);
+        if copy.len() > self.budget() {
+            self.decoded_cut(id);
+            return;
+        }
+        self.decoded += copy.len();
+        self.anomaly(Anomaly::Header {
+            part: id.into(),
+            detail: "bare CR line ends: also read as line ends, as Thunderbird and Python do"
+                .into(),
+        });
+        let copy = Bytes::from(copy);
+        let cr_id = format!("{id}cr");
+        let head = self.header(&copy, &cr_id, MAX_PART_HEADERS);
+        let body = copy.get(head.body_start..).unwrap_or(b"");
+        self.entity(
+            &copy,
+            &head,
+            body,
+            &join(&cr_id, 1),
+            &cr_id,
+            depth + 1,
+            "text/plain",
+        );
     }
 
     /// Blocks inside the text part just pushed: uuencoded ones become
@@ -921,19 +959,23 @@ fn is_message_file_name(name: &str) -> bool {
     [".eml", ".mht", ".mhtml"].iter().any(|e| name.ends_with(e))
 }
 
-/// Whether `content` begins like a message: its first line is a header
-/// field (a mbox `From ` line before it allowed).
+/// Whether `content` begins like a message: a header field among its
+/// first lines before an empty one (lines that are no field are read past,
+/// as Thunderbird reads a header; a mbox `From ` line is one of them).
 fn looks_like_a_message(content: &[u8]) -> bool {
-    let content = if content.starts_with(b"From ") {
-        content
-            .get(header::next_line(content, 0)..)
-            .unwrap_or_default()
-    } else {
-        content
-    };
-    let end = header::next_line(content, 0);
-    let first = header::trim_eol(content.get(..end).unwrap_or_default());
-    header::field_start(first).is_some()
+    let mut pos = 0;
+    for _ in 0..64 {
+        let end = header::next_line(content, pos);
+        let line = header::trim_eol(content.get(pos..end).unwrap_or_default());
+        if line.is_empty() {
+            return false;
+        }
+        if header::field_start(line).is_some() {
+            return true;
+        }
+        pos = end;
+    }
+    false
 }
 
 /// True when `a` and `b` are the same bytes of the same buffer.

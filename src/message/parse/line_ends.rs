@@ -31,17 +31,7 @@ pub(super) fn read_bare_cr_as_line_end(
     first: usize,
     limits: &Limits,
 ) {
-    let mut lines = Vec::with_capacity(raw.len() + raw.len() / 64 + 2);
-    lines.extend_from_slice(raw.get(..first).unwrap_or_default());
-    let mut rest = raw.get(first..).unwrap_or_default();
-    while let Some(cr) = memchr::memchr(b'\r', rest) {
-        lines.extend_from_slice(rest.get(..=cr).unwrap_or_default());
-        if rest.get(cr + 1) != Some(&b'\n') {
-            lines.push(b'\n');
-        }
-        rest = rest.get(cr + 1..).unwrap_or_default();
-    }
-    lines.extend_from_slice(rest);
+    let lines = with_line_ends(raw, first);
     // The copy is longer than the message by its added LFs; the message
     // was already cut to `max_message_bytes`.
     let limits = Limits {
@@ -103,4 +93,21 @@ pub(super) fn read_bare_cr_as_line_end(
             message.anomalies.push(anomaly);
         }
     }
+}
+
+/// `raw` with an LF after every bare CR; `first` is the offset of the
+/// first one ([`bare_cr`]).
+pub(super) fn with_line_ends(raw: &[u8], first: usize) -> Vec<u8> {
+    let mut lines = Vec::with_capacity(raw.len() + raw.len() / 64 + 2);
+    lines.extend_from_slice(raw.get(..first).unwrap_or_default());
+    let mut rest = raw.get(first..).unwrap_or_default();
+    while let Some(cr) = memchr::memchr(b'\r', rest) {
+        lines.extend_from_slice(rest.get(..=cr).unwrap_or_default());
+        if rest.get(cr + 1) != Some(&b'\n') {
+            lines.push(b'\n');
+        }
+        rest = rest.get(cr + 1..).unwrap_or_default();
+    }
+    lines.extend_from_slice(rest);
+    lines
 }

@@ -305,6 +305,19 @@ add("s27-eml-file-as-octet-stream.eml",
     "badmail", "badmail",
     "a saved message attached as application/octet-stream, named fwd.eml: Outlook and Thunderbird open it as a message "
     "by its name and offer the attachments inside")
+add("s28-encapsulated-bare-cr.eml",
+    mixed("s28", b"Content-Type: message/rfc822\r\nContent-Transfer-Encoding: base64\r\n",
+          b64(inner_message(b"invoice.exe").replace(b"\r\n", b"\r"))),
+    "badmail", "badmail",
+    "an attached message whose lines, once base64-decoded, end in bare CRs: Thunderbird's line buffer ends lines at CR "
+    "when it shows the inline message, so it lists the attachment inside")
+add("s29-eml-file-junk-first-line.eml",
+    mixed("s29", b"Content-Type: application/octet-stream; name=\"fwd.eml\"\r\n"
+                 b"Content-Transfer-Encoding: base64\r\n",
+          b64(b"saved by a mail client\r\n" + inner_message(b"invoice.exe"))),
+    "badmail", "badmail",
+    "a saved message (fwd.eml) whose first line is no header field: Thunderbird reads the header past it and shows the "
+    "attachment inside")
 add("s17-untyped-text.eml",
     head("s17", b"Content-Type: text\r\n") + b"\r\nsee below\r\n\r\nbegin 644 invoice.exe\r\n"
     + binascii.b2a_uu(MZ[:45]).replace(b"\n", b"\r\n") + b"`\r\nend\r\n",
