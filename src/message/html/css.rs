@@ -45,6 +45,11 @@ pub(super) fn hides(declarations: &str) -> bool {
             "visibility" => value == "hidden" || value == "collapse",
             "mso-hide" => value == "all",
             "font-size" => is_zero(value) || is_unreadable_size(value),
+            // The shorthand (`font: 0/0 a`, the image-replacement hack):
+            // its size is the first token that is a length.
+            "font" => {
+                shorthand_size(value).is_some_and(|size| is_zero(size) || is_unreadable_size(size))
+            }
             "opacity" => is_zero(value),
             "transform" => value.replace(' ', "").contains("scale(0)"),
             "color" => value == "transparent",
@@ -149,6 +154,20 @@ fn is_unreadable_size(value: &str) -> bool {
     }
 }
 
+/// The font size in a `font` shorthand value (CSS Fonts 3, 3.7: style,
+/// variant, weight and stretch come first, then the size, optionally
+/// `/line-height`, then the family): the first token that begins with a
+/// digit or a dot and carries a unit, a `/`, or is zero (a weight is a
+/// unitless number other than zero).
+fn shorthand_size(value: &str) -> Option<&str> {
+    value.split_ascii_whitespace().find_map(|token| {
+        let size = token.split('/').next().unwrap_or(token);
+        let numeric = size.starts_with(|c: char| c.is_ascii_digit() || c == '.');
+        let unit = size.ends_with(|c: char| c.is_ascii_alphabetic() || c == '%');
+        (numeric && (token.contains('/') || unit || is_zero(size))).then_some(size)
+    })
+}
+
 /// Whether a CSS length or number is zero: `0`, `0px`, `0.0em`, `0%`.
 fn is_zero(value: &str) -> bool {
     let number: String = value
@@ -179,7 +198,8 @@ fn without_comments(text: &str) -> String {
 struct Simple {
     /// Tag name in ASCII lower case; `None` for any (`*`, or none given).
     tag: Option<String>,
-    /// Every class it names (case-sensitive, as in standards mode).
+    /// Every class it names (matched with ASCII case ignored: see
+    /// [`Simple::matches`]).
     classes: Vec<String>,
     /// The id it names.
     id: Option<String>,
@@ -295,10 +315,20 @@ fn class_set(class: Option<&str>) -> HashSet<&str> {
 }
 
 impl Simple {
+    /// Classes and ids are matched with ASCII case ignored, as in quirks
+    /// mode, which a message without a doctype is rendered in (HTML
+    /// standard, "Quirks mode": `.X` matches `class=x`); in a standards
+    /// mode document this may hide more than a browser would, and only
+    /// the shown reading loses it.
     fn matches(&self, tag: &str, classes: &HashSet<&str>, id: Option<&str>) -> bool {
         self.tag.as_deref().is_none_or(|t| t == tag)
-            && self.id.as_deref().is_none_or(|i| Some(i) == id)
-            && self.classes.iter().all(|c| classes.contains(c.as_str()))
+            && self
+                .id
+                .as_deref()
+                .is_none_or(|i| id.is_some_and(|id| id.eq_ignore_ascii_case(i)))
+            && self.classes.iter().all(|c| {
+                classes.contains(c.as_str()) || classes.iter().any(|k| k.eq_ignore_ascii_case(c))
+            })
     }
 }
 
@@ -426,6 +456,9 @@ mod tests {
             "font-size: .5pt",
             "font-size:0.1em",
             "font-size:5%",
+            "font:0/0 a",
+            "font: bold 0 serif",
+            "font: italic 700 1px/2 Arial",
             "opacity:0",
             "max-height:0;overflow:hidden",
             "width:0px; overflow: hidden",
@@ -448,6 +481,9 @@ mod tests {
             "font-size:10px",
             "font-size:2px",
             "font-size:small",
+            "font: 700 12px Arial",
+            "font: 14px/1.5 sans-serif",
+            "font: bold small-caps 1em serif",
             "max-height:0",
             "opacity:1",
             "color:red",
@@ -504,5 +540,8 @@ mod tests {
         assert!(!h.hides("span", Some("a"), None));
         assert!(h.hides("span", Some("hidden.x"), None));
         assert!(!h.hides("span", Some("hidden"), None));
+        // Quirks mode (no doctype, as most mail): case ignored.
+        assert!(h.hides("span", Some("H"), None));
+        assert!(h.hides("b", None, Some("Y")));
     }
 }
