@@ -202,6 +202,43 @@ pub fn is_html(declared_type: &str, text: &str) -> bool {
     starts(b"<!doctype html") || starts(b"<html")
 }
 
+/// A `text/enriched` (RFC 1896) or `text/richtext` (RFC 1341) part as
+/// Thunderbird shows it (libmime's `mimetenr.cpp`, `mimetric.cpp`):
+/// formatting commands (`<bold>`, `</bold>`...) left out, a `<param>`'s
+/// content not shown, `<<` a literal `<`. `None` for other types.
+pub fn enriched_text(declared_type: &str, text: &str) -> Option<String> {
+    if !matches!(declared_type, "text/enriched" | "text/richtext") {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(rest.get(..lt).unwrap_or_default());
+        let after = rest.get(lt + 1..).unwrap_or_default();
+        if let Some(more) = after.strip_prefix('<') {
+            out.push('<');
+            rest = more;
+            continue;
+        }
+        let Some(gt) = after.find('>') else {
+            out.push_str(rest.get(lt..).unwrap_or_default());
+            return Some(out);
+        };
+        let command = after.get(..gt).unwrap_or_default();
+        rest = after.get(gt + 1..).unwrap_or_default();
+        if command.eq_ignore_ascii_case("param") {
+            // The parameter of the command before it: not text.
+            let lower = rest.to_ascii_lowercase();
+            rest = match lower.find("</param>") {
+                Some(end) => rest.get(end + "</param>".len()..).unwrap_or_default(),
+                None => "",
+            };
+        }
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
 /// `text` as a reader sees it: without the characters drawn as nothing
 /// (zero-width spaces and joiners, soft hyphens, bidi marks: the list of
 /// [`suspicious_chars`](super::suspicious_chars); and variation selectors,
@@ -231,7 +268,23 @@ fn reads_as(c: char) -> Option<char> {
 
 #[cfg(test)]
 mod tests {
+    use super::enriched_text;
     use crate::message::{Limits, parse};
+
+    #[test]
+    fn enriched_text_without_commands_and_params() {
+        let t = |s: &str| enriched_text("text/enriched", s);
+        assert_eq!(
+            t("wire the <bold>mo</bold>ney").as_deref(),
+            Some("wire the money")
+        );
+        assert_eq!(
+            t("wire the mo<color><param>red</param>ney</color>").as_deref(),
+            Some("wire the money")
+        );
+        assert_eq!(t("a <<b> c").as_deref(), Some("a <b> c"));
+        assert_eq!(enriched_text("text/plain", "x"), None);
+    }
 
     fn readings(raw: &str) -> Vec<String> {
         parse(raw.as_bytes(), &Limits::default())

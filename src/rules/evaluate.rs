@@ -217,7 +217,8 @@ fn body(part: &Part, rules: &BodyRules, unchecked: &str, out: &mut Vec<Finding>)
     // The text is also decoded as a client may decode it instead (a byte
     // order mark, an HTML part's <meta> charset), each with its readings.
     let html = message::is_html(&part.declared_type, &text);
-    let others = part.other_texts(rules.max_bytes, html);
+    let mut others = part.other_texts(rules.max_bytes, html);
+    others.extend(message::enriched_text(&part.declared_type, &text));
     let mut limits: Vec<&'static str> = Vec::new();
     let mut matched: Vec<usize> = Vec::new();
     for source in std::iter::once(text.as_ref()).chain(others.iter().map(String::as_str)) {
