@@ -514,7 +514,11 @@ impl Walker<'_> {
             declared.as_str(),
             "message/rfc822" | "message/global" | "message/news"
         ) || single_partial
-            || (message_file && looks_like_a_message(&decoded));
+            || (message_file
+                && !UUENCODE.contains(&cte.as_str())
+                && !YENC.contains(&cte.as_str())
+                && !BINHEX.contains(&cte.as_str())
+                && looks_like_a_message(&decoded));
         if encapsulated {
             self.encapsulated(
                 buf,
@@ -555,17 +559,25 @@ impl Walker<'_> {
                         detail: format!("{cte} body does not decode cleanly"),
                     });
                 }
-                self.leaf(
+                let message_file = names.iter().any(|n| is_message_file_name(n))
+                    && looks_like_a_message(&block.data);
+                let data = Bytes::from(block.data);
+                let pushed = self.leaf(
                     id,
                     depth,
                     &declared,
                     names,
                     true,
-                    Bytes::from(block.data).into(),
+                    data.clone().into(),
                     None,
                     text,
                     Origin::Mime,
                 );
+                // A saved message sent uuencoded (`fwd.eml`): opened as
+                // one, as the client that decodes it does.
+                if pushed && message_file {
+                    self.open(&data, id, depth);
+                }
                 return;
             }
         }
@@ -786,18 +798,27 @@ impl Walker<'_> {
                 for n in raw_candidates(&block.name) {
                     push_name(&mut names, &n);
                 }
+                // A saved message in the block (`begin 644 fwd.eml`): the
+                // client that decodes the block offers it, and opening it
+                // shows the attachments inside.
+                let message_file = names.iter().any(|n| is_message_file_name(n))
+                    && looks_like_a_message(&block.data);
+                let data = Bytes::from(block.data);
                 if !self.leaf(
                     &block_id,
                     depth,
                     "application/octet-stream",
                     names,
                     true,
-                    Bytes::from(block.data).into(),
+                    data.clone().into(),
                     None,
                     TextParams::default(),
                     origin,
                 ) {
                     return;
+                }
+                if message_file {
+                    self.open(&data, &block_id, depth);
                 }
             }
         }
@@ -959,8 +980,8 @@ fn is_message_file_name(name: &str) -> bool {
     [".eml", ".mht", ".mhtml"].iter().any(|e| name.ends_with(e))
 }
 
-/// Whether `content` begins like a message: a header field among its
-/// first lines before an empty one (lines that are no field are read past,
+/// Whether `content` begins like a message: a header field (a name RFC
+/// 5322 allows, then a colon) among its first lines before an empty one (lines that are no field are read past,
 /// as Thunderbird reads a header; a mbox `From ` line is one of them).
 fn looks_like_a_message(content: &[u8]) -> bool {
     let mut pos = 0;
@@ -970,7 +991,7 @@ fn looks_like_a_message(content: &[u8]) -> bool {
         if line.is_empty() {
             return false;
         }
-        if header::field_start(line).is_some() {
+        if header::field_start(line) == Some(header::FieldName::Plain) {
             return true;
         }
         pos = end;

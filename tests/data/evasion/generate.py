@@ -367,6 +367,12 @@ def uu(data, name):
     return b"\r\n".join(lines) + b"\r\n"
 
 
+add("e23-uuencoded-eml-in-text.eml",
+    head("e23", b"Content-Type: text/plain\r\n") + b"\r\nForwarded:\r\n\r\n" + uu(inner_message(b"invoice.exe"), b"fwd.eml"),
+    "badmail", "badmail",
+    "a saved message uuencoded in a text part (begin 644 fwd.eml): Outlook Express and Thunderbird offer fwd.eml, and "
+    "opening it shows the attachment inside")
+
 for n, cte in enumerate([b"x-uue", b"uue", b"x-uu", b"uuencode"], start=1):
     name = "e%02d-cte-%s.eml" % (n, cte.decode())
     add(name, mixed(name[:-4], OCTET + b"Content-Transfer-Encoding: " + cte + b"\r\n", uu(MZ, b"invoice.exe")),
