@@ -799,3 +799,136 @@ fn zip_entry_with_content_under_a_directory_name_is_a_file() {
         vec!["invoice.zip/a/evil.js/", "invoice.zip/b/run.js/"]
     );
 }
+
+#[test]
+fn every_fname_of_a_multi_member_gzip_counts() {
+    if !have("sh", "every_fname_of_a_multi_member_gzip_counts")
+        || !have("gzip", "every_fname_of_a_multi_member_gzip_counts")
+    {
+        return;
+    }
+    let s = Scratch::new();
+    s.file("evil.js", b"WScript.Echo(1)");
+    s.file("readme.txt", b"hello");
+    // gunzip -N and 7-Zip take the first member's name, evil.js.
+    let gz = s.make(
+        "sh",
+        &["-c", "gzip -c evil.js > x.gz && gzip -c readme.txt >> x.gz"],
+        "x.gz",
+    );
+    let raw = with_attachment("notes.gz", &gz);
+    let names = details(&findings(&raw), Condition::Filename);
+    assert_eq!(names, vec!["notes.gz/evil.js"], "{names:?}");
+    // And the other way round: the last member's name counts too.
+    let gz = s.make(
+        "sh",
+        &["-c", "gzip -c readme.txt > y.gz && gzip -c evil.js >> y.gz"],
+        "y.gz",
+    );
+    let raw = with_attachment("notes.gz", &gz);
+    let names = details(&findings(&raw), Condition::Filename);
+    assert_eq!(names, vec!["notes.gz/evil.js"], "{names:?}");
+}
+
+/// One tar header block: `name`, `size` and type flag `kind`, with the
+/// ustar magic (`gnu` for the GNU one) and a right checksum.
+fn tar_header(name: &[u8], size: usize, kind: u8, gnu: bool) -> Vec<u8> {
+    let mut h = vec![0u8; 512];
+    h[..name.len()].copy_from_slice(name);
+    h[100..108].copy_from_slice(b"0000644\0");
+    h[108..116].copy_from_slice(b"0000000\0");
+    h[116..124].copy_from_slice(b"0000000\0");
+    h[124..136].copy_from_slice(format!("{size:011o}\0").as_bytes());
+    h[136..148].copy_from_slice(b"00000000000\0");
+    h[156] = kind;
+    h[257..265].copy_from_slice(if gnu { b"ustar  \0" } else { b"ustar\x0000" });
+    h[148..156].copy_from_slice(b"        ");
+    let sum: u32 = h.iter().map(|&b| u32::from(b)).sum();
+    h[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+    h
+}
+
+/// `data` padded to whole 512-byte blocks.
+fn tar_blocks(data: &[u8]) -> Vec<u8> {
+    let mut out = data.to_vec();
+    out.resize(data.len().div_ceil(512) * 512, 0);
+    out
+}
+
+#[test]
+fn tar_pax_path_gnu_long_name_and_header_name_all_count() {
+    let body = b"WScript.Echo(1)";
+    let record = |path: &str| {
+        let rest = format!(" path={path}\n");
+        let mut n = rest.len() + 2;
+        n = n.to_string().len() + rest.len();
+        format!("{n}{rest}").into_bytes()
+    };
+    let pax = |path: &str| {
+        let r = record(path);
+        [
+            tar_header(b"PaxHeaders/x", r.len(), b'x', false),
+            tar_blocks(&r),
+        ]
+        .concat()
+    };
+    let long = |name: &str| {
+        let l = format!("{name}\0").into_bytes();
+        [
+            tar_header(b"././@LongLink", l.len(), b'L', true),
+            tar_blocks(&l),
+        ]
+        .concat()
+    };
+    let file = |name: &[u8]| [tar_header(name, body.len(), b'0', false), tar_blocks(body)].concat();
+    let end = vec![0u8; 1024];
+    let cases = [
+        // GNU tar and 7-Zip take the pax path, the tar crate the long name.
+        (
+            "pax then long",
+            [
+                pax("evil.js"),
+                long("readme.txt"),
+                file(b"readme.txt"),
+                end.clone(),
+            ]
+            .concat(),
+        ),
+        (
+            "long then pax",
+            [
+                long("readme.txt"),
+                pax("evil.js"),
+                file(b"readme.txt"),
+                end.clone(),
+            ]
+            .concat(),
+        ),
+        (
+            "long name",
+            [
+                pax("readme.txt"),
+                long("evil.js"),
+                file(b"readme.txt"),
+                end.clone(),
+            ]
+            .concat(),
+        ),
+        // Old readers ignore both extensions and take the header's name.
+        (
+            "header name",
+            [
+                pax("readme.txt"),
+                long("readme.txt"),
+                file(b"evil.js"),
+                end.clone(),
+            ]
+            .concat(),
+        ),
+    ];
+    for (case, tar) in cases {
+        let raw = with_attachment("archive.tar", &tar);
+        let names = details(&findings(&raw), Condition::Filename);
+        assert_eq!(names, vec!["archive.tar/evil.js"], "{case}: {names:?}");
+    }
+}
