@@ -932,3 +932,51 @@ fn tar_pax_path_gnu_long_name_and_header_name_all_count() {
         assert_eq!(names, vec!["archive.tar/evil.js"], "{case}: {names:?}");
     }
 }
+
+#[test]
+fn zip_behind_a_stub_inside_an_archive_is_opened_past_the_peek() {
+    if !(have(
+        "zip",
+        "zip_behind_a_stub_inside_an_archive_is_opened_past_the_peek",
+    ) && have(
+        "sh",
+        "zip_behind_a_stub_inside_an_archive_is_opened_past_the_peek",
+    )) {
+        return;
+    }
+    let s = Scratch::new();
+    // 40 KB that deflate cannot shrink: the inner end record lies past
+    // the first 32 KiB of the member.
+    let mut noise = Vec::with_capacity(40_000);
+    let mut x: u32 = 0x9E37_79B9;
+    while noise.len() < 40_000 {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        noise.extend_from_slice(&x.to_le_bytes());
+    }
+    s.file("photo.jpg", &noise);
+    s.file("evil.js", b"WScript.Echo(1)");
+    let outer = s.make(
+        "sh",
+        &[
+            "-c",
+            "zip -q inner.zip photo.jpg evil.js && \
+             printf 'sixteen byte stb' | cat - inner.zip > docs.zip && \
+             zip -q outer.zip docs.zip",
+        ],
+        "outer.zip",
+    );
+    let raw = with_attachment("invoice.zip", &outer);
+    let names = details(&findings(&raw), Condition::Filename);
+    assert_eq!(names, vec!["invoice.zip/docs.zip/evil.js"], "{names:?}");
+    // The same behind a gzip member.
+    let gz = s.make(
+        "sh",
+        &["-c", "gzip -c docs.zip > docs.zip.gz"],
+        "docs.zip.gz",
+    );
+    let raw = with_attachment("docs.zip.gz", &gz);
+    let names = details(&findings(&raw), Condition::Filename);
+    assert_eq!(names, vec!["docs.zip.gz/docs.zip/evil.js"], "{names:?}");
+}
