@@ -980,3 +980,148 @@ fn zip_behind_a_stub_inside_an_archive_is_opened_past_the_peek() {
     let names = details(&findings(&raw), Condition::Filename);
     assert_eq!(names, vec!["docs.zip.gz/docs.zip/evil.js"], "{names:?}");
 }
+
+/// The CRC-32 of `data` (as zip headers carry it).
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = flate2::Crc::new();
+    crc.update(data);
+    crc.sum()
+}
+
+/// A zip local file header for `name` (APPNOTE.TXT 4.3.7).
+fn zip_local(name: &[u8], flags: u16, method: u16, crc: u32, packed: u32, size: u32) -> Vec<u8> {
+    let mut h = b"PK\x03\x04\x14\x00".to_vec();
+    h.extend_from_slice(&flags.to_le_bytes());
+    h.extend_from_slice(&method.to_le_bytes());
+    h.extend_from_slice(&[0; 4]);
+    h.extend_from_slice(&crc.to_le_bytes());
+    h.extend_from_slice(&packed.to_le_bytes());
+    h.extend_from_slice(&size.to_le_bytes());
+    h.extend_from_slice(&(name.len() as u16).to_le_bytes());
+    h.extend_from_slice(&[0; 2]);
+    h.extend_from_slice(name);
+    h
+}
+
+/// A zip central directory header for `name` whose local header is at
+/// `offset` (APPNOTE.TXT 4.3.12).
+fn zip_central(name: &[u8], method: u16, crc: u32, packed: u32, size: u32, offset: u32) -> Vec<u8> {
+    let mut h = b"PK\x01\x02\x14\x00\x14\x00\x00\x00".to_vec();
+    h.extend_from_slice(&method.to_le_bytes());
+    h.extend_from_slice(&[0; 4]);
+    h.extend_from_slice(&crc.to_le_bytes());
+    h.extend_from_slice(&packed.to_le_bytes());
+    h.extend_from_slice(&size.to_le_bytes());
+    h.extend_from_slice(&(name.len() as u16).to_le_bytes());
+    h.extend_from_slice(&[0; 12]);
+    h.extend_from_slice(&offset.to_le_bytes());
+    h.extend_from_slice(name);
+    h
+}
+
+/// A zip end of central directory record.
+fn zip_end_record(entries: u16, cd_size: u32, cd_offset: u32) -> Vec<u8> {
+    let mut h = b"PK\x05\x06\x00\x00\x00\x00".to_vec();
+    h.extend_from_slice(&entries.to_le_bytes());
+    h.extend_from_slice(&entries.to_le_bytes());
+    h.extend_from_slice(&cd_size.to_le_bytes());
+    h.extend_from_slice(&cd_offset.to_le_bytes());
+    h.extend_from_slice(&[0; 2]);
+    h
+}
+
+#[test]
+fn zip_method_the_local_header_gives_is_read_too() {
+    if !have("zip", "zip_method_the_local_header_gives_is_read_too") {
+        return;
+    }
+    let s = Scratch::new();
+    s.file("readme.txt", &[pe(), vec![b'A'; 4000]].concat());
+    let mut zip = s.make("zip", &["-q", "m.zip", "readme.txt"], "m.zip");
+    // The central directory says stored; the local header (which 7-Zip,
+    // unzip and Java follow) says deflate, as the data is.
+    let central = nth(&zip, b"PK\x01\x02", 0);
+    assert_eq!(zip[central + 10], 8, "deflated");
+    zip[central + 10] = 0;
+    let raw = with_attachment("invoice.zip", &zip);
+    let types = details(&findings(&raw), Condition::Mimetype);
+    assert!(
+        types
+            .iter()
+            .any(|t| t.starts_with("invoice.zip/readme.txt: application/x-msdownload")),
+        "{types:?}"
+    );
+}
+
+#[test]
+fn zip_local_walk_takes_the_local_headers_own_size() {
+    // a.txt stored, 4800 bytes by its local header, 100 by the central
+    // directory; evil.js after it is in no central directory.
+    let body = vec![b'a'; 4800];
+    let evil = b"WScript.Echo(1)";
+    let first = zip_local(b"a.txt", 0, 0, crc32(&body), 4800, 4800);
+    let second = zip_local(b"evil.js", 0, 0, crc32(evil), 15, 15);
+    let locals = [first, body.clone(), second, evil.to_vec()].concat();
+    let cd = zip_central(b"a.txt", 0, crc32(&body[..100]), 100, 100, 0);
+    let end = zip_end_record(1, cd.len() as u32, locals.len() as u32);
+    let zip = [locals, cd, end].concat();
+    let raw = with_attachment("invoice.zip", &zip);
+    let names = details(&findings(&raw), Condition::Filename);
+    assert_eq!(names, vec!["invoice.zip/evil.js"], "{names:?}");
+}
+
+#[test]
+fn zip_data_descriptor_entry_ends_where_its_deflate_stream_ends() {
+    use std::io::Write;
+    let notes = b"hello";
+    // Deflate data (stored blocks) holding a data descriptor signature.
+    let plain = b"text PK\x07\x08 and more text".repeat(3);
+    let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::none());
+    encoder.write_all(&plain).expect("deflate");
+    let packed = encoder.finish().expect("deflate");
+    let evil = b"WScript.Echo(1)";
+    let mut zip = [
+        zip_local(b"notes.txt", 0, 0, crc32(notes), 5, 5),
+        notes.to_vec(),
+    ]
+    .concat();
+    zip.extend(zip_local(b"readme.txt", 0x08, 8, 0, 0, 0));
+    zip.extend_from_slice(&packed);
+    zip.extend_from_slice(b"PK\x07\x08");
+    for n in [crc32(&plain), packed.len() as u32, plain.len() as u32] {
+        zip.extend_from_slice(&n.to_le_bytes());
+    }
+    zip.extend(zip_local(b"evil.js", 0, 0, crc32(evil), 15, 15));
+    zip.extend_from_slice(evil);
+    // The central directory knows notes.txt only.
+    let cd = zip_central(b"notes.txt", 0, crc32(notes), 5, 5, 0);
+    let end = zip_end_record(1, cd.len() as u32, zip.len() as u32);
+    let zip = [zip, cd, end].concat();
+    let raw = with_attachment("invoice.zip", &zip);
+    let names = details(&findings(&raw), Condition::Filename);
+    assert_eq!(names, vec!["invoice.zip/evil.js"], "{names:?}");
+}
+
+#[test]
+fn zip_size_one_reading_claims_does_not_hide_another_readings_end_record() {
+    if !have(
+        "zip",
+        "zip_size_one_reading_claims_does_not_hide_another_readings_end_record",
+    ) {
+        return;
+    }
+    let s = Scratch::new();
+    s.file("x.txt", b"hello");
+    s.file("evil.js", b"WScript.Echo(1)");
+    let a = s.make("zip", &["-q0", "a.zip", "x.txt", "evil.js"], "a.zip");
+    // A bare central directory after it whose one entry, x.txt at offset
+    // 0, claims stored data running into A's end record.
+    let data = 30 + 5;
+    let packed = (a.len() - 22 + 4 - data) as u32;
+    let cd = zip_central(b"x.txt", 0, crc32(b"hello"), packed, packed, 0);
+    let end = zip_end_record(1, cd.len() as u32, a.len() as u32);
+    let zip = [a, cd, end].concat();
+    let raw = with_attachment("invoice.zip", &zip);
+    let names = details(&findings(&raw), Condition::Filename);
+    assert_eq!(names, vec!["invoice.zip/evil.js"], "{names:?}");
+}
