@@ -979,6 +979,20 @@ fn zip_behind_a_stub_inside_an_archive_is_opened_past_the_peek() {
     let raw = with_attachment("docs.zip.gz", &gz);
     let names = details(&findings(&raw), Condition::Filename);
     assert_eq!(names, vec!["docs.zip.gz/docs.zip/evil.js"], "{names:?}");
+    // And behind bzip2 and xz.
+    for (tool, ext) in [("bzip2", "bz2"), ("xz", "xz")] {
+        if !have(
+            tool,
+            "zip_behind_a_stub_inside_an_archive_is_opened_past_the_peek",
+        ) {
+            continue;
+        }
+        let out = format!("docs.zip.{ext}");
+        let packed = s.make("sh", &["-c", &format!("{tool} -c docs.zip > {out}")], &out);
+        let raw = with_attachment(&out, &packed);
+        let names = details(&findings(&raw), Condition::Filename);
+        assert_eq!(names, vec![format!("{out}/docs.zip/evil.js")], "{names:?}");
+    }
 }
 
 /// The CRC-32 of `data` (as zip headers carry it).

@@ -156,7 +156,22 @@ pub fn xz(bytes: &[u8], budget: &mut Budget) -> Listing {
     }
     let head = peek.get(..HEAD).unwrap_or(&peek).to_vec();
     member.size = peek.len() as u64;
-    if wants_whole(&peek) {
+    // An archive behind a stub shows only at the end: look through the
+    // rest (charged to the looking allowance) when the start shows none.
+    let mut whole = wants_whole(&peek);
+    if !whole && peek.len() >= PEEK {
+        let cap = usize::try_from(budget.looked()).unwrap_or(usize::MAX);
+        let (all, _) = unxz(bytes, cap);
+        budget.look(all.len() as u64);
+        if all.len() >= cap {
+            listing
+                .problems
+                .extend(super::unsure(&all, "xz", "the message's budget is spent"));
+        } else {
+            whole = wants_whole(&all);
+        }
+    }
+    if whole {
         let cap = usize::try_from(budget.left()).unwrap_or(usize::MAX);
         let (data, error) = unxz(bytes, cap);
         if data.len() >= cap && cap > 0 {

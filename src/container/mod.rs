@@ -116,6 +116,11 @@ impl Budget {
         self.left
     }
 
+    /// Bytes still allowed to be decompressed only to be looked through.
+    pub(crate) fn looked(&self) -> u64 {
+        self.looked
+    }
+
     /// Takes `n` decompressed bytes from the budget: false (and nothing
     /// taken) when fewer are left.
     pub fn take(&mut self, n: u64) -> bool {
@@ -128,7 +133,7 @@ impl Budget {
 
     /// Takes `n` bytes from the allowance for decompressing what is only
     /// looked through: false (and nothing taken) when fewer are left.
-    fn look(&mut self, n: u64) -> bool {
+    pub(crate) fn look(&mut self, n: u64) -> bool {
         if n > self.looked {
             return false;
         }
@@ -598,20 +603,7 @@ fn rest(
     let charged = data.len() as u64;
     let mut chunk = vec![0u8; CHUNK];
     let unsure = |data: &[u8], problems: &mut Vec<Problem>, why: &str| {
-        let later = data.get(1..).unwrap_or_default();
-        let signature = [&b"PK\x03\x04"[..], b"PK\x05\x06", b"Rar!\x1A\x07"]
-            .iter()
-            .filter_map(|sig| memchr::memmem::find(later, sig))
-            .min();
-        if let Some(at) = signature {
-            problems.push(Problem::Limit {
-                limit: "max_bytes",
-                detail: format!(
-                    "{what}: an archive signature at offset {}, and the end of the member not read ({why})",
-                    at + 1
-                ),
-            });
-        }
+        problems.extend(unsure(data, what, why));
     };
     loop {
         let n = match reader.read(&mut chunk) {
@@ -640,6 +632,24 @@ fn rest(
         return None;
     }
     Some(data)
+}
+
+/// The problem of a member of which only `data` (its start) could be
+/// read, for `why`: a zip or RAR signature in it past offset 0 may start
+/// an archive whose end was not seen. `None` when there is none.
+pub(crate) fn unsure(data: &[u8], what: &str, why: &str) -> Option<Problem> {
+    let later = data.get(1..).unwrap_or_default();
+    let at = [&b"PK\x03\x04"[..], b"PK\x05\x06", b"Rar!\x1A\x07"]
+        .iter()
+        .filter_map(|sig| memchr::memmem::find(later, sig))
+        .min()?;
+    Some(Problem::Limit {
+        limit: "max_bytes",
+        detail: format!(
+            "{what}: an archive signature at offset {}, and the end of the member not read ({why})",
+            at + 1
+        ),
+    })
 }
 
 /// The head and (when [`wants_whole`] asks and the budget allows) the
