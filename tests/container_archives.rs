@@ -799,3 +799,343 @@ fn zip_entry_with_content_under_a_directory_name_is_a_file() {
         vec!["invoice.zip/a/evil.js/", "invoice.zip/b/run.js/"]
     );
 }
+
+#[test]
+fn every_fname_of_a_multi_member_gzip_counts() {
+    if !have("sh", "every_fname_of_a_multi_member_gzip_counts")
+        || !have("gzip", "every_fname_of_a_multi_member_gzip_counts")
+    {
+        return;
+    }
+    let s = Scratch::new();
+    s.file("evil.js", b"WScript.Echo(1)");
+    s.file("readme.txt", b"hello");
+    // gunzip -N and 7-Zip take the first member's name, evil.js.
+    let gz = s.make(
+        "sh",
+        &["-c", "gzip -c evil.js > x.gz && gzip -c readme.txt >> x.gz"],
+        "x.gz",
+    );
+    let raw = with_attachment("notes.gz", &gz);
+    let names = details(&findings(&raw), Condition::Filename);
+    assert_eq!(names, vec!["notes.gz/evil.js"], "{names:?}");
+    // And the other way round: the last member's name counts too.
+    let gz = s.make(
+        "sh",
+        &["-c", "gzip -c readme.txt > y.gz && gzip -c evil.js >> y.gz"],
+        "y.gz",
+    );
+    let raw = with_attachment("notes.gz", &gz);
+    let names = details(&findings(&raw), Condition::Filename);
+    assert_eq!(names, vec!["notes.gz/evil.js"], "{names:?}");
+}
+
+/// One tar header block: `name`, `size` and type flag `kind`, with the
+/// ustar magic (`gnu` for the GNU one) and a right checksum.
+fn tar_header(name: &[u8], size: usize, kind: u8, gnu: bool) -> Vec<u8> {
+    let mut h = vec![0u8; 512];
+    h[..name.len()].copy_from_slice(name);
+    h[100..108].copy_from_slice(b"0000644\0");
+    h[108..116].copy_from_slice(b"0000000\0");
+    h[116..124].copy_from_slice(b"0000000\0");
+    h[124..136].copy_from_slice(format!("{size:011o}\0").as_bytes());
+    h[136..148].copy_from_slice(b"00000000000\0");
+    h[156] = kind;
+    h[257..265].copy_from_slice(if gnu { b"ustar  \0" } else { b"ustar\x0000" });
+    h[148..156].copy_from_slice(b"        ");
+    let sum: u32 = h.iter().map(|&b| u32::from(b)).sum();
+    h[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+    h
+}
+
+/// `data` padded to whole 512-byte blocks.
+fn tar_blocks(data: &[u8]) -> Vec<u8> {
+    let mut out = data.to_vec();
+    out.resize(data.len().div_ceil(512) * 512, 0);
+    out
+}
+
+#[test]
+fn tar_pax_path_gnu_long_name_and_header_name_all_count() {
+    let body = b"WScript.Echo(1)";
+    let record = |path: &str| {
+        let rest = format!(" path={path}\n");
+        let mut n = rest.len() + 2;
+        n = n.to_string().len() + rest.len();
+        format!("{n}{rest}").into_bytes()
+    };
+    let pax = |path: &str| {
+        let r = record(path);
+        [
+            tar_header(b"PaxHeaders/x", r.len(), b'x', false),
+            tar_blocks(&r),
+        ]
+        .concat()
+    };
+    let long = |name: &str| {
+        let l = format!("{name}\0").into_bytes();
+        [
+            tar_header(b"././@LongLink", l.len(), b'L', true),
+            tar_blocks(&l),
+        ]
+        .concat()
+    };
+    let file = |name: &[u8]| [tar_header(name, body.len(), b'0', false), tar_blocks(body)].concat();
+    let end = vec![0u8; 1024];
+    let cases = [
+        // GNU tar and 7-Zip take the pax path, the tar crate the long name.
+        (
+            "pax then long",
+            [
+                pax("evil.js"),
+                long("readme.txt"),
+                file(b"readme.txt"),
+                end.clone(),
+            ]
+            .concat(),
+        ),
+        (
+            "long then pax",
+            [
+                long("readme.txt"),
+                pax("evil.js"),
+                file(b"readme.txt"),
+                end.clone(),
+            ]
+            .concat(),
+        ),
+        (
+            "long name",
+            [
+                pax("readme.txt"),
+                long("evil.js"),
+                file(b"readme.txt"),
+                end.clone(),
+            ]
+            .concat(),
+        ),
+        // Old readers ignore both extensions and take the header's name.
+        (
+            "header name",
+            [
+                pax("readme.txt"),
+                long("readme.txt"),
+                file(b"evil.js"),
+                end.clone(),
+            ]
+            .concat(),
+        ),
+    ];
+    for (case, tar) in cases {
+        let raw = with_attachment("archive.tar", &tar);
+        let names = details(&findings(&raw), Condition::Filename);
+        assert_eq!(names, vec!["archive.tar/evil.js"], "{case}: {names:?}");
+    }
+}
+
+#[test]
+fn zip_behind_a_stub_inside_an_archive_is_opened_past_the_peek() {
+    if !(have(
+        "zip",
+        "zip_behind_a_stub_inside_an_archive_is_opened_past_the_peek",
+    ) && have(
+        "sh",
+        "zip_behind_a_stub_inside_an_archive_is_opened_past_the_peek",
+    )) {
+        return;
+    }
+    let s = Scratch::new();
+    // 40 KB that deflate cannot shrink: the inner end record lies past
+    // the first 32 KiB of the member.
+    let mut noise = Vec::with_capacity(40_000);
+    let mut x: u32 = 0x9E37_79B9;
+    while noise.len() < 40_000 {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        noise.extend_from_slice(&x.to_le_bytes());
+    }
+    s.file("photo.jpg", &noise);
+    s.file("evil.js", b"WScript.Echo(1)");
+    let outer = s.make(
+        "sh",
+        &[
+            "-c",
+            "zip -q inner.zip photo.jpg evil.js && \
+             printf 'sixteen byte stb' | cat - inner.zip > docs.zip && \
+             zip -q outer.zip docs.zip",
+        ],
+        "outer.zip",
+    );
+    let raw = with_attachment("invoice.zip", &outer);
+    let names = details(&findings(&raw), Condition::Filename);
+    assert_eq!(names, vec!["invoice.zip/docs.zip/evil.js"], "{names:?}");
+    // The same behind a gzip member.
+    let gz = s.make(
+        "sh",
+        &["-c", "gzip -c docs.zip > docs.zip.gz"],
+        "docs.zip.gz",
+    );
+    let raw = with_attachment("docs.zip.gz", &gz);
+    let names = details(&findings(&raw), Condition::Filename);
+    assert_eq!(names, vec!["docs.zip.gz/docs.zip/evil.js"], "{names:?}");
+    // And behind bzip2 and xz.
+    for (tool, ext) in [("bzip2", "bz2"), ("xz", "xz")] {
+        if !have(
+            tool,
+            "zip_behind_a_stub_inside_an_archive_is_opened_past_the_peek",
+        ) {
+            continue;
+        }
+        let out = format!("docs.zip.{ext}");
+        let packed = s.make("sh", &["-c", &format!("{tool} -c docs.zip > {out}")], &out);
+        let raw = with_attachment(&out, &packed);
+        let names = details(&findings(&raw), Condition::Filename);
+        assert_eq!(names, vec![format!("{out}/docs.zip/evil.js")], "{names:?}");
+    }
+}
+
+/// The CRC-32 of `data` (as zip headers carry it).
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = flate2::Crc::new();
+    crc.update(data);
+    crc.sum()
+}
+
+/// A zip local file header for `name` (APPNOTE.TXT 4.3.7).
+fn zip_local(name: &[u8], flags: u16, method: u16, crc: u32, packed: u32, size: u32) -> Vec<u8> {
+    let mut h = b"PK\x03\x04\x14\x00".to_vec();
+    h.extend_from_slice(&flags.to_le_bytes());
+    h.extend_from_slice(&method.to_le_bytes());
+    h.extend_from_slice(&[0; 4]);
+    h.extend_from_slice(&crc.to_le_bytes());
+    h.extend_from_slice(&packed.to_le_bytes());
+    h.extend_from_slice(&size.to_le_bytes());
+    h.extend_from_slice(&(name.len() as u16).to_le_bytes());
+    h.extend_from_slice(&[0; 2]);
+    h.extend_from_slice(name);
+    h
+}
+
+/// A zip central directory header for `name` whose local header is at
+/// `offset` (APPNOTE.TXT 4.3.12).
+fn zip_central(name: &[u8], method: u16, crc: u32, packed: u32, size: u32, offset: u32) -> Vec<u8> {
+    let mut h = b"PK\x01\x02\x14\x00\x14\x00\x00\x00".to_vec();
+    h.extend_from_slice(&method.to_le_bytes());
+    h.extend_from_slice(&[0; 4]);
+    h.extend_from_slice(&crc.to_le_bytes());
+    h.extend_from_slice(&packed.to_le_bytes());
+    h.extend_from_slice(&size.to_le_bytes());
+    h.extend_from_slice(&(name.len() as u16).to_le_bytes());
+    h.extend_from_slice(&[0; 12]);
+    h.extend_from_slice(&offset.to_le_bytes());
+    h.extend_from_slice(name);
+    h
+}
+
+/// A zip end of central directory record.
+fn zip_end_record(entries: u16, cd_size: u32, cd_offset: u32) -> Vec<u8> {
+    let mut h = b"PK\x05\x06\x00\x00\x00\x00".to_vec();
+    h.extend_from_slice(&entries.to_le_bytes());
+    h.extend_from_slice(&entries.to_le_bytes());
+    h.extend_from_slice(&cd_size.to_le_bytes());
+    h.extend_from_slice(&cd_offset.to_le_bytes());
+    h.extend_from_slice(&[0; 2]);
+    h
+}
+
+#[test]
+fn zip_method_the_local_header_gives_is_read_too() {
+    if !have("zip", "zip_method_the_local_header_gives_is_read_too") {
+        return;
+    }
+    let s = Scratch::new();
+    s.file("readme.txt", &[pe(), vec![b'A'; 4000]].concat());
+    let mut zip = s.make("zip", &["-q", "m.zip", "readme.txt"], "m.zip");
+    // The central directory says stored; the local header (which 7-Zip,
+    // unzip and Java follow) says deflate, as the data is.
+    let central = nth(&zip, b"PK\x01\x02", 0);
+    assert_eq!(zip[central + 10], 8, "deflated");
+    zip[central + 10] = 0;
+    let raw = with_attachment("invoice.zip", &zip);
+    let types = details(&findings(&raw), Condition::Mimetype);
+    assert!(
+        types
+            .iter()
+            .any(|t| t.starts_with("invoice.zip/readme.txt: application/x-msdownload")),
+        "{types:?}"
+    );
+}
+
+#[test]
+fn zip_local_walk_takes_the_local_headers_own_size() {
+    // a.txt stored, 4800 bytes by its local header, 100 by the central
+    // directory; evil.js after it is in no central directory.
+    let body = vec![b'a'; 4800];
+    let evil = b"WScript.Echo(1)";
+    let first = zip_local(b"a.txt", 0, 0, crc32(&body), 4800, 4800);
+    let second = zip_local(b"evil.js", 0, 0, crc32(evil), 15, 15);
+    let locals = [first, body.clone(), second, evil.to_vec()].concat();
+    let cd = zip_central(b"a.txt", 0, crc32(&body[..100]), 100, 100, 0);
+    let end = zip_end_record(1, cd.len() as u32, locals.len() as u32);
+    let zip = [locals, cd, end].concat();
+    let raw = with_attachment("invoice.zip", &zip);
+    let names = details(&findings(&raw), Condition::Filename);
+    assert_eq!(names, vec!["invoice.zip/evil.js"], "{names:?}");
+}
+
+#[test]
+fn zip_data_descriptor_entry_ends_where_its_deflate_stream_ends() {
+    use std::io::Write;
+    let notes = b"hello";
+    // Deflate data (stored blocks) holding a data descriptor signature.
+    let plain = b"text PK\x07\x08 and more text".repeat(3);
+    let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::none());
+    encoder.write_all(&plain).expect("deflate");
+    let packed = encoder.finish().expect("deflate");
+    let evil = b"WScript.Echo(1)";
+    let mut zip = [
+        zip_local(b"notes.txt", 0, 0, crc32(notes), 5, 5),
+        notes.to_vec(),
+    ]
+    .concat();
+    zip.extend(zip_local(b"readme.txt", 0x08, 8, 0, 0, 0));
+    zip.extend_from_slice(&packed);
+    zip.extend_from_slice(b"PK\x07\x08");
+    for n in [crc32(&plain), packed.len() as u32, plain.len() as u32] {
+        zip.extend_from_slice(&n.to_le_bytes());
+    }
+    zip.extend(zip_local(b"evil.js", 0, 0, crc32(evil), 15, 15));
+    zip.extend_from_slice(evil);
+    // The central directory knows notes.txt only.
+    let cd = zip_central(b"notes.txt", 0, crc32(notes), 5, 5, 0);
+    let end = zip_end_record(1, cd.len() as u32, zip.len() as u32);
+    let zip = [zip, cd, end].concat();
+    let raw = with_attachment("invoice.zip", &zip);
+    let names = details(&findings(&raw), Condition::Filename);
+    assert_eq!(names, vec!["invoice.zip/evil.js"], "{names:?}");
+}
+
+#[test]
+fn zip_size_one_reading_claims_does_not_hide_another_readings_end_record() {
+    if !have(
+        "zip",
+        "zip_size_one_reading_claims_does_not_hide_another_readings_end_record",
+    ) {
+        return;
+    }
+    let s = Scratch::new();
+    s.file("x.txt", b"hello");
+    s.file("evil.js", b"WScript.Echo(1)");
+    let a = s.make("zip", &["-q0", "a.zip", "x.txt", "evil.js"], "a.zip");
+    // A bare central directory after it whose one entry, x.txt at offset
+    // 0, claims stored data running into A's end record.
+    let data = 30 + 5;
+    let packed = (a.len() - 22 + 4 - data) as u32;
+    let cd = zip_central(b"x.txt", 0, crc32(b"hello"), packed, packed, 0);
+    let end = zip_end_record(1, cd.len() as u32, a.len() as u32);
+    let zip = [a, cd, end].concat();
+    let raw = with_attachment("invoice.zip", &zip);
+    let names = details(&findings(&raw), Condition::Filename);
+    assert_eq!(names, vec!["invoice.zip/evil.js"], "{names:?}");
+}

@@ -14,6 +14,13 @@ use super::{
 /// The member of the gzip stream `bytes`, named by its FNAME field
 /// (empty when absent: the caller names it after the container, as
 /// gunzip does), its size from the ISIZE trailer (modulo 4 GiB).
+///
+/// A gzip file may hold several members one after the other, each with
+/// its own FNAME; `gunzip -N` names the output after the first, 7-Zip
+/// lists the first, others may take the last. Every FNAME counts: the
+/// first member's is the name, and every other header-shaped run of the
+/// raw bytes ([`fnames`]) gives an alias (the only name, when the first
+/// member has none: the caller then adds the container's name).
 pub fn gzip(bytes: &[u8], budget: &mut Budget) -> Listing {
     let mut listing = Listing::default();
     let mut decoder = MultiGzDecoder::new(bytes);
@@ -24,11 +31,6 @@ pub fn gzip(bytes: &[u8], budget: &mut Budget) -> Listing {
         "gzip",
         &mut listing.problems,
     );
-    let name = decoder
-        .header()
-        .and_then(|h| h.filename())
-        .map(super::member_name)
-        .unwrap_or_default();
     let size = match bytes.len().checked_sub(4).and_then(|at| bytes.get(at..)) {
         Some(&[a, b, c, d]) => u64::from(u32::from_le_bytes([a, b, c, d])),
         _ => 0,
@@ -37,15 +39,81 @@ pub fn gzip(bytes: &[u8], budget: &mut Budget) -> Listing {
         listing.problems.push(bomb);
     }
     let size = data.as_ref().map_or(size, |d| d.len() as u64);
-    listing.members.push(Member {
+    let mut names = fnames(bytes, budget.max_members()).into_iter().peekable();
+    let name = match names.peek() {
+        Some((0, _)) => names.next().map(|(_, name)| name).unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let mut member = Member {
         name,
         size,
         head,
         encrypted: false,
         data,
         aliases: Vec::new(),
-    });
+    };
+    for (_, other) in names {
+        member.also_named(other);
+    }
+    listing.members.push(member);
     listing
+}
+
+/// The FNAME fields of every gzip member header found in `bytes` with
+/// their offsets, in order, at most `most` of them.
+///
+/// A member header is raw bytes (RFC 1952 section 2.3: `1f 8b 08`, FLG,
+/// MTIME, XFL, OS, FEXTRA when flagged, then the NUL-ended FNAME), so
+/// every later member's header is found by looking at every offset
+/// rather than by inflating each member to find where the next one
+/// starts: time linear in `bytes`, whatever the members decompress to.
+/// Compressed data that happens to look like a header may add a name;
+/// that only ever adds a reading, never hides one.
+fn fnames(bytes: &[u8], most: usize) -> Vec<(usize, Vec<u8>)> {
+    /// FLG bits: FEXTRA and FNAME; the reserved bits must be clear.
+    const FEXTRA: u8 = 0x04;
+    const FNAME: u8 = 0x08;
+    const RESERVED: u8 = 0xE0;
+    /// The longest FNAME taken (gzip itself writes a path's last part).
+    const LONGEST: usize = 4096;
+    let mut names = Vec::new();
+    let mut at = 0;
+    while names.len() < most {
+        let Some(found) = bytes
+            .get(at..)
+            .and_then(|rest| rest.windows(3).position(|w| w == b"\x1f\x8b\x08"))
+        else {
+            break;
+        };
+        let start = at + found;
+        at = start + 1;
+        let Some(&flags) = bytes.get(start + 3) else {
+            break;
+        };
+        if flags & FNAME == 0 || flags & RESERVED != 0 {
+            continue;
+        }
+        let mut field = start + 10;
+        if flags & FEXTRA != 0 {
+            let Some(&[a, b]) = bytes.get(field..field + 2) else {
+                continue;
+            };
+            field += 2 + usize::from(u16::from_le_bytes([a, b]));
+        }
+        let Some(rest) = bytes.get(field..) else {
+            continue;
+        };
+        let window = rest.get(..LONGEST).unwrap_or(rest);
+        if let Some(end) = window.iter().position(|&b| b == 0)
+            && end > 0
+        {
+            names.push((
+                start,
+                super::member_name(window.get(..end).unwrap_or_default()),
+            ));
+        }
+    }
+    names
 }
 
 /// The member of the bzip2 stream `bytes` (no stored name).
@@ -88,7 +156,22 @@ pub fn xz(bytes: &[u8], budget: &mut Budget) -> Listing {
     }
     let head = peek.get(..HEAD).unwrap_or(&peek).to_vec();
     member.size = peek.len() as u64;
-    if wants_whole(&peek) {
+    // An archive behind a stub shows only at the end: look through the
+    // rest (charged to the looking allowance) when the start shows none.
+    let mut whole = wants_whole(&peek);
+    if !whole && peek.len() >= PEEK {
+        let cap = usize::try_from(budget.looked()).unwrap_or(usize::MAX);
+        let (all, _) = unxz(bytes, cap);
+        budget.look(all.len() as u64);
+        if all.len() >= cap {
+            listing
+                .problems
+                .extend(super::unsure(&all, "xz", "the message's budget is spent"));
+        } else {
+            whole = wants_whole(&all);
+        }
+    }
+    if whole {
         let cap = usize::try_from(budget.left()).unwrap_or(usize::MAX);
         let (data, error) = unxz(bytes, cap);
         if data.len() >= cap && cap > 0 {

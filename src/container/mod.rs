@@ -85,6 +85,10 @@ impl Default for Limits {
 pub struct Budget {
     limits: Limits,
     left: u64,
+    /// Bytes still allowed to be decompressed only to be looked through
+    /// (a member's tail, for an archive behind a stub) and dropped: as
+    /// many as [`Limits::max_bytes`] per message, apart from `left`.
+    looked: u64,
 }
 
 impl Budget {
@@ -93,6 +97,7 @@ impl Budget {
         Budget {
             limits: limits.clone(),
             left: limits.max_bytes,
+            looked: limits.max_bytes,
         }
     }
 
@@ -111,6 +116,11 @@ impl Budget {
         self.left
     }
 
+    /// Bytes still allowed to be decompressed only to be looked through.
+    pub(crate) fn looked(&self) -> u64 {
+        self.looked
+    }
+
     /// Takes `n` decompressed bytes from the budget: false (and nothing
     /// taken) when fewer are left.
     pub fn take(&mut self, n: u64) -> bool {
@@ -118,6 +128,16 @@ impl Budget {
             return false;
         }
         self.left -= n;
+        true
+    }
+
+    /// Takes `n` bytes from the allowance for decompressing what is only
+    /// looked through: false (and nothing taken) when fewer are left.
+    pub(crate) fn look(&mut self, n: u64) -> bool {
+        if n > self.looked {
+            return false;
+        }
+        self.looked -= n;
         true
     }
 
@@ -533,7 +553,11 @@ pub(crate) fn content(
         }
     }
     if !wants_whole(&data) {
-        return (head, None);
+        if data.len() < PEEK {
+            // All of it was seen.
+            return (head, None);
+        }
+        return (head, rest(reader, budget, data, packed, what, problems));
     }
     let mut chunk = vec![0u8; CHUNK];
     loop {
@@ -555,6 +579,77 @@ pub(crate) fn content(
             return (head, None);
         }
     }
+}
+
+/// The rest of a member whose first [`PEEK`] bytes, `data`, showed no
+/// container: read to its end to look for an archive behind a stub (a
+/// zip's end record is in the last [`ZIP_TAIL`] bytes, a RAR signature
+/// anywhere in the first [`RAR_SEARCH`]), which 7-Zip and unzip open
+/// whatever comes in front. The whole content when [`wants_whole`] then
+/// asks for it and the budget allows; `None` otherwise. What is read is
+/// charged to the budget's looking allowance (dropped when nothing is
+/// found); when that runs out, or the member is a decompression bomb or
+/// undecodable past its head, a zip or RAR signature in what was read
+/// (past offset 0) is a problem: the archive it may start cannot be
+/// confirmed or ruled out.
+fn rest(
+    mut reader: impl Read,
+    budget: &mut Budget,
+    mut data: Vec<u8>,
+    packed: u64,
+    what: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<Vec<u8>> {
+    let charged = data.len() as u64;
+    let mut chunk = vec![0u8; CHUNK];
+    let unsure = |data: &[u8], problems: &mut Vec<Problem>, why: &str| {
+        problems.extend(unsure(data, what, why));
+    };
+    loop {
+        let n = match reader.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) => {
+                problems.push(Problem::Unreadable(format!("{what}: {e}")));
+                return None;
+            }
+        };
+        if !budget.look(n as u64) {
+            unsure(&data, problems, "the message's budget is spent");
+            return None;
+        }
+        data.extend_from_slice(chunk.get(..n).unwrap_or_default());
+        if budget.is_bomb(data.len() as u64, packed) {
+            unsure(&data, problems, "a decompression bomb");
+            return None;
+        }
+    }
+    if !wants_whole(&data) {
+        return None;
+    }
+    if !budget.take((data.len() as u64).saturating_sub(charged)) {
+        problems.push(over_budget(what));
+        return None;
+    }
+    Some(data)
+}
+
+/// The problem of a member of which only `data` (its start) could be
+/// read, for `why`: a zip or RAR signature in it past offset 0 may start
+/// an archive whose end was not seen. `None` when there is none.
+pub(crate) fn unsure(data: &[u8], what: &str, why: &str) -> Option<Problem> {
+    let later = data.get(1..).unwrap_or_default();
+    let at = [&b"PK\x03\x04"[..], b"PK\x05\x06", b"Rar!\x1A\x07"]
+        .iter()
+        .filter_map(|sig| memchr::memmem::find(later, sig))
+        .min()?;
+    Some(Problem::Limit {
+        limit: "max_bytes",
+        detail: format!(
+            "{what}: an archive signature at offset {}, and the end of the member not read ({why})",
+            at + 1
+        ),
+    })
 }
 
 /// The head and (when [`wants_whole`] asks and the budget allows) the

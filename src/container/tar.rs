@@ -1,6 +1,9 @@
 //! The tar reader (POSIX ustar and pax, GNU, v7) through the `tar`
 //! crate: every regular file's path (long names and pax paths included),
-//! size and head.
+//! size and head. Where a member carries several names (a pax `path`
+//! record, a GNU `L` long name, the header's own name field), readers
+//! disagree on which wins (GNU tar and 7-Zip take the pax path, the `tar`
+//! crate the GNU long name), so all of them count.
 
 use std::io::Cursor;
 
@@ -22,7 +25,7 @@ pub fn read(bytes: &[u8], budget: &mut Budget) -> Listing {
         }
     };
     for entry in entries {
-        let entry = match entry {
+        let mut entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
                 listing
@@ -40,18 +43,32 @@ pub fn read(bytes: &[u8], budget: &mut Budget) -> Listing {
             break;
         }
         let name = member_name(&entry.path_bytes());
+        let mut others = vec![member_name(&entry.header().path_bytes())];
+        if let Ok(Some(pax)) = entry.pax_extensions() {
+            for record in pax.flatten() {
+                if matches!(record.key_bytes(), b"path" | b"GNU.path") {
+                    others.push(member_name(record.value_bytes()));
+                }
+            }
+        }
         let size = entry.size();
         let what = format!("tar member {}", String::from_utf8_lossy(&name));
         // Stored, not compressed: the ratio never applies.
         let (head, data) = content(entry, budget, size.max(1), &what, &mut listing.problems);
-        listing.members.push(Member {
+        let mut member = Member {
             name,
             size,
             head,
             encrypted: false,
             data,
             aliases: Vec::new(),
-        });
+        };
+        for other in others {
+            if !other.is_empty() {
+                member.also_named(other);
+            }
+        }
+        listing.members.push(member);
     }
     listing
 }

@@ -6,9 +6,19 @@
 //!   comment: unzip and Python take the last one, 7-Zip and Java's
 //!   `ZipFile` may take another), its central directory looked for where
 //!   the record says and right before the record (a stub in front, as
-//!   unzip finds it);
+//!   unzip finds it); a record is passed over only inside the data of an
+//!   entry whose local header agrees with the central directory on its
+//!   size (an archive stored in this one, opened as a member);
 //! - the local headers walked from the first one, as streaming readers
-//!   (Java's `ZipInputStream`) list an archive;
+//!   (Java's `ZipInputStream`) list an archive, going on from wherever
+//!   a reader may take the data to end: the local header's own size, the
+//!   central directory's, the end of the deflate stream of an entry whose
+//!   sizes follow its data (found by inflating it, within the budget's
+//!   looking allowance; an entry only the walk knows whose end cannot be
+//!   found is [`Problem::Unreadable`]);
+//! - where a local header gives another method or size than the central
+//!   directory, the content is read both ways (a second member of the
+//!   same names);
 //! - every name of an entry counts: the header name (UTF-8 when flag bit
 //!   11 says so, else CP437, APPNOTE.TXT appendix D) and the Info-ZIP
 //!   Unicode Path extra field (0x7075), which unzip and 7-Zip show
@@ -47,6 +57,13 @@ struct Entry {
     method: u16,
     packed: u64,
     size: u64,
+    /// The local header's own method and packed size where they differ
+    /// from the central directory's: a second reading of the content
+    /// (7-Zip, unzip and Java's `ZipInputStream` follow the local header).
+    local: Option<(u16, u64)>,
+    /// True for an entry only the local headers know whose data is
+    /// followed by a data descriptor and whose end could not be found.
+    lost: bool,
 }
 
 impl Entry {
@@ -76,11 +93,24 @@ impl Entries {
     }
 
     /// True when `at` lies inside the data of a known entry (a record of
-    /// an archive stored inside this one).
+    /// an archive stored inside this one). Only an entry whose local
+    /// header agrees with the central directory on method and packed size
+    /// counts: a size one reading claims must not hide another reading's
+    /// end record (that data is then read as the entry's content, and an
+    /// archive in it opened as a nested one).
     fn inside_data(&self, bytes: &[u8], at: u64) -> bool {
         self.map.range(..at).any(|(&offset, e)| {
-            data_start(bytes, offset)
-                .is_some_and(|start| at >= start && at < start.saturating_add(e.packed))
+            let Some(h) = usize::try_from(offset)
+                .ok()
+                .and_then(|o| local_header(bytes, o))
+            else {
+                return false;
+            };
+            let start = h.data as u64;
+            h.method == e.method
+                && h.packed == Some(e.packed)
+                && at >= start
+                && at < start.saturating_add(e.packed)
         })
     }
 }
@@ -120,7 +150,7 @@ pub fn read(bytes: &[u8], budget: &mut Budget) -> Listing {
             readings += 1;
         }
     }
-    local(bytes, &mut entries);
+    local(bytes, &mut entries, budget);
     // The `zip` crate's reading, which also decompresses what it knows.
     let mut archive = match zip::ZipArchive::new(Cursor::new(bytes)) {
         Ok(a) => Some(a),
@@ -191,7 +221,7 @@ pub fn read(bytes: &[u8], budget: &mut Budget) -> Listing {
         }
         let problems = &mut listing.problems;
         if member.encrypted {
-            problems.push(Problem::Encrypted(what));
+            problems.push(Problem::Encrypted(what.clone()));
         } else if let Some(problem) = ratio_bomb(budget, entry.size, entry.packed, &what) {
             problems.push(problem);
         } else if let (Some(&index), Some(archive)) = (by_offset.get(&offset), archive.as_mut()) {
@@ -203,45 +233,93 @@ pub fn read(bytes: &[u8], budget: &mut Budget) -> Listing {
                 Err(e) => problems.push(Problem::Unreadable(format!("{what}: {e}"))),
             }
         } else {
-            match data_start(bytes, offset).and_then(|start| {
-                let start = usize::try_from(start).ok()?;
-                let end = start.saturating_add(usize::try_from(entry.packed).ok()?);
-                bytes.get(start..end.min(bytes.len()))
-            }) {
-                None => problems.push(Problem::Unreadable(format!(
-                    "{what}: no local header at offset {offset}"
-                ))),
-                Some(data) => {
-                    let packed = entry.packed;
-                    (member.head, member.data) = match entry.method {
-                        0 => content(data, budget, packed, &what, problems),
-                        8 => content(
-                            flate2::read::DeflateDecoder::new(data),
-                            budget,
-                            packed,
-                            &what,
-                            problems,
-                        ),
-                        12 => content(
-                            bzip2::read::BzDecoder::new(data),
-                            budget,
-                            packed,
-                            &what,
-                            problems,
-                        ),
-                        method => {
-                            problems.push(Problem::Unreadable(format!(
-                                "{what}: compression method {method} not read"
-                            )));
-                            (Vec::new(), None)
-                        }
-                    };
-                }
-            }
+            (member.head, member.data) = by_hand(
+                bytes,
+                offset,
+                entry.method,
+                entry.packed,
+                budget,
+                &what,
+                problems,
+            );
         }
+        if entry.lost {
+            problems.push(Problem::Unreadable(format!(
+                "{what}: a data descriptor follows its data, and where that data ends is not known"
+            )));
+        }
+        // The local header's reading of the same content, when it differs.
+        let other = entry
+            .local
+            .filter(|_| !member.encrypted)
+            .map(|(method, packed)| {
+                let what = format!("{what} (as its local header says)");
+                let mut again = Member {
+                    name: member.name.clone(),
+                    aliases: member.aliases.clone(),
+                    size: entry.size,
+                    ..Member::default()
+                };
+                if let Some(problem) = ratio_bomb(budget, entry.size, packed, &what) {
+                    problems.push(problem);
+                } else {
+                    (again.head, again.data) =
+                        by_hand(bytes, offset, method, packed, budget, &what, problems);
+                }
+                again
+            });
         listing.members.push(member);
+        listing.members.extend(other);
     }
     listing
+}
+
+/// The head and data (see [`content`]) of the entry whose local header is
+/// at `offset`, decompressed here: `packed` bytes after the header with
+/// `method` (stored, deflate, bzip2); another method, or no local header
+/// there, is a [`Problem::Unreadable`].
+fn by_hand(
+    bytes: &[u8],
+    offset: u64,
+    method: u16,
+    packed: u64,
+    budget: &mut Budget,
+    what: &str,
+    problems: &mut Vec<Problem>,
+) -> (Vec<u8>, Option<Vec<u8>>) {
+    let Some(data) = data_start(bytes, offset).and_then(|start| {
+        let start = usize::try_from(start).ok()?;
+        let end = start.saturating_add(usize::try_from(packed).ok()?);
+        bytes.get(start..end.min(bytes.len()))
+    }) else {
+        problems.push(Problem::Unreadable(format!(
+            "{what}: no local header at offset {offset}"
+        )));
+        return (Vec::new(), None);
+    };
+    match method {
+        0 => content(data, budget, packed, what, problems),
+        8 => content(
+            flate2::read::DeflateDecoder::new(data),
+            budget,
+            packed,
+            what,
+            problems,
+        ),
+        12 => content(
+            bzip2::read::BzDecoder::new(data),
+            budget,
+            packed,
+            what,
+            problems,
+        ),
+        method => {
+            problems.push(Problem::Unreadable(format!(
+                "{what}: compression method {method} not read"
+            )));
+            (Vec::new(), None)
+        }
+    }
 }
 
 fn u16_at(b: &[u8], at: usize) -> Option<u16> {
@@ -361,79 +439,161 @@ fn central(bytes: &[u8], end: usize, entries: &mut Entries) -> bool {
     found
 }
 
+/// A local file header (APPNOTE.TXT 4.3.7).
+struct Local<'a> {
+    flags: u16,
+    method: u16,
+    /// The packed size it gives (its zip64 field's when all ones), `None`
+    /// when a data descriptor after the data gives it instead (flag bit 3
+    /// and a size of 0).
+    packed: Option<u64>,
+    size: u64,
+    name: &'a [u8],
+    extra: &'a [u8],
+    /// Where its data starts.
+    data: usize,
+}
+
+/// The local header at `at`, if one is there.
+fn local_header(bytes: &[u8], at: usize) -> Option<Local<'_>> {
+    let h = bytes.get(at..at.checked_add(30)?)?;
+    if !h.starts_with(b"PK\x03\x04") {
+        return None;
+    }
+    let flags = u16_at(h, 6)?;
+    let mut packed = u64::from(u32_at(h, 18)?);
+    let name_len = usize::from(u16_at(h, 26)?);
+    let extra_len = usize::from(u16_at(h, 28)?);
+    let name = bytes.get(at + 30..at + 30 + name_len).unwrap_or_default();
+    let extra = bytes
+        .get(at + 30 + name_len..at + 30 + name_len + extra_len)
+        .unwrap_or_default();
+    if let Some(z) = field(extra, 0x0001).filter(|_| packed == u64::from(u32::MAX)) {
+        packed = u64_at(z, 8).unwrap_or(packed);
+    }
+    Some(Local {
+        flags,
+        method: u16_at(h, 8)?,
+        packed: Some(packed).filter(|&p| !(flags & 0x08 != 0 && p == 0)),
+        size: u64::from(u32_at(h, 22)?),
+        name,
+        extra,
+        data: at + 30 + name_len + extra_len,
+    })
+}
+
+/// How many bytes of deflate data `data` starts with: the stream inflated
+/// (output dropped, charged to the budget's looking allowance) to its
+/// final block's end, as a streaming reader finds it. `None` when the
+/// stream is damaged, cut short or the allowance runs out.
+fn deflate_end(data: &[u8], budget: &mut Budget) -> Option<u64> {
+    let mut inflater = flate2::Decompress::new(false);
+    let mut out = vec![0u8; 64 << 10];
+    loop {
+        let input = data.get(usize::try_from(inflater.total_in()).ok()?..)?;
+        let before = (inflater.total_in(), inflater.total_out());
+        let status = inflater
+            .decompress(input, &mut out, flate2::FlushDecompress::None)
+            .ok()?;
+        if !budget.look(inflater.total_out() - before.1) {
+            return None;
+        }
+        if status == flate2::Status::StreamEnd {
+            return Some(inflater.total_in());
+        }
+        if (inflater.total_in(), inflater.total_out()) == before {
+            return None;
+        }
+    }
+}
+
 /// Walks the local headers from the first one, as a streaming reader
 /// does, adding their names (and the entries no central directory has)
-/// to `entries`.
-fn local(bytes: &[u8], entries: &mut Entries) {
-    let Some(mut at) = memmem::find(bytes, b"PK\x03\x04") else {
+/// to `entries`. Where the next header is depends on a size the readers
+/// may take from different places (the local header, the central
+/// directory, the end of a deflate stream, the next signature after data
+/// with a descriptor), so the walk goes on from every such place, each
+/// header once. A local header disagreeing with the central directory on
+/// method or size records its own reading ([`Entry::local`]).
+fn local(bytes: &[u8], entries: &mut Entries, budget: &mut Budget) {
+    let Some(first) = memmem::find(bytes, b"PK\x03\x04") else {
         return;
     };
-    while let Some(h) = bytes
-        .get(at..at + 30)
-        .filter(|h| h.starts_with(b"PK\x03\x04"))
-    {
-        let flags = u16_at(h, 6).unwrap_or(0);
-        let method = u16_at(h, 8).unwrap_or(0);
-        let mut packed = u64::from(u32_at(h, 18).unwrap_or(0));
-        let size = u64::from(u32_at(h, 22).unwrap_or(0));
-        let name_len = usize::from(u16_at(h, 26).unwrap_or(0));
-        let extra_len = usize::from(u16_at(h, 28).unwrap_or(0));
-        let name = bytes.get(at + 30..at + 30 + name_len).unwrap_or_default();
-        let extra = bytes
-            .get(at + 30 + name_len..at + 30 + name_len + extra_len)
-            .unwrap_or_default();
-        let data = at + 30 + name_len + extra_len;
-        if let Some(z) = field(extra, 0x0001).filter(|_| packed == u64::from(u32::MAX)) {
-            packed = u64_at(z, 8).unwrap_or(packed);
+    let mut todo = vec![first];
+    let mut seen = std::collections::HashSet::new();
+    while let Some(at) = todo.pop() {
+        if !seen.insert(at) {
+            continue;
         }
-        let descriptor = flags & 0x08 != 0;
-        if let Some(known) = entries.map.get(&(at as u64)) {
-            packed = known.packed;
-        } else if descriptor && packed == 0 {
-            // Sizes follow the data: it ends where the next record starts.
-            let next = bytes
-                .get(data..)
-                .and_then(|rest| {
-                    [&b"PK\x07\x08"[..], b"PK\x03\x04", b"PK\x01\x02"]
-                        .iter()
-                        .filter_map(|sig| memmem::find(rest, sig))
-                        .min()
-                })
-                .unwrap_or(0);
-            packed = next as u64;
+        let Some(h) = local_header(bytes, at) else {
+            continue;
+        };
+        let descriptor = h.flags & 0x08 != 0;
+        let known = entries.map.get(&(at as u64)).map(|e| (e.method, e.packed));
+        let mut sizes = Vec::new();
+        sizes.extend(h.packed);
+        let mut lost = false;
+        if h.packed.is_none() {
+            // Sizes follow the data: where it ends is where the deflate
+            // stream ends, or (for a reader that looks) the next record.
+            let rest = bytes.get(h.data..).unwrap_or_default();
+            let end = (h.method == 8).then(|| deflate_end(rest, budget)).flatten();
+            lost = end.is_none();
+            sizes.extend(end);
+            sizes.extend(
+                [&b"PK\x07\x08"[..], b"PK\x03\x04", b"PK\x01\x02"]
+                    .iter()
+                    .filter_map(|sig| memmem::find(rest, sig))
+                    .min()
+                    .map(|n| n as u64),
+            );
         }
+        if let Some((_, packed)) = known {
+            sizes.push(packed);
+        }
+        let first_size = sizes.first().copied().unwrap_or(0);
         let fresh = || Entry {
-            flags,
-            method,
-            packed,
-            size,
+            flags: h.flags,
+            method: h.method,
+            packed: first_size,
+            size: h.size,
+            lost,
             ..Entry::default()
         };
         let Some(entry) = entries.at(at as u64, fresh) else {
             return;
         };
-        entry.flags |= flags & 1;
-        for n in names(name, flags, extra) {
-            entry.name(n);
-        }
-        let Some(mut next) = usize::try_from(packed)
-            .ok()
-            .and_then(|p| data.checked_add(p))
-        else {
-            return;
-        };
-        if descriptor {
-            let signed = bytes.get(next..next.saturating_add(4)) == Some(b"PK\x07\x08");
-            next = next.saturating_add(if signed { 16 } else { 12 });
-            if bytes.get(next..next.saturating_add(4)) != Some(b"PK\x03\x04") {
-                // A zip64 descriptor has 8-byte sizes.
-                next = next.saturating_add(8);
+        entry.flags |= h.flags & 1;
+        if let Some((method, packed)) = known {
+            let own = h.packed.unwrap_or(packed);
+            let method_differs = method != u16::MAX && method != h.method;
+            if method_differs || own != packed {
+                entry.local = Some((h.method, own));
             }
         }
-        if next <= at || next >= bytes.len() {
-            return;
+        for n in names(h.name, h.flags, h.extra) {
+            entry.name(n);
         }
-        at = next;
+        sizes.dedup();
+        for packed in sizes {
+            let Some(mut next) = usize::try_from(packed)
+                .ok()
+                .and_then(|p| h.data.checked_add(p))
+            else {
+                continue;
+            };
+            if descriptor {
+                let signed = bytes.get(next..next.saturating_add(4)) == Some(b"PK\x07\x08");
+                next = next.saturating_add(if signed { 16 } else { 12 });
+                if bytes.get(next..next.saturating_add(4)) != Some(b"PK\x03\x04") {
+                    // A zip64 descriptor has 8-byte sizes.
+                    next = next.saturating_add(8);
+                }
+            }
+            if next > at && next < bytes.len() {
+                todo.push(next);
+            }
+        }
     }
 }
 
