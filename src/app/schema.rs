@@ -45,6 +45,10 @@ pub fn with_schema(mut value: Value) -> Value {
 /// controls. Such characters occur only inside strings (the structure is
 /// ASCII), so replacing them anywhere is safe.
 pub fn terminal_safe(json: &str) -> String {
+    // ASCII below DEL (most output): nothing to escape.
+    if json.bytes().all(|b| b < 0x7f) {
+        return json.to_string();
+    }
     let mut out = String::with_capacity(json.len());
     for c in json.chars() {
         if ('\u{7f}'..='\u{9f}').contains(&c)
