@@ -576,7 +576,7 @@ impl Walker<'_> {
                 // A saved message sent uuencoded (`fwd.eml`): opened as
                 // one, as the client that decodes it does.
                 if pushed && message_file {
-                    self.open(&data, id, depth);
+                    self.open(&data, id, depth, true);
                 }
                 return;
             }
@@ -644,7 +644,7 @@ impl Walker<'_> {
             // message: nesting cannot multiply memory.
             self.decoded += inner.len();
             let inner_buf = Bytes::from(inner);
-            self.open(&inner_buf, id, depth);
+            self.open(&inner_buf, id, depth, true);
         }
     }
 
@@ -679,6 +679,7 @@ impl Walker<'_> {
             }
             self.decoded += copy.len();
         }
+        let fresh = matches!(decoded, Cow::Owned(_));
         let inner_buf = shared(buf, decoded);
         // A named message attachment is a part of its own too: its name
         // ("invoice.eml", "x.exe") is what the filename rules look at.
@@ -695,13 +696,16 @@ impl Walker<'_> {
                 Origin::Mime,
             );
         }
-        self.open(&inner_buf, id, depth);
+        self.open(&inner_buf, id, depth, fresh);
     }
 
     /// Walks the entity held in `inner` (a message, or the content of a
     /// signed S/MIME part) as the child of part `id`: its root is
-    /// `id.1`.
-    fn open(&mut self, inner: &Bytes, id: &str, depth: usize) {
+    /// `id.1`. `fresh` says `inner` is content decoded here (base64, a CMS
+    /// structure, a uuencoded block), not a slice of the bytes its parent
+    /// was read from: only then can it hold bare CRs that the parent's
+    /// own second reading did not already read as line ends.
+    fn open(&mut self, inner: &Bytes, id: &str, depth: usize, fresh: bool) {
         if depth >= self.max_depth {
             self.limit(
                 "max_depth",
@@ -716,7 +720,7 @@ impl Walker<'_> {
         // Decoded content (a base64 message, a signed S/MIME entity) may
         // end its lines with bare CRs that the message as sent did not
         // show: its second reading too.
-        if let Some(at) = line_ends::bare_cr(inner) {
+        if let Some(at) = line_ends::bare_cr(inner).filter(|_| fresh) {
             self.open_with_line_ends(inner, at, id, depth);
         }
     }
@@ -818,7 +822,7 @@ impl Walker<'_> {
                     return;
                 }
                 if message_file {
-                    self.open(&data, &block_id, depth);
+                    self.open(&data, &block_id, depth, true);
                 }
             }
         }
