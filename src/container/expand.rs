@@ -111,65 +111,46 @@ pub fn expand(parts: &[Part], settings: &Settings) -> Inside {
     };
     for part in parts {
         let head = part.body.head(SNIFF_BYTES);
+        let name = part_name(part);
+        let node = Node {
+            parent: &part.id,
+            id: &part.id,
+            path: &name,
+            names: &part.names,
+            depth: 1,
+        };
         // A TNEF wrapper (winmail.dat) is opened whatever the archive
         // settings: its attachments are what Outlook shows the recipient.
         if head.starts_with(&tnef::SIGNATURE) {
             drop(head);
-            let content = part.body.bytes();
-            let name = part_name(part);
-            walk.tnef(
-                &content,
-                &Node {
-                    parent: &part.id,
-                    id: &part.id,
-                    path: &name,
-                    names: &part.names,
-                    depth: 1,
-                },
-            );
+            walk.tnef(&part.body.bytes(), &node);
             continue;
         }
+        let sniffed = sniff(&head);
         // An Office document is no container to the rules, but its macros
-        // count (a `.doc` is OLE2, a `.docm` a ZIP that is opened below too).
-        if settings.macros && office::is_candidate(&head) {
+        // count (a `.doc` is OLE2, a `.docm` a ZIP that is opened below
+        // too); the files in its OLE Packager objects are what a
+        // double-click runs (in a ZIP-based document they are found among
+        // its members when it is opened); an Outlook message file (.msg)
+        // lists its attachments, as Outlook shows them. The content is
+        // decoded once for all of them.
+        let office = office::is_candidate(&head);
+        let macros = settings.macros && office;
+        let packaged = office && !sniffed.is_some_and(|f| settings.formats.contains(&f));
+        let msg = tnef::is_msg_candidate(&head);
+        if macros || packaged || msg {
             let content = part.body.bytes();
-            walk.office(&content, &part.id, &part_name(part));
+            if macros {
+                walk.office(&content, &part.id, &name);
+            }
+            if packaged {
+                walk.packaged(&content, &node);
+            }
+            if msg {
+                walk.msg(&content, &node);
+            }
         }
-        // Files in OLE Packager objects: what a double-click runs (in a
-        // ZIP-based document, found in its members when it is opened).
-        if office::is_candidate(&head)
-            && !sniff(&head).is_some_and(|f| settings.formats.contains(&f))
-        {
-            let content = part.body.bytes();
-            let name = part_name(part);
-            walk.packaged(
-                &content,
-                &Node {
-                    parent: &part.id,
-                    id: &part.id,
-                    path: &name,
-                    names: &part.names,
-                    depth: 1,
-                },
-            );
-        }
-        // An Outlook message file (.msg): its attachments, as Outlook
-        // shows them when it is opened.
-        if tnef::is_msg_candidate(&head) {
-            let content = part.body.bytes();
-            let name = part_name(part);
-            walk.msg(
-                &content,
-                &Node {
-                    parent: &part.id,
-                    id: &part.id,
-                    path: &name,
-                    names: &part.names,
-                    depth: 1,
-                },
-            );
-        }
-        let format = match sniff(&head) {
+        let format = match sniffed {
             Some(format) => format,
             // A zip with a stub in front shows only at its end, a RAR
             // within the first MiB.
@@ -184,19 +165,7 @@ pub fn expand(parts: &[Part], settings: &Settings) -> Inside {
             None => continue,
         };
         drop(head);
-        let content = part.body.bytes();
-        let name = part_name(part);
-        walk.open(
-            format,
-            &content,
-            &Node {
-                parent: &part.id,
-                id: &part.id,
-                path: &name,
-                names: &part.names,
-                depth: 1,
-            },
-        );
+        walk.open(format, &part.body.bytes(), &node);
     }
     walk.inside
 }

@@ -117,7 +117,7 @@ const OLE10_NATIVE: &str = "\u{1}ole10native";
 /// data), examined as an embedded document. Anything else is no
 /// document Office opens from an OLE file.
 fn document_stream(
-    mut stream: impl Read,
+    stream: impl Read,
     len: u64,
     at: &str,
     limits: &OfficeLimits,
@@ -128,13 +128,29 @@ fn document_stream(
     if len < 22 {
         return Ok(None);
     }
+    match read_document(stream, at, limits, budget)? {
+        Some(bytes) => examine_embedded(&bytes, at, limits, budget, depth),
+        None => Ok(None),
+    }
+}
+
+/// The whole of `stream` when its first 8 bytes are those of an OLE2 or
+/// ZIP document, `None` otherwise; read within `limits.max_part_bytes`
+/// and charged to `budget`.
+///
+/// Errors: [`Unreadable`] when the stream is longer than the caps allow.
+pub(super) fn read_document(
+    mut stream: impl Read,
+    at: &str,
+    limits: &OfficeLimits,
+    budget: &mut Budget,
+) -> Result<Option<Vec<u8>>, Unreadable> {
     let mut head = [0u8; 8];
     if stream.read_exact(&mut head).is_err() || !super::is_candidate(&head) {
         return Ok(None);
     }
     let rest = budget.read(stream, limits.max_part_bytes.saturating_sub(8), at)?;
-    let bytes = [&head[..], &rest].concat();
-    examine_embedded(&bytes, at, limits, budget, depth)
+    Ok(Some([&head[..], &rest].concat()))
 }
 
 /// An OLE Packager object's `\x01Ole10Native` stream: a 4-byte size,

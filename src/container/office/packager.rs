@@ -61,7 +61,7 @@ fn compound(
         .collect();
     for (path, name) in streams {
         let here = join(at, path.to_string_lossy().trim_start_matches('/'));
-        let Ok(mut stream) = file.open_stream(&path) else {
+        let Ok(stream) = file.open_stream(&path) else {
             continue;
         };
         if name == "\u{1}ole10native" {
@@ -79,15 +79,12 @@ fn compound(
             }
             continue;
         }
-        let mut head = [0u8; 8];
-        if stream.read_exact(&mut head).is_err() || !super::is_candidate(&head) {
-            continue;
+        match ole::read_document(stream, &here, limits, budget) {
+            Ok(Some(inner)) => walk(&inner, &here, limits, budget, depth + 1, out),
+            Ok(None) => {}
+            // Past the caps: the macro reader says so (unchecked).
+            Err(_) => return,
         }
-        let Ok(rest) = budget.read(stream, limits.max_part_bytes.saturating_sub(8), &here) else {
-            return;
-        };
-        let inner = [&head[..], &rest].concat();
-        walk(&inner, &here, limits, budget, depth + 1, out);
     }
 }
 
