@@ -424,6 +424,58 @@ fn body_rules_read_encoded_html_as_a_client_shows_it() {
     );
 }
 
+/// The type a part is read under is every type a client takes for it:
+/// Thunderbird ends a Content-Type value at `;`, `,` or a blank and keeps
+/// what follows its last `?` (so `application/x-foo?text/html` is HTML),
+/// reads `Content-Transfer-Encoding: base64,7bit` as base64, and shows an
+/// `application/octet-stream` part named `note.html` or with no type but
+/// such a name as text; the body rules read each of those readings.
+#[test]
+fn body_rules_read_every_type_a_client_takes_for_a_part() {
+    let c = conditions(
+        r#"
+        [body]
+        enabled = true
+        rules = ["wire the money", "gift card", "verify your password", "urgent payment", "bitcoin", "account suspended"]
+        "#,
+    );
+    let b64 = |s: &str| base64::Engine::encode(&base64::engine::general_purpose::STANDARD, s);
+    let raw = format!(
+        "From: a@example.org\nSubject: x\nMIME-Version: 1.0\n\
+         Content-Type: multipart/mixed; boundary=b\n\n\
+         --b\nContent-Type: application/x-foo?text/html\n\n<p>wi<b></b>re the money</p>\n\
+         --b\nContent-Type: text/html x\n\n<p>gift<i></i> card</p>\n\
+         --b\nContent-Type: text/plain\nContent-Transfer-Encoding: base64,7bit\n\n{}\n\
+         --b\nContent-Type: application/octet-stream; name=\"note.html\"\n\n<p>urgent pay<b></b>ment</p>\n\
+         --b\nContent-Disposition: inline; filename=\"note.txt\"\nContent-Type: application/octet-stream\n\
+         Content-Transfer-Encoding: base64\n\n{}\n\
+         --b\nContent-Type: text/plain\nContent-Transfer-Encoding: 7bit\nContent-Transfer-Encoding: base64\n\n{}\n--b--\n",
+        b64("verify your password"),
+        b64("pay in bitcoin"),
+        b64("account suspended"),
+    );
+    let m = qmvc::message::parse(raw.as_bytes(), &qmvc::message::Limits::default());
+    let found = rules::evaluate(&m, &sender("bob@example.org"), &c);
+    let mut body: Vec<&str> = of(&found, Condition::Body)
+        .iter()
+        .map(|f| f.detail.as_str())
+        .collect();
+    body.sort_unstable();
+    body.dedup();
+    assert_eq!(
+        body,
+        [
+            "account suspended",
+            "bitcoin",
+            "gift card",
+            "urgent payment",
+            "verify your password",
+            "wire the money"
+        ],
+        "{found:?}"
+    );
+}
+
 /// A client decodes a text part by its byte order mark, and an HTML part
 /// whose header names no charset (or, in MSHTML clients, any) by its
 /// `<meta>` charset: the body rules read those decodings too.

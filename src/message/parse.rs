@@ -42,14 +42,17 @@ mod header;
 mod line_ends;
 mod multipart;
 mod transfer;
+mod types;
 
 use header::{Field, Head};
 use multipart::{Split, split_multipart};
+use transfer::mechanism;
 pub(crate) use transfer::{Base64, decode_base64, decode_text};
+use types::{Reading, Typed};
 
 /// Nesting is capped here whatever the configuration says: the walk
-/// recurses once per level.
-const HARD_MAX_DEPTH: usize = 200;
+/// recurses once per level (Thunderbird stops at 64 levels).
+const HARD_MAX_DEPTH: usize = 128;
 
 /// A base64 part of more encoded bytes than this (not text, not a
 /// message) is not decoded at parse time: its [`Body`] stays a slice of
@@ -256,40 +259,11 @@ impl Walker<'_> {
         let ctype = types
             .first()
             .map(|f| mailparse::parse_content_type(&f.value));
-        let mut declared = match types.first() {
-            Some(f) => match clean_type(&f.value) {
-                Some(t) if !t.contains('/') => {
-                    // RFC 1049's untyped `text`: still no MIME type.
-                    self.anomaly(Anomaly::Header {
-                        part: part_label.into(),
-                        detail: format!("Content-Type {t:?} without a subtype, read as text/plain"),
-                    });
-                    "text/plain".to_owned()
-                }
-                Some(t) => t,
-                None => {
-                    self.anomaly(Anomaly::Header {
-                        part: part_label.into(),
-                        detail: format!("unparsable Content-Type \"{}\"", clip(&f.value)),
-                    });
-                    "text/plain".to_owned()
-                }
-            },
-            None => default_type.to_owned(),
-        };
-        // Two Content-Type fields, a later one multipart: readers that take
-        // the last field see the parts, so we look at them too.
-        let mut structure = types.first().copied();
-        if !declared.starts_with("multipart/")
-            && let Some((f, t)) = types.iter().skip(1).find_map(|f| {
-                clean_type(&f.value)
-                    .filter(|t| t.starts_with("multipart/"))
-                    .map(|t| (*f, t))
-            })
-        {
-            declared = t;
-            structure = Some(f);
-        }
+        let Typed {
+            mut declared,
+            structure,
+            others: mut other_types,
+        } = self.read_types(&types, default_type, part_label);
         let charset = ctype
             .as_ref()
             .and_then(|ct| ct.params.get("charset").cloned());
@@ -311,17 +285,10 @@ impl Walker<'_> {
             charset: charset.as_deref(),
             flowed,
         };
-        // The mechanism is one token (RFC 2045 §6.1); mailers append `;`
-        // or comments that clients ignore.
         let cte = encodings
             .first()
-            .and_then(|f| {
-                f.value
-                    .split(|c: char| c == ';' || c == '(' || c.is_whitespace())
-                    .find(|t| !t.is_empty())
-            })
-            .unwrap_or_default()
-            .to_ascii_lowercase();
+            .map(|f| mechanism(&f.value))
+            .unwrap_or_default();
         let disposition_raw: Vec<&[u8]> = dispositions.iter().map(|f| f.raw_value()).collect();
         let type_raw: Vec<&[u8]> = types.iter().map(|f| f.raw_value()).collect();
         let plain_raw: Vec<&[u8]> = head
@@ -361,6 +328,7 @@ impl Walker<'_> {
                 push_name(&mut names, &n);
             }
         }
+        types::name_types(&mut other_types, &declared, types.is_empty(), &names);
         let is_attachment = !names.is_empty()
             || dispositions.first().is_some_and(|f| {
                 f.value
@@ -478,6 +446,7 @@ impl Walker<'_> {
             && !declared.starts_with("message/")
             && !PKCS7.contains(&declared.as_str())
             && !message_file
+            && other_types.is_empty()
         {
             let encoded = shared(buf, Cow::Borrowed(body));
             let probe = self.probe_base64(&encoded, part_label);
@@ -520,6 +489,14 @@ impl Walker<'_> {
                 && !BINHEX.contains(&cte.as_str())
                 && looks_like_a_message(&decoded));
         if encapsulated {
+            if !other_types.is_empty() {
+                // Opened as a message already: the other readings that
+                // are not messages.
+                let content = shared(buf, decoded.clone());
+                let fresh = matches!(decoded, Cow::Owned(_));
+                let at = Reading::new(&content, fresh, id, depth, &names, is_attachment, text);
+                self.other_types(&other_types, at, true);
+            }
             self.encapsulated(
                 buf,
                 decoded,
@@ -583,11 +560,14 @@ impl Walker<'_> {
         }
 
         // The other readings of a broken base64 or quoted-printable body.
-        let others = match cte.as_str() {
+        let mut others = match cte.as_str() {
             "base64" => variants::base64(body, &decoded, self.budget()),
             "quoted-printable" => variants::quoted_printable(body, &decoded),
             _ => Vec::new(),
         };
+        if encodings.len() > 1 {
+            transfer::other_mechanisms(&encodings, &cte, body, &decoded, &mut others);
+        }
         // S/MIME opaque signed data: the signed entity inside.
         let signed = if PKCS7.contains(&declared.as_str()) {
             let budget = self.budget();
@@ -603,13 +583,15 @@ impl Walker<'_> {
         };
 
         let is_text = declared.starts_with("text/");
+        let fresh = matches!(decoded, Cow::Owned(_));
+        let content = shared(buf, decoded);
         let pushed = self.leaf(
             id,
             depth,
             &declared,
             names.clone(),
             is_attachment,
-            shared(buf, decoded).into(),
+            content.clone().into(),
             None,
             text,
             Origin::Mime,
@@ -638,6 +620,10 @@ impl Walker<'_> {
             if is_text {
                 self.embedded(&variant_id, depth);
             }
+        }
+        if !other_types.is_empty() {
+            let at = Reading::new(&content, fresh, id, depth, &names, is_attachment, text);
+            self.other_types(&other_types, at, false);
         }
         if let Some(inner) = signed {
             // Counted against the decoded budget like a transfer-encoded
@@ -899,32 +885,6 @@ impl Walker<'_> {
     }
 }
 
-/// The `type/subtype` of a Content-Type value (decoded), lower case, as
-/// lenient readers take it: RFC 822 comments dropped (`multipart/mixed
-/// (x)`, RFC 2045 §5.1 allows them), blanks around the slash dropped, a
-/// bare `text` taken for `text/plain` (RFC 1049's untyped text, which
-/// clients still show: returned as `text`, for the caller to note);
-/// `None` when what is left is no type.
-fn clean_type(value: &str) -> Option<String> {
-    let mut t = String::new();
-    let mut depth = 0usize;
-    let mut in_quote = false;
-    for c in value.chars() {
-        match c {
-            '"' if depth == 0 => in_quote = !in_quote,
-            '(' if !in_quote => depth += 1,
-            ')' if !in_quote => depth = depth.saturating_sub(1),
-            ';' if depth == 0 && !in_quote => break,
-            _ if depth == 0 && !c.is_whitespace() => t.push(c.to_ascii_lowercase()),
-            _ => {}
-        }
-    }
-    if t == "text" {
-        return Some(t);
-    }
-    is_mime_type(&t).then_some(t)
-}
-
 /// Every reading of a Content-Type field's `boundary` parameter, first
 /// the one most readers take, each once: every duplicate as written
 /// (blanks inside quotes kept) and trimmed, RFC 2047-decoded, and
@@ -1006,19 +966,6 @@ fn looks_like_a_message(content: &[u8]) -> bool {
 /// True when `a` and `b` are the same bytes of the same buffer.
 fn same_slice(a: &[u8], b: &[u8]) -> bool {
     a.as_ptr() == b.as_ptr() && a.len() == b.len()
-}
-
-/// `type/subtype` made of RFC 2045 token characters.
-fn is_mime_type(t: &str) -> bool {
-    let token = |s: &str| {
-        !s.is_empty()
-            && s.bytes()
-                .all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?=".contains(&b))
-    };
-    match t.split_once('/') {
-        Some((a, b)) => token(a) && token(b),
-        None => false,
-    }
 }
 
 fn join(prefix: &str, n: usize) -> String {

@@ -242,8 +242,8 @@ pub fn enriched_text(declared_type: &str, text: &str) -> Option<String> {
 /// `text` as a reader sees it: without the characters drawn as nothing
 /// (zero-width spaces and joiners, soft hyphens, bidi marks: the list of
 /// [`suspicious_chars`](super::suspicious_chars); and variation selectors,
-/// tag characters and the other default-ignorable format characters of
-/// Unicode section 5.21), and with every other blank (no-break space,
+/// tag characters and every other character of Unicode's
+/// `Default_Ignorable_Code_Point` list), and with every other blank (no-break space,
 /// the spaces of U+2000 to U+200A, the ideographic space) a plain space.
 /// `None` when it has none of these. `ILOVE<U+200B>YOU` reads `ILOVEYOU`,
 /// `wire<U+00A0>transfer` reads `wire transfer`.
@@ -255,15 +255,42 @@ pub fn visible(text: &str) -> Option<String> {
 
 /// What character `c` is to a reader: nothing, a space, or itself.
 fn reads_as(c: char) -> Option<char> {
-    let ignorable = is_suspicious(c)
-        || matches!(c, '\u{180B}'..='\u{180F}' | '\u{FE00}'..='\u{FE0F}' | '\u{1BCA0}'..='\u{1BCA3}' | '\u{E0000}'..='\u{E0FFF}');
-    if ignorable {
+    if is_suspicious(c) || is_default_ignorable(c) {
         None
     } else if !c.is_ascii() && c.is_whitespace() {
         Some(' ')
     } else {
         Some(c)
     }
+}
+
+/// Unicode's `Default_Ignorable_Code_Point` property (DerivedCoreProperties.txt,
+/// Unicode 15.1; section 5.21 of the standard): characters a renderer
+/// draws as nothing when it has no glyph for them, as HarfBuzz's
+/// `is_default_ignorable` (Firefox, Thunderbird, Chrome) does. The whole
+/// list, the unassigned ones included: a font cannot give them a glyph
+/// either.
+fn is_default_ignorable(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF0}'..='\u{FFF8}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
 }
 
 #[cfg(test)]

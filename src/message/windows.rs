@@ -47,7 +47,8 @@ pub fn normalise_windows_name(name: &str) -> String {
 
 /// Other names Windows makes of `name` (the name itself not included):
 /// the part before the first `:` (an NTFS stream: `evil.exe::$DATA` and
-/// `evil.exe:x` create `evil.exe`), a CLSID extension turned into the
+/// `evil.exe:x` create `evil.exe`), the name Firefox and Thunderbird
+/// save it under (blanks taken out of the extension), a CLSID extension turned into the
 /// extension of the program it runs with (and the name without it, which
 /// is what Explorer shows), and, for a long name, the cuts that NTFS (255
 /// characters) and MAX_PATH make when they end in an extension.
@@ -58,6 +59,7 @@ pub(crate) fn windows_views(name: &str) -> Vec<String> {
     {
         views.push(stream_host.to_owned());
     }
+    views.extend(gecko_view(name));
     let trimmed = name.trim_end_matches(|c: char| c == '.' || c.is_whitespace());
     if let Some((stem, class)) = clsid_extension(trimmed) {
         let ext = CLSIDS
@@ -103,6 +105,40 @@ pub(crate) fn windows_views(name: &str) -> Vec<String> {
     views
 }
 
+/// The name Firefox and Thunderbird save (and open) the attachment
+/// under, where it differs from the name: Gecko's `SanitizeFileName`
+/// (`nsExternalHelperAppService.cpp`, used by Thunderbird's "Open" and
+/// "Save" and by Firefox downloading from a webmail) turns every Unicode
+/// blank but the ideographic space into a space, drops the line and
+/// paragraph separators, and takes the spaces out of the extension
+/// (Mozilla's own test saves `1. First` as `1.First`). So `invoice.j s`,
+/// `invoice.<NBSP>js` and `invoice.j<U+2028>s` are all `invoice.js`.
+fn gecko_view(name: &str) -> Option<String> {
+    let mut changed = false;
+    let mapped: String = name
+        .chars()
+        .filter_map(|c| match c {
+            '\u{2028}' | '\u{2029}' => {
+                changed = true;
+                None
+            }
+            ' ' | '\u{3000}' => Some(c),
+            c if c.is_whitespace() => {
+                changed = true;
+                Some(' ')
+            }
+            c => Some(c),
+        })
+        .collect();
+    let trimmed = mapped.trim_end_matches([' ', '.']);
+    let (stem, ext) = trimmed.rsplit_once('.')?;
+    if !changed && !ext.contains(' ') {
+        return None;
+    }
+    let ext: String = ext.chars().filter(|&c| c != ' ').collect();
+    Some(format!("{stem}.{ext}"))
+}
+
 /// `stem.{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}` split into the stem and
 /// the class id (without braces).
 fn clsid_extension(name: &str) -> Option<(&str, &str)> {
@@ -137,6 +173,17 @@ mod tests {
         assert_eq!(windows_views("evil.exe::$DATA"), ["evil.exe"]);
         assert_eq!(windows_views("evil.exe:x"), ["evil.exe"]);
         assert!(windows_views(":x").is_empty());
+    }
+
+    #[test]
+    fn gecko_takes_the_blanks_out_of_the_extension() {
+        assert_eq!(windows_views("invoice. js"), ["invoice.js"]);
+        assert_eq!(windows_views("invoice.j s"), ["invoice.js"]);
+        assert_eq!(windows_views("invoice.\u{a0}js"), ["invoice.js"]);
+        assert_eq!(windows_views("invoice.j\u{2028}s"), ["invoice.js"]);
+        assert_eq!(windows_views("in\u{2003}voice.l n k"), ["in voice.lnk"]);
+        assert!(windows_views("my report.pdf").is_empty());
+        assert!(windows_views("noextension x").is_empty());
     }
 
     #[test]

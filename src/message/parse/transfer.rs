@@ -7,6 +7,7 @@ use super::super::body::{Probe, probe_base64};
 use super::super::encoded_word::decode_utf32_label;
 use super::super::filename::raw_candidates;
 use super::super::magic::{SCAN_BYTES, TAIL_BYTES};
+use super::header::Field;
 use super::{Anomaly, Walker, clip};
 
 impl Walker<'_> {
@@ -70,6 +71,60 @@ impl Walker<'_> {
             part: part.into(),
             detail: "base64 with characters outside the alphabet or a cut quantum".into(),
         });
+    }
+}
+
+/// The mechanism of a Content-Transfer-Encoding value, lower case: its
+/// first token (RFC 2045 §6.1), ended where mailers append junk that
+/// clients ignore: `;`, a comment, a blank, or a `,` (Thunderbird's
+/// libmime ends the value at `;`, `,` or a blank, `MimeHeaders_get`).
+pub(super) fn mechanism(value: &str) -> String {
+    value
+        .split(|c: char| matches!(c, ';' | '(' | ',') || c.is_whitespace())
+        .find(|t| !t.is_empty())
+        .unwrap_or_default()
+        .to_ascii_lowercase()
+}
+
+/// Adds to `others` the readings of `body` by the mechanisms of the
+/// second and later Content-Transfer-Encoding fields of `encodings`
+/// (readers that take the last field decode it their way) that differ
+/// from `decoded`, qmvc's reading by `cte`; at most
+/// [`MAX_VARIANTS`](super::variants::MAX_VARIANTS) readings in all.
+#[inline(never)]
+pub(super) fn other_mechanisms(
+    encodings: &[&Field<'_>],
+    cte: &str,
+    body: &[u8],
+    decoded: &[u8],
+    others: &mut Vec<Vec<u8>>,
+) {
+    for other in encodings.iter().skip(1).map(|f| mechanism(&f.value)) {
+        if others.len() >= super::variants::MAX_VARIANTS || other == cte {
+            continue;
+        }
+        if let Some(reading) = decode_quietly(body, &other)
+            && reading != decoded
+            && !others.contains(&reading)
+        {
+            others.push(reading);
+        }
+    }
+}
+
+/// `body` decoded as the transfer encoding `mechanism` says, when that
+/// is base64, quoted-printable or none (7bit, 8bit, binary: the body
+/// itself), without noting anomalies: another reader's reading of a
+/// body already decoded once. `None` for any other mechanism.
+fn decode_quietly(body: &[u8], mechanism: &str) -> Option<Vec<u8>> {
+    match mechanism {
+        "base64" => Some(decode_base64(body).0),
+        "quoted-printable" => Some(
+            quoted_printable::decode(body, quoted_printable::ParseMode::Robust)
+                .unwrap_or_else(|_| body.to_vec()),
+        ),
+        "" | "7bit" | "8bit" | "binary" | "7-bit" | "8-bit" => Some(body.to_vec()),
+        _ => None,
     }
 }
 

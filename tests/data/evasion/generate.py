@@ -536,6 +536,57 @@ subject_only("h07-subject-utf8-split-words.eml",
 subject_only("h08-subject-behind-bare-cr.eml", b"X-Mailer: x\rSubject: ILOVEYOU\r\n",
              "a Subject field behind a bare CR on another field's line: Thunderbird and Python end the line at the CR")
 
+subject_only("h09-subject-khmer-inherent-vowel.eml", b"Subject: =?utf-8?q?ILOVE=E1=9E=B4YOU?=\r\n",
+             "a Khmer inherent vowel (U+17B4, Default_Ignorable_Code_Point): HarfBuzz, and with it Thunderbird, Firefox and "
+             "Chrome, draws it as nothing: ILOVEYOU")
+subject_only("h10-subject-musical-format-char.eml", b"Subject: =?utf-8?q?ILOVE=F0=9D=85=B3YOU?=\r\n",
+             "a musical symbol format character (U+1D173, Default_Ignorable_Code_Point) drawn as nothing: ILOVEYOU")
+
+
+# The type and transfer encoding a client takes for a part: Thunderbird's
+# libmime ends the value at ';', ',' or a blank (MimeHeaders_get) and keeps
+# what follows the last '?' of a Content-Type (mime_create, bug 659355).
+
+struct("s30-type-after-question-mark.eml",
+       b"Content-Type: =?utf-8?q?multipart/mixed; boundary=\"BOUNDARY\"\r\n", b"BOUNDARY",
+       "a Content-Type that begins like an encoded word: Thunderbird keeps what follows the last '?' (mimei.cpp, Mozilla "
+       "bug 659355), a multipart, and lists the attachment")
+struct("s31-multipart-type-comma.eml",
+       b"Content-Type: multipart/mixed,x; boundary=\"BOUNDARY\"\r\n", b"BOUNDARY",
+       "a comma after the type: Thunderbird ends the value there (MimeHeaders_get with strip_p) and splits the parts")
+wrap("s32-message-type-comma.eml", b"Content-Type: message/rfc822,\r\n", inner_message(b"invoice.exe"),
+     "an attached message typed message/rfc822 with a comma after it: Thunderbird ends the type at the comma and opens "
+     "the message")
+wrap("s33-message-type-junk-word.eml", b"Content-Type: message/rfc822 x\r\n", inner_message(b"invoice.exe"),
+     "an attached message typed 'message/rfc822 x': Thunderbird ends the type at the blank and opens the message")
+
+
+def zip_of(name, data):
+    import io
+    import zipfile
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr(zipfile.ZipInfo(name, date_time=(2026, 11, 28, 12, 0, 0)), data, compress_type=zipfile.ZIP_DEFLATED)
+    return buf.getvalue()
+
+
+ZIPJS = zip_of("invoice.js", b"WScript.Echo('x');\r\n" * 4)
+ZIPH = b"Content-Type: application/zip; name=\"docs.zip\"\r\n"
+add("e24-cte-comma.eml", mixed("e24", ZIPH + b"Content-Transfer-Encoding: base64,7bit\r\n", b64(ZIPJS)),
+    "badmail", "badmail",
+    "Content-Transfer-Encoding: base64,7bit: Thunderbird ends the value at the comma (mimeobj.cpp, MimeHeaders_get) and "
+    "decodes base64; the zip holds invoice.js")
+add("e25-second-cte-field.eml",
+    mixed("e25", ZIPH + b"Content-Transfer-Encoding: 7bit\r\nContent-Transfer-Encoding: base64\r\n", b64(ZIPJS)),
+    "badmail", "badmail",
+    "two Content-Transfer-Encoding fields: a reader that takes the last one decodes the zip, which holds invoice.js")
+
+named("p26-blank-in-extension.eml", cd(b"filename=\"invoice.j s\""),
+      "a blank inside the extension: Thunderbird and Firefox save and open the file as invoice.js (Gecko's "
+      "SanitizeFileName takes the blanks out of the extension)")
+named("p27-no-break-space-in-extension.eml", cd(b"filename*=utf-8''invoice.%C2%A0js"),
+      "a no-break space after the dot: Gecko turns it into a space and takes it out of the extension: invoice.js")
+
 with open("expected.csv", "w", newline="") as f:
     f.write("# file,verdict,action,clamd,technique: see generate.py\n")
     w = csv.writer(f, lineterminator="\n")
