@@ -476,6 +476,48 @@ fn body_rules_read_every_type_a_client_takes_for_a_part() {
     );
 }
 
+/// Text is drawn in the order the Unicode Bidirectional Algorithm gives
+/// it: a right-to-left override (a control character, `<bdo dir=rtl>`,
+/// CSS `unicode-bidi: bidi-override; direction: rtl` inline or in a style
+/// sheet) shows a phrase written backwards the right way round, and a
+/// right-to-left paragraph puts runs split by a right-to-left mark in
+/// reverse order. The body rules read what is drawn.
+#[test]
+fn body_rules_read_text_in_the_order_it_is_drawn() {
+    let c = conditions(
+        r#"
+        [body]
+        enabled = true
+        rules = ["wire the money", "gift card", "verify your password", "urgent payment", "pay in bitcoin"]
+        "#,
+    );
+    let raw = "From: a@example.org\nSubject: x\nMIME-Version: 1.0\n\
+         Content-Type: multipart/mixed; boundary=b\n\n\
+         --b\nContent-Type: text/plain; charset=utf-8\n\nplease \u{202E}yenom eht eriw\u{202C} today\n\
+         --b\nContent-Type: text/html; charset=utf-8\n\n<p>a <bdo dir=rtl>drac tfig</bdo></p>\n\
+         --b\nContent-Type: text/html; charset=utf-8\n\n<p style=\"unicode-bidi:bidi-override;direction:rtl\">drowssap ruoy yfirev</p>\n\
+         --b\nContent-Type: text/html; charset=utf-8\n\n<style>.r{direction:rtl;unicode-bidi:bidi-override}</style><span class=r>tnemyap tnegru</span>\n\
+         --b\nContent-Type: text/html; charset=utf-8\n\n<div dir=rtl>bitcoin &rlm; pay in</div>\n--b--\n";
+    let m = qmvc::message::parse(raw.as_bytes(), &qmvc::message::Limits::default());
+    let found = rules::evaluate(&m, &sender("bob@example.org"), &c);
+    let mut body: Vec<&str> = of(&found, Condition::Body)
+        .iter()
+        .map(|f| f.detail.as_str())
+        .collect();
+    body.sort_unstable();
+    assert_eq!(
+        body,
+        [
+            "gift card",
+            "pay in bitcoin",
+            "urgent payment",
+            "verify your password",
+            "wire the money"
+        ],
+        "{found:?}"
+    );
+}
+
 /// A client decodes a text part by its byte order mark, and an HTML part
 /// whose header names no charset (or, in MSHTML clients, any) by its
 /// `<meta>` charset: the body rules read those decodings too.

@@ -9,6 +9,7 @@
 mod binhex;
 mod body;
 mod charsets;
+mod display_order;
 mod encoded_word;
 mod filename;
 mod html;
@@ -154,8 +155,8 @@ pub enum Flowed {
 pub struct Part {
     /// MIME part number in IMAP style (`1`, `2.1`, ...); a uuencoded block
     /// inside part `1` is `1.u1`, a yEnc block `1.y1`, a BinHex block
-    /// `1.b1`, another reading of part `2` is `2.v1`. The top-level
-    /// non-MIME body is `1`.
+    /// `1.b1`, another reading of part `2`'s content is `2.v1`, a reading
+    /// under another type `2.t1`. The top-level non-MIME body is `1`.
     pub id: String,
     /// Nesting depth: 0 for the top level.
     pub depth: usize,

@@ -12,6 +12,9 @@
 //! - the lenient one of the most forgiving clients: words glued to text
 //!   (`Re:=?utf-8?b?...?=`), base64 without padding, a language tag,
 //!   UTF-16 and UTF-32 (Thunderbird, Outlook);
+//! - each of these in the order it is drawn in, where bidi controls or
+//!   right-to-left text reorder it (`U+202E UOYEVOLI` is drawn
+//!   `ILOVEYOU`), under either paragraph direction;
 //! - each of these without the characters a reader does not see:
 //!   zero-width spaces and joiners, soft hyphens, bidi marks and the other
 //!   invisible characters that `suspicious_chars` lists, so that
@@ -26,6 +29,7 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
+use super::display_order::displayed;
 use super::encoded_word::decode_lenient;
 use super::filename::is_suspicious;
 use super::parse::unfolded_value;
@@ -71,11 +75,16 @@ impl Message {
     }
 }
 
-/// `readings`, then each of them as a reader sees its characters
-/// ([`visible`]), then each of those on one line ([`one_line`]); each
-/// kept once, in that order.
+/// `readings`, then each of them in the order it is drawn in where bidi
+/// controls or right-to-left text reorder it ([`displayed`]), then each
+/// of those as a reader sees its characters ([`visible`]), then each of
+/// those on one line ([`one_line`]); each kept once, in that order.
 fn as_read(readings: Vec<Cow<'_, str>>) -> Vec<Cow<'_, str>> {
-    let mut out = readings;
+    let mut out = once_each(readings);
+    for i in 0..out.len() {
+        let drawn = out.get(i).map(|r| displayed(r)).unwrap_or_default();
+        out.extend(drawn.into_iter().map(Cow::Owned));
+    }
     for transform in [visible, one_line] {
         let mut next = once_each(out);
         for i in 0..next.len() {

@@ -242,6 +242,7 @@ impl Hiding {
                 continue;
             };
             let hide = hides(declarations);
+            let direction = bidi(declarations);
             let content = content(declarations);
             if content
                 .as_ref()
@@ -250,7 +251,7 @@ impl Hiding {
                 self.cut = true;
             }
             let content = content.map(|c| c.chars().take(MAX_CONTENT).collect::<String>());
-            if !hide && content.is_none() {
+            if !hide && content.is_none() && direction.is_none() {
                 continue;
             }
             // `@media screen { .a` : the selectors follow the last `{`.
@@ -266,8 +267,21 @@ impl Hiding {
                             self.generated.push((simple, side, text.clone()));
                         }
                     }
-                    None if hide => self.selectors.extend(last_compound(selector)),
-                    None => {}
+                    None => {
+                        let Some(simple) = last_compound(selector) else {
+                            continue;
+                        };
+                        // The direction as controls around the content.
+                        if let Some((open, close)) = direction {
+                            self.generated
+                                .push((simple.clone(), Side::Before, open.to_owned()));
+                            self.generated
+                                .push((simple.clone(), Side::After, close.to_owned()));
+                        }
+                        if hide {
+                            self.selectors.push(simple);
+                        }
+                    }
                 }
             }
         }
@@ -355,6 +369,70 @@ fn pseudo_element(selector: &str) -> Option<(&str, Side)> {
 /// The strings of a `content` declaration, joined (`"wi" 're'` gives
 /// `wire`; counters, `attr()` and keywords give nothing); `None` when
 /// there is no such declaration or it gives no text.
+/// The bidi controls that stand for the declarations' `direction` and
+/// `unicode-bidi` (CSS Writing Modes 3 §2.4.2, "Bidi control codes
+/// injection"): the opening and the closing ones, put around the
+/// element's content so that the text reads in the order it is drawn
+/// in. `bidi-override` with `direction: rtl` is RLO ... PDF (the content
+/// drawn reversed), `embed` RLE ... PDF, `isolate-override` RLI RLO ...
+/// PDF PDI, `plaintext` FSI ... PDI, and `normal` or `isolate` an
+/// isolate (the element's own paragraph, for a block). `None` without a
+/// `direction` of `rtl` or `ltr`. Names and values as [`hides`] reads
+/// them.
+pub(super) fn bidi(declarations: &str) -> Option<(&'static str, &'static str)> {
+    let text = without_comments(declarations);
+    let mut rtl = None;
+    let mut mode = String::from("normal");
+    for declaration in text.split(';') {
+        let Some((property, value)) = declaration.split_once(':') else {
+            continue;
+        };
+        let property = unescape(property).trim().to_ascii_lowercase();
+        let value = unescape(value)
+            .to_ascii_lowercase()
+            .replace("!important", "");
+        match property.as_str() {
+            "direction" => {
+                rtl = Some(value.trim() == "rtl").filter(|_| matches!(value.trim(), "rtl" | "ltr"))
+            }
+            "unicode-bidi" => mode = value.trim().to_owned(),
+            _ => {}
+        }
+    }
+    let rtl = rtl?;
+    Some(match (mode.as_str(), rtl) {
+        ("bidi-override", true) => ("\u{202E}", "\u{202C}"),
+        ("bidi-override", false) => ("\u{202D}", "\u{202C}"),
+        ("isolate-override", true) => ("\u{2067}\u{202E}", "\u{202C}\u{2069}"),
+        ("isolate-override", false) => ("\u{2066}\u{202D}", "\u{202C}\u{2069}"),
+        ("embed", true) => ("\u{202B}", "\u{202C}"),
+        ("embed", false) => ("\u{202A}", "\u{202C}"),
+        ("plaintext", _) => ("\u{2068}", "\u{2069}"),
+        (_, true) => ("\u{2067}", "\u{2069}"),
+        (_, false) => ("\u{2066}", "\u{2069}"),
+    })
+}
+
+/// The bidi controls HTML's own rendering rules give an element
+/// (HTML standard, "Bidirectional text": `[dir]` is an isolate, `bdi` an
+/// isolate of its own direction, `bdo` an isolate-override), as
+/// [`bidi`] gives them for CSS. `None` for an element without a
+/// direction of its own.
+pub(super) fn bidi_of_element(
+    tag: &str,
+    dir: Option<&str>,
+) -> Option<(&'static str, &'static str)> {
+    let dir = dir.map(|d| d.trim().to_ascii_lowercase());
+    match (tag, dir.as_deref()) {
+        ("bdo", Some("rtl")) => Some(("\u{2067}\u{202E}", "\u{202C}\u{2069}")),
+        ("bdo", Some("ltr")) => Some(("\u{2066}\u{202D}", "\u{202C}\u{2069}")),
+        (_, Some("rtl")) => Some(("\u{2067}", "\u{2069}")),
+        (_, Some("ltr")) => Some(("\u{2066}", "\u{2069}")),
+        ("bdi", _) | (_, Some("auto")) => Some(("\u{2068}", "\u{2069}")),
+        _ => None,
+    }
+}
+
 fn content(declarations: &str) -> Option<String> {
     let value = declarations.split(';').find_map(|d| {
         let (property, value) = d.split_once(':')?;

@@ -380,12 +380,21 @@ impl Tree<'_> {
         if self.stack.len() >= MAX_DEPTH {
             self.pop();
         }
-        let (before, after) = if self.hiding.is_empty() {
+        let (mut before, mut after) = if self.hiding.is_empty() {
             Default::default()
         } else {
             self.hiding
                 .generated(name, attr("class").as_deref(), attr("id").as_deref())
         };
+        // The element's direction, as bidi controls around its content:
+        // the readings then put right-to-left runs in the order drawn.
+        let direction = attr("style")
+            .and_then(|s| css::bidi(&s))
+            .or_else(|| css::bidi_of_element(name, attr("dir").as_deref()));
+        if let Some((open, close)) = direction {
+            before.insert_str(0, open);
+            after.push_str(close);
+        }
         let inside_hidden = hidden || self.stack.hides();
         self.generated_text(&before, inside_hidden);
         self.stack
@@ -550,6 +559,22 @@ mod tests {
             assert_eq!(text, "wizzre transfer", "{hidden}");
             assert_eq!(shown, "wire transfer", "{hidden}");
         }
+    }
+
+    #[test]
+    fn directions_become_bidi_controls() {
+        let (text, shown) = both("<p>please <bdo dir=\"rtl\">yenom</bdo> x</p>");
+        assert_eq!(text, "please \u{2067}\u{202E}yenom\u{202C}\u{2069} x");
+        assert_eq!(shown, text);
+        let (text, _) = both(
+            "<div dir=RTL>a</div><span style=\"direction:rtl;unicode-bidi:bidi-override\">b</span>",
+        );
+        // The block's line ends before its close: an isolate left open
+        // ends with its paragraph (UAX #9, BD8).
+        assert_eq!(text, "\u{2067}a\n\u{2069}\u{202E}b\u{202C}");
+        let (text, _) =
+            both("<style>.r { unicode-bidi: embed; direction: rtl }</style><i class=r>c</i>");
+        assert_eq!(text, "\u{202B}c\u{202C}");
     }
 
     #[test]

@@ -50,7 +50,7 @@ impl Tag<'_> {
 }
 
 /// The attributes a reading needs; the others are skipped.
-const KEPT: [&str; 9] = [
+const KEPT: [&str; 10] = [
     "style",
     "class",
     "id",
@@ -60,6 +60,7 @@ const KEPT: [&str; 9] = [
     "charset",
     "content",
     "http-equiv",
+    "dir",
 ];
 
 /// How the content of an element is tokenized (WHATWG HTML 13.2.6.2 and

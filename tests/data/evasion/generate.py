@@ -542,6 +542,10 @@ subject_only("h09-subject-khmer-inherent-vowel.eml", b"Subject: =?utf-8?q?ILOVE=
 subject_only("h10-subject-musical-format-char.eml", b"Subject: =?utf-8?q?ILOVE=F0=9D=85=B3YOU?=\r\n",
              "a musical symbol format character (U+1D173, Default_Ignorable_Code_Point) drawn as nothing: ILOVEYOU")
 
+subject_only("h11-subject-right-to-left-override.eml",
+             b"Subject: =?utf-8?b?" + base64.b64encode("\u202eUOYEVOLI".encode()) + b"?=\r\n",
+             "RIGHT-TO-LEFT OVERRIDE (U+202E) before the word written backwards: every client draws it right to left "
+             "(Unicode Bidirectional Algorithm, UAX #9), ILOVEYOU")
 
 # The type and transfer encoding a client takes for a part: Thunderbird's
 # libmime ends the value at ';', ',' or a blank (MimeHeaders_get) and keeps
