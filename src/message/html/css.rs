@@ -26,20 +26,12 @@ const MAX_SELECTORS: usize = 128;
 /// `!important`, comments and CSS escapes (`\6e one`) are read as a
 /// browser reads them; names and values compared in ASCII lower case.
 pub(super) fn hides(declarations: &str) -> bool {
-    let text = without_comments(declarations);
     let mut zero_box = false;
     let mut overflow_hidden = false;
     let mut positioned = false;
     let mut off_page = false;
-    for declaration in text.split(';') {
-        let Some((property, value)) = declaration.split_once(':') else {
-            continue;
-        };
-        let property = unescape(property).trim().to_ascii_lowercase();
-        let value = unescape(value)
-            .to_ascii_lowercase()
-            .replace("!important", "");
-        let value = value.trim();
+    for (property, value) in read_declarations(declarations) {
+        let value = value.as_str();
         let hidden = match property.as_str() {
             "display" => value == "none",
             "visibility" => value == "hidden" || value == "collapse",
@@ -369,6 +361,23 @@ fn pseudo_element(selector: &str) -> Option<(&str, Side)> {
 /// The strings of a `content` declaration, joined (`"wi" 're'` gives
 /// `wire`; counters, `attr()` and keywords give nothing); `None` when
 /// there is no such declaration or it gives no text.
+/// The declarations (`display: none; color: red`) as (property, value)
+/// pairs, comments dropped, CSS escapes read, both in ASCII lower case,
+/// `!important` dropped and the value trimmed.
+fn read_declarations(declarations: &str) -> Vec<(String, String)> {
+    without_comments(declarations)
+        .split(';')
+        .filter_map(|declaration| {
+            let (property, value) = declaration.split_once(':')?;
+            let property = unescape(property).trim().to_ascii_lowercase();
+            let value = unescape(value)
+                .to_ascii_lowercase()
+                .replace("!important", "");
+            Some((property, value.trim().to_owned()))
+        })
+        .collect()
+}
+
 /// The bidi controls that stand for the declarations' `direction` and
 /// `unicode-bidi` (CSS Writing Modes 3 §2.4.2, "Bidi control codes
 /// injection"): the opening and the closing ones, put around the
@@ -380,22 +389,14 @@ fn pseudo_element(selector: &str) -> Option<(&str, Side)> {
 /// `direction` of `rtl` or `ltr`. Names and values as [`hides`] reads
 /// them.
 pub(super) fn bidi(declarations: &str) -> Option<(&'static str, &'static str)> {
-    let text = without_comments(declarations);
     let mut rtl = None;
     let mut mode = String::from("normal");
-    for declaration in text.split(';') {
-        let Some((property, value)) = declaration.split_once(':') else {
-            continue;
-        };
-        let property = unescape(property).trim().to_ascii_lowercase();
-        let value = unescape(value)
-            .to_ascii_lowercase()
-            .replace("!important", "");
+    for (property, value) in read_declarations(declarations) {
         match property.as_str() {
             "direction" => {
-                rtl = Some(value.trim() == "rtl").filter(|_| matches!(value.trim(), "rtl" | "ltr"))
+                rtl = Some(value == "rtl").filter(|_| matches!(value.as_str(), "rtl" | "ltr"))
             }
-            "unicode-bidi" => mode = value.trim().to_owned(),
+            "unicode-bidi" => mode = value,
             _ => {}
         }
     }
