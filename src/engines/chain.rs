@@ -241,6 +241,10 @@ impl Data<'_> {
 #[derive(Debug)]
 struct View {
     input: ScanInput,
+    /// Which of the [`items`] of `input` the view holds (their indexes):
+    /// two engines share a view only when they are given exactly the same
+    /// content, never when one size limit left out what another takes.
+    chosen: Vec<usize>,
     dir: PathBuf,
     files: Vec<PathBuf>,
 }
@@ -320,12 +324,12 @@ impl<'a> Run<'a, '_> {
             }
         };
         let limit = engine.max_size;
-        let mut small: Vec<Item<'_>> = Vec::new();
-        tally.oversize = scan_items(items, |_, item| {
+        let mut small: Vec<(usize, Item<'_>)> = Vec::new();
+        tally.oversize = scan_items(items, |index, item| {
             if limit.is_some_and(|max| item.data.len() as u64 > max) {
                 Sent::Oversize(limit)
             } else {
-                small.push(item.clone());
+                small.push((index, item.clone()));
                 Sent::Examined
             }
         });
@@ -354,16 +358,22 @@ impl<'a> Run<'a, '_> {
         tally
     }
 
-    /// The files of `input` (only `items`), written on first use; returns
-    /// the view's index in `views`.
-    fn view(&mut self, input: ScanInput, items: &[Item<'_>]) -> Result<usize, crate::error::Error> {
-        // A view is written for one set of items; an engine with a smaller
-        // size limit gets its own.
-        let wanted = items.len();
+    /// The files of `input` (only `items`, each with its index in the
+    /// [`items`] of `input`), written on first use; returns the view's
+    /// index in `views`.
+    fn view(
+        &mut self,
+        input: ScanInput,
+        items: &[(usize, Item<'_>)],
+    ) -> Result<usize, crate::error::Error> {
+        // A view is written for one set of items: reused only by an engine
+        // given exactly those (another size limit gives another set, even
+        // one of the same length).
+        let chosen: Vec<usize> = items.iter().map(|(i, _)| *i).collect();
         let pos = self
             .views
             .iter()
-            .position(|v| v.input == input && v.files.len() == wanted);
+            .position(|v| v.input == input && v.chosen == chosen);
         if let Some(pos) = pos {
             return Ok(pos);
         }
@@ -375,10 +385,15 @@ impl<'a> Run<'a, '_> {
         let name = format!("v{}", self.views.len());
         let dir = workdir.subdir(&name)?;
         let mut files = Vec::with_capacity(items.len());
-        for item in items {
+        for (_, item) in items {
             files.push(workdir.write_from(&dir, item.kind, item.data.reader())?);
         }
-        self.views.push(View { input, dir, files });
+        self.views.push(View {
+            input,
+            chosen,
+            dir,
+            files,
+        });
         Ok(self.views.len() - 1)
     }
 }
