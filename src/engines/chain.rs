@@ -264,6 +264,10 @@ struct Tally {
     scanned: usize,
     /// What no view could take, one note each.
     oversize: Vec<String>,
+    /// Content qmvc did not send for another reason than size (the
+    /// segments past [`MAX_SEGMENTS`]): always an `unchecked` finding,
+    /// whatever `oversize` says.
+    not_sent: Option<String>,
     /// A scanner's own "some content not scanned" (`unchecked_exit`).
     unchecked: Option<String>,
     error: Option<String>,
@@ -309,7 +313,7 @@ impl<'a> Run<'a, '_> {
             EngineKind::Clamd => clamd_tally(engine, &items),
             EngineKind::Command => self.command_tally(engine, &items),
         };
-        tally.oversize.extend(too_many);
+        tally.not_sent = too_many;
         judge(engine, tally, findings)
     }
 
@@ -747,6 +751,15 @@ fn judge(engine: &EngineConfig, tally: Tally, findings: &mut Vec<Finding>) -> En
             )),
             HeuristicPolicy::Ignore => {}
         }
+    }
+    if let Some(note) = tally.not_sent {
+        // Not a size the site chose to accept (`oversize`), nor the
+        // engine's own word (`heuristics`): content qmvc left out.
+        findings.push(unexamined_finding(
+            Condition::Unchecked,
+            note,
+            format!("content not sent to engine {}", engine.name),
+        ));
     }
     // A virus is a definite answer, whatever else went wrong.
     if !viruses.is_empty() {
