@@ -231,3 +231,105 @@ fn clamdscan_preset_sees_past_the_stream_limit() -> TestResult {
     assert_eq!((code, verdict.as_str()), (0, "clean"), "{json}");
     Ok(())
 }
+
+/// An archive made by `tool` (`zip` or `gzip`) in `dir` from one file of
+/// `size` zero bytes with EICAR at its end, past any 1 MiB cut.
+fn packed(
+    dir: &std::path::Path,
+    tool: &str,
+    size: usize,
+) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+    let mut data = vec![0u8; size];
+    data.extend_from_slice(EICAR);
+    let file = dir.join("data.bin");
+    std::fs::write(&file, &data)?;
+    let out = match tool {
+        "zip" => {
+            let out = dir.join("data.zip");
+            let ok = Command::new("zip")
+                .current_dir(dir)
+                .args(["-q", "-9", "data.zip", "data.bin"])
+                .status()?
+                .success();
+            assert!(ok, "zip failed");
+            out
+        }
+        _ => {
+            let ok = Command::new("gzip")
+                .args(["-9", "-k", "-f"])
+                .arg(&file)
+                .status()?
+                .success();
+            assert!(ok, "gzip failed");
+            dir.join("data.bin.gz")
+        }
+    };
+    Ok(std::fs::read(out)?)
+}
+
+#[test]
+#[ignore = "needs clamav-daemon and yara: run tools/install-test-deps"]
+fn clamd_members_over_max_file_size_are_unchecked_whether_clamd_alerts_or_not() -> TestResult {
+    // clamd with MaxFileSize 1M: a zip member or a gzip content of 2 MiB
+    // is cut or skipped, and clamd answers OK (without AlertExceedsMax,
+    // and for a zip member even with it). qmvc knows the sizes from the
+    // containers: unchecked, naming the member.
+    let work = tempfile::tempdir()?;
+    let zip = packed(work.path(), "zip", 2 << 20)?;
+    let gz = packed(work.path(), "gzip", 2 << 20)?;
+    assert!(
+        zip.len() < 100 << 10 && gz.len() < 100 << 10,
+        "small to send"
+    );
+    for alert in ["no", "yes"] {
+        let clamd = Clamd::start_with(Options {
+            db: standard_db()?,
+            extra: vec!["MaxFileSize 1M".into(), format!("AlertExceedsMax {alert}")],
+            ..Options::default()
+        })?;
+        let site = Site::new(&format!(
+            "[[engine]]\nname = \"clamd\"\ntype = \"clamd\"\nservers = [\"{}\"]\ntimeout = 30\n\
+             max_file_size = 1048576\n",
+            clamd.server()
+        ));
+        for (name, data) in [("figures.zip", &zip), ("data.bin.gz", &gz)] {
+            let raw = message(&[(name, data.clone())]);
+            let (code, verdict, json) = judge(&site, &raw);
+            assert_eq!(
+                (code, verdict.as_str()),
+                (99, "unchecked"),
+                "{name}, AlertExceedsMax {alert}: {json}"
+            );
+            assert!(
+                json.to_string()
+                    .contains("(2097220 bytes) over max_file_size 1048576"),
+                "{name}: names the member and the limit: {json}"
+            );
+        }
+    }
+    Ok(())
+}
+
+#[test]
+#[ignore = "needs clamav-daemon and yara: run tools/install-test-deps"]
+fn clamd_probe_warns_when_clamd_does_not_alert_at_its_limits() -> TestResult {
+    // `config check --probe` sends clamd a few bytes in 64 layers of gzip:
+    // past MaxRecursion, clamd without AlertExceedsMax answers OK, and
+    // the probe says what that costs and what to set.
+    for alert in ["no", "yes"] {
+        let clamd = Clamd::start_with(Options {
+            db: standard_db()?,
+            extra: vec![format!("AlertExceedsMax {alert}")],
+            ..Options::default()
+        })?;
+        let site = site_with(&clamd);
+        let out = admin(&site, &["config", "check", "--probe"]);
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        let stdout = stdout(&out);
+        assert!(out.status.success(), "{stdout}{stderr}");
+        assert!(stdout.contains("engine clamd: ok"), "{stdout}");
+        let warned = stderr.contains("`AlertExceedsMax yes`") && stderr.contains("passes as clean");
+        assert_eq!(warned, alert == "no", "AlertExceedsMax {alert}: {stderr}");
+    }
+    Ok(())
+}

@@ -27,8 +27,8 @@ use super::skeleton;
 use super::streams;
 use super::workdir::{FileKind, WorkDir};
 use super::{
-    ChainMode, EngineConfig, EngineKind, EngineReport, EngineResult, HeuristicPolicy, OnError,
-    Oversize, ScanInput, ScanPolicy, is_limit_heuristic,
+    ChainMode, EngineConfig, EngineKind, EngineReport, EngineResult, HeuristicPolicy, MemberSize,
+    OnError, Oversize, ScanInput, ScanPolicy, is_limit_heuristic,
 };
 use crate::exit::one_line;
 use crate::message::{Body, Message, Origin, Part};
@@ -47,6 +47,9 @@ pub struct ChainInput<'a> {
     pub message: &'a Message,
     /// Rule findings so far (for `bypass`).
     pub findings: &'a [Finding],
+    /// The members of the attachments qmvc opened, by size (for each
+    /// engine's [`EngineConfig::file_limit`]).
+    pub members: &'a [MemberSize],
     /// `[paths].workdir`: the parent of per-message work directories.
     pub workdir: &'a Path,
 }
@@ -314,6 +317,9 @@ impl<'a> Run<'a, '_> {
             EngineKind::Command => self.command_tally(engine, &items),
         };
         tally.not_sent = too_many;
+        tally
+            .oversize
+            .extend(past_file_limit(self.input.members, engine));
         judge(engine, tally, findings)
     }
 
@@ -327,10 +333,10 @@ impl<'a> Run<'a, '_> {
                 return tally;
             }
         };
-        let limit = engine.max_size;
+        let limit = engine.piece_limit();
         let mut small: Vec<(usize, Item<'_>)> = Vec::new();
         tally.oversize = scan_items(items, |index, item| {
-            if limit.is_some_and(|max| item.data.len() as u64 > max) {
+            if limit.is_some_and(|(max, _)| item.data.len() as u64 > max) {
                 Sent::Oversize(limit)
             } else {
                 small.push((index, item.clone()));
@@ -504,9 +510,10 @@ fn items<'a>(input: &ChainInput<'a>, what: ScanInput) -> (Vec<Item<'a>>, Option<
 enum Sent {
     /// The engine examined it (clean or not).
     Examined,
-    /// Too large for the engine (`max_size`, or the server's stream limit
-    /// when `max` is `None`).
-    Oversize(Option<u64>),
+    /// Too large for the engine: over the limit and the key that sets it
+    /// ([`EngineConfig::piece_limit`]), or over the server's stream limit
+    /// when `None`.
+    Oversize(Option<(u64, &'static str)>),
     /// Stop sending (a virus, a failure).
     Stop,
 }
@@ -628,13 +635,13 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
-fn oversize_note(item: &Item<'_>, limit: Option<u64>) -> String {
+fn oversize_note(item: &Item<'_>, limit: Option<(u64, &'static str)>) -> String {
     let what = match item.part {
         Some(id) => format!("part {id}"),
         None => "message".to_string(),
     };
     match limit {
-        Some(max) => format!("{what} ({} bytes) over max_size {max}", item.data.len()),
+        Some((max, key)) => format!("{what} ({} bytes) over {key} {max}", item.data.len()),
         None => format!(
             "{what} ({} bytes) over the server's stream limit",
             item.data.len()
@@ -664,11 +671,8 @@ fn clamd_tally(engine: &EngineConfig, items: &[Item<'_>]) -> Tally {
         attempt: engine.attempt_timeout(),
         deadline: Instant::now() + engine.overall_deadline(),
     };
-    let too_big = |item: &Item<'_>| {
-        engine
-            .max_size
-            .is_some_and(|max| item.data.len() as u64 > max)
-    };
+    let limit = engine.piece_limit();
+    let too_big = |item: &Item<'_>| limit.is_some_and(|(max, _)| item.data.len() as u64 > max);
     // Everything but the stand-ins (sent only if the whole message is
     // refused) goes out on several connections at once; the answers are
     // then read in order as if sent one by one.
@@ -688,7 +692,7 @@ fn clamd_tally(engine: &EngineConfig, items: &[Item<'_>]) -> Tally {
     );
     tally.oversize = scan_items(items, |index, item| {
         if too_big(item) {
-            return Sent::Oversize(engine.max_size);
+            return Sent::Oversize(limit);
         }
         let answer = match ahead.get_mut(index).and_then(Option::take) {
             Some(answer) => answer,
@@ -713,6 +717,37 @@ fn clamd_tally(engine: &EngineConfig, items: &[Item<'_>]) -> Tally {
         }
     });
     tally
+}
+
+/// The most members named in one engine's note; the rest are counted.
+const MAX_MEMBER_NOTES: usize = 5;
+
+/// A note for each member of an attachment larger than what `engine`
+/// examines whole ([`EngineConfig::file_limit`]): clamd skips such a file,
+/// or scans a zip member only up to its `MaxFileSize`, and answers `OK`
+/// unless `AlertExceedsMax` is on. Sizes as the containers declare them.
+fn past_file_limit(members: &[MemberSize], engine: &EngineConfig) -> Vec<String> {
+    let Some(limit) = engine.file_limit() else {
+        return Vec::new();
+    };
+    let over: Vec<&MemberSize> = members.iter().filter(|m| m.size > limit).collect();
+    let mut notes: Vec<String> = over
+        .iter()
+        .take(MAX_MEMBER_NOTES)
+        .map(|m| {
+            format!(
+                "member {} {} ({} bytes) over max_file_size {limit}",
+                m.id, m.path, m.size
+            )
+        })
+        .collect();
+    if over.len() > MAX_MEMBER_NOTES {
+        notes.push(format!(
+            "{} more members over max_file_size",
+            over.len() - MAX_MEMBER_NOTES
+        ));
+    }
+    notes
 }
 
 /// Whether a clamd answer is final for its engine: a virus (a name that
@@ -804,17 +839,19 @@ fn unexamined_finding(condition: Condition, detail: String, description: String)
 }
 
 /// Contacts every engine (`qmvc config check --probe`): `zPING` on every
-/// server of a clamd engine (each within `timeout`, at most 10 s); for a
-/// command engine, checks that its program exists and is executable
-/// (running a scan would need a message).
-pub fn probe(engines: &[EngineConfig]) -> Vec<(String, Result<(), String>)> {
+/// server of a clamd engine (each within `timeout`, at most 10 s), then
+/// [`probe_alerts`] on each; for a command engine, checks that its
+/// program exists and is executable (running a scan would need a
+/// message). Returns per engine its warnings (the engine answers but will
+/// let content pass unexamined), or why it cannot be used.
+pub fn probe(engines: &[EngineConfig]) -> Vec<(String, Result<Vec<String>, String>)> {
     engines
         .iter()
         .map(|e| (e.name.clone(), probe_one(e)))
         .collect()
 }
 
-fn probe_one(engine: &EngineConfig) -> Result<(), String> {
+fn probe_one(engine: &EngineConfig) -> Result<Vec<String>, String> {
     match engine.kind {
         EngineKind::Clamd => {
             let servers = engine
@@ -826,23 +863,90 @@ fn probe_one(engine: &EngineConfig) -> Result<(), String> {
                 return Err("no servers configured".into());
             }
             let attempt = engine.attempt_timeout().min(Duration::from_secs(10));
-            let limits = clamd::Limits {
+            let limits = || clamd::Limits {
+                attempt,
+                deadline: Instant::now() + attempt,
+            };
+            Pool::in_order(servers.clone()).ping_all(clamd::Limits {
                 attempt,
                 deadline: Instant::now() + attempt * u32::try_from(servers.len()).unwrap_or(1),
-            };
-            Pool::in_order(servers).ping_all(limits)
+            })?;
+            Ok(servers
+                .iter()
+                .filter_map(|server| probe_alerts(server, limits()))
+                .collect())
         }
         EngineKind::Command => {
             let scanner = Scanner::from_config(engine)?;
             let program = scanner.argv.first().ok_or("empty command")?;
             if is_executable(program) {
-                Ok(())
+                Ok(Vec::new())
             } else {
                 Err(format!(
                     "{program} is not an executable file (or not in PATH)"
                 ))
             }
         }
+    }
+}
+
+/// gzip layers of the [`probe_alerts`] sample: deeper than any
+/// `MaxRecursion` a site would set (clamd's default is 17, Debian's 16).
+const PROBE_LAYERS: usize = 64;
+
+/// A few bytes inside [`PROBE_LAYERS`] layers of gzip, built in memory
+/// (about 1.4 KiB).
+fn nested_gzip() -> Vec<u8> {
+    use std::io::Write;
+    let mut data = b"qmvc limit probe\n".to_vec();
+    for _ in 0..PROBE_LAYERS {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        // Writing to a Vec cannot fail; an error would leave the sample
+        // shallower, which the answer then shows.
+        if gz.write_all(&data).is_ok()
+            && let Ok(out) = gz.finish()
+        {
+            data = out;
+        }
+    }
+    data
+}
+
+/// Whether `server` says so when it stops at one of its scan limits: it
+/// is sent (INSTREAM) a tiny file nested deeper than its `MaxRecursion`.
+/// `Heuristics.Limits.Exceeded.*` means `AlertExceedsMax yes`; `OK`
+/// means clamd stops at `MaxRecursion`, `MaxScanSize`, `MaxFiles` and (for
+/// a single compressed file) `MaxFileSize` without a word and calls the
+/// rest clean. Returns a warning, or `None` when it alerts.
+pub fn probe_alerts(server: &Server, limits: clamd::Limits) -> Option<String> {
+    match clamd::scan(server, &nested_gzip(), limits) {
+        Ok(Answer::Found(names))
+            if names
+                .iter()
+                .any(|n| n.starts_with("Heuristics.Limits.Exceeded")) =>
+        {
+            None
+        }
+        Ok(Answer::Clean) => Some(format!(
+            "{server}: clamd does not alert at its scan limits (clamd.conf has no \
+             `AlertExceedsMax yes`): content past MaxScanSize, MaxRecursion, MaxFiles or, in a \
+             compressed file, MaxFileSize is answered OK and passes as clean; set \
+             `AlertExceedsMax yes` (it makes such content an unchecked finding, quarantined by \
+             default, instead of a silent pass)"
+        )),
+        Ok(Answer::Found(names)) => Some(format!(
+            "{server}: the scan-limit test file (gzip nested {PROBE_LAYERS} deep) was answered \
+             {}, not Heuristics.Limits.Exceeded: check `AlertExceedsMax yes` in clamd.conf",
+            one_line(&names.join(", "), 200)
+        )),
+        Ok(Answer::SizeLimit) => Some(format!(
+            "{server}: the scan-limit test file was refused as too large: cannot tell whether \
+             clamd alerts at its limits (`AlertExceedsMax yes`)"
+        )),
+        Err(e) => Some(format!(
+            "{server}: cannot tell whether clamd alerts at its scan limits \
+             (`AlertExceedsMax yes`): {e}"
+        )),
     }
 }
 
@@ -897,6 +1001,7 @@ mod tests {
             raw,
             message: &message,
             findings: &[],
+            members: &[],
             workdir: Path::new("/nonexistent"),
         };
         items(&input, ScanInput::Both)
