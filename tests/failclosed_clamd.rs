@@ -333,3 +333,46 @@ fn clamd_probe_warns_when_clamd_does_not_alert_at_its_limits() -> TestResult {
     }
     Ok(())
 }
+
+#[test]
+#[ignore = "needs clamav-daemon and yara: run tools/install-test-deps"]
+fn clamd_members_adding_up_past_max_scan_size_are_unchecked() -> TestResult {
+    // clamd with MaxScanSize 1M and no AlertExceedsMax: it extracts the
+    // first members of a zip, stops, and answers OK. Three members of
+    // 600 KiB (EICAR at the end of the last) add up past it.
+    let work = tempfile::tempdir()?;
+    for i in 0..3 {
+        let mut data: Vec<u8> = content(&[i], 600 << 10)
+            .iter()
+            .map(|b| b'a' + b % 26)
+            .collect();
+        if i == 2 {
+            data.extend_from_slice(EICAR);
+        }
+        std::fs::write(work.path().join(format!("f{i}.txt")), data)?;
+    }
+    let ok = Command::new("zip")
+        .current_dir(work.path())
+        .args(["-q", "-9", "files.zip", "f0.txt", "f1.txt", "f2.txt"])
+        .status()?
+        .success();
+    assert!(ok, "zip failed");
+    let zip = std::fs::read(work.path().join("files.zip"))?;
+    let clamd = Clamd::start_with(Options {
+        db: standard_db()?,
+        extra: vec!["MaxScanSize 1M".into(), "AlertExceedsMax no".into()],
+        ..Options::default()
+    })?;
+    let site = Site::new(&format!(
+        "[[engine]]\nname = \"clamd\"\ntype = \"clamd\"\nservers = [\"{}\"]\ntimeout = 30\n\
+         max_scan_size = 1048576\n",
+        clamd.server()
+    ));
+    let (code, verdict, json) = judge(&site, &message(&[("files.zip", zip)]));
+    assert_eq!((code, verdict.as_str()), (99, "unchecked"), "{json}");
+    assert!(
+        json.to_string().contains("over max_scan_size 1048576"),
+        "names the limit: {json}"
+    );
+    Ok(())
+}

@@ -320,6 +320,9 @@ impl<'a> Run<'a, '_> {
         tally
             .oversize
             .extend(past_file_limit(self.input.members, engine));
+        tally
+            .oversize
+            .extend(past_scan_limit(self.input.members, engine));
         judge(engine, tally, findings)
     }
 
@@ -748,6 +751,32 @@ fn past_file_limit(members: &[MemberSize], engine: &EngineConfig) -> Vec<String>
         ));
     }
     notes
+}
+
+/// A note for each attachment whose members add up to more than `engine`
+/// reads of one file sent ([`EngineConfig::scan_limit`]): clamd stops
+/// extracting at its `MaxScanSize` and, without `AlertExceedsMax`, calls
+/// the rest clean. Declared sizes, every nesting level counted, as clamd
+/// counts what it extracts; the attachment's own bytes are not.
+fn past_scan_limit(members: &[MemberSize], engine: &EngineConfig) -> Vec<String> {
+    let Some(limit) = engine.scan_limit() else {
+        return Vec::new();
+    };
+    let mut totals: Vec<(&str, u64)> = Vec::new();
+    for m in members {
+        match totals.iter_mut().find(|(parent, _)| *parent == m.parent) {
+            Some((_, total)) => *total = total.saturating_add(m.size),
+            None => totals.push((&m.parent, m.size)),
+        }
+    }
+    totals
+        .into_iter()
+        .filter(|&(_, total)| total > limit)
+        .take(MAX_MEMBER_NOTES)
+        .map(|(parent, total)| {
+            format!("part {parent}: members of {total} bytes in all over max_scan_size {limit}")
+        })
+        .collect()
 }
 
 /// Whether a clamd answer is final for its engine: a virus (a name that

@@ -143,6 +143,15 @@ pub struct EngineConfig {
     /// it means is `oversize`.
     #[serde(default)]
     pub max_file_size: Option<u64>,
+    /// The most bytes the engine extracts from one file sent, in bytes:
+    /// an attachment whose archive members (every level, by their declared
+    /// sizes) add up to more is content the engine did not examine in
+    /// full. clamd stops at its `MaxScanSize` and, without `AlertExceedsMax
+    /// yes`, answers OK; set this to clamd.conf's `MaxScanSize`. Default
+    /// [`CLAMD_MAX_SCAN_SIZE`] for clamd, a preset's own default, else
+    /// none. What it means is `oversize`.
+    #[serde(default)]
+    pub max_scan_size: Option<u64>,
     /// command: exit codes meaning "some content could not be scanned"
     /// (encrypted or corrupt archive, file skipped); default from the
     /// preset. What they mean is `heuristics`.
@@ -164,6 +173,11 @@ pub struct EngineConfig {
 /// larger, 100 MiB in ClamAV 1.x, so a site with no such line should raise
 /// it).
 pub const CLAMD_MAX_FILE_SIZE: u64 = 25 << 20;
+
+/// The default `max_scan_size` of a clamd engine: `MaxScanSize 100M` as
+/// Debian's clamd.conf ships it (clamd.conf(5); clamd's built-in default
+/// is larger, 400 MiB in ClamAV 1.x).
+pub const CLAMD_MAX_SCAN_SIZE: u64 = 100 << 20;
 
 /// Default seconds per attempt: above clamd's own `MaxScanTime` (120 s),
 /// so that clamd gives up on a slow scan before qmvc does.
@@ -192,6 +206,7 @@ impl EngineConfig {
             input: None,
             max_size: None,
             max_file_size: None,
+            max_scan_size: None,
             unchecked_exit: Vec::new(),
             oversize: Oversize::default(),
             heuristics: HeuristicPolicy::default(),
@@ -220,6 +235,20 @@ impl EngineConfig {
                 .as_deref()
                 .and_then(presets::find)
                 .and_then(|p| p.max_file_size),
+        })
+    }
+
+    /// The most bytes the engine extracts from one file sent:
+    /// `max_scan_size`, else [`CLAMD_MAX_SCAN_SIZE`] for clamd or the
+    /// preset's own default; `None` when nothing is known.
+    pub fn scan_limit(&self) -> Option<u64> {
+        self.max_scan_size.or(match self.kind {
+            EngineKind::Clamd => Some(CLAMD_MAX_SCAN_SIZE),
+            EngineKind::Command => self
+                .preset
+                .as_deref()
+                .and_then(presets::find)
+                .and_then(|p| p.max_scan_size),
         })
     }
 
@@ -298,6 +327,12 @@ impl EngineConfig {
         if let Some(max) = self.file_limit() {
             put(
                 "max_file_size",
+                toml::Value::Integer(i64::try_from(max).unwrap_or(i64::MAX)),
+            );
+        }
+        if let Some(max) = self.scan_limit() {
+            put(
+                "max_scan_size",
                 toml::Value::Integer(i64::try_from(max).unwrap_or(i64::MAX)),
             );
         }
@@ -402,6 +437,8 @@ pub use crate::profile::scan::{ChainMode, OnError, ScanPolicy};
 pub struct MemberSize {
     /// The member's id (`2.a1`, `2.a1.a3` inside a nested container).
     pub id: String,
+    /// The id of the MIME part that holds it (`2`).
+    pub parent: String,
     /// Its path from the attachment's name (`figures.zip/data.bin`),
     /// lossily decoded attacker text.
     pub path: String,
@@ -418,6 +455,7 @@ impl MemberSize {
             .iter()
             .map(|m| MemberSize {
                 id: m.part.id.clone(),
+                parent: m.parent.clone(),
                 path: m.path.clone(),
                 size: m.size,
             })
@@ -464,6 +502,12 @@ pub fn validate(engines: &[EngineConfig]) -> Vec<(String, String)> {
         }
         if e.max_size == Some(0) {
             problem("max_size", "must be at least 1 byte".into());
+        }
+        if e.max_scan_size == Some(0) {
+            problem(
+                "max_scan_size",
+                "must be at least 1 byte (for a scanner without a limit, leave it out)".into(),
+            );
         }
         if e.max_file_size == Some(0) {
             problem(
@@ -680,6 +724,9 @@ mod tests {
         assert_eq!(clamscan.file_limit(), Some(100 << 20));
         let own = EngineConfig::new("own", EngineKind::Command);
         assert_eq!((own.file_limit(), own.piece_limit()), (None, None));
+        assert_eq!(own.scan_limit(), None);
+        assert_eq!(clamscan.scan_limit(), Some(400 << 20));
+        assert_eq!(clamd.scan_limit(), Some(100 << 20));
         let mut zero = EngineConfig::new("z", EngineKind::Clamd);
         zero.servers = vec!["unix:/run/clamd.ctl".into()];
         zero.max_file_size = Some(0);

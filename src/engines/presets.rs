@@ -37,6 +37,9 @@ pub struct Preset {
     /// The largest file the scanner examines whole by default, in bytes
     /// (the engine's default `max_file_size`); `None` when not known.
     pub max_file_size: Option<u64>,
+    /// The most bytes the scanner extracts from one file by default (the
+    /// engine's default `max_scan_size`); `None` when not known.
+    pub max_scan_size: Option<u64>,
 }
 
 /// 1 to 255: Trend Micro's vscan exits with the number of infected files.
@@ -67,6 +70,10 @@ const CLAM_UNCHECKED: &str = r"^.*(?:size limit exceeded|Heuristics\.Limits\.Exc
 /// prints no default, libclamav's `CLI_DEFAULT_MAXFILESIZE`).
 const CLAMSCAN_MAX_FILE_SIZE: u64 = 100 << 20;
 
+/// clamscan's built-in `--max-scansize` (ClamAV 1.x: 400 MiB,
+/// libclamav's `CLI_DEFAULT_MAXSCANSIZE`).
+const CLAMSCAN_MAX_SCAN_SIZE: u64 = 400 << 20;
+
 /// Every preset, by name.
 pub const PRESETS: &[Preset] = &[
     // clamscan(1): "RETURN CODES: 0 : No virus found. 1 : Virus(es) found.
@@ -93,6 +100,7 @@ pub const PRESETS: &[Preset] = &[
         unchecked_regex: CLAM_UNCHECKED,
         match_is_virus: false,
         max_file_size: Some(CLAMSCAN_MAX_FILE_SIZE),
+        max_scan_size: Some(CLAMSCAN_MAX_SCAN_SIZE),
     },
     // clamdscan(1): same return codes and output as clamscan. `--fdpass`
     // hands clamd the open file over its unix socket, so clamd need not be
@@ -122,6 +130,7 @@ pub const PRESETS: &[Preset] = &[
         unchecked_regex: CLAM_UNCHECKED,
         match_is_virus: false,
         max_file_size: Some(super::CLAMD_MAX_FILE_SIZE),
+        max_scan_size: Some(super::CLAMD_MAX_SCAN_SIZE),
     },
     // yara(1): prints `RULE_NAME FILE` per match and exits 0 whether or not
     // a rule matched (non-zero only on errors), so a match is what tells.
@@ -142,6 +151,7 @@ pub const PRESETS: &[Preset] = &[
         unchecked_regex: "",
         match_is_virus: true,
         max_file_size: None,
+        max_scan_size: None,
     },
     // Sophos Anti-Virus for Linux, savscan(1) ("sweep" is its old name):
     // "0 If no errors are encountered and no viruses are found. 1 If the
@@ -161,6 +171,7 @@ pub const PRESETS: &[Preset] = &[
         unchecked_regex: "",
         match_is_virus: false,
         max_file_size: None,
+        max_scan_size: None,
     },
     // F-Secure Anti-Virus for Linux, fsav(1) EXIT CODES: "0 Normal exit; no
     // viruses or suspicious files found. 1 Fatal error. 3 A boot virus or
@@ -186,6 +197,7 @@ pub const PRESETS: &[Preset] = &[
         unchecked_regex: "",
         match_is_virus: false,
         max_file_size: None,
+        max_scan_size: None,
     },
     // McAfee VirusScan Command Line, uvscan(1): exit 0 no virus, 13 "one or
     // more viruses or hostile objects found", other codes errors. Output:
@@ -210,6 +222,7 @@ pub const PRESETS: &[Preset] = &[
         unchecked_regex: "",
         match_is_virus: false,
         max_file_size: None,
+        max_scan_size: None,
     },
     // Trend Micro FileScanner, vscan: exits with the number of infected
     // files (0 = clean). Output: `*** Found virus EICAR_Test_File in file
@@ -224,6 +237,7 @@ pub const PRESETS: &[Preset] = &[
         unchecked_regex: "",
         match_is_virus: false,
         max_file_size: None,
+        max_scan_size: None,
     },
     // CA eTrust / InoculateIT, inocucmd: exit 0 clean, 100 virus found.
     // Output: `File /path was infected by virus EICAR`.
@@ -237,6 +251,7 @@ pub const PRESETS: &[Preset] = &[
         unchecked_regex: "",
         match_is_virus: false,
         max_file_size: None,
+        max_scan_size: None,
     },
     // ESET Server Security for Linux, odscan (ESET's "Command-line
     // on-demand scan" guide): "0 no threat found, 1 threat found and
@@ -253,6 +268,7 @@ pub const PRESETS: &[Preset] = &[
         unchecked_regex: "",
         match_is_virus: false,
         max_file_size: None,
+        max_scan_size: None,
     },
     // Kaspersky Anti-Virus for Linux File Server, kavscanner: exit 0 clean,
     // 10 archive password-protected/skipped, 15 corrupted archive (both
@@ -279,6 +295,7 @@ pub const PRESETS: &[Preset] = &[
         unchecked_regex: "",
         match_is_virus: false,
         max_file_size: None,
+        max_scan_size: None,
     },
     // Dr.Web for Linux, drweb (console scanner): exit 0 nothing found, 32
     // (bit 5: "not all files checked"), 1 known virus, 9 known virus and
@@ -303,6 +320,7 @@ pub const PRESETS: &[Preset] = &[
         unchecked_regex: "",
         match_is_virus: false,
         max_file_size: None,
+        max_scan_size: None,
     },
     // Avast for Linux, scan(1): "0 no infection, 1 some file was infected,
     // 2 an error occurred". Output: `/path<TAB>EICAR Test-NOT virus!!!`.
@@ -316,6 +334,7 @@ pub const PRESETS: &[Preset] = &[
         unchecked_regex: "",
         match_is_virus: false,
         max_file_size: None,
+        max_scan_size: None,
     },
     // Comodo Antivirus for Linux, cmdscan: exits 0 either way; a detection
     // prints `/path ---> Found Virus, Malware Name is Eicar`.
@@ -329,6 +348,7 @@ pub const PRESETS: &[Preset] = &[
         unchecked_regex: "",
         match_is_virus: true,
         max_file_size: None,
+        max_scan_size: None,
     },
 ];
 
