@@ -47,8 +47,9 @@ pub struct ChainInput<'a> {
     pub message: &'a Message,
     /// Rule findings so far (for `bypass`).
     pub findings: &'a [Finding],
-    /// The members of the attachments qmvc opened, by size (for each
-    /// engine's [`EngineConfig::file_limit`]).
+    /// The members of the attachments qmvc opened, by size, in document
+    /// order (for each engine's [`EngineConfig::file_limit`] and
+    /// [`EngineConfig::scan_limit`]).
     pub members: &'a [MemberSize],
     /// `[paths].workdir`: the parent of per-message work directories.
     pub workdir: &'a Path,
@@ -764,7 +765,13 @@ fn past_scan_limit(members: &[MemberSize], engine: &EngineConfig) -> Vec<String>
     };
     let mut totals: Vec<(&str, u64)> = Vec::new();
     for m in members {
-        match totals.iter_mut().find(|(parent, _)| *parent == m.parent) {
+        // Members come grouped by attachment: the last total is almost
+        // always the one.
+        let known = match totals.last_mut() {
+            Some(last) if last.0 == m.parent => Some(last),
+            _ => totals.iter_mut().find(|(parent, _)| *parent == m.parent),
+        };
+        match known {
             Some((_, total)) => *total = total.saturating_add(m.size),
             None => totals.push((&m.parent, m.size)),
         }

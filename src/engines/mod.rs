@@ -366,11 +366,13 @@ fn word<T: Serialize>(value: &T) -> toml::Value {
     }
 }
 
-/// What content larger than an engine's limit (`max_size`, or clamd's
-/// `StreamMaxLength`: `INSTREAM size limit exceeded`) means. Only content
-/// no view could stand in for counts: when the whole message is refused,
-/// each decoded part is sent instead, and the message is over the limit
-/// only through the parts that are.
+/// What content larger than an engine's limit means: a piece over
+/// `max_size`, `max_file_size` or clamd's `StreamMaxLength` (`INSTREAM
+/// size limit exceeded`), an archive member over `max_file_size`, an
+/// attachment whose members add up to more than `max_scan_size`. Only
+/// content no view could stand in for counts: when the whole message is
+/// refused, each decoded part is sent instead, and the message is over
+/// the limit only through the parts that are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Oversize {
