@@ -363,6 +363,79 @@ fn oversize_follows_its_policy() -> TestResult {
 }
 
 #[test]
+fn an_engine_without_a_size_limit_never_gets_another_engines_cut_down_files() -> TestResult {
+    // "small" refuses the whole message and the large attachment: it gets
+    // the skeleton, the text part and the small attachment (3 files).
+    // "big" has no limit: the whole message, the small and the large
+    // attachment (3 files too). Same count, other files: big must get its
+    // own, with the virus in the large attachment.
+    let work = tempfile::tempdir()?;
+    let mut large = vec![b'A'; 4000];
+    large.extend_from_slice(EICAR);
+    let raw = format!(
+        "From: a@example.org\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n\
+         --b\r\nContent-Type: text/plain\r\n\r\nhello\r\n\
+         --b\r\nContent-Type: application/pdf; name=small.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n\
+         --b\r\nContent-Type: application/pdf; name=big.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n\
+         --b--\r\n",
+        support::chain::base64(b"%PDF-1.4 small"),
+        support::chain::base64(&large),
+    )
+    .into_bytes();
+    let msg = message(&raw);
+    let mut small = grep_engine("small");
+    small.max_size = Some(1000);
+    small.oversize = Oversize::Skip;
+    let big = grep_engine("big");
+    let out = run(
+        &[small, big],
+        &ScanPolicy::default(),
+        &raw,
+        &msg,
+        &[],
+        work.path(),
+    );
+    assert_eq!(
+        results(&out),
+        vec![
+            ("small".to_string(), EngineResult::Clean),
+            ("big".to_string(), virus(&["Grep.Eicar"])),
+        ]
+    );
+    Ok(())
+}
+
+#[test]
+fn segments_left_out_are_unchecked_whatever_oversize_says() -> TestResult {
+    // More MIME segments than qmvc sends: the rest is content no engine
+    // was given, not content too large, so `oversize = "skip"` (which
+    // only accepts size) must not silence it.
+    let work = tempfile::tempdir()?;
+    let mut raw = b"From: a@example.org\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n".to_vec();
+    for i in 0..1100 {
+        raw.extend_from_slice(
+            format!("--b\r\nContent-Type: text/plain\r\n\r\npart {i}\r\n").as_bytes(),
+        );
+    }
+    raw.extend_from_slice(b"--b--\r\n");
+    let msg = message(&raw);
+    for oversize in [Oversize::Skip, Oversize::Unchecked] {
+        let mut engine = grep_engine("parts");
+        engine.input = Some(ScanInput::Parts);
+        engine.oversize = oversize;
+        let out = run_one(&engine, &ScanPolicy::default(), &raw, &msg, work.path());
+        assert!(
+            out.findings
+                .iter()
+                .any(|f| f.condition == Condition::Unchecked && f.detail.contains("MIME segments")),
+            "{oversize:?}: {:?}",
+            out.findings
+        );
+    }
+    Ok(())
+}
+
+#[test]
 fn a_refused_whole_still_has_its_headers_preamble_and_epilogue_scanned() -> TestResult {
     // The engine takes the parts but not the whole message: what no part
     // covers (an epilogue, a top-level field) must still reach it.

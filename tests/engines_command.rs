@@ -11,6 +11,7 @@ mod support {
 use std::path::Path;
 
 use qmvc::engines::{EngineConfig, EngineKind, EngineResult, ScanPolicy, presets};
+use qmvc::verdict::Condition;
 use support::chain::{plain, run_one, with_attachment};
 use support::clamd::{EICAR, standard_db};
 use support::mime::message;
@@ -122,5 +123,54 @@ fn clamscan_preset_with_a_private_database() -> TestResult {
         EngineResult::Virus(vec!["Eicar.Test.UNOFFICIAL".into()])
     );
     assert_eq!(clean, EngineResult::Clean);
+    Ok(())
+}
+
+#[test]
+#[ignore = "needs clamav-daemon and yara: run tools/install-test-deps"]
+fn clamscan_preset_says_when_it_stops_at_a_scan_limit() -> TestResult {
+    // A few bytes in 24 layers of gzip (made by gzip): past clamscan's
+    // recursion limit (17). Without --alert-exceeds-max clamscan stops
+    // there without a word and exits 0; the preset asks it to say so,
+    // and its limit alert is content not examined.
+    let work = tempfile::tempdir()?;
+    let db = work.path().join("db");
+    std::fs::create_dir(&db)?;
+    for (name, content) in standard_db()? {
+        std::fs::write(db.join(name), content)?;
+    }
+    let mut data = b"deep inside\n".to_vec();
+    for _ in 0..24 {
+        let mut gzip = std::process::Command::new("gzip")
+            .args(["-c", "-n"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()?;
+        if let Some(mut stdin) = gzip.stdin.take() {
+            std::io::Write::write_all(&mut stdin, &data)?;
+        }
+        data = gzip.wait_with_output()?.stdout;
+    }
+    let raw = with_attachment("deep.gz", &data);
+    let mut engine = preset_engine("clamscan", "clamscan");
+    engine
+        .command
+        .insert(1, format!("--database={}", db.display()));
+    let out = run_one(
+        &engine,
+        &ScanPolicy::default(),
+        &raw,
+        &message(&raw),
+        &work.path().join("work"),
+    );
+    assert!(
+        out.findings
+            .iter()
+            .any(|f| f.condition == Condition::Unchecked
+                && f.detail.contains("Heuristics.Limits.Exceeded")),
+        "{:?} {:?}",
+        out.reports,
+        out.findings
+    );
     Ok(())
 }

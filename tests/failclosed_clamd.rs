@@ -231,3 +231,148 @@ fn clamdscan_preset_sees_past_the_stream_limit() -> TestResult {
     assert_eq!((code, verdict.as_str()), (0, "clean"), "{json}");
     Ok(())
 }
+
+/// An archive made by `tool` (`zip` or `gzip`) in `dir` from one file of
+/// `size` zero bytes with EICAR at its end, past any 1 MiB cut.
+fn packed(
+    dir: &std::path::Path,
+    tool: &str,
+    size: usize,
+) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+    let mut data = vec![0u8; size];
+    data.extend_from_slice(EICAR);
+    let file = dir.join("data.bin");
+    std::fs::write(&file, &data)?;
+    let out = match tool {
+        "zip" => {
+            let out = dir.join("data.zip");
+            let ok = Command::new("zip")
+                .current_dir(dir)
+                .args(["-q", "-9", "data.zip", "data.bin"])
+                .status()?
+                .success();
+            assert!(ok, "zip failed");
+            out
+        }
+        _ => {
+            let ok = Command::new("gzip")
+                .args(["-9", "-k", "-f"])
+                .arg(&file)
+                .status()?
+                .success();
+            assert!(ok, "gzip failed");
+            dir.join("data.bin.gz")
+        }
+    };
+    Ok(std::fs::read(out)?)
+}
+
+#[test]
+#[ignore = "needs clamav-daemon and yara: run tools/install-test-deps"]
+fn clamd_members_over_max_file_size_are_unchecked_whether_clamd_alerts_or_not() -> TestResult {
+    // clamd with MaxFileSize 1M: a zip member or a gzip content of 2 MiB
+    // is cut or skipped, and clamd answers OK (without AlertExceedsMax,
+    // and for a zip member even with it). qmvc knows the sizes from the
+    // containers: unchecked, naming the member.
+    let work = tempfile::tempdir()?;
+    let zip = packed(work.path(), "zip", 2 << 20)?;
+    let gz = packed(work.path(), "gzip", 2 << 20)?;
+    assert!(
+        zip.len() < 100 << 10 && gz.len() < 100 << 10,
+        "small to send"
+    );
+    for alert in ["no", "yes"] {
+        let clamd = Clamd::start_with(Options {
+            db: standard_db()?,
+            extra: vec!["MaxFileSize 1M".into(), format!("AlertExceedsMax {alert}")],
+            ..Options::default()
+        })?;
+        let site = Site::new(&format!(
+            "[[engine]]\nname = \"clamd\"\ntype = \"clamd\"\nservers = [\"{}\"]\ntimeout = 30\n\
+             max_file_size = 1048576\n",
+            clamd.server()
+        ));
+        for (name, data) in [("figures.zip", &zip), ("data.bin.gz", &gz)] {
+            let raw = message(&[(name, data.clone())]);
+            let (code, verdict, json) = judge(&site, &raw);
+            assert_eq!(
+                (code, verdict.as_str()),
+                (99, "unchecked"),
+                "{name}, AlertExceedsMax {alert}: {json}"
+            );
+            assert!(
+                json.to_string()
+                    .contains("(2097220 bytes) over max_file_size 1048576"),
+                "{name}: names the member and the limit: {json}"
+            );
+        }
+    }
+    Ok(())
+}
+
+#[test]
+#[ignore = "needs clamav-daemon and yara: run tools/install-test-deps"]
+fn clamd_probe_warns_when_clamd_does_not_alert_at_its_limits() -> TestResult {
+    // `config check --probe` sends clamd a few bytes in 64 layers of gzip:
+    // past MaxRecursion, clamd without AlertExceedsMax answers OK, and
+    // the probe says what that costs and what to set.
+    for alert in ["no", "yes"] {
+        let clamd = Clamd::start_with(Options {
+            db: standard_db()?,
+            extra: vec![format!("AlertExceedsMax {alert}")],
+            ..Options::default()
+        })?;
+        let site = site_with(&clamd);
+        let out = admin(&site, &["config", "check", "--probe"]);
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        let stdout = stdout(&out);
+        assert!(out.status.success(), "{stdout}{stderr}");
+        assert!(stdout.contains("engine clamd: ok"), "{stdout}");
+        let warned = stderr.contains("`AlertExceedsMax yes`") && stderr.contains("passes as clean");
+        assert_eq!(warned, alert == "no", "AlertExceedsMax {alert}: {stderr}");
+    }
+    Ok(())
+}
+
+#[test]
+#[ignore = "needs clamav-daemon and yara: run tools/install-test-deps"]
+fn clamd_members_adding_up_past_max_scan_size_are_unchecked() -> TestResult {
+    // clamd with MaxScanSize 1M and no AlertExceedsMax: it extracts the
+    // first members of a zip, stops, and answers OK. Three members of
+    // 600 KiB (EICAR at the end of the last) add up past it.
+    let work = tempfile::tempdir()?;
+    for i in 0..3 {
+        let mut data: Vec<u8> = content(&[i], 600 << 10)
+            .iter()
+            .map(|b| b'a' + b % 26)
+            .collect();
+        if i == 2 {
+            data.extend_from_slice(EICAR);
+        }
+        std::fs::write(work.path().join(format!("f{i}.txt")), data)?;
+    }
+    let ok = Command::new("zip")
+        .current_dir(work.path())
+        .args(["-q", "-9", "files.zip", "f0.txt", "f1.txt", "f2.txt"])
+        .status()?
+        .success();
+    assert!(ok, "zip failed");
+    let zip = std::fs::read(work.path().join("files.zip"))?;
+    let clamd = Clamd::start_with(Options {
+        db: standard_db()?,
+        extra: vec!["MaxScanSize 1M".into(), "AlertExceedsMax no".into()],
+        ..Options::default()
+    })?;
+    let site = Site::new(&format!(
+        "[[engine]]\nname = \"clamd\"\ntype = \"clamd\"\nservers = [\"{}\"]\ntimeout = 30\n\
+         max_scan_size = 1048576\n",
+        clamd.server()
+    ));
+    let (code, verdict, json) = judge(&site, &message(&[("files.zip", zip)]));
+    assert_eq!((code, verdict.as_str()), (99, "unchecked"), "{json}");
+    assert!(
+        json.to_string().contains("over max_scan_size 1048576"),
+        "names the limit: {json}"
+    );
+    Ok(())
+}

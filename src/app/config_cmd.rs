@@ -44,7 +44,12 @@ pub fn check(config_path: Option<&Path>, env_config: Option<&OsStr>, probe: bool
     {
         for (name, result) in crate::engines::probe(&cfg.engines) {
             match result {
-                Ok(()) => println!("engine {name}: ok"),
+                Ok(warnings) => {
+                    println!("engine {name}: ok");
+                    for w in warnings {
+                        eprintln!("qmvc: warning: engine {name}: {w}");
+                    }
+                }
                 Err(e) => problems.push(format!("{}: engine.{name}: {e}", cfg.source)),
             }
         }

@@ -6,7 +6,7 @@ use bytes::Bytes;
 use chrono::{DateTime, Utc};
 
 use crate::config::Config;
-use crate::engines::{ChainInput, run_chain};
+use crate::engines::{ChainInput, MemberSize, run_chain};
 use crate::envelope::Envelope;
 use crate::error::Result;
 use crate::message::{self, Message};
@@ -47,7 +47,10 @@ pub fn judge(
         (user_profiles && !envelope.home.is_empty()).then(|| std::path::Path::new(&envelope.home));
     let profile = config.profile_for(&envelope.domain, home)?;
     let message = message::parse_shared(raw, &config.limits);
-    let mut findings = rules::evaluate(&message, envelope, &profile.conditions);
+    let (mut findings, inside) = rules::evaluate_inside(&message, envelope, &profile.conditions);
+    // The engines need only the members' sizes ([`MemberSize`]).
+    let members = MemberSize::of(&inside);
+    drop(inside);
     // A virus bomber past the threshold goes straight to the action when
     // the profile says so: no engine runs for it. The counter is only read
     // here; a state that cannot be read brakes nothing.
@@ -80,6 +83,7 @@ pub fn judge(
         raw,
         message: &message,
         findings: &findings,
+        members: &members,
         workdir: &config.paths.workdir,
     });
     findings.extend(chain.findings);

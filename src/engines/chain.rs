@@ -27,8 +27,8 @@ use super::skeleton;
 use super::streams;
 use super::workdir::{FileKind, WorkDir};
 use super::{
-    ChainMode, EngineConfig, EngineKind, EngineReport, EngineResult, HeuristicPolicy, OnError,
-    Oversize, ScanInput, ScanPolicy, is_limit_heuristic,
+    ChainMode, EngineConfig, EngineKind, EngineReport, EngineResult, HeuristicPolicy, MemberSize,
+    OnError, Oversize, ScanInput, ScanPolicy, is_limit_heuristic,
 };
 use crate::exit::one_line;
 use crate::message::{Body, Message, Origin, Part};
@@ -47,6 +47,10 @@ pub struct ChainInput<'a> {
     pub message: &'a Message,
     /// Rule findings so far (for `bypass`).
     pub findings: &'a [Finding],
+    /// The members of the attachments qmvc opened, by size, in document
+    /// order (for each engine's [`EngineConfig::file_limit`] and
+    /// [`EngineConfig::scan_limit`]).
+    pub members: &'a [MemberSize],
     /// `[paths].workdir`: the parent of per-message work directories.
     pub workdir: &'a Path,
 }
@@ -241,6 +245,10 @@ impl Data<'_> {
 #[derive(Debug)]
 struct View {
     input: ScanInput,
+    /// Which of the [`items`] of `input` the view holds (their indexes):
+    /// two engines share a view only when they are given exactly the same
+    /// content, never when one size limit left out what another takes.
+    chosen: Vec<usize>,
     dir: PathBuf,
     files: Vec<PathBuf>,
 }
@@ -260,6 +268,10 @@ struct Tally {
     scanned: usize,
     /// What no view could take, one note each.
     oversize: Vec<String>,
+    /// Content qmvc did not send for another reason than size (the
+    /// segments past [`MAX_SEGMENTS`]): always an `unchecked` finding,
+    /// whatever `oversize` says.
+    not_sent: Option<String>,
     /// A scanner's own "some content not scanned" (`unchecked_exit`).
     unchecked: Option<String>,
     error: Option<String>,
@@ -305,7 +317,13 @@ impl<'a> Run<'a, '_> {
             EngineKind::Clamd => clamd_tally(engine, &items),
             EngineKind::Command => self.command_tally(engine, &items),
         };
-        tally.oversize.extend(too_many);
+        tally.not_sent = too_many;
+        tally
+            .oversize
+            .extend(past_file_limit(self.input.members, engine));
+        tally
+            .oversize
+            .extend(past_scan_limit(self.input.members, engine));
         judge(engine, tally, findings)
     }
 
@@ -319,13 +337,13 @@ impl<'a> Run<'a, '_> {
                 return tally;
             }
         };
-        let limit = engine.max_size;
-        let mut small: Vec<Item<'_>> = Vec::new();
-        tally.oversize = scan_items(items, |_, item| {
-            if limit.is_some_and(|max| item.data.len() as u64 > max) {
+        let limit = engine.piece_limit();
+        let mut small: Vec<(usize, Item<'_>)> = Vec::new();
+        tally.oversize = scan_items(items, |index, item| {
+            if limit.is_some_and(|(max, _)| item.data.len() as u64 > max) {
                 Sent::Oversize(limit)
             } else {
-                small.push(item.clone());
+                small.push((index, item.clone()));
                 Sent::Examined
             }
         });
@@ -354,16 +372,22 @@ impl<'a> Run<'a, '_> {
         tally
     }
 
-    /// The files of `input` (only `items`), written on first use; returns
-    /// the view's index in `views`.
-    fn view(&mut self, input: ScanInput, items: &[Item<'_>]) -> Result<usize, crate::error::Error> {
-        // A view is written for one set of items; an engine with a smaller
-        // size limit gets its own.
-        let wanted = items.len();
+    /// The files of `input` (only `items`, each with its index in the
+    /// [`items`] of `input`), written on first use; returns the view's
+    /// index in `views`.
+    fn view(
+        &mut self,
+        input: ScanInput,
+        items: &[(usize, Item<'_>)],
+    ) -> Result<usize, crate::error::Error> {
+        // A view is written for one set of items: reused only by an engine
+        // given exactly those (another size limit gives another set, even
+        // one of the same length).
+        let chosen: Vec<usize> = items.iter().map(|(i, _)| *i).collect();
         let pos = self
             .views
             .iter()
-            .position(|v| v.input == input && v.files.len() == wanted);
+            .position(|v| v.input == input && v.chosen == chosen);
         if let Some(pos) = pos {
             return Ok(pos);
         }
@@ -375,10 +399,15 @@ impl<'a> Run<'a, '_> {
         let name = format!("v{}", self.views.len());
         let dir = workdir.subdir(&name)?;
         let mut files = Vec::with_capacity(items.len());
-        for item in items {
+        for (_, item) in items {
             files.push(workdir.write_from(&dir, item.kind, item.data.reader())?);
         }
-        self.views.push(View { input, dir, files });
+        self.views.push(View {
+            input,
+            chosen,
+            dir,
+            files,
+        });
         Ok(self.views.len() - 1)
     }
 }
@@ -485,9 +514,10 @@ fn items<'a>(input: &ChainInput<'a>, what: ScanInput) -> (Vec<Item<'a>>, Option<
 enum Sent {
     /// The engine examined it (clean or not).
     Examined,
-    /// Too large for the engine (`max_size`, or the server's stream limit
-    /// when `max` is `None`).
-    Oversize(Option<u64>),
+    /// Too large for the engine: over the limit and the key that sets it
+    /// ([`EngineConfig::piece_limit`]), or over the server's stream limit
+    /// when `None`.
+    Oversize(Option<(u64, &'static str)>),
     /// Stop sending (a virus, a failure).
     Stop,
 }
@@ -609,13 +639,13 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
-fn oversize_note(item: &Item<'_>, limit: Option<u64>) -> String {
+fn oversize_note(item: &Item<'_>, limit: Option<(u64, &'static str)>) -> String {
     let what = match item.part {
         Some(id) => format!("part {id}"),
         None => "message".to_string(),
     };
     match limit {
-        Some(max) => format!("{what} ({} bytes) over max_size {max}", item.data.len()),
+        Some((max, key)) => format!("{what} ({} bytes) over {key} {max}", item.data.len()),
         None => format!(
             "{what} ({} bytes) over the server's stream limit",
             item.data.len()
@@ -645,11 +675,8 @@ fn clamd_tally(engine: &EngineConfig, items: &[Item<'_>]) -> Tally {
         attempt: engine.attempt_timeout(),
         deadline: Instant::now() + engine.overall_deadline(),
     };
-    let too_big = |item: &Item<'_>| {
-        engine
-            .max_size
-            .is_some_and(|max| item.data.len() as u64 > max)
-    };
+    let limit = engine.piece_limit();
+    let too_big = |item: &Item<'_>| limit.is_some_and(|(max, _)| item.data.len() as u64 > max);
     // Everything but the stand-ins (sent only if the whole message is
     // refused) goes out on several connections at once; the answers are
     // then read in order as if sent one by one.
@@ -669,7 +696,7 @@ fn clamd_tally(engine: &EngineConfig, items: &[Item<'_>]) -> Tally {
     );
     tally.oversize = scan_items(items, |index, item| {
         if too_big(item) {
-            return Sent::Oversize(engine.max_size);
+            return Sent::Oversize(limit);
         }
         let answer = match ahead.get_mut(index).and_then(Option::take) {
             Some(answer) => answer,
@@ -694,6 +721,69 @@ fn clamd_tally(engine: &EngineConfig, items: &[Item<'_>]) -> Tally {
         }
     });
     tally
+}
+
+/// The most members named in one engine's note; the rest are counted.
+const MAX_MEMBER_NOTES: usize = 5;
+
+/// A note for each member of an attachment larger than what `engine`
+/// examines whole ([`EngineConfig::file_limit`]): clamd skips such a file,
+/// or scans a zip member only up to its `MaxFileSize`, and answers `OK`
+/// unless `AlertExceedsMax` is on. Sizes as the containers declare them.
+fn past_file_limit(members: &[MemberSize], engine: &EngineConfig) -> Vec<String> {
+    let Some(limit) = engine.file_limit() else {
+        return Vec::new();
+    };
+    let over: Vec<&MemberSize> = members.iter().filter(|m| m.size > limit).collect();
+    let mut notes: Vec<String> = over
+        .iter()
+        .take(MAX_MEMBER_NOTES)
+        .map(|m| {
+            format!(
+                "member {} {} ({} bytes) over max_file_size {limit}",
+                m.id, m.path, m.size
+            )
+        })
+        .collect();
+    if over.len() > MAX_MEMBER_NOTES {
+        notes.push(format!(
+            "{} more members over max_file_size",
+            over.len() - MAX_MEMBER_NOTES
+        ));
+    }
+    notes
+}
+
+/// A note for each attachment whose members add up to more than `engine`
+/// reads of one file sent ([`EngineConfig::scan_limit`]): clamd stops
+/// extracting at its `MaxScanSize` and, without `AlertExceedsMax`, calls
+/// the rest clean. Declared sizes, every nesting level counted, as clamd
+/// counts what it extracts; the attachment's own bytes are not.
+fn past_scan_limit(members: &[MemberSize], engine: &EngineConfig) -> Vec<String> {
+    let Some(limit) = engine.scan_limit() else {
+        return Vec::new();
+    };
+    let mut totals: Vec<(&str, u64)> = Vec::new();
+    for m in members {
+        // Members come grouped by attachment: the last total is almost
+        // always the one.
+        let known = match totals.last_mut() {
+            Some(last) if last.0 == m.parent => Some(last),
+            _ => totals.iter_mut().find(|(parent, _)| *parent == m.parent),
+        };
+        match known {
+            Some((_, total)) => *total = total.saturating_add(m.size),
+            None => totals.push((&m.parent, m.size)),
+        }
+    }
+    totals
+        .into_iter()
+        .filter(|&(_, total)| total > limit)
+        .take(MAX_MEMBER_NOTES)
+        .map(|(parent, total)| {
+            format!("part {parent}: members of {total} bytes in all over max_scan_size {limit}")
+        })
+        .collect()
 }
 
 /// Whether a clamd answer is final for its engine: a virus (a name that
@@ -732,6 +822,15 @@ fn judge(engine: &EngineConfig, tally: Tally, findings: &mut Vec<Finding>) -> En
             )),
             HeuristicPolicy::Ignore => {}
         }
+    }
+    if let Some(note) = tally.not_sent {
+        // Not a size the site chose to accept (`oversize`), nor the
+        // engine's own word (`heuristics`): content qmvc left out.
+        findings.push(unexamined_finding(
+            Condition::Unchecked,
+            note,
+            format!("content not sent to engine {}", engine.name),
+        ));
     }
     // A virus is a definite answer, whatever else went wrong.
     if !viruses.is_empty() {
@@ -776,17 +875,19 @@ fn unexamined_finding(condition: Condition, detail: String, description: String)
 }
 
 /// Contacts every engine (`qmvc config check --probe`): `zPING` on every
-/// server of a clamd engine (each within `timeout`, at most 10 s); for a
-/// command engine, checks that its program exists and is executable
-/// (running a scan would need a message).
-pub fn probe(engines: &[EngineConfig]) -> Vec<(String, Result<(), String>)> {
+/// server of a clamd engine (each within `timeout`, at most 10 s), then
+/// [`probe_alerts`] on each; for a command engine, checks that its
+/// program exists and is executable (running a scan would need a
+/// message). Returns per engine its warnings (the engine answers but will
+/// let content pass unexamined), or why it cannot be used.
+pub fn probe(engines: &[EngineConfig]) -> Vec<(String, Result<Vec<String>, String>)> {
     engines
         .iter()
         .map(|e| (e.name.clone(), probe_one(e)))
         .collect()
 }
 
-fn probe_one(engine: &EngineConfig) -> Result<(), String> {
+fn probe_one(engine: &EngineConfig) -> Result<Vec<String>, String> {
     match engine.kind {
         EngineKind::Clamd => {
             let servers = engine
@@ -798,23 +899,90 @@ fn probe_one(engine: &EngineConfig) -> Result<(), String> {
                 return Err("no servers configured".into());
             }
             let attempt = engine.attempt_timeout().min(Duration::from_secs(10));
-            let limits = clamd::Limits {
+            let limits = || clamd::Limits {
+                attempt,
+                deadline: Instant::now() + attempt,
+            };
+            Pool::in_order(servers.clone()).ping_all(clamd::Limits {
                 attempt,
                 deadline: Instant::now() + attempt * u32::try_from(servers.len()).unwrap_or(1),
-            };
-            Pool::in_order(servers).ping_all(limits)
+            })?;
+            Ok(servers
+                .iter()
+                .filter_map(|server| probe_alerts(server, limits()))
+                .collect())
         }
         EngineKind::Command => {
             let scanner = Scanner::from_config(engine)?;
             let program = scanner.argv.first().ok_or("empty command")?;
             if is_executable(program) {
-                Ok(())
+                Ok(Vec::new())
             } else {
                 Err(format!(
                     "{program} is not an executable file (or not in PATH)"
                 ))
             }
         }
+    }
+}
+
+/// gzip layers of the [`probe_alerts`] sample: deeper than any
+/// `MaxRecursion` a site would set (clamd's default is 17, Debian's 16).
+const PROBE_LAYERS: usize = 64;
+
+/// A few bytes inside [`PROBE_LAYERS`] layers of gzip, built in memory
+/// (about 1.4 KiB).
+fn nested_gzip() -> Vec<u8> {
+    use std::io::Write;
+    let mut data = b"qmvc limit probe\n".to_vec();
+    for _ in 0..PROBE_LAYERS {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        // Writing to a Vec cannot fail; an error would leave the sample
+        // shallower, which the answer then shows.
+        if gz.write_all(&data).is_ok()
+            && let Ok(out) = gz.finish()
+        {
+            data = out;
+        }
+    }
+    data
+}
+
+/// Whether `server` says so when it stops at one of its scan limits: it
+/// is sent (INSTREAM) a tiny file nested deeper than its `MaxRecursion`.
+/// `Heuristics.Limits.Exceeded.*` means `AlertExceedsMax yes`; `OK`
+/// means clamd stops at `MaxRecursion`, `MaxScanSize`, `MaxFiles` and (for
+/// a single compressed file) `MaxFileSize` without a word and calls the
+/// rest clean. Returns a warning, or `None` when it alerts.
+pub fn probe_alerts(server: &Server, limits: clamd::Limits) -> Option<String> {
+    match clamd::scan(server, &nested_gzip(), limits) {
+        Ok(Answer::Found(names))
+            if names
+                .iter()
+                .any(|n| n.starts_with("Heuristics.Limits.Exceeded")) =>
+        {
+            None
+        }
+        Ok(Answer::Clean) => Some(format!(
+            "{server}: clamd does not alert at its scan limits (clamd.conf has no \
+             `AlertExceedsMax yes`): content past MaxScanSize, MaxRecursion, MaxFiles or, in a \
+             compressed file, MaxFileSize is answered OK and passes as clean; set \
+             `AlertExceedsMax yes` (it makes such content an unchecked finding, quarantined by \
+             default, instead of a silent pass)"
+        )),
+        Ok(Answer::Found(names)) => Some(format!(
+            "{server}: the scan-limit test file (gzip nested {PROBE_LAYERS} deep) was answered \
+             {}, not Heuristics.Limits.Exceeded: check `AlertExceedsMax yes` in clamd.conf",
+            one_line(&names.join(", "), 200)
+        )),
+        Ok(Answer::SizeLimit) => Some(format!(
+            "{server}: the scan-limit test file was refused as too large: cannot tell whether \
+             clamd alerts at its limits (`AlertExceedsMax yes`)"
+        )),
+        Err(e) => Some(format!(
+            "{server}: cannot tell whether clamd alerts at its scan limits \
+             (`AlertExceedsMax yes`): {e}"
+        )),
     }
 }
 
@@ -869,6 +1037,7 @@ mod tests {
             raw,
             message: &message,
             findings: &[],
+            members: &[],
             workdir: Path::new("/nonexistent"),
         };
         items(&input, ScanInput::Both)

@@ -7,15 +7,19 @@
 //! `/dev/null` as stdin (never the queue file), and on timeout the whole
 //! group is killed with SIGKILL (killpg(2)), so that helpers a scanner
 //! forks cannot outlive it. Output is read up to a cap; the rest is drained
-//! and dropped.
+//! and dropped. Reading stops at the timeout too: a helper that left the
+//! group (setsid(2)) and keeps the output pipes open cannot hold qmvc past
+//! it (the run is then a timeout, its output incomplete).
 
 use std::io::Read;
+use std::os::fd::AsFd;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use nix::poll::{PollFd, PollFlags, poll};
 use nix::sys::signal::{Signal, killpg};
 use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid};
 use nix::unistd::Pid;
@@ -335,8 +339,12 @@ struct Run {
 /// Runs `program args` in `cwd` in its own process group, stdin from
 /// /dev/null, and waits at most `timeout`; then, and in every case once the
 /// program has ended, the whole group is killed so nothing it started holds
-/// the output pipes open.
+/// the output pipes open. The output is read until both pipes close, but
+/// no longer than `timeout` from the start: a descendant that left the
+/// group (its own session) and keeps a pipe open makes the run
+/// [`Ended::TimedOut`] when the time is up, its pipes dropped.
 fn run(program: &str, args: &[String], cwd: &Path, timeout: Duration) -> Result<Run, String> {
+    let end = Instant::now() + timeout;
     let mut child = Command::new(program)
         .args(args)
         .current_dir(cwd)
@@ -346,34 +354,61 @@ fn run(program: &str, args: &[String], cwd: &Path, timeout: Duration) -> Result<
         .process_group(0)
         .spawn()
         .map_err(|e| format!("cannot run {program}: {e}"))?;
-    let stdout = child.stdout.take().map(reader);
-    let stderr = child.stderr.take().map(reader);
-    let status = wait(&mut child, timeout);
-    let join =
-        |h: Option<thread::JoinHandle<Vec<u8>>>| h.and_then(|h| h.join().ok()).unwrap_or_default();
+    let stdout = child.stdout.take().map(|p| reader(p, end));
+    let stderr = child.stderr.take().map(|p| reader(p, end));
+    let mut status = wait(&mut child, timeout);
+    let mut join = |h: Option<thread::JoinHandle<(Vec<u8>, bool)>>| {
+        let (kept, whole) = h.and_then(|h| h.join().ok()).unwrap_or_default();
+        if !whole {
+            status = Ended::TimedOut;
+        }
+        kept
+    };
+    let stdout = join(stdout);
+    let stderr = join(stderr);
     Ok(Run {
         status,
-        stdout: join(stdout),
-        stderr: join(stderr),
+        stdout,
+        stderr,
     })
 }
 
-fn reader(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<Vec<u8>> {
+/// Reads `pipe` until it closes or `end` passes, whichever comes first,
+/// keeping the first [`MAX_OUTPUT`] bytes. Returns them and whether the
+/// pipe was read to its end (false: `end` passed first, or the pipe
+/// failed). The pipe is dropped when the thread ends.
+fn reader(
+    mut pipe: impl Read + AsFd + Send + 'static,
+    end: Instant,
+) -> thread::JoinHandle<(Vec<u8>, bool)> {
     thread::spawn(move || {
         let mut kept = Vec::new();
         let mut buf = [0u8; 8192];
         loop {
+            let left = end.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return (kept, false);
+            }
+            // At most 100 ms per poll, so that `end` is checked often.
+            let wait_ms = u16::try_from(left.as_millis().min(100)).unwrap_or(100);
+            let mut fds = [PollFd::new(pipe.as_fd(), PollFlags::POLLIN)];
+            match poll(&mut fds, wait_ms) {
+                Ok(0) => continue,
+                Ok(_) => {}
+                Err(nix::errno::Errno::EINTR) => continue,
+                Err(_) => return (kept, false),
+            }
+            // Readable or hung up: a read does not block.
             match pipe.read(&mut buf) {
-                Ok(0) => break,
+                Ok(0) => return (kept, true),
                 Ok(n) => {
                     let room = MAX_OUTPUT.saturating_sub(kept.len());
                     kept.extend_from_slice(buf.get(..n.min(room)).unwrap_or_default());
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(_) => break,
+                Err(_) => return (kept, false),
             }
         }
-        kept
     })
 }
 
@@ -530,6 +565,38 @@ mod tests {
         );
         thread::sleep(Duration::from_millis(2500));
         assert!(!marker.exists(), "a grandchild outlived the timeout");
+        Ok(())
+    }
+
+    #[test]
+    fn a_descendant_in_its_own_session_holding_the_pipes_is_a_timeout() -> Result<(), String> {
+        // The scanner starts a helper in a new session (out of reach of
+        // killpg) that keeps stdout and stderr open for 30 s, and exits 0
+        // at once: the run ends at the timeout, as a timeout, not when
+        // the helper closes the pipes.
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let pidfile = dir.path().join("helper.pid");
+        let script = format!(
+            "setsid -f sh -c 'echo $$ > {}; exec sleep 30'; exit 0",
+            pidfile.display()
+        );
+        let s = Scanner::from_config(&engine(&["sh", "-c", &script, "{dir}"]))?;
+        let started = Instant::now();
+        let result = s.scan(
+            dir.path(),
+            &[],
+            Duration::from_millis(500),
+            Instant::now() + Duration::from_secs(10),
+        );
+        let took = started.elapsed();
+        if let Ok(pid) = std::fs::read_to_string(&pidfile)
+            && let Ok(pid) = pid.trim().parse::<i32>()
+        {
+            let _ = nix::sys::signal::kill(Pid::from_raw(pid), Signal::SIGKILL);
+        }
+        let e = result.err().unwrap_or_default();
+        assert!(e.contains("timed out"), "{e}");
+        assert!(took < Duration::from_secs(20), "{took:?}");
         Ok(())
     }
 

@@ -131,6 +131,27 @@ pub struct EngineConfig {
     /// of qmvc's own (clamd's `StreamMaxLength` still applies).
     #[serde(default)]
     pub max_size: Option<u64>,
+    /// The largest single file the engine examines whole, in bytes: a
+    /// piece qmvc sends (the message, a decoded part) or a member of an
+    /// archive or compressed file inside one (by the size its container
+    /// declares) that is larger is content the engine did not examine,
+    /// whatever it answers. clamd skips a file over its `MaxFileSize` and
+    /// cuts a zip member to it, and says so only under `AlertExceedsMax
+    /// yes`; set this to clamd.conf's `MaxFileSize`. Default
+    /// [`CLAMD_MAX_FILE_SIZE`] for clamd, a preset's own default
+    /// ([`presets::Preset::max_file_size`]), else none. What content over
+    /// it means is `oversize`.
+    #[serde(default)]
+    pub max_file_size: Option<u64>,
+    /// The most bytes the engine extracts from one file sent, in bytes:
+    /// an attachment whose archive members (every level, by their declared
+    /// sizes) add up to more is content the engine did not examine in
+    /// full. clamd stops at its `MaxScanSize` and, without `AlertExceedsMax
+    /// yes`, answers OK; set this to clamd.conf's `MaxScanSize`. Default
+    /// [`CLAMD_MAX_SCAN_SIZE`] for clamd, a preset's own default, else
+    /// none. What it means is `oversize`.
+    #[serde(default)]
+    pub max_scan_size: Option<u64>,
     /// command: exit codes meaning "some content could not be scanned"
     /// (encrypted or corrupt archive, file skipped); default from the
     /// preset. What they mean is `heuristics`.
@@ -146,6 +167,17 @@ pub struct EngineConfig {
     #[serde(default)]
     pub heuristics: HeuristicPolicy,
 }
+
+/// The default `max_file_size` of a clamd engine: `MaxFileSize 25M` as
+/// Debian's clamd.conf ships it (clamd.conf(5); clamd's built-in default is
+/// larger, 100 MiB in ClamAV 1.x, so a site with no such line should raise
+/// it).
+pub const CLAMD_MAX_FILE_SIZE: u64 = 25 << 20;
+
+/// The default `max_scan_size` of a clamd engine: `MaxScanSize 100M` as
+/// Debian's clamd.conf ships it (clamd.conf(5); clamd's built-in default
+/// is larger, 400 MiB in ClamAV 1.x).
+pub const CLAMD_MAX_SCAN_SIZE: u64 = 100 << 20;
 
 /// Default seconds per attempt: above clamd's own `MaxScanTime` (120 s),
 /// so that clamd gives up on a slow scan before qmvc does.
@@ -173,6 +205,8 @@ impl EngineConfig {
             deadline: None,
             input: None,
             max_size: None,
+            max_file_size: None,
+            max_scan_size: None,
             unchecked_exit: Vec::new(),
             oversize: Oversize::default(),
             heuristics: HeuristicPolicy::default(),
@@ -188,6 +222,45 @@ impl EngineConfig {
     /// [`DEFAULT_DEADLINE`], never less than one attempt.
     pub fn overall_deadline(&self) -> Duration {
         Duration::from_secs(self.deadline.unwrap_or(DEFAULT_DEADLINE)).max(self.attempt_timeout())
+    }
+
+    /// The largest single file the engine examines whole, in bytes:
+    /// `max_file_size`, else [`CLAMD_MAX_FILE_SIZE`] for clamd or the
+    /// preset's own default; `None` when nothing is known.
+    pub fn file_limit(&self) -> Option<u64> {
+        self.max_file_size.or(match self.kind {
+            EngineKind::Clamd => Some(CLAMD_MAX_FILE_SIZE),
+            EngineKind::Command => self
+                .preset
+                .as_deref()
+                .and_then(presets::find)
+                .and_then(|p| p.max_file_size),
+        })
+    }
+
+    /// The most bytes the engine extracts from one file sent:
+    /// `max_scan_size`, else [`CLAMD_MAX_SCAN_SIZE`] for clamd or the
+    /// preset's own default; `None` when nothing is known.
+    pub fn scan_limit(&self) -> Option<u64> {
+        self.max_scan_size.or(match self.kind {
+            EngineKind::Clamd => Some(CLAMD_MAX_SCAN_SIZE),
+            EngineKind::Command => self
+                .preset
+                .as_deref()
+                .and_then(presets::find)
+                .and_then(|p| p.max_scan_size),
+        })
+    }
+
+    /// The largest piece qmvc sends the engine, in bytes, and the key that
+    /// sets it: the smaller of `max_size` and [`Self::file_limit`].
+    pub fn piece_limit(&self) -> Option<(u64, &'static str)> {
+        match (self.max_size, self.file_limit()) {
+            (Some(max), Some(file)) if file < max => Some((file, "max_file_size")),
+            (Some(max), _) => Some((max, "max_size")),
+            (None, Some(file)) => Some((file, "max_file_size")),
+            (None, None) => None,
+        }
     }
 
     /// What the engine is given: `input`, default [`ScanInput::Both`].
@@ -251,6 +324,18 @@ impl EngineConfig {
                 toml::Value::Integer(i64::try_from(max).unwrap_or(i64::MAX)),
             );
         }
+        if let Some(max) = self.file_limit() {
+            put(
+                "max_file_size",
+                toml::Value::Integer(i64::try_from(max).unwrap_or(i64::MAX)),
+            );
+        }
+        if let Some(max) = self.scan_limit() {
+            put(
+                "max_scan_size",
+                toml::Value::Integer(i64::try_from(max).unwrap_or(i64::MAX)),
+            );
+        }
         put("oversize", word(&self.oversize));
         put("heuristics", word(&self.heuristics));
         t
@@ -281,11 +366,13 @@ fn word<T: Serialize>(value: &T) -> toml::Value {
     }
 }
 
-/// What content larger than an engine's limit (`max_size`, or clamd's
-/// `StreamMaxLength`: `INSTREAM size limit exceeded`) means. Only content
-/// no view could stand in for counts: when the whole message is refused,
-/// each decoded part is sent instead, and the message is over the limit
-/// only through the parts that are.
+/// What content larger than an engine's limit means: a piece over
+/// `max_size`, `max_file_size` or clamd's `StreamMaxLength` (`INSTREAM
+/// size limit exceeded`), an archive member over `max_file_size`, an
+/// attachment whose members add up to more than `max_scan_size`. Only
+/// content no view could stand in for counts: when the whole message is
+/// refused, each decoded part is sent instead, and the message is over
+/// the limit only through the parts that are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Oversize {
@@ -344,6 +431,40 @@ pub enum EngineKind {
 
 pub use crate::profile::scan::{ChainMode, OnError, ScanPolicy};
 
+/// A member of an attachment by its size: what the chain is told of the
+/// containers qmvc opened ([`crate::container::expand`]), so that a member
+/// larger than an engine's [`EngineConfig::file_limit`] counts as not
+/// examined by it. Sizes only: nothing is decoded for them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberSize {
+    /// The member's id (`2.a1`, `2.a1.a3` inside a nested container).
+    pub id: String,
+    /// The id of the MIME part that holds it (`2`).
+    pub parent: String,
+    /// Its path from the attachment's name (`figures.zip/data.bin`),
+    /// lossily decoded attacker text.
+    pub path: String,
+    /// Its size in bytes as its container declares it (gzip: the ISIZE
+    /// trailer; bzip2 and xz declare none: only what was read).
+    pub size: u64,
+}
+
+impl MemberSize {
+    /// The size of every member `inside` lists.
+    pub fn of(inside: &crate::container::Inside) -> Vec<MemberSize> {
+        inside
+            .members
+            .iter()
+            .map(|m| MemberSize {
+                id: m.part.id.clone(),
+                parent: m.parent.clone(),
+                path: m.path.clone(),
+                size: m.size,
+            })
+            .collect()
+    }
+}
+
 /// Checks `[[engine]]` tables beyond what serde checks: unique names,
 /// the keys each `type` needs, known presets, valid regexes, well-formed
 /// server addresses. Returns `(key, what is wrong)` pairs, the key relative
@@ -383,6 +504,18 @@ pub fn validate(engines: &[EngineConfig]) -> Vec<(String, String)> {
         }
         if e.max_size == Some(0) {
             problem("max_size", "must be at least 1 byte".into());
+        }
+        if e.max_scan_size == Some(0) {
+            problem(
+                "max_scan_size",
+                "must be at least 1 byte (for a scanner without a limit, leave it out)".into(),
+            );
+        }
+        if e.max_file_size == Some(0) {
+            problem(
+                "max_file_size",
+                "must be at least 1 byte (for a scanner without a limit, leave it out)".into(),
+            );
         }
         match e.kind {
             EngineKind::Clamd => {
@@ -577,6 +710,33 @@ mod tests {
         assert_eq!(type_pattern_problem("application/x-*"), None);
         assert!(type_pattern_problem("application/[x").is_some());
         assert!(type_pattern_problem("plain").is_some());
+    }
+
+    #[test]
+    fn file_limits_default_to_what_each_engine_examines() {
+        let mut clamd = EngineConfig::new("clam", EngineKind::Clamd);
+        assert_eq!(clamd.file_limit(), Some(25 << 20));
+        assert_eq!(clamd.piece_limit(), Some((25 << 20, "max_file_size")));
+        clamd.max_size = Some(1 << 20);
+        assert_eq!(clamd.piece_limit(), Some((1 << 20, "max_size")));
+        clamd.max_file_size = Some(1000);
+        assert_eq!(clamd.piece_limit(), Some((1000, "max_file_size")));
+        let mut clamscan = EngineConfig::new("cs", EngineKind::Command);
+        clamscan.preset = Some("clamscan".into());
+        assert_eq!(clamscan.file_limit(), Some(100 << 20));
+        let own = EngineConfig::new("own", EngineKind::Command);
+        assert_eq!((own.file_limit(), own.piece_limit()), (None, None));
+        assert_eq!(own.scan_limit(), None);
+        assert_eq!(clamscan.scan_limit(), Some(400 << 20));
+        assert_eq!(clamd.scan_limit(), Some(100 << 20));
+        let mut zero = EngineConfig::new("z", EngineKind::Clamd);
+        zero.servers = vec!["unix:/run/clamd.ctl".into()];
+        zero.max_file_size = Some(0);
+        let problems = validate(&[zero]);
+        assert_eq!(
+            problems.first().map(|(k, _)| k.as_str()),
+            Some("engine[0].max_file_size")
+        );
     }
 
     #[test]

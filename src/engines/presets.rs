@@ -34,6 +34,12 @@ pub struct Preset {
     /// True when a clean exit with a regex match still means a virus (for
     /// scanners whose exit code does not tell, such as yara).
     pub match_is_virus: bool,
+    /// The largest file the scanner examines whole by default, in bytes
+    /// (the engine's default `max_file_size`); `None` when not known.
+    pub max_file_size: Option<u64>,
+    /// The most bytes the scanner extracts from one file by default (the
+    /// engine's default `max_scan_size`); `None` when not known.
+    pub max_scan_size: Option<u64>,
 }
 
 /// 1 to 255: Trend Micro's vscan exits with the number of infected files.
@@ -51,20 +57,35 @@ const COUNT_EXIT: [i32; 255] = {
 /// `(hash:size)` suffix under `--extended-detection-info`.
 const CLAM_FOUND: &str = r"^.*?: (.+?)(?:\([0-9a-f]+:[0-9]+\))? FOUND$";
 
-/// clamd's answer to a stream past its `StreamMaxLength` when the client
-/// did not cut it first (clamdscan `--stream` whose clamd.conf has a larger
-/// limit than the server's): `/path: INSTREAM size limit exceeded. ERROR`,
-/// exit 2; the content was not scanned.
-const CLAM_UNCHECKED: &str = r"^.*size limit exceeded.*$";
+/// Output meaning some content was not scanned: clamd's answer to a
+/// stream past its `StreamMaxLength` when the client did not cut it first
+/// (clamdscan `--stream` whose clamd.conf has a larger limit than the
+/// server's): `/path: INSTREAM size limit exceeded. ERROR`, exit 2; and
+/// the alert for a scan limit (`--alert-exceeds-max`, clamd.conf
+/// `AlertExceedsMax yes`): `/path: Heuristics.Limits.Exceeded.MaxFileSize
+/// FOUND`, exit 1 (its name is then read as a limit, not a virus).
+const CLAM_UNCHECKED: &str = r"^.*(?:size limit exceeded|Heuristics\.Limits\.Exceeded).*$";
+
+/// clamscan's built-in `--max-filesize` (ClamAV 1.x: 100 MiB; clamscan(1)
+/// prints no default, libclamav's `CLI_DEFAULT_MAXFILESIZE`).
+const CLAMSCAN_MAX_FILE_SIZE: u64 = 100 << 20;
+
+/// clamscan's built-in `--max-scansize` (ClamAV 1.x: 400 MiB,
+/// libclamav's `CLI_DEFAULT_MAXSCANSIZE`).
+const CLAMSCAN_MAX_SCAN_SIZE: u64 = 400 << 20;
 
 /// Every preset, by name.
 pub const PRESETS: &[Preset] = &[
     // clamscan(1): "RETURN CODES: 0 : No virus found. 1 : Virus(es) found.
     // 2 : Some error(s) occurred." Output lines: `/path: Name FOUND`.
+    // `--alert-exceeds-max=yes`: without it clamscan stops at its size,
+    // recursion and file-count limits without a word and says the rest is
+    // clean; with it a limit is `Heuristics.Limits.Exceeded.*` (unchecked).
     Preset {
         name: "clamscan",
         command: &[
             "clamscan",
+            "--alert-exceeds-max=yes",
             "--no-summary",
             "--infected",
             "--stdout",
@@ -78,6 +99,8 @@ pub const PRESETS: &[Preset] = &[
         virus_regex: CLAM_FOUND,
         unchecked_regex: CLAM_UNCHECKED,
         match_is_virus: false,
+        max_file_size: Some(CLAMSCAN_MAX_FILE_SIZE),
+        max_scan_size: Some(CLAMSCAN_MAX_SCAN_SIZE),
     },
     // clamdscan(1): same return codes and output as clamscan. `--fdpass`
     // hands clamd the open file over its unix socket, so clamd need not be
@@ -86,7 +109,9 @@ pub const PRESETS: &[Preset] = &[
     // rest `OK`, exit 0 (measured: EICAR 2 MB into a file, StreamMaxLength
     // 1M, is "OK"), a silent pass of content nobody examined. A clamd
     // reached over TCP cannot take `--fdpass`: use `type = "clamd"`, whose
-    // own client sends each part and knows the stream limit.
+    // own client sends each part and knows the stream limit. clamdscan has
+    // no switch for clamd's limits: clamd.conf's `AlertExceedsMax yes` is
+    // what makes them `Heuristics.Limits.Exceeded.*`.
     Preset {
         name: "clamdscan",
         command: &[
@@ -104,6 +129,8 @@ pub const PRESETS: &[Preset] = &[
         virus_regex: CLAM_FOUND,
         unchecked_regex: CLAM_UNCHECKED,
         match_is_virus: false,
+        max_file_size: Some(super::CLAMD_MAX_FILE_SIZE),
+        max_scan_size: Some(super::CLAMD_MAX_SCAN_SIZE),
     },
     // yara(1): prints `RULE_NAME FILE` per match and exits 0 whether or not
     // a rule matched (non-zero only on errors), so a match is what tells.
@@ -123,6 +150,8 @@ pub const PRESETS: &[Preset] = &[
         virus_regex: r"^(\S+) ",
         unchecked_regex: "",
         match_is_virus: true,
+        max_file_size: None,
+        max_scan_size: None,
     },
     // Sophos Anti-Virus for Linux, savscan(1) ("sweep" is its old name):
     // "0 If no errors are encountered and no viruses are found. 1 If the
@@ -141,6 +170,8 @@ pub const PRESETS: &[Preset] = &[
         virus_regex: r">>> Virus(?: fragment)? '([^']+)' found",
         unchecked_regex: "",
         match_is_virus: false,
+        max_file_size: None,
+        max_scan_size: None,
     },
     // F-Secure Anti-Virus for Linux, fsav(1) EXIT CODES: "0 Normal exit; no
     // viruses or suspicious files found. 1 Fatal error. 3 A boot virus or
@@ -165,6 +196,8 @@ pub const PRESETS: &[Preset] = &[
         virus_regex: r"(?:infection|Infected|Suspected|Riskware): (\S+)",
         unchecked_regex: "",
         match_is_virus: false,
+        max_file_size: None,
+        max_scan_size: None,
     },
     // McAfee VirusScan Command Line, uvscan(1): exit 0 no virus, 13 "one or
     // more viruses or hostile objects found", other codes errors. Output:
@@ -188,6 +221,8 @@ pub const PRESETS: &[Preset] = &[
         virus_regex: r"Found(?: the (.+) (?:virus|trojan)| (?:virus|trojan) or variant ([^ ]+)|: (.+) NOT a virus)",
         unchecked_regex: "",
         match_is_virus: false,
+        max_file_size: None,
+        max_scan_size: None,
     },
     // Trend Micro FileScanner, vscan: exits with the number of infected
     // files (0 = clean). Output: `*** Found virus EICAR_Test_File in file
@@ -201,6 +236,8 @@ pub const PRESETS: &[Preset] = &[
         virus_regex: r"Found virus (.+) in",
         unchecked_regex: "",
         match_is_virus: false,
+        max_file_size: None,
+        max_scan_size: None,
     },
     // CA eTrust / InoculateIT, inocucmd: exit 0 clean, 100 virus found.
     // Output: `File /path was infected by virus EICAR`.
@@ -213,6 +250,8 @@ pub const PRESETS: &[Preset] = &[
         virus_regex: r"was infected by virus (.+)",
         unchecked_regex: "",
         match_is_virus: false,
+        max_file_size: None,
+        max_scan_size: None,
     },
     // ESET Server Security for Linux, odscan (ESET's "Command-line
     // on-demand scan" guide): "0 no threat found, 1 threat found and
@@ -228,6 +267,8 @@ pub const PRESETS: &[Preset] = &[
         virus_regex: r#"threat="([^"]+)""#,
         unchecked_regex: "",
         match_is_virus: false,
+        max_file_size: None,
+        max_scan_size: None,
     },
     // Kaspersky Anti-Virus for Linux File Server, kavscanner: exit 0 clean,
     // 10 archive password-protected/skipped, 15 corrupted archive (both
@@ -253,6 +294,8 @@ pub const PRESETS: &[Preset] = &[
         virus_regex: r"(?:INFECTED|WARNING|SUSPICION|SUSPICIOUS) (.+)",
         unchecked_regex: "",
         match_is_virus: false,
+        max_file_size: None,
+        max_scan_size: None,
     },
     // Dr.Web for Linux, drweb (console scanner): exit 0 nothing found, 32
     // (bit 5: "not all files checked"), 1 known virus, 9 known virus and
@@ -276,6 +319,8 @@ pub const PRESETS: &[Preset] = &[
         virus_regex: r" infected (?:with|by)(?: virus)? (.+)$",
         unchecked_regex: "",
         match_is_virus: false,
+        max_file_size: None,
+        max_scan_size: None,
     },
     // Avast for Linux, scan(1): "0 no infection, 1 some file was infected,
     // 2 an error occurred". Output: `/path<TAB>EICAR Test-NOT virus!!!`.
@@ -288,6 +333,8 @@ pub const PRESETS: &[Preset] = &[
         virus_regex: r"\t(.+)",
         unchecked_regex: "",
         match_is_virus: false,
+        max_file_size: None,
+        max_scan_size: None,
     },
     // Comodo Antivirus for Linux, cmdscan: exits 0 either way; a detection
     // prints `/path ---> Found Virus, Malware Name is Eicar`.
@@ -300,6 +347,8 @@ pub const PRESETS: &[Preset] = &[
         virus_regex: r" ---> Found .*, Malware Name is (.+)$",
         unchecked_regex: "",
         match_is_virus: true,
+        max_file_size: None,
+        max_scan_size: None,
     },
 ];
 

@@ -31,6 +31,16 @@ use crate::verdict::{Condition, Finding};
 /// could not be examined inside them (encryption, a bomb, a limit, damage)
 /// is an `unchecked` finding like a parser limit.
 pub fn evaluate(message: &Message, envelope: &Envelope, conditions: &Conditions) -> Vec<Finding> {
+    evaluate_inside(message, envelope, conditions).0
+}
+
+/// [`evaluate`], and what it found inside the attachments (the engine
+/// chain needs the members' sizes: [`crate::engines::MemberSize`]).
+pub fn evaluate_inside(
+    message: &Message,
+    envelope: &Envelope,
+    conditions: &Conditions,
+) -> (Vec<Finding>, Inside) {
     let mut findings = Vec::new();
     let inside = container::expand(&message.parts, &conditions.container_settings());
     if let Some(rules) = &conditions.errormail {
@@ -105,7 +115,7 @@ pub fn evaluate(message: &Message, envelope: &Envelope, conditions: &Conditions)
             description: description.clone(),
         });
     }
-    findings
+    (findings, inside)
 }
 
 fn errormail(

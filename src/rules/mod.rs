@@ -15,7 +15,7 @@ mod literals;
 pub mod spec;
 
 pub use self::archives::{ArchivesSpec, MemberExtensions};
-pub use self::evaluate::evaluate;
+pub use self::evaluate::{evaluate, evaluate_inside};
 
 use std::collections::HashMap;
 

@@ -5,7 +5,8 @@
 use std::path::Path;
 
 use qmvc::engines::{
-    ChainInput, ChainOutcome, EngineConfig, EngineKind, EngineResult, ScanPolicy, run_chain,
+    ChainInput, ChainOutcome, EngineConfig, EngineKind, EngineResult, MemberSize, ScanPolicy,
+    run_chain,
 };
 use qmvc::message::Message;
 use qmvc::verdict::Finding;
@@ -32,7 +33,8 @@ pub fn command_engine(name: &str, argv: &[&str]) -> EngineConfig {
     e
 }
 
-/// Runs the chain once.
+/// Runs the chain once, with the members of the message's attachments
+/// as the pipeline finds them (every container format opened).
 pub fn run(
     engines: &[EngineConfig],
     policy: &ScanPolicy,
@@ -41,12 +43,15 @@ pub fn run(
     findings: &[Finding],
     workdir: &Path,
 ) -> ChainOutcome {
+    let inside = qmvc::container::expand(&message.parts, &qmvc::container::Settings::default());
+    let members = MemberSize::of(&inside);
     run_chain(&ChainInput {
         engines,
         policy,
         raw,
         message,
         findings,
+        members: &members,
         workdir,
     })
 }
