@@ -479,8 +479,9 @@ fn body_rules_read_every_type_a_client_takes_for_a_part() {
 /// Text is drawn in the order the Unicode Bidirectional Algorithm gives
 /// it: a right-to-left override (a control character, `<bdo dir=rtl>`,
 /// CSS `unicode-bidi: bidi-override; direction: rtl` inline or in a style
-/// sheet) shows a phrase written backwards the right way round, and a
-/// right-to-left paragraph puts runs split by a right-to-left mark in
+/// sheet, `direction` inherited from an element around it, across a
+/// line break) shows a phrase written backwards the right way round, and
+/// a right-to-left paragraph puts runs split by a right-to-left mark in
 /// reverse order. The body rules read what is drawn.
 #[test]
 fn body_rules_read_text_in_the_order_it_is_drawn() {
@@ -497,7 +498,9 @@ fn body_rules_read_text_in_the_order_it_is_drawn() {
          --b\nContent-Type: text/html; charset=utf-8\n\n<p>a <bdo dir=rtl>drac tfig</bdo></p>\n\
          --b\nContent-Type: text/html; charset=utf-8\n\n<p style=\"unicode-bidi:bidi-override;direction:rtl\">drowssap ruoy yfirev</p>\n\
          --b\nContent-Type: text/html; charset=utf-8\n\n<style>.r{direction:rtl;unicode-bidi:bidi-override}</style><span class=r>tnemyap tnegru</span>\n\
-         --b\nContent-Type: text/html; charset=utf-8\n\n<div dir=rtl>bitcoin &rlm; pay in</div>\n--b--\n";
+         --b\nContent-Type: text/html; charset=utf-8\n\n<div dir=rtl>bitcoin &rlm; pay in</div>\n\
+         --b\nContent-Type: text/html; charset=utf-8\n\n<style>.o{unicode-bidi:bidi-override}</style>\
+         <div dir=rtl><span class=o>x<br>yenom eht eriw</span></div>\n--b--\n";
     let m = qmvc::message::parse(raw.as_bytes(), &qmvc::message::Limits::default());
     let found = rules::evaluate(&m, &sender("bob@example.org"), &c);
     let mut body: Vec<&str> = of(&found, Condition::Body)
@@ -512,6 +515,7 @@ fn body_rules_read_text_in_the_order_it_is_drawn() {
             "pay in bitcoin",
             "urgent payment",
             "verify your password",
+            "wire the money",
             "wire the money"
         ],
         "{found:?}"

@@ -48,7 +48,7 @@ use header::{Field, Head};
 use multipart::{Split, split_multipart};
 use transfer::mechanism;
 pub(crate) use transfer::{Base64, decode_base64, decode_text};
-use types::{Reading, Typed};
+use types::{Reading, Typed, Untyped};
 
 /// Nesting is capped here whatever the configuration says: the walk
 /// recurses once per level (Thunderbird stops at 64 levels).
@@ -183,7 +183,7 @@ pub fn parse_shared(raw: &Bytes, limits: &Limits) -> Message {
         });
     }
     let body = raw.get(head.body_start..).unwrap_or(b"");
-    walker.entity(shared, &head, body, "1", "", 0, "text/plain");
+    walker.entity(shared, &head, body, "1", "", 0, Untyped::TEXT);
     let mut message = walker.message;
     if let Some(at) = line_ends::bare_cr(raw) {
         line_ends::read_bare_cr_as_line_end(&mut message, raw, at, limits);
@@ -236,7 +236,7 @@ impl Walker<'_> {
         id: &str,
         prefix: &str,
         depth: usize,
-        default_type: &str,
+        untyped: Untyped,
     ) {
         let part_label = if depth == 0 { "0" } else { id };
         let types: Vec<&Field<'_>> = head.all("content-type").collect();
@@ -263,7 +263,8 @@ impl Walker<'_> {
             mut declared,
             structure,
             others: mut other_types,
-        } = self.read_types(&types, default_type, part_label);
+            digest_disagrees,
+        } = self.read_types(&types, untyped, part_label);
         let charset = ctype
             .as_ref()
             .and_then(|ct| ct.params.get("charset").cloned());
@@ -407,11 +408,7 @@ impl Walker<'_> {
                                 detail: format!("closing boundary \"{}\" missing", clip(&boundary)),
                             });
                         }
-                        let child_default = if digest {
-                            "message/rfc822"
-                        } else {
-                            "text/plain"
-                        };
+                        let child_default = Untyped::children(digest, digest_disagrees);
                         for (n, child) in children.iter().enumerate() {
                             if self.parts_full() {
                                 break;
@@ -702,7 +699,7 @@ impl Walker<'_> {
         let head = self.header(inner, id, MAX_PART_HEADERS);
         let body = inner.get(head.body_start..).unwrap_or(b"");
         let root_id = join(id, 1);
-        self.entity(inner, &head, body, &root_id, id, depth + 1, "text/plain");
+        self.entity(inner, &head, body, &root_id, id, depth + 1, Untyped::TEXT);
         // Decoded content (a base64 message, a signed S/MIME entity) may
         // end its lines with bare CRs that the message as sent did not
         // show: its second reading too.
@@ -739,7 +736,7 @@ impl Walker<'_> {
             &join(&cr_id, 1),
             &cr_id,
             depth + 1,
-            "text/plain",
+            Untyped::TEXT,
         );
     }
 

@@ -213,6 +213,7 @@ pub(super) enum Side {
 pub(super) struct Hiding {
     selectors: Vec<Simple>,
     generated: Vec<(Simple, Side, String)>,
+    directions: Vec<(Simple, Bidi)>,
     /// Whether a cap left a rule or a `content` value out.
     pub cut: bool,
 }
@@ -235,6 +236,7 @@ impl Hiding {
             };
             let hide = hides(declarations);
             let direction = bidi(declarations);
+            let direction = (direction != Bidi::default()).then_some(direction);
             let content = content(declarations);
             if content
                 .as_ref()
@@ -249,7 +251,9 @@ impl Hiding {
             // `@media screen { .a` : the selectors follow the last `{`.
             let selectors = selectors.rsplit('{').next().unwrap_or("");
             for selector in selectors.split(',') {
-                if self.selectors.len() + self.generated.len() >= MAX_SELECTORS {
+                if self.selectors.len() + self.generated.len() + self.directions.len()
+                    >= MAX_SELECTORS
+                {
                     self.cut = true;
                     return;
                 }
@@ -263,12 +267,8 @@ impl Hiding {
                         let Some(simple) = last_compound(selector) else {
                             continue;
                         };
-                        // The direction as controls around the content.
-                        if let Some((open, close)) = direction {
-                            self.generated
-                                .push((simple.clone(), Side::Before, open.to_owned()));
-                            self.generated
-                                .push((simple.clone(), Side::After, close.to_owned()));
+                        if let Some(direction) = direction {
+                            self.directions.push((simple.clone(), direction));
                         }
                         if hide {
                             self.selectors.push(simple);
@@ -281,7 +281,20 @@ impl Hiding {
 
     /// Whether any rule is known.
     pub fn is_empty(&self) -> bool {
-        self.selectors.is_empty() && self.generated.is_empty()
+        self.selectors.is_empty() && self.generated.is_empty() && self.directions.is_empty()
+    }
+
+    /// The `direction` and `unicode-bidi` the style sheets give such an
+    /// element, the later rule winning for each.
+    pub fn bidi(&self, tag: &str, class: Option<&str>, id: Option<&str>) -> Bidi {
+        if self.directions.is_empty() {
+            return Bidi::default();
+        }
+        let classes = class_set(class);
+        self.directions
+            .iter()
+            .filter(|(s, _)| s.matches(tag, &classes, id))
+            .fold(Bidi::default(), |acc, (_, b)| b.or(acc))
     }
 
     /// Whether an element named `tag` (lower case) with `class` and `id`
@@ -378,60 +391,120 @@ fn read_declarations(declarations: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The bidi controls that stand for the declarations' `direction` and
-/// `unicode-bidi` (CSS Writing Modes 3 §2.4.2, "Bidi control codes
-/// injection"): the opening and the closing ones, put around the
-/// element's content so that the text reads in the order it is drawn
-/// in. `bidi-override` with `direction: rtl` is RLO ... PDF (the content
-/// drawn reversed), `embed` RLE ... PDF, `isolate-override` RLI RLO ...
-/// PDF PDI, `plaintext` FSI ... PDI, and `normal` or `isolate` an
-/// isolate (the element's own paragraph, for a block). `None` without a
-/// `direction` of `rtl` or `ltr`. Names and values as [`hides`] reads
-/// them.
-pub(super) fn bidi(declarations: &str) -> Option<(&'static str, &'static str)> {
-    let mut rtl = None;
-    let mut mode = String::from("normal");
+/// How an element takes part in bidi reordering: CSS `unicode-bidi`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum BidiMode {
+    /// `normal`: no embedding of its own (a block is still a paragraph
+    /// of its own direction).
+    Normal,
+    /// `embed`.
+    Embed,
+    /// `isolate`.
+    Isolate,
+    /// `bidi-override`: the content drawn in the element's direction,
+    /// letter by letter.
+    Override,
+    /// `isolate-override` (HTML's `bdo`).
+    IsolateOverride,
+    /// `plaintext`: direction from the content.
+    Plaintext,
+}
+
+/// The bidi properties an element is given: `direction` (right to left
+/// or not) and `unicode-bidi`, each `None` when not given.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Bidi {
+    /// `direction: rtl` (`true`) or `ltr`.
+    pub rtl: Option<bool>,
+    /// `unicode-bidi`.
+    pub mode: Option<BidiMode>,
+}
+
+impl Bidi {
+    /// Each property of `self`, else of `fallback` (a style attribute
+    /// over the style sheets, author style over HTML's own).
+    pub fn or(self, fallback: Bidi) -> Bidi {
+        Bidi {
+            rtl: self.rtl.or(fallback.rtl),
+            mode: self.mode.or(fallback.mode),
+        }
+    }
+}
+
+/// The `direction` and `unicode-bidi` of the declarations (as [`hides`]
+/// reads them).
+pub(super) fn bidi(declarations: &str) -> Bidi {
+    let mut out = Bidi::default();
     for (property, value) in read_declarations(declarations) {
         match property.as_str() {
-            "direction" => {
-                rtl = Some(value == "rtl").filter(|_| matches!(value.as_str(), "rtl" | "ltr"))
+            "direction" => match value.as_str() {
+                "rtl" => out.rtl = Some(true),
+                "ltr" => out.rtl = Some(false),
+                _ => {}
+            },
+            "unicode-bidi" => {
+                out.mode = match value.as_str() {
+                    "normal" => Some(BidiMode::Normal),
+                    "embed" => Some(BidiMode::Embed),
+                    "isolate" => Some(BidiMode::Isolate),
+                    "bidi-override" => Some(BidiMode::Override),
+                    "isolate-override" => Some(BidiMode::IsolateOverride),
+                    "plaintext" => Some(BidiMode::Plaintext),
+                    _ => out.mode,
+                }
             }
-            "unicode-bidi" => mode = value,
             _ => {}
         }
     }
-    let rtl = rtl?;
-    Some(match (mode.as_str(), rtl) {
-        ("bidi-override", true) => ("\u{202E}", "\u{202C}"),
-        ("bidi-override", false) => ("\u{202D}", "\u{202C}"),
-        ("isolate-override", true) => ("\u{2067}\u{202E}", "\u{202C}\u{2069}"),
-        ("isolate-override", false) => ("\u{2066}\u{202D}", "\u{202C}\u{2069}"),
-        ("embed", true) => ("\u{202B}", "\u{202C}"),
-        ("embed", false) => ("\u{202A}", "\u{202C}"),
-        ("plaintext", _) => ("\u{2068}", "\u{2069}"),
-        (_, true) => ("\u{2067}", "\u{2069}"),
-        (_, false) => ("\u{2066}", "\u{2069}"),
-    })
+    out
 }
 
-/// The bidi controls HTML's own rendering rules give an element
-/// (HTML standard, "Bidirectional text": `[dir]` is an isolate, `bdi` an
-/// isolate of its own direction, `bdo` an isolate-override), as
-/// [`bidi`] gives them for CSS. `None` for an element without a
-/// direction of its own.
-pub(super) fn bidi_of_element(
-    tag: &str,
-    dir: Option<&str>,
-) -> Option<(&'static str, &'static str)> {
+/// What HTML's own style sheet gives an element (HTML standard,
+/// "Bidirectional text"): `[dir=rtl]`/`[dir=ltr]` a direction and an
+/// isolate, `dir=auto` and `bdi` an isolate whose direction comes from
+/// its content, `bdo` an isolate-override.
+pub(super) fn bidi_of_element(tag: &str, dir: Option<&str>) -> Bidi {
     let dir = dir.map(|d| d.trim().to_ascii_lowercase());
-    match (tag, dir.as_deref()) {
-        ("bdo", Some("rtl")) => Some(("\u{2067}\u{202E}", "\u{202C}\u{2069}")),
-        ("bdo", Some("ltr")) => Some(("\u{2066}\u{202D}", "\u{202C}\u{2069}")),
-        (_, Some("rtl")) => Some(("\u{2067}", "\u{2069}")),
-        (_, Some("ltr")) => Some(("\u{2066}", "\u{2069}")),
-        ("bdi", _) | (_, Some("auto")) => Some(("\u{2068}", "\u{2069}")),
+    let rtl = match dir.as_deref() {
+        Some("rtl") => Some(true),
+        Some("ltr") => Some(false),
         _ => None,
-    }
+    };
+    let mode = match (tag, dir.as_deref()) {
+        ("bdo", _) => Some(BidiMode::IsolateOverride),
+        ("bdi", _) | (_, Some("auto")) => Some(BidiMode::Plaintext),
+        (_, Some(_)) => Some(BidiMode::Isolate),
+        _ => None,
+    };
+    Bidi { rtl, mode }
+}
+
+/// The bidi controls that stand for an element's `mode` and its
+/// direction `rtl` (CSS Writing Modes 3 §2.4.2, "Bidi control codes
+/// injection"): the opening and the closing ones, put around its content
+/// so that the text reads in the order it is drawn in. `own`: the
+/// element has a direction of its own (with `normal`, a block is a
+/// paragraph of that direction: an isolate stands for it). `None` when
+/// the element changes nothing.
+pub(super) fn bidi_controls(
+    mode: BidiMode,
+    rtl: bool,
+    own: bool,
+) -> Option<(&'static str, &'static str)> {
+    Some(match (mode, rtl) {
+        (BidiMode::Override, true) => ("\u{202E}", "\u{202C}"),
+        (BidiMode::Override, false) => ("\u{202D}", "\u{202C}"),
+        (BidiMode::IsolateOverride, true) => ("\u{2067}\u{202E}", "\u{202C}\u{2069}"),
+        (BidiMode::IsolateOverride, false) => ("\u{2066}\u{202D}", "\u{202C}\u{2069}"),
+        (BidiMode::Embed, true) => ("\u{202B}", "\u{202C}"),
+        (BidiMode::Embed, false) => ("\u{202A}", "\u{202C}"),
+        (BidiMode::Plaintext, _) => ("\u{2068}", "\u{2069}"),
+        (BidiMode::Isolate, true) => ("\u{2067}", "\u{2069}"),
+        (BidiMode::Isolate, false) => ("\u{2066}", "\u{2069}"),
+        (BidiMode::Normal, true) if own => ("\u{2067}", "\u{2069}"),
+        (BidiMode::Normal, false) if own => ("\u{2066}", "\u{2069}"),
+        (BidiMode::Normal, _) => return None,
+    })
 }
 
 fn content(declarations: &str) -> Option<String> {

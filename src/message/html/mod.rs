@@ -388,17 +388,27 @@ impl Tree<'_> {
         };
         // The element's direction, as bidi controls around its content:
         // the readings then put right-to-left runs in the order drawn.
-        let direction = attr("style")
-            .and_then(|s| css::bidi(&s))
-            .or_else(|| css::bidi_of_element(name, attr("dir").as_deref()));
-        if let Some((open, close)) = direction {
+        // A style attribute over the style sheets over HTML's own rules;
+        // the direction is inherited.
+        let own = attr("style")
+            .map(|s| css::bidi(&s))
+            .unwrap_or_default()
+            .or(self
+                .hiding
+                .bidi(name, attr("class").as_deref(), attr("id").as_deref()))
+            .or(css::bidi_of_element(name, attr("dir").as_deref()));
+        let rtl = own.rtl.or(self.stack.direction());
+        let mode = own.mode.unwrap_or(css::BidiMode::Normal);
+        if let Some((open, close)) =
+            css::bidi_controls(mode, rtl.unwrap_or(false), own.rtl.is_some())
+        {
             before.insert_str(0, open);
             after.push_str(close);
         }
         let inside_hidden = hidden || self.stack.hides();
         self.generated_text(&before, inside_hidden);
         self.stack
-            .push(name, hidden, (!after.is_empty()).then_some(after));
+            .push(name, hidden, (!after.is_empty()).then_some(after), rtl);
     }
 
     /// Text a style sheet generates (`::before`, `::after`), while the

@@ -151,6 +151,9 @@ struct Open {
     kinds: u8,
     /// Text a style sheet's `::after` rule puts at its end.
     after: Option<String>,
+    /// Its direction (right to left or not), its own or inherited; `None`
+    /// when neither it nor an element around it has one.
+    rtl: Option<bool>,
 }
 
 /// What closing an element leaves to write: its `::after` text, and
@@ -188,8 +191,15 @@ impl Stack {
         self.open.last().map(|o| o.name.as_str())
     }
 
-    /// Opens element `name`; `after` is text to give back when it closes.
-    pub fn push(&mut self, name: &str, hidden: bool, after: Option<String>) {
+    /// The direction of the current element (CSS `direction`, inherited):
+    /// right to left or not; `None` when no element gave one.
+    pub fn direction(&self) -> Option<bool> {
+        self.open.last().and_then(|o| o.rtl)
+    }
+
+    /// Opens element `name`; `after` is text to give back when it closes,
+    /// `rtl` its direction (its own, else the one it inherits).
+    pub fn push(&mut self, name: &str, hidden: bool, after: Option<String>, rtl: Option<bool>) {
         let at = self.open.len();
         let kinds = kinds(name);
         for (bit, list) in self.by_kind.iter_mut().enumerate() {
@@ -204,6 +214,7 @@ impl Stack {
             hidden,
             kinds,
             after,
+            rtl,
         });
     }
 
@@ -277,7 +288,7 @@ mod tests {
                     model.pop();
                 } else {
                     let name = NAMES[op % 11];
-                    stack.push(name, false, None);
+                    stack.push(name, false, None, None);
                     model.push((name, super::kinds(name)));
                 }
             }

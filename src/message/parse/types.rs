@@ -14,6 +14,41 @@ use super::header::Field;
 use super::variants::MAX_VARIANTS;
 use super::{Anomaly, Origin, TextParams, Walker, clip};
 
+/// The type of an entity without a Content-Type field: text/plain, or
+/// message/rfc822 inside a multipart/digest (RFC 2045 §5.2, RFC 2046
+/// §5.1.5); where the readings of the parent disagree on whether it is a
+/// digest, both, the parent's first reading's first.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Untyped {
+    /// The type it is examined under first.
+    pub(super) first: &'static str,
+    /// The type another reading of the parent gives it.
+    pub(super) other: Option<&'static str>,
+}
+
+impl Untyped {
+    /// Plain text, as at the top level and inside a message.
+    pub(super) const TEXT: Untyped = Untyped {
+        first: "text/plain",
+        other: None,
+    };
+
+    /// The children's type inside a multipart read as a digest or not
+    /// (`digest`), and read the other way too by some reader
+    /// (`disagree`).
+    pub(super) fn children(digest: bool, disagree: bool) -> Untyped {
+        let (first, second) = if digest {
+            ("message/rfc822", "text/plain")
+        } else {
+            ("text/plain", "message/rfc822")
+        };
+        Untyped {
+            first,
+            other: disagree.then_some(second),
+        }
+    }
+}
+
 /// The type readings of one entity ([`Walker::read_types`]).
 pub(super) struct Typed<'f, 'a> {
     /// The type it is examined under first: the first field's lenient
@@ -24,6 +59,10 @@ pub(super) struct Typed<'f, 'a> {
     /// Every other type a reader takes, not a multipart, at most
     /// [`MAX_VARIANTS`].
     pub(super) others: Vec<String>,
+    /// Whether readings of a multipart disagree on its being a digest
+    /// (its untyped children are then messages to some readers, text to
+    /// others).
+    pub(super) digest_disagrees: bool,
 }
 
 /// What a type makes of a part, as far as examining it goes: readings
@@ -91,7 +130,23 @@ pub(super) fn clean_type(value: &str) -> Option<String> {
     if t == "text" {
         return Some(t);
     }
-    is_mime_type(&t).then_some(t)
+    known_or_mixed(t)
+}
+
+/// `t` when it is a MIME type; `multipart/mixed` for a `multipart/`
+/// whose subtype is none (`multipart/@`, `multipart/mixed/x`,
+/// `multipart/`): Thunderbird shows any multipart it does not know as
+/// mixed (libmime `mimemmix.h`: "used for any and all otherwise
+/// unrecognised subparts of multipart/"), and Python's email package
+/// splits it too.
+fn known_or_mixed(t: String) -> Option<String> {
+    if is_mime_type(&t) {
+        Some(t)
+    } else if t.starts_with("multipart/") {
+        Some("multipart/mixed".to_owned())
+    } else {
+        None
+    }
 }
 
 /// Thunderbird's reading of a Content-Type value (decoded): libmime's
@@ -109,8 +164,7 @@ pub(super) fn gecko_type(value: &str) -> Option<String> {
         .unwrap_or(v.len());
     let v = v.get(..end).unwrap_or(v);
     let v = v.rsplit('?').next().unwrap_or(v);
-    let t = v.to_ascii_lowercase();
-    is_mime_type(&t).then_some(t)
+    known_or_mixed(v.to_ascii_lowercase())
 }
 
 /// Types that say nothing about the content, which Thunderbird replaces
@@ -196,7 +250,7 @@ impl Walker<'_> {
     pub(super) fn read_types<'f, 'a>(
         &mut self,
         types: &[&'f Field<'a>],
-        default_type: &str,
+        untyped: Untyped,
         part_label: &str,
     ) -> Typed<'f, 'a> {
         let mut declared = match types.first() {
@@ -218,14 +272,19 @@ impl Walker<'_> {
                     "text/plain".to_owned()
                 }
             },
-            None => default_type.to_owned(),
+            None => untyped.first.to_owned(),
         };
-        let mut readings: Vec<(&'f Field<'a>, String)> = Vec::new();
+        let mut readings: Vec<(Option<&'f Field<'a>>, String)> = Vec::new();
+        if types.is_empty()
+            && let Some(other) = untyped.other
+        {
+            readings.push((None, other.to_owned()));
+        }
         for (n, f) in types.iter().enumerate() {
             let lenient = clean_type(&f.value).filter(|t| n > 0 && t.contains('/'));
             for t in [lenient, gecko_type(&f.value)].into_iter().flatten() {
                 if t != declared && !readings.iter().any(|(_, o)| *o == t) {
-                    readings.push((*f, t));
+                    readings.push((Some(*f), t));
                 }
             }
         }
@@ -237,8 +296,13 @@ impl Walker<'_> {
         {
             let (f, t) = readings.remove(at);
             declared = t;
-            structure = Some(f);
+            structure = f;
         }
+        let digest = |t: &str| t == "multipart/digest";
+        let digest_disagrees = Kind::of(&declared) == Kind::Multipart
+            && readings
+                .iter()
+                .any(|(_, t)| Kind::of(t) == Kind::Multipart && digest(t) != digest(&declared));
         let others = readings
             .into_iter()
             .map(|(_, t)| t)
@@ -249,6 +313,7 @@ impl Walker<'_> {
             declared,
             structure,
             others,
+            digest_disagrees,
         }
     }
 

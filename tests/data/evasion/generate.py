@@ -564,6 +564,15 @@ wrap("s32-message-type-comma.eml", b"Content-Type: message/rfc822,\r\n", inner_m
 wrap("s33-message-type-junk-word.eml", b"Content-Type: message/rfc822 x\r\n", inner_message(b"invoice.exe"),
      "an attached message typed 'message/rfc822 x': Thunderbird ends the type at the blank and opens the message")
 
+struct("s34-multipart-unknown-subtype.eml", b"Content-Type: multipart/@; boundary=\"BOUNDARY\"\r\n", b"BOUNDARY",
+       "a multipart whose subtype is no token: Thunderbird shows any multipart it does not know as mixed (libmime "
+       "mimemmix.h) and Python's email package splits it too")
+add("s35-mixed-or-digest.eml",
+    head("s35", b"Content-Type: multipart/mixed(?multipart/digest; boundary=\"D\"\r\n") + b"\r\n--D\r\n\r\n"
+    + inner_message(b"invoice.exe") + b"\r\n--D--\r\n",
+    "badmail", "badmail",
+    "a multipart read as mixed by one reader and as digest by Thunderbird (what follows the last '?'): in a digest an "
+    "untyped part is an attached message (RFC 2046 section 5.1.5), whose attachment Thunderbird lists")
 
 def zip_of(name, data):
     import io
