@@ -562,13 +562,6 @@ fn compile(
     let (spec, unreadable) = lenient::deserialize_all::<ProfileSpec>(merged, "");
     let mut spec = spec.unwrap_or_default();
     spec.extends = None;
-    // `bypass` skips the engines because a badmail finding already took
-    // the message out; when badmail passes, skipping them would deliver an
-    // infected attachment unscanned (a user who blocks everything and
-    // passes badmail would switch virus scanning off).
-    if spec.actions.badmail == Action::Pass {
-        spec.scan.bypass = false;
-    }
 
     // `config check` compiles every condition; a delivery only the
     // enabled ones, straight from `spec` (no copy of the profile).

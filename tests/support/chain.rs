@@ -47,6 +47,7 @@ pub fn run(
         raw,
         message,
         findings,
+        actions: &qmvc::verdict::ActionPolicy::default(),
         workdir,
     })
 }
