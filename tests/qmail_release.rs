@@ -129,3 +129,89 @@ fn a_release_keeps_8bit_addresses_as_they_were() {
         "{args:?}"
     );
 }
+
+/// Every path below `dir`, directories included (symbolic links not
+/// followed).
+fn tree(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        out.push(path.clone());
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            out.extend(tree(&path));
+        }
+    }
+    out
+}
+
+/// `quarantine release` run as root, as the administrator does, on a data
+/// directory that belongs to the delivering user: what it creates there
+/// (the state directory and release key, `released/`, a missing log
+/// directory with the log and report files) belongs to that user
+/// afterwards, so the released copy's token is honoured, deliveries can
+/// still write the log, and the user's purge works.
+#[test]
+fn root_release_leaves_nothing_the_delivering_user_cannot_use() {
+    use std::os::unix::fs::MetadataExt;
+    use std::os::unix::process::CommandExt;
+    if !nix::unistd::geteuid().is_root() {
+        eprintln!("SKIPPED root_release_leaves_nothing_the_delivering_user_cannot_use: needs root");
+        return;
+    }
+    let site = Site::new("");
+    let data = site.dir().join("data");
+    for key in ["quarantine", "workdir", "state"] {
+        site.set_path(key, &data.join(key));
+    }
+    site.set_path("log", &data.join("log/qmvc.log"));
+    site.set_path("report", &data.join("log/qmvc.rep"));
+    site.hand_over(support::NOBODY, &["data"]);
+    let bad = message("badmail-exe.eml");
+    let run = site.deliver_as(
+        support::NOBODY,
+        &bad,
+        "alice@example.org",
+        "joe@example.net",
+    );
+    assert_eq!(run.code, 99, "{run:?}");
+    assert!(!data.join("state").exists());
+    let last_line = || {
+        let text = std::fs::read_to_string(data.join("log/qmvc.log")).unwrap_or_default();
+        text.lines().last().unwrap_or_default().to_string()
+    };
+    let id = support::log_id(&last_line());
+    // The administrator moved the logs away before releasing.
+    std::fs::remove_dir_all(data.join("log")).expect("rm log");
+    let out = admin(&site, &["quarantine", "release", &id]);
+    assert!(out.status.success(), "{out:?}");
+    for path in tree(&data) {
+        let meta = std::fs::symlink_metadata(&path).expect("stat");
+        assert_eq!(
+            (meta.uid(), meta.gid()),
+            support::NOBODY,
+            "{} is not the delivering user's",
+            path.display()
+        );
+    }
+    assert!(data.join("state/release.key").exists());
+    // The released copy arrives, the token honoured.
+    let sent = site.sent();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    let run = site.deliver_as(
+        support::NOBODY,
+        &sent[0].1,
+        "alice@example.org",
+        "joe@example.net",
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    let line = last_line();
+    assert!(line.ends_with(&format!("|released:{id}")), "{line}");
+    // The delivering user's purge.
+    let out = site
+        .command(&[], &["quarantine", "purge", "--older-than", "0s"])
+        .uid(support::NOBODY.0)
+        .gid(support::NOBODY.1)
+        .output()
+        .expect("purge");
+    assert!(out.status.success(), "{out:?}");
+}

@@ -302,7 +302,8 @@ pub fn with_field(line: &str, name: &str, value: &str) -> String {
 
 /// Appends `line` to the log at `path` with one `write(2)` on an
 /// `O_APPEND` descriptor (created 0600 with its directory 0700 when
-/// missing). A short write is an error: the line would be cut. Only a
+/// missing, and handed to the directory's owner when root made them: see
+/// [`super::open::create`]). A short write is an error: the line would be cut. Only a
 /// regular file is written: a FIFO, socket, device or symbolic link at
 /// `path` is an error at once ([`super::open::regular_file`]).
 ///
@@ -318,7 +319,7 @@ pub fn append(path: &Path, line: &str, what: &'static str) -> Result<()> {
     {
         super::open::make_dir(parent).map_err(err)?;
     }
-    let mut file = super::open::regular_file(
+    let mut file = super::open::create(
         path,
         OpenOptions::new().append(true).create(true).mode(0o600),
     )

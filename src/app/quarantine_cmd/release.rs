@@ -7,9 +7,8 @@
 //! between the two can deliver twice, never zero times.
 
 use std::ffi::OsStr;
-use std::fs::{self, DirBuilder};
+use std::fs;
 use std::io::{self, Read};
-use std::os::unix::fs::DirBuilderExt;
 use std::path::Path;
 use std::time::{Instant, SystemTime};
 
@@ -17,9 +16,9 @@ use chrono::{DateTime, Local};
 
 use super::{HELD, load_and_find, stored, terminal};
 use crate::actions::log::{self, Counts, LogLine};
+use crate::actions::open::make_dir;
 use crate::actions::{inject, maildir, release, rep};
 use crate::config::Config;
-use crate::error::Error;
 use crate::exit::Exit;
 
 /// Where released messages are kept, inside `[paths].quarantine`.
@@ -127,11 +126,7 @@ pub fn release(config: Option<&Path>, env_config: Option<&OsStr>, id: &str, to: 
     let shown_to = terminal(&recipients.join(", "), 400);
     let dir = config.paths.quarantine.join(RELEASED);
     let kept = dir.join(&entry.name);
-    let moved = DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(&dir)
-        .and_then(|()| fs::rename(&entry.path, &kept));
+    let moved = make_dir(&dir).and_then(|()| fs::rename(&entry.path, &kept));
     let mut status = 0;
     if let Err(e) = moved {
         fail(format!(
@@ -223,28 +218,12 @@ impl Audit<'_> {
             (&config.paths.log, lines, "log"),
             (&config.paths.report, block, "report"),
         ] {
-            if let Err(e) = append_kept_usable(path, &text, what) {
+            if let Err(e) = log::append(path, &text, what) {
                 problems.push(e.chain());
             }
         }
         problems
     }
-}
-
-/// [`log::append`], then, when this (root's) command created the file, the
-/// file handed to the owner of its directory: the delivering user must
-/// still be able to append to its own log.
-fn append_kept_usable(path: &Path, text: &str, what: &'static str) -> Result<(), Error> {
-    let existed = path.exists();
-    log::append(path, text, what)?;
-    if !existed && let (Ok(file), Some(dir)) = (fs::File::open(path), path.parent()) {
-        release::hand_to_dir_owner(&file, dir).map_err(|source| Error::Write {
-            what,
-            path: path.to_path_buf(),
-            source,
-        })?;
-    }
-    Ok(())
 }
 
 /// `qmvc quarantine purge --older-than DUR [--dry-run]`: removes the
