@@ -106,6 +106,24 @@ impl Envelope {
     }
 }
 
+/// The variable of qmail-local's environment that filter mode cannot do
+/// without and that is missing, if one is: `RECIPIENT` unset or empty, or
+/// `SENDER` unset. qmail-local sets both for every delivery
+/// (qmail-command(8)); `SENDER` is empty for a bounce, so an empty one is
+/// the null sender but a missing one is no sender at all. Without them
+/// qmvc was not started by qmail-local (a hand-run `qmvc < msg`, another
+/// delivery agent): a message judged so would be quarantined for nobody
+/// and released to an empty address.
+pub fn missing_qmail_variable(get: impl Fn(&str) -> Option<OsString>) -> Option<&'static str> {
+    if get("RECIPIENT").is_none_or(|r| r.is_empty()) {
+        return Some("RECIPIENT");
+    }
+    if get("SENDER").is_none() {
+        return Some("SENDER");
+    }
+    None
+}
+
 /// True for the null sender: empty (a bounce) or `#@[]` (a double bounce,
 /// as qmail-send writes it).
 pub fn is_null_sender(sender: &str) -> bool {

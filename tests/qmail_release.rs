@@ -215,3 +215,42 @@ fn root_release_leaves_nothing_the_delivering_user_cannot_use() {
         .expect("purge");
     assert!(out.status.success(), "{out:?}");
 }
+
+/// A quarantine file that names no recipient (written by an older qmvc run
+/// without qmail-local's environment) is not "released" to an empty
+/// address: the command refuses it, says to use `--to`, and injects
+/// nothing; with `--to` it goes out.
+#[test]
+fn a_file_without_a_recipient_is_not_released_to_nobody() {
+    let site = Site::new("");
+    let new = site.dir().join("quarantine/new");
+    std::fs::create_dir_all(&new).expect("mkdir");
+    let mut stored =
+        b"Return-Path: <>\nDelivered-To: \nX-Qmvc-Incident: 1764338400.000001.42.mx1\n\
+X-Qmvc-Verdict: badmail\nX-Qmvc-Profile: default\nX-Qmvc-Recipient: \n"
+            .to_vec();
+    stored.extend_from_slice(&message("badmail-exe.eml"));
+    std::fs::write(new.join("1764338400.M1P42Q0.mx1"), &stored).expect("write");
+    let out = admin(
+        &site,
+        &["quarantine", "release", "1764338400.000001.42.mx1"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("names no recipient"), "{err}");
+    assert!(err.contains("--to"), "{err}");
+    assert!(site.sent().is_empty());
+    assert_eq!(site.quarantine("new").len(), 1);
+    let out = admin(
+        &site,
+        &[
+            "quarantine",
+            "release",
+            "1764338400.000001.42.mx1",
+            "--to",
+            "joe@example.com",
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(site.sent().len(), 1);
+}

@@ -31,6 +31,7 @@ const HEADER_FINDINGS_MAX: usize = 20;
 ///
 /// | step fails                       | exit | message                        |
 /// |----------------------------------|------|--------------------------------|
+/// | no `RECIPIENT` / `SENDER` (not run by qmail-local) | 111 | in the queue |
 /// | configuration, profile           | 111  | in the queue                   |
 /// | control/virtualdomains unreadable| 111  | in the queue                   |
 /// | reading stdin                    | 111  | in the queue                   |
@@ -49,6 +50,12 @@ const HEADER_FINDINGS_MAX: usize = 20;
 pub fn run(config: Option<&Path>, env_config: Option<&OsStr>, user_profiles: bool) -> Exit {
     let start = Instant::now();
     let now = Local::now();
+    if let Some(name) = crate::envelope::missing_qmail_variable(|k| std::env::var_os(k)) {
+        return Exit::defer(format!(
+            "qmail-local's environment is missing ({name} is not set): filter mode runs from a \
+             dot-qmail file; try a message by hand with `qmvc check`"
+        ));
+    }
     let config = match Config::load(config, env_config) {
         Ok(c) => c,
         Err(e) => return Exit::defer_error(&e),

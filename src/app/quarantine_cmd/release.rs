@@ -82,6 +82,16 @@ pub fn release(config: Option<&Path>, env_config: Option<&OsStr>, id: &str, to: 
             Err(e) => return fail(format!("{}; name the recipient with --to", e.chain())),
         }
     };
+    // A file written by filter mode run without qmail-local's environment
+    // names nobody: injecting to "" would report success and deliver
+    // nowhere (or to the inject program's idea of a default).
+    if recipients.iter().any(|r| r.trim().is_empty()) {
+        return fail(format!(
+            "{} names no recipient (it was quarantined without qmail-local's \
+             environment); not released: name the recipient with --to",
+            entry.path.display()
+        ));
+    }
     let key = match release::load_or_create_key(&config.paths.state) {
         Ok(k) => k,
         Err(e) => {
