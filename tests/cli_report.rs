@@ -606,3 +606,29 @@ fn bomber_stopped_messages_are_not_counted_as_viruses() {
         "{text}"
     );
 }
+
+/// The same log read through two inputs (a copy, overlapping rotated
+/// files, a merged log) counts each message once, and each release line
+/// once too.
+#[test]
+fn release_lines_read_twice_are_counted_once() {
+    let site = Site::new("");
+    let run = site.deliver(
+        &message("badmail-exe.eml"),
+        "a@example.org",
+        "joe@example.com",
+    );
+    assert_eq!(run.code, 99, "{run:?}");
+    support::release_last(&site);
+    let log = site.dir().join("log/qmvc.log");
+    let copy = site.dir().join("copy.log");
+    fs::copy(&log, &copy).expect("copy");
+    let (log, copy) = (log.display().to_string(), copy.display().to_string());
+    let d = json(&report(&site, &["--json", "--log", &log, "--log", &copy]));
+    assert_eq!(d["messages"], 1, "{d}");
+    assert_eq!(
+        named(&d["actions"]),
+        pairs(&[("quarantine", 1), ("release", 1)])
+    );
+    assert_eq!(d["repeated"], 2, "{d}");
+}

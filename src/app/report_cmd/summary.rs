@@ -160,8 +160,15 @@ impl Summary {
         // `quarantine release` logs the administrator's act, not a message
         // (its id is the released incident's): it shows among the actions
         // only.
+        // Its id is the incident's, shared by every recipient of one
+        // release (and by the incident's own line): the same release line
+        // read through two inputs is told apart from another release by
+        // the line's other fields.
         if l.action == "release" {
-            self.actions.add(&l.action);
+            let key = format!("{}\t{}\t{}\t{}", l.id, l.recipient, l.time, l.pid);
+            if self.first_time("release", &key, l.host.is_some()) {
+                self.actions.add(&l.action);
+            }
             return;
         }
         if !self.first_time("log", &l.id, l.host.is_some()) {
