@@ -254,3 +254,48 @@ X-Qmvc-Verdict: badmail\nX-Qmvc-Profile: default\nX-Qmvc-Recipient: \n"
     assert!(out.status.success(), "{out:?}");
     assert_eq!(site.sent().len(), 1);
 }
+
+/// `check` promises filter mode's decision: on a released copy whose
+/// token checks out for `--recipient`, it says pass (exit 0, without
+/// spending the token), names the token, and still shows the rules'
+/// verdict; for another recipient, or once filter mode used the token, it
+/// shows the quarantine filter mode would choose.
+#[test]
+fn check_takes_a_release_token_as_filter_mode_does() {
+    let site = Site::new("");
+    let (id, queued) = quarantine_and_release(&site);
+    let file = site.dir().join("released.eml");
+    std::fs::write(&file, &queued).expect("write");
+    let file = file.display().to_string();
+    let check = |recipient: &str| {
+        let out = admin(&site, &["check", "--recipient", recipient, &file]);
+        assert!(out.status.success(), "{out:?}");
+        stdout(&out)
+    };
+    let text = check("info@example.com");
+    assert!(text.starts_with("badmail   pass         0  "), "{text}");
+    assert!(
+        text.contains(&format!("    release token {id}: valid for info@example.com: filter mode passes it on unjudged, once")),
+        "{text}"
+    );
+    let out = admin(
+        &site,
+        &["check", "--json", "--recipient", "info@example.com", &file],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(json["action"], "pass", "{json}");
+    assert_eq!(json["release"]["honoured"], true, "{json}");
+    let text = check("mallory@example.net");
+    assert!(text.starts_with("badmail   quarantine  99  "), "{text}");
+    assert!(
+        text.contains("does not check out for mallory@example.net"),
+        "{text}"
+    );
+    // check spent nothing: filter mode passes it, once.
+    let env = virtualdomain_env("alice@example.org", "example-com", "info", "example.com");
+    let run = site.run(&queued, &env, &[], Stdin::File);
+    assert_eq!(run.code, 0, "{run:?}");
+    let text = check("info@example.com");
+    assert!(text.starts_with("badmail   quarantine  99  "), "{text}");
+    assert!(text.contains("already used"), "{text}");
+}

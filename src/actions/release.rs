@@ -206,6 +206,16 @@ pub fn load_or_create_key(state: &Path) -> Result<Vec<u8>, Error> {
     }
 }
 
+/// True when `token` was already used ([`consume`] made its marker).
+/// Only looks: `qmvc check` must not spend a token.
+pub fn is_used(state: &Path, token: &Token) -> bool {
+    state
+        .join("released")
+        .join(&token.mac)
+        .symlink_metadata()
+        .is_ok()
+}
+
 /// Marks `token` used (a file named after its MAC in
 /// `[paths].state/released/`). True the first time, false when it was used
 /// before.
