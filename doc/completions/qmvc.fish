@@ -42,7 +42,7 @@ complete -c qmvc -n "__fish_qmvc_using_subcommand filter" -l config -d 'Main con
 complete -c qmvc -n "__fish_qmvc_using_subcommand filter" -s u -l user-profiles -d 'Look for a per-user profile in the delivering user\'s home'
 complete -c qmvc -n "__fish_qmvc_using_subcommand filter" -s h -l help -d 'Print help'
 complete -c qmvc -n "__fish_qmvc_using_subcommand check" -l sender -d 'Envelope sender to stand in ("" for the null sender). Without it, each file\'s first Return-Path: header (qmail-local writes one on every delivery, and a quarantined file starts with it; <> is the null sender), else unknown@invalid: an ordinary sender, not a bounce. --json names it ("sender", "sender_from")' -r
-complete -c qmvc -n "__fish_qmvc_using_subcommand check" -l recipient -d 'Envelope recipient to stand in; its domain chooses the profile' -r
+complete -c qmvc -n "__fish_qmvc_using_subcommand check" -l recipient -d 'Envelope recipient to stand in; its domain chooses the profile, and a released copy\'s X-Qmvc-Release token is checked against it' -r
 complete -c qmvc -n "__fish_qmvc_using_subcommand check" -s j -l jobs -d 'Files judged at once (default: the number of CPUs, at most 8)' -r
 complete -c qmvc -n "__fish_qmvc_using_subcommand check" -l config -d 'Main configuration file (else $QMVC_CONFIG, else /etc/qmvc/qmvc.toml, else the embedded default)' -r -F
 complete -c qmvc -n "__fish_qmvc_using_subcommand check" -l json -d 'One JSON object per file, one per line'
