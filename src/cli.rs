@@ -219,7 +219,9 @@ pub enum NotifyCommand {
         /// Envelope sender to stand in.
         #[arg(long, default_value = "", value_name = "ADDR")]
         sender: String,
-        /// Envelope recipient to stand in; its domain chooses the profile.
+        /// Envelope recipient to stand in, as qmail-local's RECIPIENT; its
+        /// domain chooses the profile, and a virtual domain's prefix comes
+        /// off the address the report goes to, as in filter mode.
         #[arg(long, default_value = "postmaster@localhost", value_name = "ADDR")]
         recipient: String,
         /// The offending message; `-` reads stdin.

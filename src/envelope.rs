@@ -106,6 +106,23 @@ impl Envelope {
     }
 }
 
+impl Envelope {
+    /// `self` (an administrator's stand-in, [`Envelope::for_check`]) with
+    /// the address the user knows worked out from its recipient as filter
+    /// mode works it out from `LOCAL` and `HOST` (qmail-local's
+    /// `RECIPIENT` is `LOCAL@HOST`): `example-com-info@example.com` gives
+    /// `info@example.com` where control/virtualdomains maps `example.com`
+    /// to `example-com`; any other address stays as it is.
+    pub fn with_user_address(mut self, mode: RecipientMode, vdoms: &Virtualdomains) -> Envelope {
+        if let Some((local, host)) = self.recipient.rsplit_once('@')
+            && let Some(address) = user_address(mode, vdoms, local, host)
+        {
+            self.user_recipient = address;
+        }
+        self
+    }
+}
+
 /// The variable of qmail-local's environment that filter mode cannot do
 /// without and that is missing, if one is: `RECIPIENT` unset or empty, or
 /// `SENDER` unset. qmail-local sets both for every delivery
