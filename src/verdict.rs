@@ -431,3 +431,36 @@ impl EngineResult {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(condition: Condition) -> Finding {
+        Finding {
+            condition,
+            part: None,
+            detail: String::new(),
+            description: String::new(),
+        }
+    }
+
+    /// Engines are skipped only for findings that take the message out:
+    /// where badmail passes, neither a badmail rule nor the bomber finding
+    /// may skip them; a lower verdict that stops still counts.
+    #[test]
+    fn short_circuits_only_where_the_message_is_taken_out() {
+        let quarantine = ActionPolicy::default();
+        let passing = ActionPolicy {
+            badmail: Action::Pass,
+            ..ActionPolicy::default()
+        };
+        for c in [Condition::Bomber, Condition::Filename] {
+            assert!(stops_without_engines(&[finding(c)], &quarantine), "{c:?}");
+            assert!(!stops_without_engines(&[finding(c)], &passing), "{c:?}");
+        }
+        assert!(!stops_without_engines(&[], &quarantine));
+        let with_cap = [finding(Condition::Bomber), finding(Condition::Unchecked)];
+        assert!(stops_without_engines(&with_cap, &passing));
+    }
+}
