@@ -159,6 +159,7 @@ fn root_release_leaves_nothing_the_delivering_user_cannot_use() {
         return;
     }
     let site = Site::new("");
+    site.write_config(&site.scanner_engine());
     let data = site.dir().join("data");
     for key in ["quarantine", "workdir", "state"] {
         site.set_path(key, &data.join(key));
@@ -214,6 +215,17 @@ fn root_release_leaves_nothing_the_delivering_user_cannot_use() {
         .output()
         .expect("purge");
     assert!(out.status.success(), "{out:?}");
+    // The same rule for root trying filter mode by hand: the work
+    // directory the engine needs did not exist yet.
+    std::fs::remove_dir_all(data.join("workdir")).ok();
+    let env = user_env("alice@example.org", "joe@example.net");
+    let run = site.run(&message("clean-plain.eml"), &env, &[], Stdin::File);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(data.join("workdir").exists());
+    for path in tree(&data) {
+        let meta = std::fs::symlink_metadata(&path).expect("stat");
+        assert_eq!(meta.uid(), support::NOBODY.0, "{}", path.display());
+    }
 }
 
 /// A quarantine file that names no recipient (written by an older qmvc run
