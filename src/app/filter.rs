@@ -193,7 +193,7 @@ fn carry_out(
                 "quarantine",
             ) {
                 Ok(s) => stored = Some(s),
-                Err(e) => return Exit::defer(e.chain()),
+                Err(e) => return defer_write(&e, envelope),
             }
         }
         Action::Forward => {
@@ -229,7 +229,7 @@ fn carry_out(
                 if let Some(s) = &stored {
                     maildir::retract(s);
                 }
-                return Exit::defer(e.chain());
+                return defer_write(&e, envelope);
             }
         }
     }
@@ -293,6 +293,25 @@ fn carry_out(
         }
     }
     plan.exit.clone()
+}
+
+/// The deferral for a write that failed. Where permission was denied, the
+/// line says which user qmvc ran as: the usual cause is a dot-qmail of a
+/// user other than the data directory's owner (a `~user/.qmail` beside
+/// `~alias`), and the line is all qmail-local's log shows.
+fn defer_write(e: &Error, envelope: &Envelope) -> Exit {
+    let denied = matches!(e, Error::Write { source, .. }
+        if source.kind() == std::io::ErrorKind::PermissionDenied);
+    if !denied {
+        return Exit::defer(e.chain());
+    }
+    let uid = nix::unistd::getuid();
+    let user = header_text(&envelope.user, 64);
+    Exit::defer(format!(
+        "{}; qmvc runs as uid {uid} (USER {user}): the data directory must belong to the \
+         delivering user, one per user whose dot-qmail runs qmvc",
+        e.chain()
+    ))
 }
 
 /// Prints secondary trouble on stderr, one `qmvc: ` line each, unless the
