@@ -108,7 +108,8 @@ pub struct CheckArgs {
     /// bounce. --json names it ("sender", "sender_from").
     #[arg(long, value_name = "ADDR")]
     pub sender: Option<String>,
-    /// Envelope recipient to stand in; its domain chooses the profile.
+    /// Envelope recipient to stand in; its domain chooses the profile, and
+    /// a released copy's X-Qmvc-Release token is checked against it.
     #[arg(long, default_value = "postmaster@localhost", value_name = "ADDR")]
     pub recipient: String,
     /// Exit 1 when any message would be stopped (any action but pass),
@@ -218,7 +219,9 @@ pub enum NotifyCommand {
         /// Envelope sender to stand in.
         #[arg(long, default_value = "", value_name = "ADDR")]
         sender: String,
-        /// Envelope recipient to stand in; its domain chooses the profile.
+        /// Envelope recipient to stand in, as qmail-local's RECIPIENT; its
+        /// domain chooses the profile, and a virtual domain's prefix comes
+        /// off the address the report goes to, as in filter mode.
         #[arg(long, default_value = "postmaster@localhost", value_name = "ADDR")]
         recipient: String,
         /// The offending message; `-` reads stdin.
@@ -254,9 +257,11 @@ pub enum QuarantineCommand {
     /// to released/.
     ///
     /// The bytes after qmvc's lines go through `[mail].inject` with the
-    /// original envelope sender. qmvc marks nothing on them: if the
-    /// recipient's dot-qmail runs qmvc, the message is judged again (use
-    /// --to with the address past qmvc, or fix the profile first).
+    /// original envelope sender, headed by a one-time release token
+    /// (X-Qmvc-Release) for each recipient: the qmvc on that recipient's
+    /// dot-qmail passes it on unjudged, once. A token only works for the
+    /// recipient it was made for; to release past a dot-qmail that hands
+    /// mail on to another address running qmvc, --to that address.
     Release {
         /// Incident id or Maildir file name.
         #[arg(value_name = "ID")]

@@ -106,6 +106,41 @@ impl Envelope {
     }
 }
 
+impl Envelope {
+    /// `self` (an administrator's stand-in, [`Envelope::for_check`]) with
+    /// the address the user knows worked out from its recipient as filter
+    /// mode works it out from `LOCAL` and `HOST` (qmail-local's
+    /// `RECIPIENT` is `LOCAL@HOST`): `example-com-info@example.com` gives
+    /// `info@example.com` where control/virtualdomains maps `example.com`
+    /// to `example-com`; any other address stays as it is.
+    pub fn with_user_address(mut self, mode: RecipientMode, vdoms: &Virtualdomains) -> Envelope {
+        if let Some((local, host)) = self.recipient.rsplit_once('@')
+            && let Some(address) = user_address(mode, vdoms, local, host)
+        {
+            self.user_recipient = address;
+        }
+        self
+    }
+}
+
+/// The variable of qmail-local's environment that filter mode cannot do
+/// without and that is missing, if one is: `RECIPIENT` unset or empty, or
+/// `SENDER` unset. qmail-local sets both for every delivery
+/// (qmail-command(8)); `SENDER` is empty for a bounce, so an empty one is
+/// the null sender but a missing one is no sender at all. Without them
+/// qmvc was not started by qmail-local (a hand-run `qmvc < msg`, another
+/// delivery agent): a message judged so would be quarantined for nobody
+/// and released to an empty address.
+pub fn missing_qmail_variable(get: impl Fn(&str) -> Option<OsString>) -> Option<&'static str> {
+    if get("RECIPIENT").is_none_or(|r| r.is_empty()) {
+        return Some("RECIPIENT");
+    }
+    if get("SENDER").is_none() {
+        return Some("SENDER");
+    }
+    None
+}
+
 /// True for the null sender: empty (a bounce) or `#@[]` (a double bounce,
 /// as qmail-send writes it).
 pub fn is_null_sender(sender: &str) -> bool {

@@ -262,28 +262,7 @@ pub fn decide(
             }
         }
     }
-    let verdict = findings
-        .iter()
-        .map(|f| f.condition.verdict())
-        .max()
-        .unwrap_or(Verdict::Clean);
-    let mut action = policy.for_verdict(verdict);
-    if action == Action::Pass {
-        // A verdict that passes does not deliver what a lower one stops: a
-        // banned attachment in a message that also reached a cap (and a
-        // profile that passes unchecked mail) is still taken out, by the
-        // action of the highest verdict found that does not pass. Else an
-        // attacker would add a cap to his banned file to have it delivered.
-        let mut found: Vec<Verdict> = findings.iter().map(|f| f.condition.verdict()).collect();
-        found.sort_unstable_by(|a, b| b.cmp(a));
-        if let Some(stop) = found
-            .into_iter()
-            .map(|v| policy.for_verdict(v))
-            .find(|a| *a != Action::Pass)
-        {
-            action = stop;
-        }
-    }
+    let (verdict, mut action) = judgement(&findings, policy);
     if unscanned && verdict != Verdict::Virus {
         // A message that could not be scanned stays in the queue, unless a
         // rule already decided to take it out (then no engine can change
@@ -313,6 +292,45 @@ pub fn decide(
         forward_to,
         exit,
     }
+}
+
+/// The verdict of `findings` and the action the profile takes on it,
+/// before any engine trouble is weighed. A verdict that passes does not
+/// deliver what a lower one stops: a banned attachment in a message that
+/// also reached a cap (and a profile that passes unchecked mail) is still
+/// taken out, by the action of the highest verdict found that does not
+/// pass. Else an attacker would add a cap to his banned file to have it
+/// delivered.
+fn judgement(findings: &[Finding], policy: &ActionPolicy) -> (Verdict, Action) {
+    let verdict = findings
+        .iter()
+        .map(|f| f.condition.verdict())
+        .max()
+        .unwrap_or(Verdict::Clean);
+    let mut action = policy.for_verdict(verdict);
+    if action == Action::Pass {
+        let mut found: Vec<Verdict> = findings.iter().map(|f| f.condition.verdict()).collect();
+        found.sort_unstable_by(|a, b| b.cmp(a));
+        if let Some(stop) = found
+            .into_iter()
+            .map(|v| policy.for_verdict(v))
+            .find(|a| *a != Action::Pass)
+        {
+            action = stop;
+        }
+    }
+    (verdict, action)
+}
+
+/// True when `findings` (found before any engine ran) already take the
+/// message out under `policy`: the action [`decide`] gives them is not
+/// `pass`. The one rule every short-circuit follows (the profile's
+/// `bypass` after a badmail finding, the bomber's `short_circuit`): the
+/// engines may be skipped only for a message that will not be delivered,
+/// else a profile (or a user's `.qmvc.toml`) that passes badmail would
+/// have an infected attachment delivered unscanned.
+pub fn stops_without_engines(findings: &[Finding], policy: &ActionPolicy) -> bool {
+    !findings.is_empty() && judgement(findings, policy).1 != Action::Pass
 }
 
 /// The bounce text: one sentence naming the first finding, ending in
@@ -411,5 +429,38 @@ impl EngineResult {
             EngineResult::Error(_) => 'E',
             EngineResult::Skipped(_) => '-',
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(condition: Condition) -> Finding {
+        Finding {
+            condition,
+            part: None,
+            detail: String::new(),
+            description: String::new(),
+        }
+    }
+
+    /// Engines are skipped only for findings that take the message out:
+    /// where badmail passes, neither a badmail rule nor the bomber finding
+    /// may skip them; a lower verdict that stops still counts.
+    #[test]
+    fn short_circuits_only_where_the_message_is_taken_out() {
+        let quarantine = ActionPolicy::default();
+        let passing = ActionPolicy {
+            badmail: Action::Pass,
+            ..ActionPolicy::default()
+        };
+        for c in [Condition::Bomber, Condition::Filename] {
+            assert!(stops_without_engines(&[finding(c)], &quarantine), "{c:?}");
+            assert!(!stops_without_engines(&[finding(c)], &passing), "{c:?}");
+        }
+        assert!(!stops_without_engines(&[], &quarantine));
+        let with_cap = [finding(Condition::Bomber), finding(Condition::Unchecked)];
+        assert!(stops_without_engines(&with_cap, &passing));
     }
 }

@@ -152,3 +152,26 @@ fn preview_content_language_names_the_language_used() {
         }
     }
 }
+
+/// `--recipient` is taken as qmail-local's `RECIPIENT`, as filter mode
+/// takes it: in a virtual domain the report goes to the address the user
+/// knows, the prefix control/virtualdomains gives the domain taken off.
+#[test]
+fn preview_recipient_follows_the_virtualdomains_rule() {
+    let site = Site::new("");
+    let file = data("badmail-exe.eml").display().to_string();
+    let (code, out, err) = run(
+        &site,
+        &[
+            "notify",
+            "preview",
+            "--audience",
+            "recipient",
+            "--recipient",
+            "example-com-info@example.com",
+            &file,
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\nTo: <info@example.com>\n"), "{out}");
+}

@@ -548,3 +548,87 @@ fn times_with_an_offset_are_compared_as_instants() {
         assert_eq!(d["messages"], messages, "{option} {value}");
     }
 }
+
+/// A message the bomber brake stopped is not a virus: its log line keeps
+/// V at 0 and carries the trailing field `bomber:1`, which `qmvc report`
+/// shows as its own condition row (the verdict is badmail). A clean
+/// message the brake stops is not counted against the sender, and nobody
+/// is told about it.
+#[test]
+fn bomber_stopped_messages_are_not_counted_as_viruses() {
+    let site = site_with_standin_scanner();
+    site.profile(
+        "default",
+        "[reactions.bomber]\nthreshold = 2\nshort_circuit = true\ncount = [\"badmail\"]\n",
+    );
+    let bad = message("badmail-iloveyou.eml");
+    let clean = message("clean-plain.eml");
+    for msg in [&bad, &bad, &bad, &bad, &clean] {
+        let run = site.deliver(msg, "bomb@evil.example", "info@example.com");
+        assert_eq!(run.code, 99, "{run:?}");
+    }
+    let log = site.log_lines();
+    assert_eq!(log.len(), 5, "{log:?}");
+    for line in &log {
+        assert!(line.contains("+U:0+V:0|"), "{line}");
+    }
+    // Three real incidents (the third passed the threshold), then two
+    // messages the brake stopped without running the engines.
+    for line in &log[3..] {
+        assert!(line.contains("|-|A:quarantine|"), "{line}");
+        assert!(line.ends_with("|bomber:1"), "{line}");
+    }
+    // Every badmail message counts (the fourth is badmail itself); the
+    // clean one the brake stopped does not.
+    let counts: Vec<u32> = support::bomber_counts(&site.rep()).into_values().collect();
+    assert_eq!(counts, vec![1, 2, 3, 4], "{}", site.rep());
+    // Reports: the recipient's for the first two (the site names no
+    // guards); nothing for the messages the brake stopped.
+    assert_eq!(site.sent().len(), 2, "{:?}", site.sent());
+    let d = json(&report(&site, &["--json"]));
+    assert_eq!(
+        d["verdicts"],
+        serde_json::json!({"clean": 0, "errormail": 0, "badmail": 5, "unchecked": 0, "virus": 0})
+    );
+    let bomber = d["conditions"]
+        .as_array()
+        .expect("conditions")
+        .iter()
+        .find(|c| c["condition"] == "bomber")
+        .cloned();
+    assert_eq!(
+        bomber,
+        Some(serde_json::json!({"condition": "bomber", "messages": 2, "findings": 2}))
+    );
+    let text = stdout(&report(&site, &[]));
+    assert!(
+        text.contains("  bomber               2        2\n"),
+        "{text}"
+    );
+}
+
+/// The same log read through two inputs (a copy, overlapping rotated
+/// files, a merged log) counts each message once, and each release line
+/// once too.
+#[test]
+fn release_lines_read_twice_are_counted_once() {
+    let site = Site::new("");
+    let run = site.deliver(
+        &message("badmail-exe.eml"),
+        "a@example.org",
+        "joe@example.com",
+    );
+    assert_eq!(run.code, 99, "{run:?}");
+    support::release_last(&site);
+    let log = site.dir().join("log/qmvc.log");
+    let copy = site.dir().join("copy.log");
+    fs::copy(&log, &copy).expect("copy");
+    let (log, copy) = (log.display().to_string(), copy.display().to_string());
+    let d = json(&report(&site, &["--json", "--log", &log, "--log", &copy]));
+    assert_eq!(d["messages"], 1, "{d}");
+    assert_eq!(
+        named(&d["actions"]),
+        pairs(&[("quarantine", 1), ("release", 1)])
+    );
+    assert_eq!(d["repeated"], 2, "{d}");
+}

@@ -83,6 +83,13 @@ fn nobody_log_permission_denied_defers_clean_mail_and_retracts_a_quarantine() {
     let run = deliver(&site, &message("clean-plain.eml"));
     run.assert_defers_with("Permission denied");
     assert!(run.stdout.starts_with("qmvc: cannot write log "));
+    // Which user could not write: the usual cause is a second delivering
+    // user (a ~user/.qmail) on one data directory.
+    assert!(
+        run.stdout.contains("qmvc runs as uid 65534 (USER alias): the data directory must belong to the delivering user"),
+        "{}",
+        run.stdout
+    );
     let run = deliver(&site, &message("badmail-exe.eml"));
     run.assert_defers_with("cannot write log ");
     assert_eq!(site.whole_quarantine(b""), 0, "retracted");

@@ -301,3 +301,40 @@ fn unwritable_log_after_quarantine_retracts_the_file() {
         "a retry must not store the message twice"
     );
 }
+
+/// Filter mode without qmail-local's environment (`qmvc < msg` typed by
+/// hand, another delivery agent): no `RECIPIENT` means nobody to deliver
+/// to, and a missing `SENDER` is not the null sender (qmail-local sets it,
+/// empty for a bounce). Both defer with one line saying so; nothing is
+/// quarantined or logged.
+#[test]
+fn filter_mode_without_qmail_locals_environment_defers() {
+    let site = Site::new("");
+    let full = qmail_env("a@example.org", "bob", "example.com", "");
+    let without = |name: &str| -> Vec<(String, String)> {
+        full.iter().filter(|(k, _)| k != name).cloned().collect()
+    };
+    let mut empty_recipient = full.clone();
+    support::set(&mut empty_recipient, "RECIPIENT", "");
+    for (env, missing) in [
+        (Vec::new(), "RECIPIENT"),
+        (without("RECIPIENT"), "RECIPIENT"),
+        (empty_recipient, "RECIPIENT"),
+        (without("SENDER"), "SENDER"),
+    ] {
+        let run = site.run(&msg("badmail-exe.eml"), &env, &[], Stdin::File);
+        run.assert_defers_with(&format!(
+            "qmail-local's environment is missing ({missing} is not set)"
+        ));
+    }
+    assert!(site.quarantine("new").is_empty());
+    assert!(site.log_lines().is_empty());
+    // The null sender is an empty SENDER, and is judged.
+    let run = site.run(
+        &msg("badmail-exe.eml"),
+        &qmail_env("", "bob", "example.com", ""),
+        &[],
+        Stdin::File,
+    );
+    assert_eq!(run.code, 99, "{run:?}");
+}

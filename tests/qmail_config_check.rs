@@ -190,3 +190,85 @@ fn a_forward_to_a_guard_without_qmvc_is_fine() {
     let (code, text) = check(&site);
     assert_eq!(code, 0, "{text}");
 }
+
+/// What `config check` says without `--probe` about settings that work
+/// but cannot be what the site meant, or that would make every delivery
+/// defer: an engine program that is not there (problem), a `mail.from`
+/// holding two addresses (problem), a `control/virtualdomains` path with
+/// a typo (warning), a profile language no locale serves (warning).
+#[test]
+fn missing_programs_typos_and_lists_are_said_without_probe() {
+    let site = Site::new("");
+    let missing = site.dir().join("bin/missing-scanner");
+    let not_executable = site.dir().join("bin/plain-file");
+    fs::write(&not_executable, "#!/bin/sh\n").expect("write");
+    site.write_config(&format!(
+        "[[engine]]\nname = \"gone\"\ntype = \"command\"\ncommand = [\"{}\", \"{{dir}}\"]\n\
+         clean_exit = [0]\nvirus_exit = [1]\n\n\
+         [[engine]]\nname = \"plain\"\ntype = \"command\"\ncommand = [\"{}\", \"{{dir}}\"]\n\
+         clean_exit = [0]\nvirus_exit = [1]\n",
+        missing.display(),
+        not_executable.display()
+    ));
+    let (code, text) = check(&site);
+    assert_eq!(code, 1, "{text}");
+    let config = site.config.display().to_string();
+    assert!(
+        text.contains(&format!(
+            "{config}: engine.gone.command: {}: No such file",
+            missing.display()
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "{config}: engine.plain.command: {} is not an executable file",
+            not_executable.display()
+        )),
+        "{text}"
+    );
+
+    // mail.from: one mailbox, with or without a domain; a list is refused.
+    let text = fs::read_to_string(&site.config).expect("read");
+    let text = text.replace(
+        "from = \"qmvc <postmaster@example.com>\"",
+        "from = \"a@b.test, c@d.test\"",
+    );
+    let site2 = Site::new("");
+    fs::write(&site2.config, &text).expect("write");
+    let (code, out) = check(&site2);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(": mail.from: \"a@b.test, c@d.test\" is not one address"),
+        "{out}"
+    );
+    let site3 = Site::new("");
+    let text = fs::read_to_string(&site3.config)
+        .expect("read")
+        .replace("<postmaster@example.com>", "<postmaster>");
+    fs::write(&site3.config, text).expect("write");
+    assert_eq!(check(&site3), (0, "configuration ok\n".to_string()));
+
+    // Warnings: the configuration works, exit 0.
+    let site4 = Site::new("");
+    fs::remove_file(site4.dir().join("control/virtualdomains")).expect("rm");
+    site4.profile("lang.example", "language = \"xx\"\n");
+    let out = admin(&site4, &["config", "check"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "qmvc: warning: {}: recipient.virtualdomains: {} does not exist",
+            site4.config.display(),
+            site4.dir().join("control/virtualdomains").display()
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "qmvc: warning: {}: language: \"xx\": no locale for this language",
+            site4.dir().join("profiles/lang.example.toml").display()
+        )),
+        "{err}"
+    );
+}

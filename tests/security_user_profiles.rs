@@ -262,3 +262,61 @@ fn user_rules_are_bounded_before_they_are_compiled() {
     fs::write(&f, rules(100, r"\\bcasino\\b")).expect("write");
     assert_eq!(deliver_u(&site, &clean).code, 0);
 }
+
+/// A sender past the bomber threshold, with `short_circuit`, used to skip
+/// the engines: the bomber finding became a badmail verdict, and where
+/// badmail passes (the user's `.qmvc.toml`, or a domain profile) the virus
+/// was delivered unscanned. A short-circuit only skips the engines when
+/// the verdict it leads to takes the message out.
+#[test]
+fn bomber_short_circuit_never_passes_a_virus_unscanned() {
+    let site = recording_site(|s| recording_engine(s, "av", &["--virus", "Eicar"], "{dir}"));
+    site.profile(
+        "default",
+        "[reactions.bomber]\nthreshold = 1\nwindow = \"1h\"\nshort_circuit = true\n",
+    );
+    // The user passes badmail (allowed), never viruses.
+    fs::write(user_file(&site), "[actions]\nbadmail = \"pass\"\n").expect("write");
+    for n in 1..=3 {
+        let run = deliver_u(&site, &message("clean-plain.eml"));
+        assert_eq!(run.code, 99, "delivery {n}: {run:?}");
+    }
+    let log = site.log_lines();
+    assert_eq!(log.len(), 3, "{log:?}");
+    for line in &log {
+        assert!(line.contains("|av=V|A:quarantine|RC:99|"), "{log:?}");
+    }
+    // The same with a domain profile that passes badmail, without -u.
+    site.profile(
+        "example.net",
+        "[actions]\nbadmail = \"pass\"\n[reactions.bomber]\nthreshold = 1\nshort_circuit = true\n",
+    );
+    for n in 1..=3 {
+        let run = site.deliver(
+            &message("clean-plain.eml"),
+            "vb@evil.example",
+            "bob@example.net",
+        );
+        assert_eq!(run.code, 99, "delivery {n}: {run:?}");
+    }
+    let log = site.log_lines();
+    for line in log.iter().skip(3) {
+        assert!(line.contains("|av=V|A:quarantine|RC:99|"), "{log:?}");
+    }
+    // Where the bomber verdict takes the message out, the engines are
+    // still skipped (the short-circuit's purpose).
+    site.profile(
+        "example.org",
+        "[reactions.bomber]\nthreshold = 1\nshort_circuit = true\n",
+    );
+    for _ in 1..=3 {
+        site.deliver(
+            &message("clean-plain.eml"),
+            "vb2@evil.example",
+            "bob@example.org",
+        );
+    }
+    let last = site.log_lines().pop().unwrap_or_default();
+    assert!(last.contains("|-|A:quarantine|RC:99|"), "{last}");
+    assert!(last.ends_with("|bomber:1"), "{last}");
+}

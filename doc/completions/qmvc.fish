@@ -42,7 +42,7 @@ complete -c qmvc -n "__fish_qmvc_using_subcommand filter" -l config -d 'Main con
 complete -c qmvc -n "__fish_qmvc_using_subcommand filter" -s u -l user-profiles -d 'Look for a per-user profile in the delivering user\'s home'
 complete -c qmvc -n "__fish_qmvc_using_subcommand filter" -s h -l help -d 'Print help'
 complete -c qmvc -n "__fish_qmvc_using_subcommand check" -l sender -d 'Envelope sender to stand in ("" for the null sender). Without it, each file\'s first Return-Path: header (qmail-local writes one on every delivery, and a quarantined file starts with it; <> is the null sender), else unknown@invalid: an ordinary sender, not a bounce. --json names it ("sender", "sender_from")' -r
-complete -c qmvc -n "__fish_qmvc_using_subcommand check" -l recipient -d 'Envelope recipient to stand in; its domain chooses the profile' -r
+complete -c qmvc -n "__fish_qmvc_using_subcommand check" -l recipient -d 'Envelope recipient to stand in; its domain chooses the profile, and a released copy\'s X-Qmvc-Release token is checked against it' -r
 complete -c qmvc -n "__fish_qmvc_using_subcommand check" -s j -l jobs -d 'Files judged at once (default: the number of CPUs, at most 8)' -r
 complete -c qmvc -n "__fish_qmvc_using_subcommand check" -l config -d 'Main configuration file (else $QMVC_CONFIG, else /etc/qmvc/qmvc.toml, else the embedded default)' -r -F
 complete -c qmvc -n "__fish_qmvc_using_subcommand check" -l json -d 'One JSON object per file, one per line'
@@ -78,7 +78,7 @@ recipient\t'The recipient of the message'
 sender\t'The envelope sender'"
 complete -c qmvc -n "__fish_qmvc_using_subcommand notify; and __fish_seen_subcommand_from preview" -l lang -d 'Language (BCP 47 tag) instead of the negotiated one: the best one reports can be written in (de-AT gives de); with none, the profile\'s, and stderr says so. Content-Language names it' -r
 complete -c qmvc -n "__fish_qmvc_using_subcommand notify; and __fish_seen_subcommand_from preview" -l sender -d 'Envelope sender to stand in' -r
-complete -c qmvc -n "__fish_qmvc_using_subcommand notify; and __fish_seen_subcommand_from preview" -l recipient -d 'Envelope recipient to stand in; its domain chooses the profile' -r
+complete -c qmvc -n "__fish_qmvc_using_subcommand notify; and __fish_seen_subcommand_from preview" -l recipient -d 'Envelope recipient to stand in, as qmail-local\'s RECIPIENT; its domain chooses the profile, and a virtual domain\'s prefix comes off the address the report goes to, as in filter mode' -r
 complete -c qmvc -n "__fish_qmvc_using_subcommand notify; and __fish_seen_subcommand_from preview" -l config -d 'Main configuration file (else $QMVC_CONFIG, else /etc/qmvc/qmvc.toml, else the embedded default)' -r -F
 complete -c qmvc -n "__fish_qmvc_using_subcommand notify; and __fish_seen_subcommand_from preview" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c qmvc -n "__fish_qmvc_using_subcommand notify; and __fish_seen_subcommand_from help" -f -a "preview" -d 'Render the incident report FILE would cause for an audience, as the full message that would be injected, even where the profile would not send it (stderr then says so). A clean message causes no report: stderr says so, exit 0, for every audience'

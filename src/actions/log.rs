@@ -3,6 +3,8 @@
 //! deliveries never interleave.
 //!
 //! `qmvc pid:PID|YYYY-MM-DD HH:MM:SS+HHMM|SENDER|RECIPIENT|PROFILE|E:n+S:n+B:n+F:n+T:n+M:n+N:n+U:n+V:n|ENGINE=R+...|A:ACTION|RC:EXIT|ms:MS|id:ID|host:HOST`
+//! and, only where they apply, `|bomber:N` (the sender was past the bomber
+//! threshold: not a virus, so not under V) and `|released:ID`.
 //!
 //! The time is local, followed by its UTC offset (`+0100`, `-0500`) so that
 //! the hour repeated when daylight saving time ends is not ambiguous;
@@ -65,8 +67,13 @@ pub struct Counts {
     pub nullsender: u32,
     /// U: unchecked findings (content nobody could examine).
     pub unchecked: u32,
-    /// V: viruses (bomber findings count here too: they stand for one).
+    /// V: viruses an engine found.
     pub virus: u32,
+    /// Bomber findings (the sender was past the bomber threshold): not a
+    /// counter of the nine, but the optional trailing field `bomber:N`,
+    /// written only when not 0, so that readers of the nine counters stay
+    /// as they are and a message the brake stopped is not read as a virus.
+    pub bomber: u32,
 }
 
 impl Counts {
@@ -83,7 +90,8 @@ impl Counts {
                 Condition::Macro => &mut c.r#macro,
                 Condition::Nullsender => &mut c.nullsender,
                 Condition::Unchecked => &mut c.unchecked,
-                Condition::Virus | Condition::Bomber => &mut c.virus,
+                Condition::Virus => &mut c.virus,
+                Condition::Bomber => &mut c.bomber,
             };
             *slot = slot.saturating_add(1);
         }
@@ -184,11 +192,14 @@ impl LogLine {
             .map(|(l, n)| format!("{l}:{n}"))
             .collect::<Vec<_>>()
             .join("+");
-        let host = self
+        let mut host = self
             .host
             .as_deref()
             .map(|h| format!("|host:{}", log_field(h, 64)))
             .unwrap_or_default();
+        if c.bomber > 0 {
+            host.push_str(&format!("|bomber:{}", c.bomber));
+        }
         format!(
             "qmvc pid:{}|{}|{}|{}|{}|{}|{}|A:{}|RC:{}|ms:{}|id:{}{host}\n",
             self.pid,
@@ -241,6 +252,11 @@ impl LogLine {
         if seen != "ESBFTMNUV" && seen != "ESBFTNV" {
             return None;
         }
+        c.bomber = later
+            .iter()
+            .find_map(|f| f.strip_prefix("bomber:"))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
         let engines = if *engines == "-" {
             Vec::new()
         } else {
@@ -286,7 +302,8 @@ pub fn with_field(line: &str, name: &str, value: &str) -> String {
 
 /// Appends `line` to the log at `path` with one `write(2)` on an
 /// `O_APPEND` descriptor (created 0600 with its directory 0700 when
-/// missing). A short write is an error: the line would be cut. Only a
+/// missing, and handed to the directory's owner when root made them: see
+/// [`super::open::create`]). A short write is an error: the line would be cut. Only a
 /// regular file is written: a FIFO, socket, device or symbolic link at
 /// `path` is an error at once ([`super::open::regular_file`]).
 ///
@@ -302,7 +319,7 @@ pub fn append(path: &Path, line: &str, what: &'static str) -> Result<()> {
     {
         super::open::make_dir(parent).map_err(err)?;
     }
-    let mut file = super::open::regular_file(
+    let mut file = super::open::create(
         path,
         OpenOptions::new().append(true).create(true).mode(0o600),
     )
@@ -393,6 +410,27 @@ mod tests {
         assert_eq!(LogLine::parse(old).map(|l| l.host), Some(None));
         let later = format!("{}|more:1", sample().format().trim_end());
         assert_eq!(LogLine::parse(&later), Some(sample()));
+    }
+
+    #[test]
+    fn bomber_is_a_trailing_field_not_a_virus() {
+        let line = LogLine {
+            counts: Counts::of(&[Finding {
+                condition: Condition::Bomber,
+                part: None,
+                detail: "x@y".into(),
+                description: String::new(),
+            }]),
+            ..sample()
+        };
+        let text = line.format();
+        assert!(
+            text.contains("|E:0+S:0+B:0+F:0+T:0+M:0+N:0+U:0+V:0|"),
+            "{text}"
+        );
+        assert!(text.ends_with("|host:mx1|bomber:1\n"), "{text}");
+        assert_eq!(LogLine::parse(&text), Some(line));
+        assert!(!sample().format().contains("bomber"));
     }
 
     #[test]

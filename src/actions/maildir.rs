@@ -103,12 +103,10 @@ pub fn deliver(
         let name = unique.name(n);
         let tmp = dir.join("tmp").join(&name);
         let new = dir.join("new").join(&name);
-        let file = match OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&tmp)
-        {
+        let file = match super::open::create(
+            &tmp,
+            OpenOptions::new().write(true).create_new(true).mode(0o600),
+        ) {
             Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(write_err(&tmp, e)),

@@ -4,6 +4,15 @@
 //! open for writing forever (fifo(7)), a socket or device is no file, and
 //! a root-run qmvc must not append through a symbolic link planted by the
 //! delivering user (open(2): `O_NOFOLLOW`, `O_NONBLOCK`, `O_DIRECTORY`).
+//!
+//! Every file and directory qmvc creates under the site's directories is
+//! created here ([`make_dir`], [`create`]). When qmvc runs as root (an
+//! administrator's `quarantine release`), what it creates is handed to the
+//! owner of the directory it was made in, as qmail's own programs keep
+//! their queue files: the delivering user who owns the data directory must
+//! still be able to append to the log, read the release key, count
+//! bombers and purge the quarantine afterwards (a root-owned `log/` would
+//! make every delivery defer).
 
 use std::fs::{DirBuilder, File, OpenOptions};
 use std::io;
@@ -45,13 +54,25 @@ pub fn directory(path: &Path) -> io::Result<File> {
 }
 
 /// Creates the directory `path` and its missing parents, mode 0700, as
-/// `mkdir -p` does.
+/// `mkdir -p` does; run as root, each directory it made is handed to the
+/// owner of the directory it was made in ([`hand_over`]).
 ///
-/// Errors: the mkdir error; where something that is no directory stands
-/// in the way, `NotADirectory` ("not a directory"), not the `EEXIST`
+/// Errors: the mkdir or chown error; where something that is no directory
+/// stands in the way, `NotADirectory` ("not a directory"), not the `EEXIST`
 /// ("File exists") mkdir(2) gives, which names no problem an
 /// administrator can see.
 pub fn make_dir(path: &Path) -> io::Result<()> {
+    // The missing ancestors, deepest first (a bounded walk: a path has
+    // finitely many components).
+    let mut missing = Vec::new();
+    let mut at = Some(path);
+    while let Some(p) = at.filter(|p| !p.as_os_str().is_empty()) {
+        match p.symlink_metadata() {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => missing.push(p.to_path_buf()),
+            _ => break,
+        }
+        at = p.parent();
+    }
     DirBuilder::new()
         .recursive(true)
         .mode(0o700)
@@ -65,7 +86,50 @@ pub fn make_dir(path: &Path) -> io::Result<()> {
             } else {
                 e
             }
-        })
+        })?;
+    // Outermost first: each one's directory is already handed over.
+    for dir in missing.iter().rev() {
+        hand_over(dir)?;
+    }
+    Ok(())
+}
+
+/// Opens `path` as [`regular_file`] does, with `options` that may create
+/// it; run as root, a file this call created is handed to the owner of
+/// its directory ([`hand_over`]).
+///
+/// Errors: those of [`regular_file`], and the chown error.
+pub fn create(path: &Path, options: &mut OpenOptions) -> io::Result<File> {
+    let root = nix::unistd::geteuid().is_root();
+    let existed = root && path.symlink_metadata().is_ok();
+    let file = regular_file(path, options)?;
+    if root && !existed {
+        hand_over(path)?;
+    }
+    Ok(file)
+}
+
+/// Run as root: gives `path` (a file or directory this process just made,
+/// so still root's) to the owner and group of the directory it is in,
+/// unless that directory is root's too. Without root, nothing to do: what
+/// a user creates is the user's. The link itself is changed, never what
+/// it points to (lchown(2)).
+///
+/// Errors: the stat or chown error.
+pub fn hand_over(path: &Path) -> io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    if !nix::unistd::geteuid().is_root() {
+        return Ok(());
+    }
+    let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) else {
+        return Ok(());
+    };
+    let owner = dir.metadata()?;
+    let made = path.symlink_metadata()?;
+    if owner.uid() == 0 || made.uid() != 0 {
+        return Ok(());
+    }
+    std::os::unix::fs::lchown(path, Some(owner.uid()), Some(owner.gid()))
 }
 
 #[cfg(test)]

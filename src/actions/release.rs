@@ -17,9 +17,9 @@
 //! [`mac`], [`find`] and [`verify`] are pure; the key and the markers are
 //! files.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -168,8 +168,9 @@ pub fn load_key(state: &Path) -> Result<Option<Vec<u8>>, Error> {
 }
 
 /// The release key for `quarantine release`: loaded, or made (from
-/// `/dev/urandom`, mode 0600, handed to the owner of `state` so that the
-/// delivering user can read it when root made it).
+/// `/dev/urandom`, mode 0600; when root made it, it and a missing `state`
+/// are handed to the owner of the directory they are in, so that the
+/// delivering user can read it: [`super::open::create`]).
 ///
 /// Errors: [`Error::Read`] / [`Error::Write`].
 pub fn load_or_create_key(state: &Path) -> Result<Vec<u8>, Error> {
@@ -187,16 +188,14 @@ pub fn load_or_create_key(state: &Path) -> Result<Vec<u8>, Error> {
         .and_then(|mut r| r.read_exact(&mut key))
         .map_err(write_err)?;
     super::open::make_dir(state).map_err(write_err)?;
-    let created = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&path);
+    let created = super::open::create(
+        &path,
+        OpenOptions::new().write(true).create_new(true).mode(0o600),
+    );
     match created {
         Ok(mut f) => {
             f.write_all(&key).map_err(write_err)?;
             f.sync_all().map_err(write_err)?;
-            hand_to_dir_owner(&f, state).map_err(write_err)?;
             Ok(key)
         }
         // Another release made it first: use that one.
@@ -207,18 +206,14 @@ pub fn load_or_create_key(state: &Path) -> Result<Vec<u8>, Error> {
     }
 }
 
-/// Gives `file` to the owner of `dir` when root made it, so that a file
-/// the administrator's command created stays usable by the delivering
-/// user who owns the directory (qmail's own files follow the same rule).
-pub fn hand_to_dir_owner(file: &File, dir: &Path) -> io::Result<()> {
-    if !nix::unistd::geteuid().is_root() {
-        return Ok(());
-    }
-    let owner = fs::metadata(dir)?;
-    if owner.uid() == 0 {
-        return Ok(());
-    }
-    std::os::unix::fs::fchown(file, Some(owner.uid()), Some(owner.gid()))
+/// True when `token` was already used ([`consume`] made its marker).
+/// Only looks: `qmvc check` must not spend a token.
+pub fn is_used(state: &Path, token: &Token) -> bool {
+    state
+        .join("released")
+        .join(&token.mac)
+        .symlink_metadata()
+        .is_ok()
 }
 
 /// Marks `token` used (a file named after its MAC in
@@ -235,12 +230,10 @@ pub fn consume(state: &Path, token: &Token) -> Result<bool, Error> {
         source,
     };
     super::open::make_dir(&dir).map_err(write_err)?;
-    match OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&path)
-    {
+    match super::open::create(
+        &path,
+        OpenOptions::new().write(true).create_new(true).mode(0o600),
+    ) {
         Ok(_) => Ok(true),
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
         Err(e) => Err(write_err(e)),
@@ -305,7 +298,7 @@ mod tests {
         assert_eq!(key.len(), 32);
         assert_eq!(load_or_create_key(&dir).ok(), Some(key.clone()));
         assert_eq!(load_key(&dir).ok(), Some(Some(key)));
-        fs::write(key_path(&dir), b"short").expect("write");
+        std::fs::write(key_path(&dir), b"short").expect("write");
         assert!(load_key(&dir).is_err());
     }
 }

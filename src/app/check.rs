@@ -1,6 +1,13 @@
 //! `qmvc check`: the filter's pipeline on message files, with no side
 //! effects (nothing quarantined, sent or logged). Prints a table, or one JSON
 //! object per file and line.
+//!
+//! A released copy (an `X-Qmvc-Release:` token, see
+//! [`crate::actions::release`]) gets the decision filter mode makes: a
+//! token that checks out for `--recipient` under the site's release key
+//! and was never used passes (action pass, exit 0), without being spent;
+//! the rules' verdict is still shown. Where the key cannot be read (not
+//! root, not the delivering user) `check` says so instead of guessing.
 
 use std::ffi::OsStr;
 use std::io::{self, Write};
@@ -156,22 +163,49 @@ fn one_file(config: &crate::config::Config, args: &CheckArgs, file: &Path) -> Ch
         Err(e) => Err(format!("cannot read {name}: {e}")),
         Ok(raw) => {
             let (envelope, from) = envelope_for(args, &raw);
-            judge(config, &envelope, &raw, false, chrono::Utc::now())
+            let now = chrono::Utc::now();
+            let release = release_token(config, &envelope, &raw, now.timestamp());
+            judge(config, &envelope, &raw, false, now)
                 .map_err(|e| e.chain())
-                .map(|j| (j, raw.len(), envelope.sender, from))
+                .map(|mut j| {
+                    if let Some(r) = &release
+                        && r.honoured
+                    {
+                        // As filter mode: passed on unjudged.
+                        j.plan.action = crate::verdict::Action::Pass;
+                        j.plan.exit = Exit::Pass;
+                    }
+                    (j, raw.len(), envelope.sender, from, release)
+                })
         }
     };
     let ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
     let text = match &result {
-        Ok((judged, size, sender, from)) if args.json => {
+        Ok((judged, size, sender, from, release)) if args.json => {
             let mut value = json_value(&name, judged, *size, ms);
             if let Some(map) = value.as_object_mut() {
                 map.insert("sender".into(), Value::from(sender.as_str()));
                 map.insert("sender_from".into(), Value::from(from.name()));
+                if let Some(r) = release {
+                    map.insert(
+                        "release".into(),
+                        json!({ "id": r.id, "honoured": r.honoured, "detail": r.detail }),
+                    );
+                }
             }
             format!("{}\n", super::schema::terminal_safe(&value.to_string()))
         }
-        Ok((judged, ..)) => table_rows(&name, judged),
+        Ok((judged, .., release)) => {
+            let mut rows = table_rows(&name, judged);
+            if let Some(r) = release {
+                rows.push_str(&format!(
+                    "    release token {}: {}\n",
+                    crate::escape::terminal(&r.id, 64),
+                    r.detail
+                ));
+            }
+            rows
+        }
         Err(e) if args.json => format!(
             "{}\n",
             super::schema::terminal_safe(
@@ -188,6 +222,66 @@ fn one_file(config: &crate::config::Config, args: &CheckArgs, file: &Path) -> Ch
             .as_ref()
             .is_ok_and(|(j, ..)| j.plan.action != crate::verdict::Action::Pass),
     }
+}
+
+/// What `check` makes of a file's `X-Qmvc-Release:` token.
+struct ReleaseToken {
+    /// The incident id the token names.
+    id: String,
+    /// True when filter mode would pass the file on unjudged.
+    honoured: bool,
+    /// One sentence for the output.
+    detail: String,
+}
+
+/// The file's release token as filter mode would take it for
+/// `envelope`'s recipient at `now` (seconds), read without spending it:
+/// `None` when the file carries none.
+fn release_token(
+    config: &crate::config::Config,
+    envelope: &Envelope,
+    raw: &[u8],
+    now: i64,
+) -> Option<ReleaseToken> {
+    use crate::actions::release;
+    let token = release::find(raw)?;
+    let recipient = crate::escape::terminal(&envelope.user_recipient, 200);
+    let (honoured, detail) = match release::load_key(&config.paths.state) {
+        Err(e) => (
+            false,
+            format!(
+                "not checked: {}; judged as if it did not check out (filter mode, run as the \
+                 delivering user, may pass it on unjudged)",
+                e.chain()
+            ),
+        ),
+        Ok(None) => (
+            false,
+            "no release key on this site: the token counts for nothing".to_string(),
+        ),
+        Ok(Some(key)) if !release::verify(&key, &token, &envelope.user_recipient, now) => (
+            false,
+            format!(
+                "does not check out for {recipient} (another recipient, expired or forged): \
+                 judged like any message"
+            ),
+        ),
+        Ok(Some(_)) if release::is_used(&config.paths.state, &token) => {
+            (false, "already used: judged like any message".to_string())
+        }
+        Ok(Some(_)) => (
+            true,
+            format!(
+                "valid for {recipient}: filter mode passes it on unjudged, once (the verdict \
+                 above is what the rules say without it)"
+            ),
+        ),
+    };
+    Some(ReleaseToken {
+        id: token.id,
+        honoured,
+        detail,
+    })
 }
 
 /// A work directory of the administrator's own for `check` and `notify

@@ -31,6 +31,7 @@ const HEADER_FINDINGS_MAX: usize = 20;
 ///
 /// | step fails                       | exit | message                        |
 /// |----------------------------------|------|--------------------------------|
+/// | no `RECIPIENT` / `SENDER` (not run by qmail-local) | 111 | in the queue |
 /// | configuration, profile           | 111  | in the queue                   |
 /// | control/virtualdomains unreadable| 111  | in the queue                   |
 /// | reading stdin                    | 111  | in the queue                   |
@@ -49,6 +50,12 @@ const HEADER_FINDINGS_MAX: usize = 20;
 pub fn run(config: Option<&Path>, env_config: Option<&OsStr>, user_profiles: bool) -> Exit {
     let start = Instant::now();
     let now = Local::now();
+    if let Some(name) = crate::envelope::missing_qmail_variable(|k| std::env::var_os(k)) {
+        return Exit::defer(format!(
+            "qmail-local's environment is missing ({name} is not set): filter mode runs from a \
+             dot-qmail file; try a message by hand with `qmvc check`"
+        ));
+    }
     let config = match Config::load(config, env_config) {
         Ok(c) => c,
         Err(e) => return Exit::defer_error(&e),
@@ -186,7 +193,7 @@ fn carry_out(
                 "quarantine",
             ) {
                 Ok(s) => stored = Some(s),
-                Err(e) => return Exit::defer(e.chain()),
+                Err(e) => return defer_write(&e, envelope),
             }
         }
         Action::Forward => {
@@ -222,7 +229,7 @@ fn carry_out(
                 if let Some(s) = &stored {
                     maildir::retract(s);
                 }
-                return Exit::defer(e.chain());
+                return defer_write(&e, envelope);
             }
         }
     }
@@ -286,6 +293,25 @@ fn carry_out(
         }
     }
     plan.exit.clone()
+}
+
+/// The deferral for a write that failed. Where permission was denied, the
+/// line says which user qmvc ran as: the usual cause is a dot-qmail of a
+/// user other than the data directory's owner (a `~user/.qmail` beside
+/// `~alias`), and the line is all qmail-local's log shows.
+fn defer_write(e: &Error, envelope: &Envelope) -> Exit {
+    let denied = matches!(e, Error::Write { source, .. }
+        if source.kind() == std::io::ErrorKind::PermissionDenied);
+    if !denied {
+        return Exit::defer(e.chain());
+    }
+    let uid = nix::unistd::getuid();
+    let user = header_text(&envelope.user, 64);
+    Exit::defer(format!(
+        "{}; qmvc runs as uid {uid} (USER {user}): the data directory must belong to the \
+         delivering user, one per user whose dot-qmail runs qmvc",
+        e.chain()
+    ))
 }
 
 /// Prints secondary trouble on stderr, one `qmvc: ` line each, unless the

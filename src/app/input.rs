@@ -11,10 +11,10 @@
 //! a buffer of its exact size (fstat), so that reading N bytes costs N, not
 //! the 2N of `read_to_end`'s doubling.
 
-use std::fs::{DirBuilder, File, OpenOptions};
+use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom};
 use std::os::fd::AsFd;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 use bytes::Bytes;
@@ -119,7 +119,7 @@ fn remaining(file: &mut File) -> Option<usize> {
 /// Copies what is left of `from` into a new file in `dir`, unlinked at
 /// once (nothing is left behind, whatever happens next), rewound.
 fn spill(from: &mut File, dir: &Path) -> io::Result<File> {
-    DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+    crate::actions::open::make_dir(dir)?;
     let name = dir.join(format!(
         "spill.{}.{}",
         std::process::id(),

@@ -22,7 +22,8 @@ pub struct Request<'a> {
     pub lang: Option<&'a str>,
     /// Envelope sender to stand in.
     pub sender: &'a str,
-    /// Envelope recipient to stand in.
+    /// Envelope recipient to stand in, as qmail-local's `RECIPIENT`: the
+    /// report goes to the address the user knows, as in filter mode.
     pub recipient: &'a str,
     /// The message file, `-` for stdin.
     pub file: &'a Path,
@@ -53,7 +54,17 @@ pub fn preview_cmd(config: Option<&Path>, env_config: Option<&OsStr>, req: &Requ
         }
     };
     let now = Utc::now();
-    let envelope = Envelope::for_check(req.sender, req.recipient);
+    // The recipient is taken as qmail-local's RECIPIENT: the report goes
+    // where filter mode would send it (the virtual domain's prefix off).
+    let vdoms = match config.recipient.load() {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("qmvc: {}", e.chain());
+            return Exit::Status(2);
+        }
+    };
+    let envelope = Envelope::for_check(req.sender, req.recipient)
+        .with_user_address(config.recipient.mode, &vdoms);
     let judged = match judge(&config, &envelope, &raw, false, now) {
         Ok(j) => j,
         Err(e) => {

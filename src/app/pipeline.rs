@@ -13,7 +13,7 @@ use crate::message::{self, Message};
 use crate::notify::state::Store;
 use crate::profile::Profile;
 use crate::rules;
-use crate::verdict::{Plan, decide};
+use crate::verdict::{Condition, Plan, decide, stops_without_engines};
 
 /// A message judged.
 #[derive(Debug)]
@@ -51,9 +51,9 @@ pub fn judge(
     // The engines need only the members' sizes ([`MemberSize`]).
     let members = MemberSize::of(&inside);
     drop(inside);
-    // A virus bomber past the threshold goes straight to the action when
-    // the profile says so: no engine runs for it. The counter is only read
-    // here; a state that cannot be read brakes nothing.
+    // A virus bomber past the threshold is a finding of its own when the
+    // profile short-circuits. The counter is only read here; a state that
+    // cannot be read brakes nothing.
     let mut notices = Vec::new();
     if !envelope.null_sender {
         let found = Store::of(config).short_circuit(
@@ -63,19 +63,25 @@ pub fn judge(
             &mut notices,
         );
         match found {
-            Ok(Some(finding)) => {
-                findings.push(finding);
-                let plan = decide(findings, Vec::new(), false, &profile.actions);
-                return Ok(Judged {
-                    profile,
-                    message,
-                    plan,
-                    notices,
-                });
-            }
+            Ok(Some(finding)) => findings.push(finding),
             Ok(None) => {}
             Err(e) => notices.push(e.chain()),
         }
+    }
+    // The engines are skipped only for a message the findings so far
+    // already take out (the same rule as `bypass`): where the bomber's
+    // verdict passes (a domain profile or a user's `.qmvc.toml` passing
+    // badmail), the sender's mail is still scanned, and a virus found
+    // takes it out by the virus action.
+    let bomber = findings.iter().any(|f| f.condition == Condition::Bomber);
+    if bomber && stops_without_engines(&findings, &profile.actions) {
+        let plan = decide(findings, Vec::new(), false, &profile.actions);
+        return Ok(Judged {
+            profile,
+            message,
+            plan,
+            notices,
+        });
     }
     let chain = run_chain(&ChainInput {
         engines: &config.engines,
@@ -84,6 +90,7 @@ pub fn judge(
         message: &message,
         findings: &findings,
         members: &members,
+        actions: &profile.actions,
         workdir: &config.paths.workdir,
     });
     findings.extend(chain.findings);

@@ -527,6 +527,15 @@ impl Config {
         }
         if self.mail.from.trim().is_empty() || self.mail.from.chars().any(char::is_control) {
             found.push(("mail.from".into(), "must be one line of text".into()));
+        } else if !is_one_mailbox(&self.mail.from) {
+            found.push((
+                "mail.from".into(),
+                format!(
+                    "{:?} is not one address (a From: of reports names one sender, \
+                     e.g. \"qmvc <postmaster@example.com>\")",
+                    self.mail.from
+                ),
+            ));
         }
         if !(1..=MAIL_TIMEOUT_MAX).contains(&self.mail.timeout) {
             found.push((
@@ -697,7 +706,9 @@ pub fn check_full_from(
             what: e.chain(),
         });
     }
-    problems.extend(profiles::check_directory(&config));
+    let (profile_problems, profile_warnings) = profiles::check_directory(&config);
+    problems.extend(profile_problems);
+    problems.extend(engine_programs(&config));
     problems.extend(forward_loops(&config));
     // Site templates and locales (the shipped ones are checked by the
     // tests): a broken override must show up before an incident needs it.
@@ -713,6 +724,24 @@ pub fn check_full_from(
     };
     problems.extend(site_problems.into_iter().map(whole_file));
     let mut warnings: Vec<Problem> = site_warnings.into_iter().map(whole_file).collect();
+    warnings.extend(profile_warnings);
+    // A missing control/virtualdomains means no virtual domain (qmail-send's
+    // rule), so filter mode cannot tell a typo in the path: every report
+    // and log line would then name the prefixed local part.
+    if config.recipient.mode == RecipientMode::Virtualdomains
+        && let Err(e) = std::fs::metadata(&config.recipient.virtualdomains)
+        && e.kind() == io::ErrorKind::NotFound
+    {
+        warnings.push(Problem {
+            file: config.source.clone(),
+            key: "recipient.virtualdomains".into(),
+            what: format!(
+                "{} does not exist: no domain is taken as virtual, and recipients of virtual \
+                 domains are named with their prefix (example-com-info@example.com)",
+                config.recipient.virtualdomains.display()
+            ),
+        });
+    }
     // Filter mode falls back to the embedded default profile without a
     // word when the directory is missing: a typo in [paths].profiles
     // would silently drop every site profile.
@@ -732,6 +761,85 @@ pub fn check_full_from(
         problems: once_each(problems),
         warnings: once_each(warnings),
     }
+}
+
+/// Every command engine whose program is an absolute path that does not
+/// exist or is not an executable file: every message would defer (111)
+/// until it is fixed, so `config check` says so without `--probe`. A
+/// program named without a `/` (a preset's) is looked up in `PATH` when it
+/// runs; `--probe` runs it.
+fn engine_programs(config: &Config) -> Vec<Problem> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut out = Vec::new();
+    for e in &config.engines {
+        let Some(program) = e.command.first().map(Path::new) else {
+            continue;
+        };
+        if e.kind != crate::engines::EngineKind::Command || !program.is_absolute() {
+            continue;
+        }
+        let what = match std::fs::metadata(program) {
+            Err(err) => format!(
+                "{}: {err}: every message would defer (111)",
+                program.display()
+            ),
+            Ok(m) if !m.is_file() || m.permissions().mode() & 0o111 == 0 => format!(
+                "{} is not an executable file: every message would defer (111)",
+                program.display()
+            ),
+            Ok(_) => continue,
+        };
+        out.push(Problem {
+            file: config.source.clone(),
+            key: format!("engine.{}.command", e.name),
+            what,
+        });
+    }
+    out
+}
+
+/// True when `from` is one mailbox as a `From:` field holds it
+/// (RFC 5322 §3.4): `addr`, or `display name <addr>`, with quoted strings
+/// and comments; the address may lack a domain (qmail-inject completes
+/// it). Not a list (`a@b, c@d`), not a group (`name: a@b;`), not two
+/// words where one address belongs.
+fn is_one_mailbox(from: &str) -> bool {
+    let (mut quoted, mut escaped, mut comment, mut in_angle) = (false, false, 0u32, false);
+    let (mut angles, mut inside, mut outside) = (0u32, String::new(), String::new());
+    for c in from.chars() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match c {
+            '\\' if quoted || comment > 0 => escaped = true,
+            '"' if comment == 0 && !in_angle => quoted = !quoted,
+            _ if quoted => {}
+            '(' if !in_angle => comment += 1,
+            ')' if !in_angle && comment > 0 => comment -= 1,
+            _ if comment > 0 => {}
+            '<' if !in_angle && angles == 0 => {
+                angles = 1;
+                in_angle = true;
+            }
+            '>' if in_angle => in_angle = false,
+            ',' | ';' | ':' | '<' | '>' | '(' | ')' => return false,
+            c if in_angle => inside.push(c),
+            // Only blanks may follow `<addr>`.
+            c if angles == 1 => {
+                if !c.is_whitespace() {
+                    return false;
+                }
+            }
+            c => outside.push(c),
+        }
+    }
+    if quoted || comment > 0 || in_angle {
+        return false;
+    }
+    let address = if angles == 1 { inside } else { outside };
+    let address = address.trim();
+    !address.is_empty() && !address.chars().any(char::is_whitespace)
 }
 
 /// Every profile (the default and each file in `[paths].profiles`) that
@@ -789,4 +897,33 @@ fn once_each(problems: Vec<Problem>) -> Vec<Problem> {
         }
     }
     unique
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mail_from_is_one_mailbox() {
+        for ok in [
+            "qmvc <postmaster>",
+            "postmaster",
+            "qmvc <postmaster@example.com>",
+            "\"qmvc, the filter\" <postmaster@example.com>",
+            "postmaster@example.com (qmvc)",
+        ] {
+            assert!(is_one_mailbox(ok), "{ok}");
+        }
+        for bad in [
+            "a@b.test, c@d.test",
+            "a@b.test c@d.test",
+            "x: a@b.test;",
+            "<a@b.test> <c@d.test>",
+            "qmvc <a@b.test> c@d.test",
+            "qmvc <>",
+            "\"open <a@b.test>",
+        ] {
+            assert!(!is_one_mailbox(bad), "{bad}");
+        }
+    }
 }

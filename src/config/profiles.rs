@@ -447,28 +447,49 @@ pub(crate) fn build(
 }
 
 /// Every problem of every `*.toml` profile in `[paths].profiles`, each
-/// resolved through `extends`, and of the embedded default. A missing
-/// directory is no problem (the embedded default serves).
-pub(crate) fn check_directory(config: &Config) -> Vec<Problem> {
+/// resolved through `extends`, and of the embedded default; then the
+/// warnings (a `language` no locale serves). A missing directory is no
+/// problem (the embedded default serves).
+pub(crate) fn check_directory(config: &Config) -> (Vec<Problem>, Vec<Problem>) {
     let mut problems = Vec::new();
-    compile(
+    let mut warnings = Vec::new();
+    let available = crate::i18n::available(Some(&config.paths.locales));
+    // A language no locale serves is no error (reports fall back to
+    // English), but rarely what the site meant.
+    let mut language = |profile: &Profile, file: &str| {
+        let known = crate::i18n::parse_tag(&profile.language)
+            .is_some_and(|tag| available.iter().any(|a| a.language == tag.language));
+        if !known {
+            warnings.push(problem(
+                file,
+                "language",
+                format!(
+                    "{:?}: no locale for this language (shipped or in [paths].locales): \
+                     reports are written in English",
+                    profile.language
+                ),
+            ));
+        }
+    };
+    let embedded = compile(
         config,
         "default".into(),
         Vec::new(),
         Depth::Everything,
         &mut problems,
     );
+    language(&embedded, EMBEDDED);
     let dir = &config.paths.profiles;
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
-        Err(e) if is_missing(&e) => return problems,
+        Err(e) if is_missing(&e) => return (problems, warnings),
         Err(e) => {
             problems.push(problem(
                 &dir.display().to_string(),
                 "-",
                 format!("cannot read directory: {e}"),
             ));
-            return problems;
+            return (problems, warnings);
         }
     };
     let mut names: Vec<String> = entries
@@ -509,12 +530,13 @@ pub(crate) fn check_directory(config: &Config) -> Vec<Problem> {
         });
         match result {
             Ok(layers) => {
-                compile(config, name, layers, Depth::Everything, &mut problems);
+                let profile = compile(config, name, layers, Depth::Everything, &mut problems);
+                language(&profile, &label);
             }
             Err(e) => problems.push(problem(&label, "-", e.chain())),
         }
     }
-    problems
+    (problems, warnings)
 }
 
 /// How much of a profile [`compile`] examines.
@@ -562,13 +584,6 @@ fn compile(
     let (spec, unreadable) = lenient::deserialize_all::<ProfileSpec>(merged, "");
     let mut spec = spec.unwrap_or_default();
     spec.extends = None;
-    // `bypass` skips the engines because a badmail finding already took
-    // the message out; when badmail passes, skipping them would deliver an
-    // infected attachment unscanned (a user who blocks everything and
-    // passes badmail would switch virus scanning off).
-    if spec.actions.badmail == Action::Pass {
-        spec.scan.bypass = false;
-    }
 
     // `config check` compiles every condition; a delivery only the
     // enabled ones, straight from `spec` (no copy of the profile).

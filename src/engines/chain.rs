@@ -2,7 +2,10 @@
 //! which order, and what their answers and failures add up to.
 //!
 //! Order of the checks (QMVC's short-circuits, amavisd-new's backups):
-//! 1. `bypass`: a badmail finding already decided, so no engine runs.
+//! 1. `bypass`: a badmail finding already decided, so no engine runs;
+//!    only when the findings so far take the message out
+//!    ([`crate::verdict::stops_without_engines`]): a profile that passes
+//!    badmail still has every message scanned.
 //! 2. `noscan_types`: every part is of a type that cannot carry a virus.
 //! 3. The primary engines in order (the profile's `engines`, or every
 //!    configured engine not named as a backup); in `first` mode the engines
@@ -32,7 +35,7 @@ use super::{
 };
 use crate::exit::one_line;
 use crate::message::{Body, Message, Origin, Part};
-use crate::verdict::{Condition, Finding, Verdict};
+use crate::verdict::{ActionPolicy, Condition, Finding, Verdict, stops_without_engines};
 
 /// Input of one chain run.
 #[derive(Debug, Clone, Copy)]
@@ -51,6 +54,9 @@ pub struct ChainInput<'a> {
     /// order (for each engine's [`EngineConfig::file_limit`] and
     /// [`EngineConfig::scan_limit`]).
     pub members: &'a [MemberSize],
+    /// The profile's `[actions]`: `bypass` skips the engines only when
+    /// the findings so far lead to an action other than pass.
+    pub actions: &'a ActionPolicy,
     /// `[paths].workdir`: the parent of per-message work directories.
     pub workdir: &'a Path,
 }
@@ -160,6 +166,7 @@ fn select<'a>(
 fn skip_all(input: &ChainInput<'_>) -> Option<String> {
     let policy = input.policy;
     if policy.bypass
+        && stops_without_engines(input.findings, input.actions)
         && let Some(f) = input
             .findings
             .iter()
@@ -1038,6 +1045,7 @@ mod tests {
             message: &message,
             findings: &[],
             members: &[],
+            actions: &crate::verdict::ActionPolicy::default(),
             workdir: Path::new("/nonexistent"),
         };
         items(&input, ScanInput::Both)

@@ -50,11 +50,10 @@ impl WorkDir {
             path: path.to_path_buf(),
             source,
         };
-        DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(parent)
-            .map_err(|e| write_err(parent, e))?;
+        // The parent outlives the message: made as every directory under
+        // the site's directories is (handed to its directory's owner when
+        // root made it).
+        crate::actions::open::make_dir(parent).map_err(|e| write_err(parent, e))?;
         let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_nanos())

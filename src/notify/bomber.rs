@@ -19,12 +19,12 @@
 
 use std::fs::{self, OpenOptions};
 use std::io::{Read, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::actions::open::regular_file;
+use crate::actions::open::{create, make_dir, regular_file};
 use crate::error::Error;
 use crate::verdict::{Condition, Finding};
 
@@ -160,19 +160,15 @@ fn update(
     // root-owned directory or lock file that later deliveries by the
     // delivering user cannot open.
     if count {
-        fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(&dir)
-            .map_err(|source| Error::Write {
-                what: "state directory",
-                path: dir.clone(),
-                source,
-            })?;
+        make_dir(&dir).map_err(|source| Error::Write {
+            what: "state directory",
+            path: dir.clone(),
+            source,
+        })?;
     }
     // The lock lives on a file that is never replaced: a lock on the
     // shard itself would be lost with the inode at the rename.
-    let lock = match regular_file(
+    let lock = match create(
         &path.with_extension("lock"),
         OpenOptions::new()
             .read(true)
@@ -257,7 +253,7 @@ fn replace_shard(path: &Path, entries: &[Entry]) -> std::io::Result<()> {
         out.push_str(&format!("{}\t{}\t{}\n", e.count, e.since, e.sender));
     }
     let new = path.with_extension("new");
-    let written = regular_file(
+    let written = create(
         &new,
         OpenOptions::new()
             .write(true)

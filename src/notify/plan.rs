@@ -137,6 +137,18 @@ pub fn plan(input: &Input<'_>) -> Reports {
         }
         return out;
     }
+    // Stopped by the bomber brake and not counted again (see
+    // `send::react`): past the threshold all the same, so nobody is told.
+    if plan
+        .findings
+        .iter()
+        .any(|f| f.condition == crate::verdict::Condition::Bomber)
+    {
+        for a in std::iter::once(guard).chain(parties) {
+            out.skip(a, "sender passed the bomber threshold (finding bomber)");
+        }
+        return out;
+    }
     let verdict = plan.verdict.name();
 
     if !input.reactions.guards.contains(&plan.verdict) {

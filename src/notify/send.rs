@@ -22,7 +22,7 @@ use crate::envelope::Envelope;
 use crate::error::Error;
 use crate::i18n;
 use crate::message::Message;
-use crate::verdict::{Action, Plan, Verdict};
+use crate::verdict::{Action, Condition, Plan, Verdict};
 
 /// How long one injection may take before it is killed, unless
 /// `[mail].timeout` says otherwise (its default).
@@ -149,7 +149,19 @@ pub fn react<'a>(setup: &Setup<'a>, case: &Case<'a>, injector: &dyn Injector) ->
         incident,
     } = *case;
     let mut outcome = Outcome::default();
-    let counted = setup.reactions.bomber.counts(plan.verdict)
+    // What the message itself was found to be, without the bomber finding:
+    // a sender past the threshold is not counted again for every message
+    // the brake stops (a clean one would otherwise be an incident of its
+    // own, and an unscanned one would count as what nobody found in it),
+    // so the window ends as configured, after its first incident.
+    let own = plan
+        .findings
+        .iter()
+        .filter(|f| f.condition != Condition::Bomber)
+        .map(|f| f.condition.verdict())
+        .max()
+        .unwrap_or(Verdict::Clean);
+    let counted = setup.reactions.bomber.counts(own)
         && plan.action != Action::Defer
         && !super::plan::is_own_report(envelope, message);
     if counted {

@@ -52,6 +52,7 @@ pub fn run(
         message,
         findings,
         members: &members,
+        actions: &qmvc::verdict::ActionPolicy::default(),
         workdir,
     })
 }

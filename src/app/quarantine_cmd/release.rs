@@ -7,9 +7,8 @@
 //! between the two can deliver twice, never zero times.
 
 use std::ffi::OsStr;
-use std::fs::{self, DirBuilder};
+use std::fs;
 use std::io::{self, Read};
-use std::os::unix::fs::DirBuilderExt;
 use std::path::Path;
 use std::time::{Instant, SystemTime};
 
@@ -17,9 +16,9 @@ use chrono::{DateTime, Local};
 
 use super::{HELD, load_and_find, stored, terminal};
 use crate::actions::log::{self, Counts, LogLine};
+use crate::actions::open::make_dir;
 use crate::actions::{inject, maildir, release, rep};
 use crate::config::Config;
-use crate::error::Error;
 use crate::exit::Exit;
 
 /// Where released messages are kept, inside `[paths].quarantine`.
@@ -83,6 +82,16 @@ pub fn release(config: Option<&Path>, env_config: Option<&OsStr>, id: &str, to: 
             Err(e) => return fail(format!("{}; name the recipient with --to", e.chain())),
         }
     };
+    // A file written by filter mode run without qmail-local's environment
+    // names nobody: injecting to "" would report success and deliver
+    // nowhere (or to the inject program's idea of a default).
+    if recipients.iter().any(|r| r.trim().is_empty()) {
+        return fail(format!(
+            "{} names no recipient (it was quarantined without qmail-local's \
+             environment); not released: name the recipient with --to",
+            entry.path.display()
+        ));
+    }
     let key = match release::load_or_create_key(&config.paths.state) {
         Ok(k) => k,
         Err(e) => {
@@ -127,11 +136,7 @@ pub fn release(config: Option<&Path>, env_config: Option<&OsStr>, id: &str, to: 
     let shown_to = terminal(&recipients.join(", "), 400);
     let dir = config.paths.quarantine.join(RELEASED);
     let kept = dir.join(&entry.name);
-    let moved = DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(&dir)
-        .and_then(|()| fs::rename(&entry.path, &kept));
+    let moved = make_dir(&dir).and_then(|()| fs::rename(&entry.path, &kept));
     let mut status = 0;
     if let Err(e) = moved {
         fail(format!(
@@ -223,28 +228,12 @@ impl Audit<'_> {
             (&config.paths.log, lines, "log"),
             (&config.paths.report, block, "report"),
         ] {
-            if let Err(e) = append_kept_usable(path, &text, what) {
+            if let Err(e) = log::append(path, &text, what) {
                 problems.push(e.chain());
             }
         }
         problems
     }
-}
-
-/// [`log::append`], then, when this (root's) command created the file, the
-/// file handed to the owner of its directory: the delivering user must
-/// still be able to append to its own log.
-fn append_kept_usable(path: &Path, text: &str, what: &'static str) -> Result<(), Error> {
-    let existed = path.exists();
-    log::append(path, text, what)?;
-    if !existed && let (Ok(file), Some(dir)) = (fs::File::open(path), path.parent()) {
-        release::hand_to_dir_owner(&file, dir).map_err(|source| Error::Write {
-            what,
-            path: path.to_path_buf(),
-            source,
-        })?;
-    }
-    Ok(())
 }
 
 /// `qmvc quarantine purge --older-than DUR [--dry-run]`: removes the

@@ -50,8 +50,8 @@ pub struct Summary {
     ms: Histogram,
     days: BTreeMap<String, [u64; 5]>,
     other_days: u64,
-    /// Per condition E S B F T M N U V: (messages, findings).
-    conditions: [(u64, u64); 9],
+    /// Per condition E S B F T M N U V, then bomber: (messages, findings).
+    conditions: [(u64, u64); 10],
     senders: Top,
     recipients: Top,
     engines: BTreeMap<String, EngineTally>,
@@ -84,8 +84,9 @@ struct EngineTally {
     ms: Histogram,
 }
 
-/// The log line's counter names, in its order.
-const CONDITIONS: [&str; 9] = [
+/// The log line's counter names, in its order, then its optional
+/// `bomber:` field.
+const CONDITIONS: [&str; 10] = [
     "errormail",
     "subject",
     "body",
@@ -95,18 +96,21 @@ const CONDITIONS: [&str; 9] = [
     "nullsender",
     "unchecked",
     "virus",
+    "bomber",
 ];
 
 /// The verdict a log line stands for, from its counters (the line does
 /// not name it), as an index: 4 virus, 3 unchecked, 2 badmail, 1
 /// errormail, 0 clean, as `verdict::decide` ranks them. A bomber finding
-/// counts under V and so reads as virus.
+/// (the optional `bomber:` field) is badmail, as the verdict it leads to;
+/// lines of versions that counted it under V read as virus.
 pub fn verdict_of(c: &Counts) -> usize {
     if c.virus > 0 {
         4
     } else if c.unchecked > 0 {
         3
-    } else if c.subject + c.body + c.filename + c.mimetype + c.r#macro + c.nullsender > 0 {
+    } else if c.subject + c.body + c.filename + c.mimetype + c.r#macro + c.nullsender + c.bomber > 0
+    {
         2
     } else if c.errormail > 0 {
         1
@@ -156,8 +160,15 @@ impl Summary {
         // `quarantine release` logs the administrator's act, not a message
         // (its id is the released incident's): it shows among the actions
         // only.
+        // Its id is the incident's, shared by every recipient of one
+        // release (and by the incident's own line): the same release line
+        // read through two inputs is told apart from another release by
+        // the line's other fields.
         if l.action == "release" {
-            self.actions.add(&l.action);
+            let key = format!("{}\t{}\t{}\t{}", l.id, l.recipient, l.time, l.pid);
+            if self.first_time("release", &key, l.host.is_some()) {
+                self.actions.add(&l.action);
+            }
             return;
         }
         if !self.first_time("log", &l.id, l.host.is_some()) {
@@ -188,7 +199,8 @@ impl Summary {
         self.profiles.add(&l.profile);
         self.ms.add(l.ms);
         self.add_day(l.time.get(..10).unwrap_or_default(), verdict);
-        for (slot, n) in self.conditions.iter_mut().zip(l.counts.in_order()) {
+        let counts = l.counts.in_order().into_iter().chain([l.counts.bomber]);
+        for (slot, n) in self.conditions.iter_mut().zip(counts) {
             if n > 0 {
                 slot.0 += 1;
                 slot.1 += u64::from(n);
