@@ -1,9 +1,10 @@
 //! The single-stream compressors: gzip (RFC 1952, its FNAME field as the
-//! member's name), bzip2 and xz (and legacy `.lzma`). Each gives one
-//! member, decompressed no further than its head unless it is itself a
-//! container, always within the message's [`Budget`].
+//! member's name), bzip2, xz (and legacy `.lzma`), Zstandard (RFC 8878)
+//! and LZ4 frames. Each gives one member, decompressed no further than
+//! its head unless it is itself a container, always within the message's
+//! [`Budget`].
 
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 
 use flate2::read::MultiGzDecoder;
 
@@ -134,6 +135,94 @@ pub fn bzip2(bytes: &[u8], budget: &mut Budget) -> Listing {
         ..Member::default()
     });
     listing
+}
+
+/// The member of the Zstandard stream `bytes` (no stored name): every
+/// frame in turn, skippable frames passed over, as `zstd -d` and
+/// libarchive read a file of several frames.
+pub fn zstd(bytes: &[u8], budget: &mut Budget) -> Listing {
+    stream(
+        Zstd {
+            source: bytes,
+            frame: None,
+        },
+        bytes,
+        budget,
+        "zstd",
+    )
+}
+
+/// The member of the LZ4 frame stream `bytes` (no stored name), frames
+/// one after the other as `lz4 -d` reads them (`lz4_flex`).
+pub fn lz4(bytes: &[u8], budget: &mut Budget) -> Listing {
+    stream(
+        lz4_flex::frame::FrameDecoder::new(bytes),
+        bytes,
+        budget,
+        "lz4",
+    )
+}
+
+/// The one member of a stream decoded by `reader` from `bytes`, `what`
+/// naming the format in problems.
+fn stream(reader: impl Read, bytes: &[u8], budget: &mut Budget, what: &str) -> Listing {
+    let mut listing = Listing::default();
+    let (head, data) = content(
+        reader,
+        budget,
+        bytes.len() as u64,
+        what,
+        &mut listing.problems,
+    );
+    listing.members.push(Member {
+        size: data.as_ref().map_or(head.len() as u64, |d| d.len() as u64),
+        head,
+        data,
+        ..Member::default()
+    });
+    listing
+}
+
+/// A reader of the Zstandard frames of `source` one after the other
+/// (`ruzstd` decodes one frame at a time). Its window is `ruzstd`'s
+/// default cap (128 MiB), and what it holds grows only with what is
+/// read from it, which the [`Budget`] bounds.
+struct Zstd<'a> {
+    /// What follows the frame being decoded.
+    source: &'a [u8],
+    /// The frame being decoded.
+    frame: Option<ruzstd::decoding::StreamingDecoder<&'a [u8], ruzstd::decoding::FrameDecoder>>,
+}
+
+impl Read for Zstd<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            if let Some(frame) = &mut self.frame {
+                let n = frame.read(buf)?;
+                if n > 0 || buf.is_empty() {
+                    return Ok(n);
+                }
+                self.source = *frame.get_ref();
+                self.frame = None;
+            }
+            if self.source.is_empty() {
+                return Ok(0);
+            }
+            if let Some(&[a, b, c, d, e, f, g, h]) = self.source.get(..8)
+                && u32::from_le_bytes([a, b, c, d]) & 0xFFFF_FFF0 == 0x184D_2A50
+            {
+                let skip = usize::try_from(u32::from_le_bytes([e, f, g, h])).unwrap_or(usize::MAX);
+                self.source = self
+                    .source
+                    .get(8usize.saturating_add(skip)..)
+                    .ok_or_else(|| io::Error::other("skippable frame cut short"))?;
+                continue;
+            }
+            let frame =
+                ruzstd::decoding::StreamingDecoder::new(self.source).map_err(io::Error::other)?;
+            self.frame = Some(frame);
+        }
+    }
 }
 
 /// The member of the xz (or legacy lzma) stream `bytes` (no stored name).

@@ -15,7 +15,7 @@ use super::office::{self, MacroKind, OfficeLimits};
 use super::tnef::{self, TnefAttachment, TnefLimits};
 use super::{
     Budget, Format, Limits, Listing, Member, Problem, RAR_SEARCH, ZIP_TAIL, rar_start, read, sniff,
-    zip_end,
+    unopened, zip_end,
 };
 use crate::message::{self, Origin, Part};
 
@@ -159,10 +159,16 @@ pub fn expand(parts: &[Part], settings: &Settings) -> Inside {
                     .or_else(|| rar_start(&part.body.head(RAR_SEARCH)).map(|_| Format::Rar))
                 {
                     Some(format) => format,
-                    None => continue,
+                    None => {
+                        walk.unopened(&head, &node);
+                        continue;
+                    }
                 }
             }
-            None => continue,
+            None => {
+                walk.unopened(&head, &node);
+                continue;
+            }
         };
         drop(head);
         walk.open(format, &part.body.bytes(), &node);
@@ -219,6 +225,18 @@ impl Walk<'_> {
             parent: node.parent.to_string(),
             detail: format!("{}: {detail}", node.path),
         });
+    }
+
+    /// The problem of `content`, at `node`, when it is an archive of a
+    /// format qmvc does not open ([`unopened`]): a client opens it, qmvc
+    /// cannot examine what is inside.
+    fn unopened(&mut self, content: &[u8], node: &Node<'_>) {
+        if let Some(format) = unopened(content) {
+            let detail =
+                Problem::Unreadable(format!("{format}: an archive format qmvc does not open"))
+                    .to_string();
+            self.problem(node, detail);
+        }
     }
 
     /// Counts one more member against the whole message's allowance:
@@ -392,6 +410,8 @@ impl Walk<'_> {
                 self.msg(data, &inner);
             } else if let Some(format) = sniff(data) {
                 self.open(format, data, &inner);
+            } else {
+                self.unopened(data, &inner);
             }
             let names: Vec<String> = attachment
                 .names
@@ -433,7 +453,10 @@ impl Walk<'_> {
     fn member(&mut self, format: Format, member: Member, index: usize, node: &Node<'_>) {
         let mut name = decode_name(&member.name);
         let mut aliases: Vec<String> = member.aliases.iter().map(|a| decode_name(a)).collect();
-        if matches!(format, Format::Gzip | Format::Bzip2 | Format::Xz) {
+        if matches!(
+            format,
+            Format::Gzip | Format::Bzip2 | Format::Xz | Format::Zstd | Format::Lz4
+        ) {
             let base = [node.path.to_string()];
             let names = if node.names.is_empty() {
                 &base[..]
@@ -455,6 +478,18 @@ impl Walk<'_> {
         let names = base_names(&name);
         let content = member.data.as_deref().unwrap_or(&member.head);
         let detected_type = message::detect(content);
+        if sniff(content).is_none() {
+            self.unopened(
+                content,
+                &Node {
+                    parent: node.parent,
+                    id: &id,
+                    path: &path,
+                    names: &[],
+                    depth: node.depth + 1,
+                },
+            );
+        }
         if let Some(data) = &member.data {
             if self.settings.macros && office::is_candidate(data) {
                 self.office(data, node.parent, &path);
@@ -577,6 +612,8 @@ fn stripped_name(container: &str, format: Format) -> String {
         Format::Gzip => &[(".tgz", ".tar"), (".gz", ""), (".z", "")],
         Format::Bzip2 => &[(".tbz2", ".tar"), (".tbz", ".tar"), (".bz2", "")],
         Format::Xz => &[(".txz", ".tar"), (".xz", ""), (".lzma", "")],
+        Format::Zstd => &[(".tzst", ".tar"), (".zst", ""), (".zstd", "")],
+        Format::Lz4 => &[(".tlz4", ".tar"), (".lz4", "")],
         _ => &[],
     };
     for (suffix, replacement) in suffixes {

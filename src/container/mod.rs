@@ -244,6 +244,11 @@ pub enum Format {
     Bzip2,
     /// xz (and legacy lzma).
     Xz,
+    /// Zstandard (RFC 8878), one or more frames: Windows 11 Explorer opens
+    /// `.tar.zst` itself.
+    Zstd,
+    /// LZ4 frame format (lz4 `frame_format.md`), one or more frames.
+    Lz4,
     /// Microsoft Cabinet (MS-CAB).
     Cab,
     /// ISO 9660 CD images (ECMA-119) with Joliet and Rock Ridge names.
@@ -254,7 +259,7 @@ pub enum Format {
 
 impl Format {
     /// Every format, in the order `config show` lists them.
-    pub const ALL: [Format; 10] = [
+    pub const ALL: [Format; 12] = [
         Format::Zip,
         Format::SevenZ,
         Format::Rar,
@@ -262,6 +267,8 @@ impl Format {
         Format::Gzip,
         Format::Bzip2,
         Format::Xz,
+        Format::Zstd,
+        Format::Lz4,
         Format::Cab,
         Format::Iso,
         Format::Udf,
@@ -277,6 +284,8 @@ impl Format {
             Format::Gzip => "gzip",
             Format::Bzip2 => "bzip2",
             Format::Xz => "xz",
+            Format::Zstd => "zstd",
+            Format::Lz4 => "lz4",
             Format::Cab => "cab",
             Format::Iso => "iso",
             Format::Udf => "udf",
@@ -301,6 +310,10 @@ pub fn sniff(content: &[u8]) -> Option<Format> {
         Some(Format::Bzip2)
     } else if starts(b"\xFD7zXZ\x00") || starts(b"\x5D\x00\x00") {
         Some(Format::Xz)
+    } else if starts(ZSTD) || skippable_then(content, ZSTD) {
+        Some(Format::Zstd)
+    } else if starts(LZ4) || skippable_then(content, LZ4) {
+        Some(Format::Lz4)
     } else if starts(b"MSCF\x00\x00\x00\x00") {
         Some(Format::Cab)
     } else if content.get(257..262) == Some(b"ustar") || is_tar_header(content) {
@@ -310,6 +323,151 @@ pub fn sniff(content: &[u8]) -> Option<Format> {
             .or_else(|| zip_end(content))
             .or_else(|| rar_start(content).map(|_| Format::Rar))
     }
+}
+
+/// A Zstandard frame's magic number (RFC 8878 section 3.1.1).
+const ZSTD: &[u8] = b"\x28\xB5\x2F\xFD";
+
+/// An LZ4 frame's magic number (lz4 `frame_format.md`).
+const LZ4: &[u8] = b"\x04\x22\x4D\x18";
+
+/// True when `content` starts with skippable frames (magic
+/// `0x184D2A50` to `0x184D2A5F`, a 32-bit length, that many bytes: the
+/// same in Zstandard, RFC 8878 section 3.1.2, and LZ4) followed by a frame
+/// of `magic`; eight at most are passed over.
+fn skippable_then(content: &[u8], magic: &[u8]) -> bool {
+    let mut at = 0usize;
+    for _ in 0..8 {
+        let Some(&[a, b, c, d, e, f, g, h]) = content.get(at..at + 8) else {
+            return false;
+        };
+        if u32::from_le_bytes([a, b, c, d]) & 0xFFFF_FFF0 != 0x184D_2A50 {
+            return at > 0
+                && content
+                    .get(at..)
+                    .is_some_and(|rest| rest.starts_with(magic));
+        }
+        let Some(next) = usize::try_from(u32::from_le_bytes([e, f, g, h]))
+            .ok()
+            .and_then(|n| n.checked_add(at + 8))
+        else {
+            return false;
+        };
+        at = next;
+    }
+    false
+}
+
+/// The name of the archive or compression format `content` starts
+/// with, when it is one qmvc does not open but a client does (7-Zip,
+/// bsdtar, Windows Explorer or another common tool lists or extracts
+/// it): its content cannot be examined, so it is never clean. Recognised
+/// from the first bytes alone (the magic numbers of file(1)'s database
+/// and 7-Zip's handlers), with a second field checked where the magic is
+/// short. The formats qmvc opens ([`sniff`]) are never named here.
+///
+/// The formats: LZ4 legacy frames, lzip, compress (`.Z`) and its
+/// relatives (pack, SCO `compress -H`), bzip3, cpio (binary, odc, newc
+/// and crc), ar (and Debian packages), RPM, LHA/LZH, ARJ, ACE, ZOO,
+/// StuffIt, xar, WIM, MS-DOS `COMPRESS.EXE` (SZDD, KWAJ), compiled HTML
+/// help (CHM), old RAR (1.4), squashfs, and the virtual disks Windows
+/// mounts with a double-click or 7-Zip opens (VHD, VHDX, VMDK, QCOW).
+pub fn unopened(content: &[u8]) -> Option<&'static str> {
+    let starts = |magic: &[u8]| content.starts_with(magic);
+    let at = |offset: usize, magic: &[u8]| {
+        content
+            .get(offset..)
+            .is_some_and(|rest| rest.starts_with(magic))
+    };
+    let u16le = |offset: usize| {
+        content
+            .get(offset..offset + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+    };
+    // An LHA header: its size, a checksum, then the method `-lh5-`
+    // (`-lz?-`, `-pm?-` for LArc and PMarc) and the header level.
+    let lha = content.get(2) == Some(&b'-')
+        && content.get(6) == Some(&b'-')
+        && matches!(content.get(3..5), Some(b"lh" | b"lz" | b"pm"))
+        && content.get(20).is_some_and(|level| *level <= 3);
+    // A binary cpio header (either byte order): its name size (at 20)
+    // counts the name's closing NUL, which follows the 26-byte header.
+    let binary_cpio = |big: bool| {
+        let Some(&[a, b]) = content.get(20..22) else {
+            return false;
+        };
+        let size = usize::from(if big {
+            u16::from_be_bytes([a, b])
+        } else {
+            u16::from_le_bytes([a, b])
+        });
+        size > 1 && content.get(26 + size - 1) == Some(&0)
+    };
+    let name = if starts(b"\x02\x21\x4C\x18") {
+        "LZ4 (legacy format)"
+    } else if starts(b"LZIP") {
+        "lzip"
+    } else if starts(b"\x1F\x9D") {
+        "compress (.Z)"
+    } else if starts(b"\x1F\xA0") {
+        "SCO compress -H (LZH)"
+    } else if starts(b"\x1F\x1E") {
+        "pack (.z)"
+    } else if starts(b"BZ3v1") {
+        "bzip3"
+    } else if starts(b"070701")
+        || starts(b"070702")
+        || starts(b"070707")
+        || (starts(b"\xC7\x71") && binary_cpio(false))
+        || (starts(b"\x71\xC7") && binary_cpio(true))
+    {
+        "cpio"
+    } else if starts(b"!<arch>\n") {
+        "ar"
+    } else if starts(b"\xED\xAB\xEE\xDB") {
+        "RPM"
+    } else if lha {
+        "LHA/LZH"
+    } else if starts(b"\x60\xEA") && u16le(2).is_some_and(|n| n > 0 && n <= 2600) {
+        "ARJ"
+    } else if at(7, b"**ACE**") {
+        "ACE"
+    } else if starts(b"ZOO ") && at(20, b"\xDC\xA7\xC4\xFD") {
+        "ZOO"
+    } else if starts(b"SIT!") || starts(b"StuffIt ") {
+        "StuffIt"
+    } else if starts(b"xar!") {
+        "xar"
+    } else if starts(b"MSWIM\0\0\0") || starts(b"WLPWM\0\0\0") {
+        "WIM"
+    } else if starts(b"SZDD\x88\xF0\x27\x33")
+        || starts(b"KWAJ\x88\xF0\x27\xD1")
+        || starts(b"SZ \x88\xF0\x27\x33\xD1")
+    {
+        "MS-DOS COMPRESS (SZDD/KWAJ)"
+    } else if starts(b"ITSF\x03\0\0\0") {
+        "compiled HTML help (CHM)"
+    } else if starts(b"RE~^") {
+        "RAR 1.4"
+    } else if starts(b"hsqs") || starts(b"sqsh") {
+        "squashfs"
+    } else if starts(b"conectix") {
+        "VHD disk image"
+    } else if starts(b"vhdxfile") {
+        "VHDX disk image"
+    } else if starts(b"KDMV") {
+        "VMDK disk image"
+    } else if starts(b"QFI\xFB") {
+        "QCOW disk image"
+    } else if content
+        .get(..4)
+        .is_some_and(|m| u32::from_le_bytes([m[0], m[1], m[2], m[3]]) & 0xFFFF_FFF0 == 0x184D_2A50)
+    {
+        "Zstandard or LZ4 (a skippable frame first)"
+    } else {
+        return None;
+    };
+    Some(name)
 }
 
 /// How far into a file a RAR signature is looked for behind a stub (a
@@ -507,6 +665,8 @@ pub fn read(format: Format, bytes: &[u8], budget: &mut Budget) -> Listing {
         Format::Gzip => compress::gzip(bytes, budget),
         Format::Bzip2 => compress::bzip2(bytes, budget),
         Format::Xz => compress::xz(bytes, budget),
+        Format::Zstd => compress::zstd(bytes, budget),
+        Format::Lz4 => compress::lz4(bytes, budget),
     }
 }
 

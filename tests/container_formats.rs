@@ -1,0 +1,193 @@
+//! Container formats beyond the classic ten, and the places a client
+//! finds an archive that a plain reading misses: Zstandard and LZ4
+//! streams (made by `zstd` and `lz4`) opened; every other archive format
+//! a client opens but qmvc does not (made by `bsdtar` and `ar`, or byte by
+//! byte where no Debian tool writes it) `unchecked`, whatever its name
+//! and wherever it sits. A test whose tool is missing says so loudly and
+//! skips (tools/install-test-deps installs them).
+
+mod container_support;
+
+use container_support::{Scratch, details, findings, have, verdict, with_attachment};
+use qmvc::verdict::{Condition, Verdict};
+
+/// A tar of `evil.js` (made by `tar`) in `s`, as `evil.tar`.
+fn evil_tar(s: &Scratch) -> Vec<u8> {
+    s.file("evil.js", b"WScript.Echo(1)");
+    s.make("tar", &["cf", "evil.tar", "evil.js"], "evil.tar")
+}
+
+#[test]
+fn zstd_and_lz4_streams_are_opened_whatever_their_name_and_inside_a_zip() {
+    let test = "zstd_and_lz4_streams_are_opened_whatever_their_name_and_inside_a_zip";
+    if !(have("zstd", test) && have("lz4", test) && have("tar", test) && have("zip", test)) {
+        return;
+    }
+    let s = Scratch::new();
+    evil_tar(&s);
+    let zst = s.make(
+        "zstd",
+        &["-q", "evil.tar", "-o", "evil.tar.zst"],
+        "evil.tar.zst",
+    );
+    let lz4 = s.make("lz4", &["-q", "evil.tar", "evil.tar.lz4"], "evil.tar.lz4");
+    for (name, content, member) in [
+        (
+            "invoice.tar.zst",
+            &zst,
+            "invoice.tar.zst/invoice.tar/evil.js",
+        ),
+        ("invoice.tzst", &zst, "invoice.tzst/invoice.tar/evil.js"),
+        ("invoice.pdf", &zst, "invoice.pdf/invoice.pdf.out/evil.js"),
+        (
+            "invoice.tar.lz4",
+            &lz4,
+            "invoice.tar.lz4/invoice.tar/evil.js",
+        ),
+        ("invoice.tgz", &lz4, "invoice.tgz/invoice.tgz.out/evil.js"),
+    ] {
+        let raw = with_attachment(name, content);
+        let names = details(&findings(&raw), Condition::Filename);
+        assert_eq!(names, vec![member.to_string()], "{name}");
+    }
+    // Several zstd frames, the second holding the tar: every frame read.
+    s.file("empty", b"");
+    let first = s.make("zstd", &["-q", "empty", "-o", "empty.zst"], "empty.zst");
+    let raw = with_attachment("two.tzst", &[first, zst.clone()].concat());
+    assert_eq!(
+        details(&findings(&raw), Condition::Filename),
+        vec!["two.tzst/two.tar/evil.js"]
+    );
+    // Inside a zip, as a member.
+    s.file("backup.tar.zst", &zst);
+    let zip = s.make("zip", &["-q", "docs.zip", "backup.tar.zst"], "docs.zip");
+    let raw = with_attachment("docs.zip", &zip);
+    assert_eq!(
+        details(&findings(&raw), Condition::Filename),
+        vec!["docs.zip/backup.tar.zst/backup.tar/evil.js"]
+    );
+    // An ordinary compressed text stays clean.
+    s.file("notes.txt", b"meeting at ten\n");
+    let clean = s.make(
+        "zstd",
+        &["-q", "notes.txt", "-o", "notes.txt.zst"],
+        "notes.txt.zst",
+    );
+    assert_eq!(
+        verdict(&with_attachment("notes.txt.zst", &clean)),
+        Verdict::Clean
+    );
+}
+
+/// Archives of formats qmvc does not open, each holding `evil.js` where
+/// the format has members: `(format named in the finding, content)`.
+/// Made by bsdtar and ar where they write the format, byte by byte after
+/// the format's description otherwise (LHA, ARJ, WIM, SZDD: only their
+/// headers matter here).
+fn unopened_archives(s: &Scratch) -> Vec<(&'static str, Vec<u8>)> {
+    evil_tar(s);
+    let mut out = Vec::new();
+    for (format, args, file) in [
+        (
+            "cpio",
+            &["-cf", "x.newc", "--format=newc", "evil.js"][..],
+            "x.newc",
+        ),
+        (
+            "cpio",
+            &["-cf", "x.odc", "--format=odc", "evil.js"],
+            "x.odc",
+        ),
+        ("xar", &["-cf", "x.xar", "--format=xar", "evil.js"], "x.xar"),
+        ("lzip", &["-cf", "x.tlz", "--lzip", "evil.js"], "x.tlz"),
+        ("compress (.Z)", &["-cf", "x.tZ", "-Z", "evil.js"], "x.tZ"),
+    ] {
+        out.push((format, s.make("bsdtar", args, file)));
+    }
+    out.push(("ar", s.make("ar", &["rc", "x.a", "evil.js"], "x.a")));
+    // LHA level-0 header (method -lh0-, stored), then the content.
+    let mut lha = vec![0u8, 0];
+    lha.extend_from_slice(b"-lh0-");
+    lha.extend_from_slice(&15u32.to_le_bytes());
+    lha.extend_from_slice(&15u32.to_le_bytes());
+    lha.extend_from_slice(&[0, 0, 0, 0, 0x20, 0]);
+    lha.push(7);
+    lha.extend_from_slice(b"evil.js");
+    lha.extend_from_slice(&[0, 0]);
+    lha[0] = (lha.len() - 2) as u8;
+    lha.extend_from_slice(b"WScript.Echo(1)\0");
+    out.push(("LHA/LZH", lha));
+    // ARJ main header: magic, header size, then its fields.
+    let mut arj = vec![0x60, 0xEA, 30, 0];
+    arj.extend_from_slice(&[0u8; 30]);
+    arj.extend_from_slice(b"evil.arj\0\0");
+    out.push(("ARJ", arj));
+    let mut wim = b"MSWIM\0\0\0".to_vec();
+    wim.extend_from_slice(&[0xD0, 0, 0, 0, 0, 0x0D, 1, 0]);
+    wim.resize(208, 0);
+    out.push(("WIM", wim));
+    let mut szdd = b"SZDD\x88\xF0\x27\x33A".to_vec();
+    szdd.extend_from_slice(&[b'e', 15, 0, 0, 0, 0xFF]);
+    szdd.extend_from_slice(b"WScript.");
+    out.push(("MS-DOS COMPRESS (SZDD/KWAJ)", szdd));
+    out
+}
+
+#[test]
+fn archive_formats_qmvc_does_not_open_are_unchecked_wherever_they_sit() {
+    let test = "archive_formats_qmvc_does_not_open_are_unchecked_wherever_they_sit";
+    if !(have("bsdtar", test) && have("ar", test) && have("tar", test) && have("gzip", test)) {
+        return;
+    }
+    let s = Scratch::new();
+    for (format, content) in unopened_archives(&s) {
+        let reason = format!("{format}: an archive format qmvc does not open");
+        // As the attachment, under its own kind of name and another.
+        for name in ["invoice.bin", "invoice.pdf", "invoice.tar"] {
+            let raw = with_attachment(name, &content);
+            let found = findings(&raw);
+            assert_eq!(
+                details(&found, Condition::Unchecked),
+                vec![format!("{name}: unreadable: {reason}")],
+                "{format} as {name}"
+            );
+            assert_eq!(verdict(&raw), Verdict::Unchecked, "{format} as {name}");
+        }
+        // As a member of a gzipped tar.
+        s.file("inner/x.dat", &content);
+        let tgz = s.make(
+            "tar",
+            &["czf", "outer.tgz", "-C", "inner", "x.dat"],
+            "outer.tgz",
+        );
+        let raw = with_attachment("outer.tgz", &tgz);
+        assert_eq!(
+            details(&findings(&raw), Condition::Unchecked),
+            vec![format!("outer.tgz/outer.tar/x.dat: unreadable: {reason}")],
+            "{format} in a tgz"
+        );
+    }
+}
+
+#[test]
+fn a_format_the_admin_left_out_stays_closed() {
+    let test = "a_format_the_admin_left_out_stays_closed";
+    if !(have("zstd", test) && have("tar", test)) {
+        return;
+    }
+    let s = Scratch::new();
+    evil_tar(&s);
+    let zst = s.make(
+        "zstd",
+        &["-q", "evil.tar", "-o", "evil.tar.zst"],
+        "evil.tar.zst",
+    );
+    let raw = with_attachment("invoice.tzst", &zst);
+    let settings = qmvc::container::Settings {
+        formats: vec![qmvc::container::Format::Zip],
+        ..Default::default()
+    };
+    let inside = container_support::inside_with(&raw, &settings);
+    assert!(inside.members.is_empty(), "{:?}", inside.members);
+    assert!(inside.unexamined.is_empty(), "{:?}", inside.unexamined);
+}
