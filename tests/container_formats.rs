@@ -191,3 +191,59 @@ fn a_format_the_admin_left_out_stays_closed() {
     assert!(inside.members.is_empty(), "{:?}", inside.members);
     assert!(inside.unexamined.is_empty(), "{:?}", inside.unexamined);
 }
+
+/// `n` bytes of a stub: a JPEG's start, then bytes that never form a
+/// signature.
+fn stub(n: usize) -> Vec<u8> {
+    let mut out = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00".to_vec();
+    let mut x = 12345u32;
+    while out.len() < n {
+        x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        out.push((x >> 16) as u8);
+    }
+    out.truncate(n);
+    out
+}
+
+#[test]
+fn seven_zip_cab_and_tar_behind_a_stub_are_opened() {
+    let test = "seven_zip_cab_and_tar_behind_a_stub_are_opened";
+    if !(have("7zz", test) && have("gcab", test) && have("tar", test) && have("zip", test)) {
+        return;
+    }
+    let s = Scratch::new();
+    let tar = evil_tar(&s);
+    let seven = s.make("7zz", &["a", "-bd", "-bso0", "x.7z", "evil.js"], "x.7z");
+    let cab = s.make("gcab", &["-c", "x.cab", "evil.js"], "x.cab");
+    for (format, archive) in [("7z", &seven), ("cab", &cab), ("tar", &tar)] {
+        for size in [16, 70_000] {
+            let polyglot = [stub(size), archive.clone()].concat();
+            let raw = with_attachment("scan.jpg", &polyglot);
+            assert_eq!(
+                details(&findings(&raw), Condition::Filename),
+                vec!["scan.jpg/evil.js"],
+                "{format} behind {size} bytes"
+            );
+            // The same as a member of a zip.
+            s.file("in/scan.jpg", &polyglot);
+            let _ = std::fs::remove_file(s.path().join("outer.zip"));
+            let zip = s.make("zip", &["-qj", "outer.zip", "in/scan.jpg"], "outer.zip");
+            let raw = with_attachment("outer.zip", &zip);
+            assert_eq!(
+                details(&findings(&raw), Condition::Filename),
+                vec!["outer.zip/scan.jpg/evil.js"],
+                "{format} behind {size} bytes in a zip"
+            );
+        }
+    }
+    // A stub alone, and a signature without a valid header behind it:
+    // nothing opened, clean.
+    let fake = [
+        stub(100),
+        b"7z\xBC\xAF\x27\x1C\x00\x04junkjunkjunk".to_vec(),
+        stub(100),
+    ]
+    .concat();
+    let raw = with_attachment("photo.jpg", &fake);
+    assert_eq!(verdict(&raw), Verdict::Clean, "{:?}", findings(&raw));
+}

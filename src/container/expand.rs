@@ -15,7 +15,7 @@ use super::office::{self, MacroKind, OfficeLimits};
 use super::tnef::{self, TnefAttachment, TnefLimits};
 use super::{
     Budget, Format, Limits, Listing, Member, Problem, RAR_SEARCH, ZIP_TAIL, rar_start, read, sniff,
-    unopened, zip_end,
+    stub_start, unopened, zip_end,
 };
 use crate::message::{self, Origin, Part};
 
@@ -155,9 +155,12 @@ pub fn expand(parts: &[Part], settings: &Settings) -> Inside {
             // A zip with a stub in front shows only at its end, a RAR
             // within the first MiB.
             None if part.body.len() > head.len() => {
-                match zip_end(&tail(part))
-                    .or_else(|| rar_start(&part.body.head(RAR_SEARCH)).map(|_| Format::Rar))
-                {
+                match zip_end(&tail(part)).or_else(|| {
+                    let start = part.body.head(RAR_SEARCH);
+                    rar_start(&start)
+                        .map(|_| Format::Rar)
+                        .or_else(|| stub_start(&start).map(|(format, _)| format))
+                }) {
                     Some(format) => format,
                     None => {
                         walk.unopened(&head, &node);

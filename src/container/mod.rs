@@ -322,7 +322,90 @@ pub fn sniff(content: &[u8]) -> Option<Format> {
         disc_image(content)
             .or_else(|| zip_end(content))
             .or_else(|| rar_start(content).map(|_| Format::Rar))
+            .or_else(|| stub_start(content).map(|(format, _)| format))
     }
+}
+
+/// The 7z signature (7zFormat.txt).
+const SEVEN_Z: &[u8] = b"7z\xBC\xAF\x27\x1C";
+
+/// A cabinet's signature and first reserved field (MS-CAB 2.1).
+const CAB: &[u8] = b"MSCF\x00\x00\x00\x00";
+
+/// A 7z, cab or tar archive behind a stub (a self-extractor's code, an
+/// image or a PDF it is glued to, junk) within the first [`RAR_SEARCH`]
+/// bytes of `content`, and where it starts (past offset 0): 7-Zip looks
+/// for every archive signature in a file it is asked to open, and lists
+/// what follows. The earliest of:
+/// - a 7z signature whose start header's CRC-32 is right (7zFormat.txt,
+///   "SignatureHeader");
+/// - a cabinet header whose reserved fields are zero, version 1.3, with
+///   at least one folder and one file, its file entries inside its
+///   declared size (MS-CAB 2.1 CFHEADER);
+/// - a tar header with the `ustar` magic and a right checksum.
+pub fn stub_start(content: &[u8]) -> Option<(Format, usize)> {
+    let window = content.get(..RAR_SEARCH).unwrap_or(content);
+    let u16_at = |at: usize| {
+        content
+            .get(at..at + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+    };
+    let u32_at = |at: usize| {
+        content
+            .get(at..at + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let seven = memchr::memmem::find_iter(window, SEVEN_Z)
+        .filter(|&at| at > 0)
+        .find(|&at| {
+            let Some(header) = content.get(at + 12..at + 32) else {
+                return false;
+            };
+            let mut crc = flate2::Crc::new();
+            crc.update(header);
+            content.get(at + 6) == Some(&0) && u32_at(at + 8) == Some(crc.sum())
+        })
+        .map(|at| (Format::SevenZ, at));
+    let cab = memchr::memmem::find_iter(window, CAB)
+        .filter(|&at| at > 0)
+        .find(|&at| {
+            let size = u32_at(at + 8).unwrap_or(0);
+            let files = u32_at(at + 16).unwrap_or(u32::MAX);
+            size >= 36
+                && files >= 36
+                && files < size
+                && u32_at(at + 12) == Some(0)
+                && u32_at(at + 20) == Some(0)
+                && content.get(at + 24..at + 26) == Some(&[3, 1])
+                && u16_at(at + 26).is_some_and(|n| n > 0)
+                && u16_at(at + 28).is_some_and(|n| n > 0)
+        })
+        .map(|at| (Format::Cab, at));
+    let tar = memchr::memmem::find_iter(window, b"ustar")
+        .filter_map(|magic| magic.checked_sub(257).filter(|&at| at > 0))
+        .find(|&at| content.get(at..).is_some_and(is_tar_header))
+        .map(|at| (Format::Tar, at));
+    [seven, cab, tar]
+        .into_iter()
+        .flatten()
+        .min_by_key(|(_, at)| *at)
+}
+
+/// Where the archive of `format` in `bytes` starts: 0 when its
+/// signature is there, else where [`stub_start`] finds it behind a stub.
+fn start(format: Format, bytes: &[u8]) -> usize {
+    let at_zero = match format {
+        Format::SevenZ => bytes.starts_with(SEVEN_Z),
+        Format::Cab => bytes.starts_with(CAB),
+        Format::Tar => bytes.get(257..262) == Some(b"ustar") || is_tar_header(bytes),
+        _ => true,
+    };
+    if at_zero {
+        return 0;
+    }
+    stub_start(bytes)
+        .filter(|(found, _)| *found == format)
+        .map_or(0, |(_, at)| at)
 }
 
 /// A Zstandard frame's magic number (RFC 8878 section 3.1.1).
@@ -634,13 +717,14 @@ pub fn wants_data(head: &[u8]) -> bool {
 /// True when a member of which `content` is known (its first [`PEEK`]
 /// bytes or more) should be read whole: [`wants_data`] on its head, a
 /// disc image's first descriptor at 32 KiB, a zip's end record near the
-/// end of what is known or a RAR signature in it (an archive with a stub
-/// in front).
+/// end of what is known, a RAR signature in it, or a 7z, cab or tar
+/// archive [`stub_start`] finds (an archive with a stub in front).
 pub fn wants_whole(content: &[u8]) -> bool {
     wants_data(content.get(..HEAD).unwrap_or(content))
         || disc_start(content)
         || zip_end(content).is_some()
         || rar_start(content).is_some()
+        || stub_start(content).is_some()
 }
 
 /// Bytes of a member read to tell whether it is a disc image (its first
@@ -658,10 +742,15 @@ pub fn read(format: Format, bytes: &[u8], budget: &mut Budget) -> Listing {
                 .unwrap_or_default(),
             budget,
         ),
-        Format::SevenZ => sevenz::read(bytes, budget),
-        Format::Cab => cab::read(bytes, budget),
+        Format::SevenZ | Format::Cab | Format::Tar => {
+            let bytes = bytes.get(start(format, bytes)..).unwrap_or_default();
+            match format {
+                Format::SevenZ => sevenz::read(bytes, budget),
+                Format::Cab => cab::read(bytes, budget),
+                _ => tar::read(bytes, budget),
+            }
+        }
         Format::Iso | Format::Udf => iso::read(bytes, budget),
-        Format::Tar => tar::read(bytes, budget),
         Format::Gzip => compress::gzip(bytes, budget),
         Format::Bzip2 => compress::bzip2(bytes, budget),
         Format::Xz => compress::xz(bytes, budget),
@@ -799,10 +888,16 @@ fn rest(
 /// an archive whose end was not seen. `None` when there is none.
 pub(crate) fn unsure(data: &[u8], what: &str, why: &str) -> Option<Problem> {
     let later = data.get(1..).unwrap_or_default();
-    let at = [&b"PK\x03\x04"[..], b"PK\x05\x06", b"Rar!\x1A\x07"]
-        .iter()
-        .filter_map(|sig| memchr::memmem::find(later, sig))
-        .min()?;
+    let at = [
+        &b"PK\x03\x04"[..],
+        b"PK\x05\x06",
+        b"Rar!\x1A\x07",
+        SEVEN_Z,
+        CAB,
+    ]
+    .iter()
+    .filter_map(|sig| memchr::memmem::find(later, sig))
+    .min()?;
     Some(Problem::Limit {
         limit: "max_bytes",
         detail: format!(
