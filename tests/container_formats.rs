@@ -247,3 +247,41 @@ fn seven_zip_cab_and_tar_behind_a_stub_are_opened() {
     let raw = with_attachment("photo.jpg", &fake);
     assert_eq!(verdict(&raw), Verdict::Clean, "{:?}", findings(&raw));
 }
+
+#[test]
+fn legacy_lzma_with_any_properties_is_opened_and_garbage_is_not() {
+    let test = "legacy_lzma_with_any_properties_is_opened_and_garbage_is_not";
+    if !(have("xz", test) && have("tar", test)) {
+        return;
+    }
+    let s = Scratch::new();
+    evil_tar(&s);
+    for (i, options) in [
+        "--lzma1=lc=0,lp=0,pb=0",
+        "--lzma1=dict=96KiB",
+        "--lzma1=preset=0,dict=4KiB,lc=4,pb=0",
+        "--lzma1=lc=1,lp=3,pb=4",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let out = format!("x{i}.lzma");
+        let script = format!("xz --format=lzma {options} -c evil.tar > {out}");
+        let lzma = s.make("sh", &["-c", &script], &out);
+        assert_ne!(&lzma[..3], b"\x5D\x00\x00", "{options}");
+        let raw = with_attachment("backup.tar.lzma", &lzma);
+        assert_eq!(
+            details(&findings(&raw), Condition::Filename),
+            vec!["backup.tar.lzma/backup.tar/evil.js"],
+            "{options}"
+        );
+    }
+    // Bytes shaped like an lzma header that do not decode: not lzma, and
+    // no finding.
+    let mut fake = vec![0x00, 0x00, 0x10, 0x00, 0x00];
+    fake.extend_from_slice(&u64::MAX.to_le_bytes());
+    fake.push(0);
+    fake.extend_from_slice(&[0xFF; 600]);
+    let raw = with_attachment("data.bin", &fake);
+    assert_eq!(verdict(&raw), Verdict::Clean, "{:?}", findings(&raw));
+}

@@ -238,7 +238,7 @@ pub fn xz(bytes: &[u8], budget: &mut Budget) -> Listing {
         listing.members.push(member);
         return listing;
     }
-    if let Some(e) = error {
+    if let Some(e) = error.filter(|_| !weak_lzma(bytes)) {
         listing
             .problems
             .push(Problem::Unreadable(format!("xz: {e}")));
@@ -263,6 +263,8 @@ pub fn xz(bytes: &[u8], budget: &mut Budget) -> Listing {
     if whole {
         let cap = usize::try_from(budget.left()).unwrap_or(usize::MAX);
         let (data, error) = unxz(bytes, cap);
+        // A weakly recognised stream ends where it stops decoding.
+        let error = error.filter(|_| !weak_lzma(bytes));
         if data.len() >= cap && cap > 0 {
             listing.problems.push(over_budget("xz"));
         } else if let Some(e) = error {
@@ -279,6 +281,22 @@ pub fn xz(bytes: &[u8], budget: &mut Budget) -> Listing {
     member.head = head;
     listing.members.push(member);
     listing
+}
+
+/// True when the legacy lzma stream `bytes` decodes without an error
+/// to its end or for its first [`HEAD`] bytes; when `bytes` is only the
+/// start of a stream, 256 bytes decoded before its input ran out do too.
+pub(super) fn lzma_decodes(bytes: &[u8]) -> bool {
+    let (out, error) = unxz(bytes, HEAD);
+    error.is_none() || out.len() >= 256
+}
+
+/// True when `bytes` is a legacy lzma stream whose header only a decode
+/// confirms (not `5D 00 00`, the `lzma` tool's default, nor xz): a
+/// failure to decode it further says it is no lzma stream rather than a
+/// damaged one.
+fn weak_lzma(bytes: &[u8]) -> bool {
+    !bytes.starts_with(b"\xFD7zXZ\x00") && !bytes.starts_with(b"\x5D\x00\x00")
 }
 
 /// Decompresses at most `cap` bytes of the xz or lzma stream `bytes`:

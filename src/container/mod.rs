@@ -323,6 +323,7 @@ pub fn sniff(content: &[u8]) -> Option<Format> {
             .or_else(|| zip_end(content))
             .or_else(|| rar_start(content).map(|_| Format::Rar))
             .or_else(|| stub_start(content).map(|(format, _)| format))
+            .or_else(|| lzma_alone(content).then_some(Format::Xz))
     }
 }
 
@@ -406,6 +407,27 @@ fn start(format: Format, bytes: &[u8]) -> usize {
     stub_start(bytes)
         .filter(|(found, _)| *found == format)
         .map_or(0, |(_, at)| at)
+}
+
+/// True when `content` is a legacy `.lzma` stream (LZMA_Alone, as
+/// `xz --format=lzma` and 7-Zip read it) with any properties: a
+/// properties byte below 225 (lc, lp and pb in range), any dictionary
+/// size, an uncompressed size that is unknown (all ones) or from 1 byte
+/// to 256 GiB, the range coder's first byte 0; and, since that header is
+/// weak, its first [`HEAD`] bytes (or all of a shorter stream) decode.
+/// [`sniff`] asks last, after every other format. The
+/// common header `5D 00 00` (`lzma` defaults, 64 KiB to 8 MiB
+/// dictionaries) is known by [`sniff`] without decoding.
+pub(crate) fn lzma_alone(content: &[u8]) -> bool {
+    let Some(&[props, _, _, _, _, s0, s1, s2, s3, s4, s5, s6, s7, first]) = content.get(..14)
+    else {
+        return false;
+    };
+    let size = u64::from_le_bytes([s0, s1, s2, s3, s4, s5, s6, s7]);
+    if props >= 225 || first != 0 || size == 0 || (size != u64::MAX && size >= 1 << 38) {
+        return false;
+    }
+    compress::lzma_decodes(content)
 }
 
 /// A Zstandard frame's magic number (RFC 8878 section 3.1.1).
