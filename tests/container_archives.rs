@@ -1139,3 +1139,40 @@ fn zip_size_one_reading_claims_does_not_hide_another_readings_end_record() {
     let names = details(&findings(&raw), Condition::Filename);
     assert_eq!(names, vec!["invoice.zip/evil.js"], "{names:?}");
 }
+
+#[test]
+fn zip64_end_record_directory_counts_beside_the_classic_one() {
+    // Local readme.txt, a directory listing it; local evil.js behind that
+    // directory (the local walk stops at it), a second directory listing
+    // evil.js; a zip64 end record and locator pointing at the second, a
+    // classic end record at the first with no all-ones field. unzip and
+    // 7-Zip take the classic record, Python's zipfile and bsdtar the
+    // zip64 one.
+    let (readme, evil) = (&b"hello"[..], &b"WScript.Echo(1)"[..]);
+    let mut zip = zip_local(b"readme.txt", 0, 0, crc32(readme), 5, 5);
+    zip.extend_from_slice(readme);
+    let cd1_at = zip.len();
+    let cd1 = zip_central(b"readme.txt", 0, crc32(readme), 5, 5, 0);
+    zip.extend_from_slice(&cd1);
+    let evil_at = zip.len();
+    zip.extend(zip_local(b"evil.js", 0, 0, crc32(evil), 15, 15));
+    zip.extend_from_slice(evil);
+    let cd2_at = zip.len();
+    let cd2 = zip_central(b"evil.js", 0, crc32(evil), 15, 15, evil_at as u32);
+    zip.extend_from_slice(&cd2);
+    let z64_at = zip.len();
+    zip.extend_from_slice(b"PK\x06\x06");
+    zip.extend_from_slice(&44u64.to_le_bytes());
+    zip.extend_from_slice(&[45, 0, 45, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    zip.extend_from_slice(&1u64.to_le_bytes());
+    zip.extend_from_slice(&1u64.to_le_bytes());
+    zip.extend_from_slice(&(cd2.len() as u64).to_le_bytes());
+    zip.extend_from_slice(&(cd2_at as u64).to_le_bytes());
+    zip.extend_from_slice(b"PK\x06\x07\x00\x00\x00\x00");
+    zip.extend_from_slice(&(z64_at as u64).to_le_bytes());
+    zip.extend_from_slice(&1u32.to_le_bytes());
+    zip.extend(zip_end_record(1, cd1.len() as u32, cd1_at as u32));
+    let raw = with_attachment("docs.zip", &zip);
+    let names = details(&findings(&raw), Condition::Filename);
+    assert_eq!(names, vec!["docs.zip/evil.js"], "{names:?}");
+}
