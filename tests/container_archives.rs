@@ -1176,3 +1176,93 @@ fn zip64_end_record_directory_counts_beside_the_classic_one() {
     let names = details(&findings(&raw), Condition::Filename);
     assert_eq!(names, vec!["docs.zip/evil.js"], "{names:?}");
 }
+
+#[test]
+fn tar_entries_every_reader_extracts_count_under_every_name() {
+    let body = b"WScript.Echo(1)";
+    let record = |key: &str, value: &str| {
+        let rest = format!(" {key}={value}\n");
+        let mut n = rest.len() + 2;
+        n = n.to_string().len() + rest.len();
+        format!("{n}{rest}").into_bytes()
+    };
+    let extended = |kind: u8, key: &str, value: &str| {
+        let r = record(key, value);
+        [
+            tar_header(b"PaxHeaders/x", r.len(), kind, false),
+            tar_blocks(&r),
+        ]
+        .concat()
+    };
+    let file = |name: &[u8], kind: u8| {
+        [tar_header(name, body.len(), kind, false), tar_blocks(body)].concat()
+    };
+    let end = vec![0u8; 1024];
+    let mut cases = vec![
+        // GNU tar names a sparse file by GNU.sparse.name.
+        (
+            "GNU.sparse.name".to_string(),
+            [
+                extended(b'x', "GNU.sparse.name", "evil.js"),
+                file(b"readme.txt", b'0'),
+            ]
+            .concat(),
+        ),
+        // Solaris tar's extended header, as GNU tar and 7-Zip read it.
+        (
+            "Solaris X".to_string(),
+            [extended(b'X', "path", "evil.js"), file(b"readme.txt", b'0')].concat(),
+        ),
+        // A global header's path: GNU tar and Python apply it.
+        (
+            "global pax".to_string(),
+            [extended(b'g', "path", "evil.js"), file(b"readme.txt", b'0')].concat(),
+        ),
+    ];
+    // Type flags nobody defines: GNU tar, bsdtar and 7-Zip extract them
+    // as regular files.
+    for kind in [b'8', b'9', b'A', b'Q', b'Z'] {
+        cases.push((format!("type {}", kind as char), file(b"evil.js", kind)));
+    }
+    // A symbolic link's own name.
+    let mut symlink = tar_header(b"evil.js", 0, b'2', false);
+    symlink[157..167].copy_from_slice(b"readme.txt");
+    symlink[148..156].copy_from_slice(b"        ");
+    let sum: u32 = symlink.iter().map(|&b| u32::from(b)).sum();
+    symlink[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+    cases.push((
+        "symlink".to_string(),
+        [file(b"readme.txt", b'0'), symlink].concat(),
+    ));
+    for (case, tar) in cases {
+        let raw = with_attachment("backup.tar", &[tar, end.clone()].concat());
+        let names = details(&findings(&raw), Condition::Filename);
+        assert_eq!(names, vec!["backup.tar/evil.js"], "{case}: {names:?}");
+    }
+}
+
+#[test]
+fn tar_hard_link_is_a_file_with_its_targets_content() {
+    if !have("tar", "tar_hard_link_is_a_file_with_its_targets_content") {
+        return;
+    }
+    // GNU tar stores the second name of a file as a hard link entry; it
+    // extracts as a file of that name with the first one's content.
+    let s = Scratch::new();
+    s.file("d/readme.txt", &pe());
+    std::fs::hard_link(s.path().join("d/readme.txt"), s.path().join("d/notes.txt"))
+        .expect("hard link");
+    let tar = s.make(
+        "tar",
+        &["cf", "x.tar", "-C", "d", "readme.txt", "notes.txt"],
+        "x.tar",
+    );
+    assert_eq!(tar[512 * 2 + 156], b'1', "the second entry is a hard link");
+    let raw = with_attachment("backup.tar", &tar);
+    let types = details(&findings(&raw), Condition::Mimetype);
+    assert_eq!(types.len(), 2, "{types:?}");
+    assert!(
+        types[1].starts_with("backup.tar/notes.txt: application/x-msdownload"),
+        "{types:?}"
+    );
+}
