@@ -285,3 +285,88 @@ fn legacy_lzma_with_any_properties_is_opened_and_garbage_is_not() {
     let raw = with_attachment("data.bin", &fake);
     assert_eq!(verdict(&raw), Verdict::Clean, "{:?}", findings(&raw));
 }
+
+#[test]
+fn saved_message_inside_an_archive_shows_its_attachments() {
+    let test = "saved_message_inside_an_archive_shows_its_attachments";
+    if !(have("zip", test) && have("tar", test) && have("gzip", test)) {
+        return;
+    }
+    let s = Scratch::new();
+    // A forwarded message carrying a PE and a zip holding evil.js.
+    s.file("evil.js", b"WScript.Echo(1)");
+    let inner = s.make("zip", &["-q", "inner.zip", "evil.js"], "inner.zip");
+    let mut fwd = with_attachment("invoice.exe", &container_support::pe());
+    let boundary = b"--b--\r\n";
+    fwd.truncate(fwd.len() - boundary.len());
+    fwd.extend_from_slice(
+        format!(
+            "--b\r\nContent-Type: application/zip; name=\"more.zip\"\r\n\
+             Content-Transfer-Encoding: base64\r\n\r\n{}\r\n--b--\r\n",
+            base64_lines(&inner)
+        )
+        .as_bytes(),
+    );
+    s.file("in/Fwd Invoice.eml", &fwd);
+    let zip = s.make(
+        "zip",
+        &["-qj", "mail.zip", "in/Fwd Invoice.eml"],
+        "mail.zip",
+    );
+    let raw = with_attachment("mail.zip", &zip);
+    let found = findings(&raw);
+    assert_eq!(
+        details(&found, Condition::Filename),
+        vec![
+            "mail.zip/Fwd Invoice.eml/invoice.exe",
+            "mail.zip/Fwd Invoice.eml/more.zip/evil.js"
+        ],
+        "{found:?}"
+    );
+    // Whatever the member's name, and in a tgz; an mbox From line first.
+    let mbox = [
+        &b"From bob@example.org Mon Mar  2 10:00:00 2026\n"[..],
+        &fwd,
+    ]
+    .concat();
+    s.file("t/notes.txt", &mbox);
+    let tgz = s.make(
+        "tar",
+        &["czf", "mail.tgz", "-C", "t", "notes.txt"],
+        "mail.tgz",
+    );
+    let raw = with_attachment("mail.tgz", &tgz);
+    let names = details(&findings(&raw), Condition::Filename);
+    assert!(
+        names.contains(&"mail.tgz/mail.tar/notes.txt/invoice.exe".to_string()),
+        "{names:?}"
+    );
+    // A message with text only, and text that merely has colons: clean.
+    s.file(
+        "c/hello.eml",
+        b"From: a@example.org\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nhello\r\n",
+    );
+    s.file(
+        "c/notes.txt",
+        b"Agenda: budget\r\nTime: ten\r\n\r\nsee you\r\n",
+    );
+    let zip = s.make(
+        "zip",
+        &["-qj", "clean.zip", "c/hello.eml", "c/notes.txt"],
+        "clean.zip",
+    );
+    let raw = with_attachment("clean.zip", &zip);
+    assert_eq!(verdict(&raw), Verdict::Clean, "{:?}", findings(&raw));
+}
+
+/// `data` in base64, in lines of 76 characters.
+fn base64_lines(data: &[u8]) -> String {
+    use base64::Engine as _;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(data);
+    encoded
+        .as_bytes()
+        .chunks(76)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join("\r\n")
+}

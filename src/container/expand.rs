@@ -370,6 +370,39 @@ impl Walk<'_> {
         self.tnef_attachments(&list, node);
     }
 
+    /// Lists the attachments of the saved message `content` (an `.eml`
+    /// inside an archive) as members (`2.a1.t1`, path
+    /// `mail.zip/fwd.eml/invoice.exe`), as the mail client that opens it
+    /// shows them: every part the message parser finds (nested messages
+    /// included) that is an attachment, has a name or is no text, under
+    /// all its names and its declared type. The parser's own caps bound
+    /// the work; the members count against the message's.
+    fn saved_message(&mut self, content: &[u8], node: &Node<'_>) {
+        let parsed = message::parse(content, &message::Limits::default());
+        let bodies: Vec<(&Part, std::borrow::Cow<'_, [u8]>)> = parsed
+            .parts
+            .iter()
+            .filter(|p| {
+                p.attachment
+                    || !p.names.is_empty()
+                    || p.detected_type.is_some_and(|t| !t.starts_with("text/"))
+            })
+            .map(|p| (p, p.body.bytes()))
+            .collect();
+        let list: Vec<TnefAttachment<'_>> = bodies
+            .iter()
+            .map(|(part, body)| TnefAttachment {
+                names: part.names.clone(),
+                mime_type: Some(part.declared_type.clone()),
+                data: body,
+                truncated: false,
+                message: false,
+                attachments: Vec::new(),
+            })
+            .collect();
+        self.tnef_attachments(&list, node);
+    }
+
     fn tnef_attachments(&mut self, list: &[TnefAttachment<'_>], node: &Node<'_>) {
         for (index, attachment) in list.iter().enumerate() {
             if !self.take_member(node) {
@@ -507,6 +540,9 @@ impl Walk<'_> {
             };
             if tnef::is_msg_candidate(data) && inner.depth <= self.settings.limits.max_depth {
                 self.msg(data, &inner);
+            }
+            if super::saved_message(data) && inner.depth <= self.settings.limits.max_depth {
+                self.saved_message(data, &inner);
             }
             if office::is_candidate(data)
                 && !nested.is_some_and(|f| self.settings.formats.contains(&f))

@@ -729,11 +729,46 @@ pub fn zip_end(content: &[u8]) -> Option<Format> {
 
 /// True when a member whose content starts with `head` should be read
 /// whole ([`Member::data`]): it is itself a container, an OLE2 compound
-/// file (Office 97-2003, for macros) or a TNEF stream.
+/// file (Office 97-2003, for macros), a TNEF stream or a saved MIME
+/// message ([`saved_message`]).
 pub fn wants_data(head: &[u8]) -> bool {
     sniff(head).is_some()
         || head.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")
         || head.starts_with(b"\x78\x9F\x3E\x22")
+        || saved_message(head)
+}
+
+/// True when `content` begins like a saved MIME message (an `.eml`
+/// or `.mht` file, which Outlook, Windows Mail and Thunderbird open with
+/// its attachments): a header of at least two fields (an mbox `From `
+/// line may come first, folded lines continue a field), one of them
+/// `MIME-Version` or `Content-Type`, up to its empty line or to the end
+/// of the first [`PEEK`] bytes. Any line that is no field (RFC 5322
+/// field name: printable ASCII but the colon) rules it out.
+pub(crate) fn saved_message(content: &[u8]) -> bool {
+    let content = content.get(..PEEK).unwrap_or(content);
+    let (mut fields, mut mime) = (0usize, false);
+    for (n, line) in content.split(|&b| b == b'\n').enumerate() {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() {
+            break;
+        }
+        if (n == 0 && line.starts_with(b"From ")) || (fields > 0 && matches!(line[0], b' ' | b'\t'))
+        {
+            continue;
+        }
+        let Some(colon) = line.iter().position(|&b| b == b':') else {
+            return false;
+        };
+        let name = line.get(..colon).unwrap_or_default();
+        if name.is_empty() || !name.iter().all(|&b| (33..=126).contains(&b)) {
+            return false;
+        }
+        fields += 1;
+        mime |= name.eq_ignore_ascii_case(b"MIME-Version")
+            || name.eq_ignore_ascii_case(b"Content-Type");
+    }
+    fields >= 2 && mime
 }
 
 /// True when a member of which `content` is known (its first [`PEEK`]
@@ -743,6 +778,7 @@ pub fn wants_data(head: &[u8]) -> bool {
 /// archive [`stub_start`] finds (an archive with a stub in front).
 pub fn wants_whole(content: &[u8]) -> bool {
     wants_data(content.get(..HEAD).unwrap_or(content))
+        || saved_message(content)
         || disc_start(content)
         || zip_end(content).is_some()
         || rar_start(content).is_some()
