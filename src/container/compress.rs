@@ -141,10 +141,14 @@ pub fn bzip2(bytes: &[u8], budget: &mut Budget) -> Listing {
 /// frame in turn, skippable frames passed over, as `zstd -d` and
 /// libarchive read a file of several frames.
 pub fn zstd(bytes: &[u8], budget: &mut Budget) -> Listing {
+    // A frame declares its window, which the decoder sets aside before
+    // decoding: never more than the message may decompress in all.
+    let window = budget.limits().max_bytes.min(ZSTD_WINDOW);
     stream(
         Zstd {
             source: bytes,
             frame: None,
+            window,
         },
         bytes,
         budget,
@@ -183,13 +187,18 @@ fn stream(reader: impl Read, bytes: &[u8], budget: &mut Budget, what: &str) -> L
     listing
 }
 
+/// The largest Zstandard window accepted (bytes): what `zstd -d` takes
+/// without `--memory` (window log 27, the one `--long` writes).
+const ZSTD_WINDOW: u64 = 128 << 20;
+
 /// A reader of the Zstandard frames of `source` one after the other
-/// (`ruzstd` decodes one frame at a time). Its window is `ruzstd`'s
-/// default cap (128 MiB), and what it holds grows only with what is
-/// read from it, which the [`Budget`] bounds.
+/// (`ruzstd` decodes one frame at a time). A frame whose window is
+/// larger than `window` is an error (the member is `unchecked`).
 struct Zstd<'a> {
     /// What follows the frame being decoded.
     source: &'a [u8],
+    /// The largest window accepted (bytes).
+    window: u64,
     /// The frame being decoded.
     frame: Option<ruzstd::decoding::StreamingDecoder<&'a [u8], ruzstd::decoding::FrameDecoder>>,
 }
@@ -218,8 +227,11 @@ impl Read for Zstd<'_> {
                     .ok_or_else(|| io::Error::other("skippable frame cut short"))?;
                 continue;
             }
-            let frame =
-                ruzstd::decoding::StreamingDecoder::new(self.source).map_err(io::Error::other)?;
+            let frame = ruzstd::decoding::StreamingDecoder::new_with_max_window_size(
+                self.source,
+                self.window,
+            )
+            .map_err(io::Error::other)?;
             self.frame = Some(frame);
         }
     }
@@ -284,11 +296,15 @@ pub fn xz(bytes: &[u8], budget: &mut Budget) -> Listing {
 }
 
 /// True when the legacy lzma stream `bytes` decodes without an error
-/// to its end or for its first [`HEAD`] bytes; when `bytes` is only the
-/// start of a stream, 256 bytes decoded before its input ran out do too.
+/// to its end or for its first [`HEAD`] bytes (when `bytes` is only the
+/// start of a stream, 256 bytes decoded before its input ran out do too)
+/// into something recognised ([`crate::message::detect`]: a container,
+/// an executable, a document, text). An LZMA decoder turns most bytes
+/// into some output: what other bytes decode to is noise, which nothing
+/// recognises.
 pub(super) fn lzma_decodes(bytes: &[u8]) -> bool {
     let (out, error) = unxz(bytes, HEAD);
-    error.is_none() || out.len() >= 256
+    (error.is_none() || out.len() >= 256) && crate::message::detect(&out).is_some()
 }
 
 /// True when `bytes` is a legacy lzma stream whose header only a decode

@@ -443,14 +443,18 @@ const LZ4: &[u8] = b"\x04\x22\x4D\x18";
 fn skippable_then(content: &[u8], magic: &[u8]) -> bool {
     let mut at = 0usize;
     for _ in 0..8 {
+        if at > 0
+            && content
+                .get(at..)
+                .is_some_and(|rest| rest.starts_with(magic))
+        {
+            return true;
+        }
         let Some(&[a, b, c, d, e, f, g, h]) = content.get(at..at + 8) else {
             return false;
         };
         if u32::from_le_bytes([a, b, c, d]) & 0xFFFF_FFF0 != 0x184D_2A50 {
-            return at > 0
-                && content
-                    .get(at..)
-                    .is_some_and(|rest| rest.starts_with(magic));
+            return false;
         }
         let Some(next) = usize::try_from(u32::from_le_bytes([e, f, g, h]))
             .ok()
@@ -508,6 +512,17 @@ pub fn unopened(content: &[u8]) -> Option<&'static str> {
         });
         size > 1 && content.get(26 + size - 1) == Some(&0)
     };
+    // An ASCII cpio header: the magic, then fields of hex digits (newc
+    // and crc, 110 bytes in all) or octal digits (odc, 76 bytes).
+    let ascii_cpio = |len: usize, digit: fn(&u8) -> bool| {
+        content
+            .get(6..len)
+            .is_some_and(|fields| fields.iter().all(digit))
+    };
+    // A squashfs superblock's major version (at 28), in either byte order.
+    let squashfs_version = content
+        .get(28..30)
+        .is_some_and(|v| (1..=4).contains(&v[0].max(v[1])) && v[0].min(v[1]) == 0);
     let name = if starts(b"\x02\x21\x4C\x18") {
         "LZ4 (legacy format)"
     } else if starts(b"LZIP") {
@@ -520,9 +535,8 @@ pub fn unopened(content: &[u8]) -> Option<&'static str> {
         "pack (.z)"
     } else if starts(b"BZ3v1") {
         "bzip3"
-    } else if starts(b"070701")
-        || starts(b"070702")
-        || starts(b"070707")
+    } else if ((starts(b"070701") || starts(b"070702")) && ascii_cpio(110, u8::is_ascii_hexdigit))
+        || (starts(b"070707") && ascii_cpio(76, |b| (b'0'..=b'7').contains(b)))
         || (starts(b"\xC7\x71") && binary_cpio(false))
         || (starts(b"\x71\xC7") && binary_cpio(true))
     {
@@ -539,9 +553,9 @@ pub fn unopened(content: &[u8]) -> Option<&'static str> {
         "ACE"
     } else if starts(b"ZOO ") && at(20, b"\xDC\xA7\xC4\xFD") {
         "ZOO"
-    } else if starts(b"SIT!") || starts(b"StuffIt ") {
+    } else if (starts(b"SIT!") && at(10, b"rLau")) || starts(b"StuffIt (c)1997") {
         "StuffIt"
-    } else if starts(b"xar!") {
+    } else if starts(b"xar!\x00\x1C") {
         "xar"
     } else if starts(b"MSWIM\0\0\0") || starts(b"WLPWM\0\0\0") {
         "WIM"
@@ -554,13 +568,13 @@ pub fn unopened(content: &[u8]) -> Option<&'static str> {
         "compiled HTML help (CHM)"
     } else if starts(b"RE~^") {
         "RAR 1.4"
-    } else if starts(b"hsqs") || starts(b"sqsh") {
+    } else if (starts(b"hsqs") || starts(b"sqsh")) && squashfs_version {
         "squashfs"
     } else if starts(b"conectix") {
         "VHD disk image"
     } else if starts(b"vhdxfile") {
         "VHDX disk image"
-    } else if starts(b"KDMV") {
+    } else if starts(b"KDMV") && content.get(5..8) == Some(&[0, 0, 0]) {
         "VMDK disk image"
     } else if starts(b"QFI\xFB") {
         "QCOW disk image"
@@ -1063,6 +1077,62 @@ mod tests {
             assert_eq!(sniff(&image), Some(Format::Udf), "{step}");
             assert!(wants_whole(&image[..PEEK]));
         }
+    }
+
+    #[test]
+    fn formats_not_opened_are_named_and_text_is_not_taken_for_one() {
+        let newc = format!("070701{}evil.js\0", "0".repeat(104));
+        assert_eq!(unopened(newc.as_bytes()), Some("cpio"));
+        assert_eq!(unopened(b"!<arch>\nevil.js/"), Some("ar"));
+        assert_eq!(unopened(b"MSWIM\0\0\0\xD0\0\0\0"), Some("WIM"));
+        for text in [
+            &b"070701 is the number to call\r\n"[..],
+            b"SIT! down and read this",
+            b"sqsh and other sounds of the sea, at length",
+            b"xar! xar! xar!",
+            b"KDMV is not a word",
+        ] {
+            assert_eq!(unopened(text), None, "{}", String::from_utf8_lossy(text));
+        }
+        // Formats qmvc opens are never named.
+        assert_eq!(unopened(b"\x28\xB5\x2F\xFD\x00"), None);
+    }
+
+    #[test]
+    fn skippable_frames_are_passed_over_to_the_frame_behind() {
+        let mut stream = b"\x50\x2A\x4D\x18\x03\x00\x00\x00abc".to_vec();
+        stream.extend_from_slice(ZSTD);
+        assert!(skippable_then(&stream, ZSTD));
+        assert_eq!(sniff(&stream), Some(Format::Zstd));
+        assert!(!skippable_then(&stream, LZ4));
+        assert!(!skippable_then(ZSTD, ZSTD));
+    }
+
+    #[test]
+    fn an_lzma_header_shape_alone_is_no_lzma_stream() {
+        // Zeros (a disc image's system area) and a tar header fit the
+        // shape of an lzma header; neither is one.
+        assert!(!lzma_alone(&[0u8; 4096]));
+        assert!(!lzma_alone(&v7(b"run.js")));
+        assert_eq!(sniff(&v7(b"run.js")), Some(Format::Tar));
+    }
+
+    #[test]
+    fn a_saved_message_is_known_by_its_mime_header() {
+        assert!(saved_message(
+            b"From: a@example.org\r\nMIME-Version: 1.0\r\n\r\nbody"
+        ));
+        assert!(saved_message(
+            b"From a@example.org Mon Mar  2 10:00:00 2026\nContent-Type: multipart/mixed;\n boundary=x\nSubject: hi\n\n"
+        ));
+        // No MIME field, one field only, or a line that is no field.
+        assert!(!saved_message(
+            b"From: a@example.org\r\nSubject: hi\r\n\r\n"
+        ));
+        assert!(!saved_message(b"Content-Type: text/plain\r\n\r\n"));
+        assert!(!saved_message(
+            b"Content-Type: text/plain\r\nthis is text\r\nTo: b\r\n\r\n"
+        ));
     }
 
     #[test]
