@@ -236,6 +236,23 @@ fn seven_zip_cab_and_tar_behind_a_stub_are_opened() {
             );
         }
     }
+    // Compressed streams behind a stub: 7-Zip opens them too.
+    let tgz = s.make("tar", &["czf", "x.tgz", "evil.js"], "x.tgz");
+    let tbz = s.make("tar", &["cjf", "x.tbz", "evil.js"], "x.tbz");
+    let txz = s.make("tar", &["cJf", "x.txz", "evil.js"], "x.txz");
+    for (format, archive, tar) in [
+        ("gzip", &tgz, "scan.jpg.out"),
+        ("bzip2", &tbz, "scan.jpg.out"),
+        ("xz", &txz, "scan.jpg.out"),
+    ] {
+        let polyglot = [stub(5000), archive.clone()].concat();
+        let raw = with_attachment("scan.jpg", &polyglot);
+        assert_eq!(
+            details(&findings(&raw), Condition::Filename),
+            vec![format!("scan.jpg/{tar}/evil.js")],
+            "{format} behind a stub"
+        );
+    }
     // A stub alone, and a signature without a valid header behind it:
     // nothing opened, clean.
     let fake = [

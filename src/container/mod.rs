@@ -333,17 +333,28 @@ const SEVEN_Z: &[u8] = b"7z\xBC\xAF\x27\x1C";
 /// A cabinet's signature and first reserved field (MS-CAB 2.1).
 const CAB: &[u8] = b"MSCF\x00\x00\x00\x00";
 
-/// A 7z, cab or tar archive behind a stub (a self-extractor's code, an
-/// image or a PDF it is glued to, junk) within the first [`RAR_SEARCH`]
-/// bytes of `content`, and where it starts (past offset 0): 7-Zip looks
-/// for every archive signature in a file it is asked to open, and lists
-/// what follows. The earliest of:
+/// An xz stream header's magic (xz-file-format.txt 2.1.1.1).
+const XZ: &[u8] = b"\xFD7zXZ\x00";
+
+/// Gzip headers behind a stub tried by inflating their start.
+const GZIP_TRIES: usize = 16;
+
+/// A 7z, cab or tar archive or an xz, bzip2 or gzip stream behind a
+/// stub (a self-extractor's code, an image or a PDF it is glued to,
+/// junk) within the first [`RAR_SEARCH`] bytes of `content`, and where it
+/// starts (past offset 0): 7-Zip looks for every archive signature in a
+/// file it is asked to open, and lists what follows. The earliest of:
 /// - a 7z signature whose start header's CRC-32 is right (7zFormat.txt,
 ///   "SignatureHeader");
 /// - a cabinet header whose reserved fields are zero, version 1.3, with
 ///   at least one folder and one file, its file entries inside its
 ///   declared size (MS-CAB 2.1 CFHEADER);
-/// - a tar header with the `ustar` magic and a right checksum.
+/// - a tar header with the `ustar` magic and a right checksum;
+/// - an xz stream header whose flags' CRC-32 is right;
+/// - a bzip2 header followed by a block's magic (`1AY&SY`);
+/// - a gzip header (deflate, no reserved flag) whose start inflates
+///   into something [`crate::message::detect`] recognises (of the first
+///   [`GZIP_TRIES`] there).
 pub fn stub_start(content: &[u8]) -> Option<(Format, usize)> {
     let window = content.get(..RAR_SEARCH).unwrap_or(content);
     let u16_at = |at: usize| {
@@ -386,7 +397,43 @@ pub fn stub_start(content: &[u8]) -> Option<(Format, usize)> {
         .filter_map(|magic| magic.checked_sub(257).filter(|&at| at > 0))
         .find(|&at| content.get(at..).is_some_and(is_tar_header))
         .map(|at| (Format::Tar, at));
-    [seven, cab, tar]
+    let xz = memchr::memmem::find_iter(window, XZ)
+        .filter(|&at| at > 0)
+        .find(|&at| {
+            let Some(flags) = content.get(at + 6..at + 8) else {
+                return false;
+            };
+            let mut crc = flate2::Crc::new();
+            crc.update(flags);
+            u32_at(at + 8) == Some(crc.sum())
+        })
+        .map(|at| (Format::Xz, at));
+    let bzip2 = memchr::memmem::find_iter(window, b"BZh")
+        .filter(|&at| at > 0)
+        .find(|&at| {
+            content
+                .get(at + 3)
+                .is_some_and(|b| (b'1'..=b'9').contains(b))
+                && content.get(at + 4..at + 10) == Some(b"\x31\x41\x59\x26\x53\x59")
+        })
+        .map(|at| (Format::Bzip2, at));
+    // A gzip header is three bytes: only a start that inflates into
+    // something recognised counts, and only the first few are tried
+    // (each try costs an inflater).
+    let gzip = memchr::memmem::find_iter(window, b"\x1F\x8B\x08")
+        .filter(|&at| at > 0 && content.get(at + 3).is_some_and(|f| f & 0xE0 == 0))
+        .take(GZIP_TRIES)
+        .find(|&at| {
+            let mut out = Vec::new();
+            let inflated = flate2::read::GzDecoder::new(content.get(at..).unwrap_or_default())
+                .take(HEAD as u64)
+                .read_to_end(&mut out);
+            (inflated.is_ok() || out.len() >= 256)
+                && !out.is_empty()
+                && crate::message::detect(&out).is_some()
+        })
+        .map(|at| (Format::Gzip, at));
+    [seven, cab, tar, xz, bzip2, gzip]
         .into_iter()
         .flatten()
         .min_by_key(|(_, at)| *at)
@@ -399,6 +446,11 @@ fn start(format: Format, bytes: &[u8]) -> usize {
         Format::SevenZ => bytes.starts_with(SEVEN_Z),
         Format::Cab => bytes.starts_with(CAB),
         Format::Tar => bytes.get(257..262) == Some(b"ustar") || is_tar_header(bytes),
+        Format::Xz => {
+            bytes.starts_with(XZ) || bytes.starts_with(b"\x5D\x00\x00") || lzma_alone(bytes)
+        }
+        Format::Bzip2 => bytes.starts_with(b"BZh"),
+        Format::Gzip => bytes.starts_with(b"\x1F\x8B"),
         _ => true,
     };
     if at_zero {
@@ -823,9 +875,14 @@ pub fn read(format: Format, bytes: &[u8], budget: &mut Budget) -> Listing {
             }
         }
         Format::Iso | Format::Udf => iso::read(bytes, budget),
-        Format::Gzip => compress::gzip(bytes, budget),
-        Format::Bzip2 => compress::bzip2(bytes, budget),
-        Format::Xz => compress::xz(bytes, budget),
+        Format::Gzip | Format::Bzip2 | Format::Xz => {
+            let bytes = bytes.get(start(format, bytes)..).unwrap_or_default();
+            match format {
+                Format::Gzip => compress::gzip(bytes, budget),
+                Format::Bzip2 => compress::bzip2(bytes, budget),
+                _ => compress::xz(bytes, budget),
+            }
+        }
         Format::Zstd => compress::zstd(bytes, budget),
         Format::Lz4 => compress::lz4(bytes, budget),
     }
