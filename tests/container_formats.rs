@@ -130,6 +130,16 @@ fn unopened_archives(s: &Scratch) -> Vec<(&'static str, Vec<u8>)> {
     szdd.extend_from_slice(&[b'e', 15, 0, 0, 0, 0xFF]);
     szdd.extend_from_slice(b"WScript.");
     out.push(("MS-DOS COMPRESS (SZDD/KWAJ)", szdd));
+    // Disk images known by a 512-byte footer: UDIF (.dmg) and fixed VHD.
+    for (format, magic) in [
+        ("Apple disk image (UDIF)", &b"koly"[..]),
+        ("VHD disk image", b"conectix"),
+    ] {
+        let mut image = vec![0x11u8; 300];
+        image.extend_from_slice(magic);
+        image.resize(300 + 512, 0);
+        out.push((format, image));
+    }
     out
 }
 
@@ -167,6 +177,22 @@ fn archive_formats_qmvc_does_not_open_are_unchecked_wherever_they_sit() {
             "{format} in a tgz"
         );
     }
+}
+
+#[test]
+fn a_large_disk_image_is_known_by_its_footer() {
+    // Past the bytes looked at for a container's start: the footer is
+    // read from the end of the attachment.
+    let mut image = vec![0x11u8; 300 << 10];
+    image.extend_from_slice(b"koly");
+    image.resize((300 << 10) + 512, 0);
+    let raw = with_attachment("photos.img", &image);
+    assert_eq!(
+        details(&findings(&raw), Condition::Unchecked),
+        vec![
+            "photos.img: unreadable: Apple disk image (UDIF): an archive format qmvc does not open"
+        ]
+    );
 }
 
 #[test]

@@ -15,7 +15,7 @@ use super::office::{self, MacroKind, OfficeLimits};
 use super::tnef::{self, TnefAttachment, TnefLimits};
 use super::{
     Budget, Format, Limits, Listing, Member, Problem, RAR_SEARCH, ZIP_TAIL, rar_start, read, sniff,
-    stub_start, unopened, zip_end,
+    stub_start, unopened, unopened_trailer, zip_end,
 };
 use crate::message::{self, Origin, Part};
 
@@ -155,7 +155,8 @@ pub fn expand(parts: &[Part], settings: &Settings) -> Inside {
             // A zip with a stub in front shows only at its end, a RAR
             // within the first MiB.
             None if part.body.len() > head.len() => {
-                match zip_end(&tail(part)).or_else(|| {
+                let tail = tail(part);
+                match zip_end(&tail).or_else(|| {
                     let start = part.body.head(RAR_SEARCH);
                     rar_start(&start)
                         .map(|_| Format::Rar)
@@ -163,13 +164,13 @@ pub fn expand(parts: &[Part], settings: &Settings) -> Inside {
                 }) {
                     Some(format) => format,
                     None => {
-                        walk.unopened(&head, &node);
+                        walk.unopened(&head, Some(&tail), &node);
                         continue;
                     }
                 }
             }
             None => {
-                walk.unopened(&head, &node);
+                walk.unopened(&head, Some(&head), &node);
                 continue;
             }
         };
@@ -233,8 +234,10 @@ impl Walk<'_> {
     /// The problem of `content`, at `node`, when it is an archive of a
     /// format qmvc does not open ([`unopened`]): a client opens it, qmvc
     /// cannot examine what is inside.
-    fn unopened(&mut self, content: &[u8], node: &Node<'_>) {
-        if let Some(format) = unopened(content) {
+    /// `end` is the content's end (its last bytes, or all of it) when
+    /// known, for the formats known by a trailer ([`unopened_trailer`]).
+    fn unopened(&mut self, content: &[u8], end: Option<&[u8]>, node: &Node<'_>) {
+        if let Some(format) = unopened(content).or_else(|| end.and_then(unopened_trailer)) {
             let detail =
                 Problem::Unreadable(format!("{format}: an archive format qmvc does not open"))
                     .to_string();
@@ -447,7 +450,7 @@ impl Walk<'_> {
             } else if let Some(format) = sniff(data) {
                 self.open(format, data, &inner);
             } else {
-                self.unopened(data, &inner);
+                self.unopened(data, Some(data), &inner);
             }
             let names: Vec<String> = attachment
                 .names
@@ -515,8 +518,10 @@ impl Walk<'_> {
         let content = member.data.as_deref().unwrap_or(&member.head);
         let detected_type = message::detect(content);
         if sniff(content).is_none() {
+            let whole = member.data.is_some() || member.head.len() as u64 == member.size;
             self.unopened(
                 content,
+                whole.then_some(content),
                 &Node {
                     parent: node.parent,
                     id: &id,

@@ -519,6 +519,27 @@ fn skippable_then(content: &[u8], magic: &[u8]) -> bool {
     false
 }
 
+/// The name of the disk image format whose trailer ends `content` (all
+/// of a file): a UDIF image (`.dmg`, which 7-Zip and macOS open) or a
+/// fixed VHD (which Windows mounts with a double-click), both known by a
+/// 512-byte footer (`koly`, `conectix`; old VHDs have 511 bytes).
+pub fn unopened_trailer(content: &[u8]) -> Option<&'static str> {
+    let footer = |n: usize, magic: &[u8]| {
+        content
+            .len()
+            .checked_sub(n)
+            .and_then(|at| content.get(at..))
+            .is_some_and(|f| f.starts_with(magic))
+    };
+    if footer(512, b"koly") {
+        Some("Apple disk image (UDIF)")
+    } else if footer(512, b"conectix") || footer(511, b"conectix") {
+        Some("VHD disk image")
+    } else {
+        None
+    }
+}
+
 /// The name of the archive or compression format `content` starts
 /// with, when it is one qmvc does not open but a client does (7-Zip,
 /// bsdtar, Windows Explorer or another common tool lists or extracts
