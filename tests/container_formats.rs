@@ -413,3 +413,24 @@ fn base64_lines(data: &[u8]) -> String {
         .collect::<Vec<_>>()
         .join("\r\n")
 }
+
+#[test]
+fn an_archive_inside_a_compound_file_is_left_to_its_readers() {
+    let test = "an_archive_inside_a_compound_file_is_left_to_its_readers";
+    if !have("7zz", test) {
+        return;
+    }
+    // An OLE2 header, then a 7z archive further in: 7-Zip opens the file
+    // as a compound file, not as the 7z; no stub search there.
+    let s = Scratch::new();
+    s.file("evil.js", b"WScript.Echo(1)");
+    let seven = s.make("7zz", &["a", "-bd", "-bso0", "x.7z", "evil.js"], "x.7z");
+    let mut doc = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
+    doc.resize(4096, 0);
+    doc.extend_from_slice(&seven);
+    assert_eq!(qmvc::container::stub_start(&doc), None);
+    assert_eq!(
+        qmvc::container::sniff(&doc[8..]),
+        Some(qmvc::container::Format::SevenZ)
+    );
+}

@@ -333,6 +333,9 @@ const SEVEN_Z: &[u8] = b"7z\xBC\xAF\x27\x1C";
 /// A cabinet's signature and first reserved field (MS-CAB 2.1).
 const CAB: &[u8] = b"MSCF\x00\x00\x00\x00";
 
+/// An OLE2 compound file's signature ([MS-CFB] 2.2).
+const OLE: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+
 /// An xz stream header's magic (xz-file-format.txt 2.1.1.1).
 const XZ: &[u8] = b"\xFD7zXZ\x00";
 
@@ -355,7 +358,15 @@ const GZIP_TRIES: usize = 16;
 /// - a gzip header (deflate, no reserved flag) whose start inflates
 ///   into something [`crate::message::detect`] recognises (of the first
 ///   [`GZIP_TRIES`] there).
+///
+/// Never in an OLE2 compound file, which 7-Zip opens as one.
 pub fn stub_start(content: &[u8]) -> Option<(Format, usize)> {
+    // A compound file (an Office 97-2003 document, an MSI with its
+    // cabinets) is what 7-Zip opens it as; streams inside it are its
+    // readers' business (the macro and Packager readers).
+    if content.starts_with(OLE) {
+        return None;
+    }
     let window = content.get(..RAR_SEARCH).unwrap_or(content);
     let u16_at = |at: usize| {
         content
@@ -820,7 +831,7 @@ pub fn zip_end(content: &[u8]) -> Option<Format> {
 /// message ([`saved_message`]).
 pub fn wants_data(head: &[u8]) -> bool {
     sniff(head).is_some()
-        || head.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")
+        || head.starts_with(OLE)
         || head.starts_with(b"\x78\x9F\x3E\x22")
         || saved_message(head)
 }
