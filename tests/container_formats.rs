@@ -58,6 +58,18 @@ fn zstd_and_lz4_streams_are_opened_whatever_their_name_and_inside_a_zip() {
         details(&findings(&raw), Condition::Filename),
         vec!["two.tzst/two.tar/evil.js"]
     );
+    // A 128 MiB window (--long=27 on a stream of unknown size), which
+    // zstd -d takes.
+    let long = s.make(
+        "sh",
+        &["-c", "zstd -q --long=27 -c < evil.tar > long.zst"],
+        "long.zst",
+    );
+    let raw = with_attachment("long.tzst", &long);
+    assert_eq!(
+        details(&findings(&raw), Condition::Filename),
+        vec!["long.tzst/long.tar/evil.js"]
+    );
     // Inside a zip, as a member.
     s.file("backup.tar.zst", &zst);
     let zip = s.make("zip", &["-q", "docs.zip", "backup.tar.zst"], "docs.zip");
