@@ -379,7 +379,8 @@ impl Walk<'_> {
     /// shows them: every part the message parser finds (nested messages
     /// included) that is an attachment, has a name or is no text, under
     /// all its names and its declared type. The parser's own caps bound
-    /// the work; the members count against the message's.
+    /// the work; the decoded bodies are charged to the budget and the
+    /// members count against the message's.
     fn saved_message(&mut self, content: &[u8], node: &Node<'_>) {
         let parsed = message::parse(content, &message::Limits::default());
         let bodies: Vec<(&Part, std::borrow::Cow<'_, [u8]>)> = parsed
@@ -392,6 +393,19 @@ impl Walk<'_> {
             })
             .map(|p| (p, p.body.bytes()))
             .collect();
+        // Decoded (base64, quoted-printable) here: charged like any
+        // decompressed content.
+        let decoded: usize = bodies.iter().map(|(_, body)| body.len()).sum();
+        if !self.budget.take(decoded as u64) {
+            let detail = Problem::Limit {
+                limit: "max_bytes",
+                detail: "saved message: attachments not decoded, the message's budget is spent"
+                    .into(),
+            }
+            .to_string();
+            self.problem(node, detail);
+            return;
+        }
         let list: Vec<TnefAttachment<'_>> = bodies
             .iter()
             .map(|(part, body)| TnefAttachment {
