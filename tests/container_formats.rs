@@ -129,9 +129,10 @@ fn unopened_archives(s: &Scratch) -> Vec<(&'static str, Vec<u8>)> {
     lha[0] = (lha.len() - 2) as u8;
     lha.extend_from_slice(b"WScript.Echo(1)\0");
     out.push(("LHA/LZH", lha));
-    // ARJ main header: magic, header size, then its fields.
-    let mut arj = vec![0x60, 0xEA, 30, 0];
-    arj.extend_from_slice(&[0u8; 30]);
+    // ARJ main header: magic, basic header size, then its fields, the
+    // first being the size of their fixed part (30).
+    let mut arj = vec![0x60, 0xEA, 40, 0, 30, 11, 1, 2];
+    arj.extend_from_slice(&[0u8; 26]);
     arj.extend_from_slice(b"evil.arj\0\0");
     out.push(("ARJ", arj));
     let mut wim = b"MSWIM\0\0\0".to_vec();

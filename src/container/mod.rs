@@ -557,7 +557,8 @@ pub fn unopened_trailer(content: &[u8]) -> Option<&'static str> {
 /// it): its content cannot be examined, so it is never clean. Recognised
 /// from the first bytes alone (the magic numbers of file(1)'s database
 /// and 7-Zip's handlers), with a second field checked where the magic is
-/// short. The formats qmvc opens ([`sniff`]) are never named here.
+/// short (compress's flags, ARJ's header sizes, LHA's header level,
+/// cpio's fields, ...): a member of random bytes must not pass for one. The formats qmvc opens ([`sniff`]) are never named here.
 ///
 /// The formats: LZ4 legacy frames, lzip, compress (`.Z`) and its
 /// relatives (pack, SCO `compress -H`), bzip3, cpio (binary, odc, newc
@@ -611,11 +612,15 @@ pub fn unopened(content: &[u8]) -> Option<&'static str> {
         "LZ4 (legacy format)"
     } else if starts(b"LZIP") {
         "lzip"
-    } else if starts(b"\x1F\x9D") {
+    } else if starts(b"\x1F\x9D")
+        && content
+            .get(2)
+            .is_some_and(|flags| (9..=16).contains(&(flags & 0x1F)) && flags & 0x60 == 0)
+    {
         "compress (.Z)"
     } else if starts(b"\x1F\xA0") {
         "SCO compress -H (LZH)"
-    } else if starts(b"\x1F\x1E") {
+    } else if starts(b"\x1F\x1E") && content.get(6).is_some_and(|bits| (1..=24).contains(bits)) {
         "pack (.z)"
     } else if starts(b"BZ3v1") {
         "bzip3"
@@ -631,7 +636,12 @@ pub fn unopened(content: &[u8]) -> Option<&'static str> {
         "RPM"
     } else if lha {
         "LHA/LZH"
-    } else if starts(b"\x60\xEA") && u16le(2).is_some_and(|n| n > 0 && n <= 2600) {
+    } else if starts(b"\x60\xEA")
+        && u16le(2).is_some_and(|n| n > 0 && n <= 2600)
+        && content
+            .get(4)
+            .is_some_and(|first| (20..=64).contains(first))
+    {
         "ARJ"
     } else if at(7, b"**ACE**") {
         "ACE"
