@@ -1,5 +1,5 @@
-//! Readers of containers: archives (zip, 7z, rar, tar, cab), single-stream
-//! compressors (gzip, bzip2, xz) and disc images (ISO 9660, UDF), each
+//! Readers of containers: archives (zip, 7z, rar, tar, cab, cpio, ar),
+//! single-stream compressors (gzip, bzip2, xz, zstd, lz4) and disc images (ISO 9660, UDF), each
 //! turning the bytes of one attachment into the list of its [`Member`]s,
 //! within [`Limits`] shared by the whole message ([`Budget`]).
 //!
@@ -29,8 +29,10 @@
 //! macros, TNEF attachments) live here too as standalone pure functions;
 //! the integration step (`crate::message::expand`) calls them.
 
+mod ar;
 mod cab;
 mod compress;
+mod cpio;
 mod expand;
 mod iso;
 pub mod office;
@@ -251,6 +253,10 @@ pub enum Format {
     Lz4,
     /// Microsoft Cabinet (MS-CAB).
     Cab,
+    /// cpio: `newc`, `crc`, `odc` and the old binary format (cpio(5)).
+    Cpio,
+    /// ar archives (ar(5), GNU and BSD long names; Debian packages).
+    Ar,
     /// ISO 9660 CD images (ECMA-119) with Joliet and Rock Ridge names.
     Iso,
     /// UDF disc images (ECMA-167 / OSTA UDF).
@@ -259,7 +265,7 @@ pub enum Format {
 
 impl Format {
     /// Every format, in the order `config show` lists them.
-    pub const ALL: [Format; 12] = [
+    pub const ALL: [Format; 14] = [
         Format::Zip,
         Format::SevenZ,
         Format::Rar,
@@ -270,6 +276,8 @@ impl Format {
         Format::Zstd,
         Format::Lz4,
         Format::Cab,
+        Format::Cpio,
+        Format::Ar,
         Format::Iso,
         Format::Udf,
     ];
@@ -287,6 +295,8 @@ impl Format {
             Format::Zstd => "zstd",
             Format::Lz4 => "lz4",
             Format::Cab => "cab",
+            Format::Cpio => "cpio",
+            Format::Ar => "ar",
             Format::Iso => "iso",
             Format::Udf => "udf",
         }
@@ -316,6 +326,10 @@ pub fn sniff(content: &[u8]) -> Option<Format> {
         Some(Format::Lz4)
     } else if starts(b"MSCF\x00\x00\x00\x00") {
         Some(Format::Cab)
+    } else if is_cpio(content) {
+        Some(Format::Cpio)
+    } else if starts(ar::MAGIC) {
+        Some(Format::Ar)
     } else if content.get(257..262) == Some(b"ustar") || is_tar_header(content) {
         Some(Format::Tar)
     } else {
@@ -551,6 +565,35 @@ pub fn unopened_trailer(content: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// True when `content` starts with a cpio header: an ASCII one (the
+/// magic, then fields of hex digits for `newc` and `crc`, 110 bytes in
+/// all, or octal digits for `odc`, 76 bytes), or a binary one in either
+/// byte order whose name size (at 20) counts the name's closing NUL,
+/// which follows the 26-byte header.
+fn is_cpio(content: &[u8]) -> bool {
+    let starts = |magic: &[u8]| content.starts_with(magic);
+    let ascii_cpio = |len: usize, digit: fn(&u8) -> bool| {
+        content
+            .get(6..len)
+            .is_some_and(|fields| fields.iter().all(digit))
+    };
+    let binary_cpio = |big: bool| {
+        let Some(&[a, b]) = content.get(20..22) else {
+            return false;
+        };
+        let size = usize::from(if big {
+            u16::from_be_bytes([a, b])
+        } else {
+            u16::from_le_bytes([a, b])
+        });
+        size > 1 && content.get(26 + size - 1) == Some(&0)
+    };
+    ((starts(b"070701") || starts(b"070702")) && ascii_cpio(110, u8::is_ascii_hexdigit))
+        || (starts(b"070707") && ascii_cpio(76, |b| (b'0'..=b'7').contains(b)))
+        || (starts(b"\xC7\x71") && binary_cpio(false))
+        || (starts(b"\x71\xC7") && binary_cpio(true))
+}
+
 /// The name of the archive or compression format `content` starts
 /// with, when it is one qmvc does not open but a client does (7-Zip,
 /// bsdtar, Windows Explorer or another common tool lists or extracts
@@ -558,11 +601,11 @@ pub fn unopened_trailer(content: &[u8]) -> Option<&'static str> {
 /// from the first bytes alone (the magic numbers of file(1)'s database
 /// and 7-Zip's handlers), with a second field checked where the magic is
 /// short (compress's flags, ARJ's header sizes, LHA's header level,
-/// cpio's fields, ...): a member of random bytes must not pass for one. The formats qmvc opens ([`sniff`]) are never named here.
+/// ...): a member of random bytes must not pass for one. The formats
+/// qmvc opens ([`sniff`]) are never named here.
 ///
 /// The formats: LZ4 legacy frames, lzip, compress (`.Z`) and its
-/// relatives (pack, SCO `compress -H`), bzip3, cpio (binary, odc, newc
-/// and crc), ar (and Debian packages), RPM, LHA/LZH, ARJ, ACE, ZOO,
+/// relatives (pack, SCO `compress -H`), bzip3, RPM, LHA/LZH, ARJ, ACE, ZOO,
 /// StuffIt, xar, WIM, MS-DOS `COMPRESS.EXE` (SZDD, KWAJ), compiled HTML
 /// help (CHM), old RAR (1.4), squashfs, and the virtual disks Windows
 /// mounts with a double-click or 7-Zip opens (VHD, VHDX, VMDK, QCOW).
@@ -584,26 +627,6 @@ pub fn unopened(content: &[u8]) -> Option<&'static str> {
         && content.get(6) == Some(&b'-')
         && matches!(content.get(3..5), Some(b"lh" | b"lz" | b"pm"))
         && content.get(20).is_some_and(|level| *level <= 3);
-    // A binary cpio header (either byte order): its name size (at 20)
-    // counts the name's closing NUL, which follows the 26-byte header.
-    let binary_cpio = |big: bool| {
-        let Some(&[a, b]) = content.get(20..22) else {
-            return false;
-        };
-        let size = usize::from(if big {
-            u16::from_be_bytes([a, b])
-        } else {
-            u16::from_le_bytes([a, b])
-        });
-        size > 1 && content.get(26 + size - 1) == Some(&0)
-    };
-    // An ASCII cpio header: the magic, then fields of hex digits (newc
-    // and crc, 110 bytes in all) or octal digits (odc, 76 bytes).
-    let ascii_cpio = |len: usize, digit: fn(&u8) -> bool| {
-        content
-            .get(6..len)
-            .is_some_and(|fields| fields.iter().all(digit))
-    };
     // A squashfs superblock's major version (at 28), in either byte order.
     let squashfs_version = content
         .get(28..30)
@@ -624,14 +647,6 @@ pub fn unopened(content: &[u8]) -> Option<&'static str> {
         "pack (.z)"
     } else if starts(b"BZ3v1") {
         "bzip3"
-    } else if ((starts(b"070701") || starts(b"070702")) && ascii_cpio(110, u8::is_ascii_hexdigit))
-        || (starts(b"070707") && ascii_cpio(76, |b| (b'0'..=b'7').contains(b)))
-        || (starts(b"\xC7\x71") && binary_cpio(false))
-        || (starts(b"\x71\xC7") && binary_cpio(true))
-    {
-        "cpio"
-    } else if starts(b"!<arch>\n") {
-        "ar"
     } else if starts(b"\xED\xAB\xEE\xDB") {
         "RPM"
     } else if lha {
@@ -925,6 +940,8 @@ pub fn read(format: Format, bytes: &[u8], budget: &mut Budget) -> Listing {
                 _ => compress::xz(bytes, budget),
             }
         }
+        Format::Cpio => cpio::read(bytes, budget),
+        Format::Ar => ar::read(bytes, budget),
         Format::Zstd => compress::zstd(bytes, budget),
         Format::Lz4 => compress::lz4(bytes, budget),
     }
@@ -1181,8 +1198,10 @@ mod tests {
     #[test]
     fn formats_not_opened_are_named_and_text_is_not_taken_for_one() {
         let newc = format!("070701{}evil.js\0", "0".repeat(104));
-        assert_eq!(unopened(newc.as_bytes()), Some("cpio"));
-        assert_eq!(unopened(b"!<arch>\nevil.js/"), Some("ar"));
+        assert_eq!(sniff(newc.as_bytes()), Some(Format::Cpio));
+        assert_eq!(unopened(newc.as_bytes()), None);
+        assert_eq!(sniff(b"070701 is the number to call"), None);
+        assert_eq!(unopened(b"\x1F\x9D\x90evil"), Some("compress (.Z)"));
         assert_eq!(unopened(b"MSWIM\0\0\0\xD0\0\0\0"), Some("WIM"));
         for text in [
             &b"070701 is the number to call\r\n"[..],
