@@ -1139,3 +1139,130 @@ fn zip_size_one_reading_claims_does_not_hide_another_readings_end_record() {
     let names = details(&findings(&raw), Condition::Filename);
     assert_eq!(names, vec!["invoice.zip/evil.js"], "{names:?}");
 }
+
+#[test]
+fn zip64_end_record_directory_counts_beside_the_classic_one() {
+    // Local readme.txt, a directory listing it; local evil.js behind that
+    // directory (the local walk stops at it), a second directory listing
+    // evil.js; a zip64 end record and locator pointing at the second, a
+    // classic end record at the first with no all-ones field. unzip and
+    // 7-Zip take the classic record, Python's zipfile and bsdtar the
+    // zip64 one.
+    let (readme, evil) = (&b"hello"[..], &b"WScript.Echo(1)"[..]);
+    let mut zip = zip_local(b"readme.txt", 0, 0, crc32(readme), 5, 5);
+    zip.extend_from_slice(readme);
+    let cd1_at = zip.len();
+    let cd1 = zip_central(b"readme.txt", 0, crc32(readme), 5, 5, 0);
+    zip.extend_from_slice(&cd1);
+    let evil_at = zip.len();
+    zip.extend(zip_local(b"evil.js", 0, 0, crc32(evil), 15, 15));
+    zip.extend_from_slice(evil);
+    let cd2_at = zip.len();
+    let cd2 = zip_central(b"evil.js", 0, crc32(evil), 15, 15, evil_at as u32);
+    zip.extend_from_slice(&cd2);
+    let z64_at = zip.len();
+    zip.extend_from_slice(b"PK\x06\x06");
+    zip.extend_from_slice(&44u64.to_le_bytes());
+    zip.extend_from_slice(&[45, 0, 45, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    zip.extend_from_slice(&1u64.to_le_bytes());
+    zip.extend_from_slice(&1u64.to_le_bytes());
+    zip.extend_from_slice(&(cd2.len() as u64).to_le_bytes());
+    zip.extend_from_slice(&(cd2_at as u64).to_le_bytes());
+    zip.extend_from_slice(b"PK\x06\x07\x00\x00\x00\x00");
+    zip.extend_from_slice(&(z64_at as u64).to_le_bytes());
+    zip.extend_from_slice(&1u32.to_le_bytes());
+    zip.extend(zip_end_record(1, cd1.len() as u32, cd1_at as u32));
+    let raw = with_attachment("docs.zip", &zip);
+    let names = details(&findings(&raw), Condition::Filename);
+    assert_eq!(names, vec!["docs.zip/evil.js"], "{names:?}");
+}
+
+#[test]
+fn tar_entries_every_reader_extracts_count_under_every_name() {
+    let body = b"WScript.Echo(1)";
+    let record = |key: &str, value: &str| {
+        let rest = format!(" {key}={value}\n");
+        let mut n = rest.len() + 2;
+        n = n.to_string().len() + rest.len();
+        format!("{n}{rest}").into_bytes()
+    };
+    let extended = |kind: u8, key: &str, value: &str| {
+        let r = record(key, value);
+        [
+            tar_header(b"PaxHeaders/x", r.len(), kind, false),
+            tar_blocks(&r),
+        ]
+        .concat()
+    };
+    let file = |name: &[u8], kind: u8| {
+        [tar_header(name, body.len(), kind, false), tar_blocks(body)].concat()
+    };
+    let end = vec![0u8; 1024];
+    let mut cases = vec![
+        // GNU tar names a sparse file by GNU.sparse.name.
+        (
+            "GNU.sparse.name".to_string(),
+            [
+                extended(b'x', "GNU.sparse.name", "evil.js"),
+                file(b"readme.txt", b'0'),
+            ]
+            .concat(),
+        ),
+        // Solaris tar's extended header, as GNU tar and 7-Zip read it.
+        (
+            "Solaris X".to_string(),
+            [extended(b'X', "path", "evil.js"), file(b"readme.txt", b'0')].concat(),
+        ),
+        // A global header's path: GNU tar and Python apply it.
+        (
+            "global pax".to_string(),
+            [extended(b'g', "path", "evil.js"), file(b"readme.txt", b'0')].concat(),
+        ),
+    ];
+    // Type flags nobody defines: GNU tar, bsdtar and 7-Zip extract them
+    // as regular files.
+    for kind in [b'8', b'9', b'A', b'Q', b'Z'] {
+        cases.push((format!("type {}", kind as char), file(b"evil.js", kind)));
+    }
+    // A symbolic link's own name.
+    let mut symlink = tar_header(b"evil.js", 0, b'2', false);
+    symlink[157..167].copy_from_slice(b"readme.txt");
+    symlink[148..156].copy_from_slice(b"        ");
+    let sum: u32 = symlink.iter().map(|&b| u32::from(b)).sum();
+    symlink[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+    cases.push((
+        "symlink".to_string(),
+        [file(b"readme.txt", b'0'), symlink].concat(),
+    ));
+    for (case, tar) in cases {
+        let raw = with_attachment("backup.tar", &[tar, end.clone()].concat());
+        let names = details(&findings(&raw), Condition::Filename);
+        assert_eq!(names, vec!["backup.tar/evil.js"], "{case}: {names:?}");
+    }
+}
+
+#[test]
+fn tar_hard_link_is_a_file_with_its_targets_content() {
+    if !have("tar", "tar_hard_link_is_a_file_with_its_targets_content") {
+        return;
+    }
+    // GNU tar stores the second name of a file as a hard link entry; it
+    // extracts as a file of that name with the first one's content.
+    let s = Scratch::new();
+    s.file("d/readme.txt", &pe());
+    std::fs::hard_link(s.path().join("d/readme.txt"), s.path().join("d/notes.txt"))
+        .expect("hard link");
+    let tar = s.make(
+        "tar",
+        &["cf", "x.tar", "-C", "d", "readme.txt", "notes.txt"],
+        "x.tar",
+    );
+    assert_eq!(tar[512 * 2 + 156], b'1', "the second entry is a hard link");
+    let raw = with_attachment("backup.tar", &tar);
+    let types = details(&findings(&raw), Condition::Mimetype);
+    assert_eq!(types.len(), 2, "{types:?}");
+    assert!(
+        types[1].starts_with("backup.tar/notes.txt: application/x-msdownload"),
+        "{types:?}"
+    );
+}

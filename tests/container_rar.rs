@@ -28,6 +28,12 @@ fn block4(kind: u8, flags: u16, rest: &[u8]) -> Vec<u8> {
 
 /// A RAR 4 archive of `(name, flags, content)` files stored (method 0x30).
 fn rar4(main_flags: u16, files: &[(&[u8], u16, &[u8])]) -> Vec<u8> {
+    rar4_method(main_flags, 0x30, files)
+}
+
+/// A RAR 4 archive of `(name, flags, packed content)` files, each
+/// declared packed with `method` (0x30 stored, 0x31 to 0x35 compressed).
+fn rar4_method(main_flags: u16, method: u8, files: &[(&[u8], u16, &[u8])]) -> Vec<u8> {
     let mut out = b"Rar!\x1A\x07\x00".to_vec();
     out.extend(block4(0x73, main_flags, &[0; 6]));
     for (name, flags, content) in files {
@@ -38,7 +44,7 @@ fn rar4(main_flags: u16, files: &[(&[u8], u16, &[u8])]) -> Vec<u8> {
         rest.extend_from_slice(&crc32(content).to_le_bytes());
         rest.extend_from_slice(&0u32.to_le_bytes());
         rest.push(29);
-        rest.push(0x30);
+        rest.push(method);
         rest.extend_from_slice(&(name.len() as u16).to_le_bytes());
         rest.extend_from_slice(&0x20u32.to_le_bytes());
         rest.extend_from_slice(name);
@@ -74,6 +80,12 @@ fn block5(fields: &[u8]) -> Vec<u8> {
 /// A RAR 5 archive of `(name, encrypted, content)` files stored; with
 /// `hidden`, an archive encryption header in front (names encrypted).
 fn rar5(hidden: bool, files: &[(&[u8], bool, &[u8])]) -> Vec<u8> {
+    rar5_method(hidden, 0, files)
+}
+
+/// [`rar5`] with every file declared packed with `method` (0 stored, 1
+/// to 5 compressed; the compression information's bits 7 to 9).
+fn rar5_method(hidden: bool, method: u64, files: &[(&[u8], bool, &[u8])]) -> Vec<u8> {
     let mut out = b"Rar!\x1A\x07\x01\x00".to_vec();
     if hidden {
         let mut f = vint(4);
@@ -109,7 +121,7 @@ fn rar5(hidden: bool, files: &[(&[u8], bool, &[u8])]) -> Vec<u8> {
         f.extend(vint(content.len() as u64));
         f.extend(vint(0x20));
         f.extend_from_slice(&crc32(content).to_le_bytes());
-        f.extend(vint(0)); // stored
+        f.extend(vint(method << 7));
         f.extend(vint(0)); // Windows
         f.extend(vint(name.len() as u64));
         f.extend_from_slice(name);
@@ -287,4 +299,48 @@ fn rar_behind_a_stub_is_opened_and_a_bare_signature_is_not() {
             "{found:?}"
         );
     }
+}
+
+#[test]
+fn compressed_rar_members_are_unchecked_and_their_names_still_count() {
+    // The packed bytes are a zip, as they would be after decompression:
+    // qmvc cannot decompress RAR, so it cannot see that.
+    let zip = b"PK\x03\x04 a nested archive qmvc never sees";
+    for (version, archive) in [
+        (
+            4,
+            rar4_method(0, 0x33, &[(b"docs.zip", 0, zip), (b"run.js", 0, b"x")]),
+        ),
+        (
+            5,
+            rar5_method(
+                false,
+                3,
+                &[(b"docs.zip", false, zip), (b"run.js", false, b"x")],
+            ),
+        ),
+    ] {
+        let raw = with_attachment("invoice.rar", &archive);
+        let found = findings(&raw);
+        assert_eq!(
+            details(&found, Condition::Unchecked),
+            vec![
+                "invoice.rar: unreadable: rar member docs.zip: RAR compression not decoded, content not examined",
+                "invoice.rar: unreadable: rar member run.js: RAR compression not decoded, content not examined",
+            ],
+            "rar{version}"
+        );
+        assert_eq!(
+            details(&found, Condition::Filename),
+            vec!["invoice.rar/run.js"],
+            "rar{version}"
+        );
+        assert_eq!(verdict(&raw), Verdict::Unchecked, "rar{version}");
+    }
+    // Stored members are read, and stay clean when they are.
+    let archive = rar4(0, &[(b"readme.txt", 0, b"hello")]);
+    assert_eq!(
+        verdict(&with_attachment("notes.rar", &archive)),
+        Verdict::Clean
+    );
 }

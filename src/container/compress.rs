@@ -1,9 +1,10 @@
 //! The single-stream compressors: gzip (RFC 1952, its FNAME field as the
-//! member's name), bzip2 and xz (and legacy `.lzma`). Each gives one
-//! member, decompressed no further than its head unless it is itself a
-//! container, always within the message's [`Budget`].
+//! member's name), bzip2, xz (and legacy `.lzma`), Zstandard (RFC 8878)
+//! and LZ4 frames. Each gives one member, decompressed no further than
+//! its head unless it is itself a container, always within the message's
+//! [`Budget`].
 
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 
 use flate2::read::MultiGzDecoder;
 
@@ -136,6 +137,107 @@ pub fn bzip2(bytes: &[u8], budget: &mut Budget) -> Listing {
     listing
 }
 
+/// The member of the Zstandard stream `bytes` (no stored name): every
+/// frame in turn, skippable frames passed over, as `zstd -d` and
+/// libarchive read a file of several frames.
+pub fn zstd(bytes: &[u8], budget: &mut Budget) -> Listing {
+    // A frame declares its window, which the decoder reserves before
+    // decoding (address space: pages are touched only as output is
+    // written, which the budget bounds); capped as zstd -d caps it.
+    let window = ZSTD_WINDOW;
+    stream(
+        Zstd {
+            source: bytes,
+            frame: None,
+            window,
+        },
+        bytes,
+        budget,
+        "zstd",
+    )
+}
+
+/// The member of the LZ4 frame stream `bytes` (no stored name), frames
+/// one after the other as `lz4 -d` reads them (`lz4_flex`).
+pub fn lz4(bytes: &[u8], budget: &mut Budget) -> Listing {
+    stream(
+        lz4_flex::frame::FrameDecoder::new(bytes),
+        bytes,
+        budget,
+        "lz4",
+    )
+}
+
+/// The one member of a stream decoded by `reader` from `bytes`, `what`
+/// naming the format in problems.
+fn stream(reader: impl Read, bytes: &[u8], budget: &mut Budget, what: &str) -> Listing {
+    let mut listing = Listing::default();
+    let (head, data) = content(
+        reader,
+        budget,
+        bytes.len() as u64,
+        what,
+        &mut listing.problems,
+    );
+    listing.members.push(Member {
+        size: data.as_ref().map_or(head.len() as u64, |d| d.len() as u64),
+        head,
+        data,
+        ..Member::default()
+    });
+    listing
+}
+
+/// The largest Zstandard window accepted (bytes): what `zstd -d` takes
+/// without `--memory` (window log 27, the one `--long` writes).
+const ZSTD_WINDOW: u64 = 128 << 20;
+
+/// A reader of the Zstandard frames of `source` one after the other
+/// (`ruzstd` decodes one frame at a time). A frame whose window is
+/// larger than `window` is an error (the member is `unchecked`).
+struct Zstd<'a> {
+    /// What follows the frame being decoded.
+    source: &'a [u8],
+    /// The largest window accepted (bytes).
+    window: u64,
+    /// The frame being decoded.
+    frame: Option<ruzstd::decoding::StreamingDecoder<&'a [u8], ruzstd::decoding::FrameDecoder>>,
+}
+
+impl Read for Zstd<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            if let Some(frame) = &mut self.frame {
+                let n = frame.read(buf)?;
+                if n > 0 || buf.is_empty() {
+                    return Ok(n);
+                }
+                self.source = *frame.get_ref();
+                self.frame = None;
+            }
+            if self.source.is_empty() {
+                return Ok(0);
+            }
+            if let Some(&[a, b, c, d, e, f, g, h]) = self.source.get(..8)
+                && u32::from_le_bytes([a, b, c, d]) & 0xFFFF_FFF0 == 0x184D_2A50
+            {
+                let skip = usize::try_from(u32::from_le_bytes([e, f, g, h])).unwrap_or(usize::MAX);
+                self.source = self
+                    .source
+                    .get(8usize.saturating_add(skip)..)
+                    .ok_or_else(|| io::Error::other("skippable frame cut short"))?;
+                continue;
+            }
+            let frame = ruzstd::decoding::StreamingDecoder::new_with_max_window_size(
+                self.source,
+                self.window,
+            )
+            .map_err(io::Error::other)?;
+            self.frame = Some(frame);
+        }
+    }
+}
+
 /// The member of the xz (or legacy lzma) stream `bytes` (no stored name).
 /// `lzma-rs` writes rather than reads, so the head and the whole are two
 /// decompressions, each stopped by a [`Capped`] writer.
@@ -149,7 +251,7 @@ pub fn xz(bytes: &[u8], budget: &mut Budget) -> Listing {
         listing.members.push(member);
         return listing;
     }
-    if let Some(e) = error {
+    if let Some(e) = error.filter(|_| !weak_lzma(bytes)) {
         listing
             .problems
             .push(Problem::Unreadable(format!("xz: {e}")));
@@ -174,6 +276,8 @@ pub fn xz(bytes: &[u8], budget: &mut Budget) -> Listing {
     if whole {
         let cap = usize::try_from(budget.left()).unwrap_or(usize::MAX);
         let (data, error) = unxz(bytes, cap);
+        // A weakly recognised stream ends where it stops decoding.
+        let error = error.filter(|_| !weak_lzma(bytes));
         if data.len() >= cap && cap > 0 {
             listing.problems.push(over_budget("xz"));
         } else if let Some(e) = error {
@@ -190,6 +294,26 @@ pub fn xz(bytes: &[u8], budget: &mut Budget) -> Listing {
     member.head = head;
     listing.members.push(member);
     listing
+}
+
+/// True when the legacy lzma stream `bytes` decodes without an error
+/// to its end or for its first [`HEAD`] bytes (when `bytes` is only the
+/// start of a stream, 256 bytes decoded before its input ran out do too)
+/// into something recognised ([`crate::message::detect`]: a container,
+/// an executable, a document, text). An LZMA decoder turns most bytes
+/// into some output: what other bytes decode to is noise, which nothing
+/// recognises.
+pub(super) fn lzma_decodes(bytes: &[u8]) -> bool {
+    let (out, error) = unxz(bytes, HEAD);
+    (error.is_none() || out.len() >= 256) && crate::message::detect(&out).is_some()
+}
+
+/// True when `bytes` is a legacy lzma stream whose header only a decode
+/// confirms (not `5D 00 00`, the `lzma` tool's default, nor xz): a
+/// failure to decode it further says it is no lzma stream rather than a
+/// damaged one.
+fn weak_lzma(bytes: &[u8]) -> bool {
+    !bytes.starts_with(b"\xFD7zXZ\x00") && !bytes.starts_with(b"\x5D\x00\x00")
 }
 
 /// Decompresses at most `cap` bytes of the xz or lzma stream `bytes`:

@@ -15,7 +15,7 @@ use super::office::{self, MacroKind, OfficeLimits};
 use super::tnef::{self, TnefAttachment, TnefLimits};
 use super::{
     Budget, Format, Limits, Listing, Member, Problem, RAR_SEARCH, ZIP_TAIL, rar_start, read, sniff,
-    zip_end,
+    stub_start, unopened, unopened_trailer, zip_end,
 };
 use crate::message::{self, Origin, Part};
 
@@ -155,14 +155,24 @@ pub fn expand(parts: &[Part], settings: &Settings) -> Inside {
             // A zip with a stub in front shows only at its end, a RAR
             // within the first MiB.
             None if part.body.len() > head.len() => {
-                match zip_end(&tail(part))
-                    .or_else(|| rar_start(&part.body.head(RAR_SEARCH)).map(|_| Format::Rar))
-                {
+                let tail = tail(part);
+                match zip_end(&tail).or_else(|| {
+                    let start = part.body.head(RAR_SEARCH);
+                    rar_start(&start)
+                        .map(|_| Format::Rar)
+                        .or_else(|| stub_start(&start).map(|(format, _)| format))
+                }) {
                     Some(format) => format,
-                    None => continue,
+                    None => {
+                        walk.unopened(&head, Some(&tail), &node);
+                        continue;
+                    }
                 }
             }
-            None => continue,
+            None => {
+                walk.unopened(&head, Some(&head), &node);
+                continue;
+            }
         };
         drop(head);
         walk.open(format, &part.body.bytes(), &node);
@@ -219,6 +229,20 @@ impl Walk<'_> {
             parent: node.parent.to_string(),
             detail: format!("{}: {detail}", node.path),
         });
+    }
+
+    /// The problem of `content`, at `node`, when it is an archive of a
+    /// format qmvc does not open ([`unopened`]): a client opens it, qmvc
+    /// cannot examine what is inside.
+    /// `end` is the content's end (its last bytes, or all of it) when
+    /// known, for the formats known by a trailer ([`unopened_trailer`]).
+    fn unopened(&mut self, content: &[u8], end: Option<&[u8]>, node: &Node<'_>) {
+        if let Some(format) = unopened(content).or_else(|| end.and_then(unopened_trailer)) {
+            let detail =
+                Problem::Unreadable(format!("{format}: an archive format qmvc does not open"))
+                    .to_string();
+            self.problem(node, detail);
+        }
     }
 
     /// Counts one more member against the whole message's allowance:
@@ -349,6 +373,53 @@ impl Walk<'_> {
         self.tnef_attachments(&list, node);
     }
 
+    /// Lists the attachments of the saved message `content` (an `.eml`
+    /// inside an archive) as members (`2.a1.t1`, path
+    /// `mail.zip/fwd.eml/invoice.exe`), as the mail client that opens it
+    /// shows them: every part the message parser finds (nested messages
+    /// included) that is an attachment, has a name or is no text, under
+    /// all its names and its declared type. The parser's own caps bound
+    /// the work; the decoded bodies are charged to the budget and the
+    /// members count against the message's.
+    fn saved_message(&mut self, content: &[u8], node: &Node<'_>) {
+        let parsed = message::parse(content, &message::Limits::default());
+        let bodies: Vec<(&Part, std::borrow::Cow<'_, [u8]>)> = parsed
+            .parts
+            .iter()
+            .filter(|p| {
+                p.attachment
+                    || !p.names.is_empty()
+                    || p.detected_type.is_some_and(|t| !t.starts_with("text/"))
+            })
+            .map(|p| (p, p.body.bytes()))
+            .collect();
+        // Decoded (base64, quoted-printable) here: charged like any
+        // decompressed content.
+        let decoded: usize = bodies.iter().map(|(_, body)| body.len()).sum();
+        if !self.budget.take(decoded as u64) {
+            let detail = Problem::Limit {
+                limit: "max_bytes",
+                detail: "saved message: attachments not decoded, the message's budget is spent"
+                    .into(),
+            }
+            .to_string();
+            self.problem(node, detail);
+            return;
+        }
+        let list: Vec<TnefAttachment<'_>> = bodies
+            .iter()
+            .map(|(part, body)| TnefAttachment {
+                names: part.names.clone(),
+                mime_type: Some(part.declared_type.clone()),
+                data: body,
+                truncated: false,
+                message: false,
+                attachments: Vec::new(),
+            })
+            .collect();
+        self.tnef_attachments(&list, node);
+    }
+
     fn tnef_attachments(&mut self, list: &[TnefAttachment<'_>], node: &Node<'_>) {
         for (index, attachment) in list.iter().enumerate() {
             if !self.take_member(node) {
@@ -392,6 +463,8 @@ impl Walk<'_> {
                 self.msg(data, &inner);
             } else if let Some(format) = sniff(data) {
                 self.open(format, data, &inner);
+            } else {
+                self.unopened(data, Some(data), &inner);
             }
             let names: Vec<String> = attachment
                 .names
@@ -433,7 +506,10 @@ impl Walk<'_> {
     fn member(&mut self, format: Format, member: Member, index: usize, node: &Node<'_>) {
         let mut name = decode_name(&member.name);
         let mut aliases: Vec<String> = member.aliases.iter().map(|a| decode_name(a)).collect();
-        if matches!(format, Format::Gzip | Format::Bzip2 | Format::Xz) {
+        if matches!(
+            format,
+            Format::Gzip | Format::Bzip2 | Format::Xz | Format::Zstd | Format::Lz4
+        ) {
             let base = [node.path.to_string()];
             let names = if node.names.is_empty() {
                 &base[..]
@@ -455,6 +531,20 @@ impl Walk<'_> {
         let names = base_names(&name);
         let content = member.data.as_deref().unwrap_or(&member.head);
         let detected_type = message::detect(content);
+        if sniff(content).is_none() {
+            let whole = member.data.is_some() || member.head.len() as u64 == member.size;
+            self.unopened(
+                content,
+                whole.then_some(content),
+                &Node {
+                    parent: node.parent,
+                    id: &id,
+                    path: &path,
+                    names: &[],
+                    depth: node.depth + 1,
+                },
+            );
+        }
         if let Some(data) = &member.data {
             if self.settings.macros && office::is_candidate(data) {
                 self.office(data, node.parent, &path);
@@ -469,6 +559,9 @@ impl Walk<'_> {
             };
             if tnef::is_msg_candidate(data) && inner.depth <= self.settings.limits.max_depth {
                 self.msg(data, &inner);
+            }
+            if super::saved_message(data) && inner.depth <= self.settings.limits.max_depth {
+                self.saved_message(data, &inner);
             }
             if office::is_candidate(data)
                 && !nested.is_some_and(|f| self.settings.formats.contains(&f))
@@ -577,6 +670,8 @@ fn stripped_name(container: &str, format: Format) -> String {
         Format::Gzip => &[(".tgz", ".tar"), (".gz", ""), (".z", "")],
         Format::Bzip2 => &[(".tbz2", ".tar"), (".tbz", ".tar"), (".bz2", "")],
         Format::Xz => &[(".txz", ".tar"), (".xz", ""), (".lzma", "")],
+        Format::Zstd => &[(".tzst", ".tar"), (".zst", ""), (".zstd", "")],
+        Format::Lz4 => &[(".tlz4", ".tar"), (".lz4", "")],
         _ => &[],
     };
     for (suffix, replacement) in suffixes {

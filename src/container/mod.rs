@@ -1,5 +1,5 @@
-//! Readers of containers: archives (zip, 7z, rar, tar, cab), single-stream
-//! compressors (gzip, bzip2, xz) and disc images (ISO 9660, UDF), each
+//! Readers of containers: archives (zip, 7z, rar, tar, cab, cpio, ar),
+//! single-stream compressors (gzip, bzip2, xz, zstd, lz4) and disc images (ISO 9660, UDF), each
 //! turning the bytes of one attachment into the list of its [`Member`]s,
 //! within [`Limits`] shared by the whole message ([`Budget`]).
 //!
@@ -29,8 +29,10 @@
 //! macros, TNEF attachments) live here too as standalone pure functions;
 //! the integration step (`crate::message::expand`) calls them.
 
+mod ar;
 mod cab;
 mod compress;
+mod cpio;
 mod expand;
 mod iso;
 pub mod office;
@@ -244,8 +246,17 @@ pub enum Format {
     Bzip2,
     /// xz (and legacy lzma).
     Xz,
+    /// Zstandard (RFC 8878), one or more frames: Windows 11 Explorer opens
+    /// `.tar.zst` itself.
+    Zstd,
+    /// LZ4 frame format (lz4 `frame_format.md`), one or more frames.
+    Lz4,
     /// Microsoft Cabinet (MS-CAB).
     Cab,
+    /// cpio: `newc`, `crc`, `odc` and the old binary format (cpio(5)).
+    Cpio,
+    /// ar archives (ar(5), GNU and BSD long names; Debian packages).
+    Ar,
     /// ISO 9660 CD images (ECMA-119) with Joliet and Rock Ridge names.
     Iso,
     /// UDF disc images (ECMA-167 / OSTA UDF).
@@ -254,7 +265,7 @@ pub enum Format {
 
 impl Format {
     /// Every format, in the order `config show` lists them.
-    pub const ALL: [Format; 10] = [
+    pub const ALL: [Format; 14] = [
         Format::Zip,
         Format::SevenZ,
         Format::Rar,
@@ -262,7 +273,11 @@ impl Format {
         Format::Gzip,
         Format::Bzip2,
         Format::Xz,
+        Format::Zstd,
+        Format::Lz4,
         Format::Cab,
+        Format::Cpio,
+        Format::Ar,
         Format::Iso,
         Format::Udf,
     ];
@@ -277,7 +292,11 @@ impl Format {
             Format::Gzip => "gzip",
             Format::Bzip2 => "bzip2",
             Format::Xz => "xz",
+            Format::Zstd => "zstd",
+            Format::Lz4 => "lz4",
             Format::Cab => "cab",
+            Format::Cpio => "cpio",
+            Format::Ar => "ar",
             Format::Iso => "iso",
             Format::Udf => "udf",
         }
@@ -301,15 +320,382 @@ pub fn sniff(content: &[u8]) -> Option<Format> {
         Some(Format::Bzip2)
     } else if starts(b"\xFD7zXZ\x00") || starts(b"\x5D\x00\x00") {
         Some(Format::Xz)
+    } else if starts(ZSTD) || skippable_then(content, ZSTD) {
+        Some(Format::Zstd)
+    } else if starts(LZ4) || skippable_then(content, LZ4) {
+        Some(Format::Lz4)
     } else if starts(b"MSCF\x00\x00\x00\x00") {
         Some(Format::Cab)
+    } else if is_cpio(content) {
+        Some(Format::Cpio)
+    } else if starts(ar::MAGIC) {
+        Some(Format::Ar)
     } else if content.get(257..262) == Some(b"ustar") || is_tar_header(content) {
         Some(Format::Tar)
     } else {
         disc_image(content)
             .or_else(|| zip_end(content))
             .or_else(|| rar_start(content).map(|_| Format::Rar))
+            .or_else(|| stub_start(content).map(|(format, _)| format))
+            .or_else(|| lzma_alone(content).then_some(Format::Xz))
     }
+}
+
+/// The 7z signature (7zFormat.txt).
+const SEVEN_Z: &[u8] = b"7z\xBC\xAF\x27\x1C";
+
+/// A cabinet's signature and first reserved field (MS-CAB 2.1).
+const CAB: &[u8] = b"MSCF\x00\x00\x00\x00";
+
+/// An OLE2 compound file's signature ([MS-CFB] 2.2).
+const OLE: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+
+/// An xz stream header's magic (xz-file-format.txt 2.1.1.1).
+const XZ: &[u8] = b"\xFD7zXZ\x00";
+
+/// Gzip headers behind a stub tried by inflating their start.
+const GZIP_TRIES: usize = 16;
+
+/// A 7z, cab or tar archive or an xz, bzip2 or gzip stream behind a
+/// stub (a self-extractor's code, an image or a PDF it is glued to,
+/// junk) within the first [`RAR_SEARCH`] bytes of `content`, and where it
+/// starts (past offset 0): 7-Zip looks for every archive signature in a
+/// file it is asked to open, and lists what follows. The earliest of:
+/// - a 7z signature whose start header's CRC-32 is right (7zFormat.txt,
+///   "SignatureHeader");
+/// - a cabinet header whose reserved fields are zero, version 1.3, with
+///   at least one folder and one file, its file entries inside its
+///   declared size (MS-CAB 2.1 CFHEADER);
+/// - a tar header with the `ustar` magic and a right checksum;
+/// - an xz stream header whose flags' CRC-32 is right;
+/// - a bzip2 header followed by a block's magic (`1AY&SY`);
+/// - a gzip header (deflate, no reserved flag) whose start inflates
+///   into something [`crate::message::detect`] recognises (of the first
+///   [`GZIP_TRIES`] there).
+///
+/// Never in an OLE2 compound file, which 7-Zip opens as one.
+pub fn stub_start(content: &[u8]) -> Option<(Format, usize)> {
+    // A compound file (an Office 97-2003 document, an MSI with its
+    // cabinets) is what 7-Zip opens it as; streams inside it are its
+    // readers' business (the macro and Packager readers).
+    if content.starts_with(OLE) {
+        return None;
+    }
+    let window = content.get(..RAR_SEARCH).unwrap_or(content);
+    let u16_at = |at: usize| {
+        content
+            .get(at..at + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+    };
+    let u32_at = |at: usize| {
+        content
+            .get(at..at + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let seven = memchr::memmem::find_iter(window, SEVEN_Z)
+        .filter(|&at| at > 0)
+        .find(|&at| {
+            let Some(header) = content.get(at + 12..at + 32) else {
+                return false;
+            };
+            let mut crc = flate2::Crc::new();
+            crc.update(header);
+            content.get(at + 6) == Some(&0) && u32_at(at + 8) == Some(crc.sum())
+        })
+        .map(|at| (Format::SevenZ, at));
+    let cab = memchr::memmem::find_iter(window, CAB)
+        .filter(|&at| at > 0)
+        .find(|&at| {
+            let size = u32_at(at + 8).unwrap_or(0);
+            let files = u32_at(at + 16).unwrap_or(u32::MAX);
+            size >= 36
+                && files >= 36
+                && files < size
+                && u32_at(at + 12) == Some(0)
+                && u32_at(at + 20) == Some(0)
+                && content.get(at + 24..at + 26) == Some(&[3, 1])
+                && u16_at(at + 26).is_some_and(|n| n > 0)
+                && u16_at(at + 28).is_some_and(|n| n > 0)
+        })
+        .map(|at| (Format::Cab, at));
+    let tar = memchr::memmem::find_iter(window, b"ustar")
+        .filter_map(|magic| magic.checked_sub(257).filter(|&at| at > 0))
+        .find(|&at| content.get(at..).is_some_and(is_tar_header))
+        .map(|at| (Format::Tar, at));
+    let xz = memchr::memmem::find_iter(window, XZ)
+        .filter(|&at| at > 0)
+        .find(|&at| {
+            let Some(flags) = content.get(at + 6..at + 8) else {
+                return false;
+            };
+            let mut crc = flate2::Crc::new();
+            crc.update(flags);
+            u32_at(at + 8) == Some(crc.sum())
+        })
+        .map(|at| (Format::Xz, at));
+    let bzip2 = memchr::memmem::find_iter(window, b"BZh")
+        .filter(|&at| at > 0)
+        .find(|&at| {
+            content
+                .get(at + 3)
+                .is_some_and(|b| (b'1'..=b'9').contains(b))
+                && content.get(at + 4..at + 10) == Some(b"\x31\x41\x59\x26\x53\x59")
+        })
+        .map(|at| (Format::Bzip2, at));
+    // A gzip header is three bytes: only a start that inflates into
+    // something recognised counts, and only the first few are tried
+    // (each try costs an inflater).
+    let gzip = memchr::memmem::find_iter(window, b"\x1F\x8B\x08")
+        .filter(|&at| at > 0 && content.get(at + 3).is_some_and(|f| f & 0xE0 == 0))
+        .take(GZIP_TRIES)
+        .find(|&at| {
+            let mut out = Vec::new();
+            let inflated = flate2::read::GzDecoder::new(content.get(at..).unwrap_or_default())
+                .take(HEAD as u64)
+                .read_to_end(&mut out);
+            (inflated.is_ok() || out.len() >= 256)
+                && !out.is_empty()
+                && crate::message::detect(&out).is_some()
+        })
+        .map(|at| (Format::Gzip, at));
+    [seven, cab, tar, xz, bzip2, gzip]
+        .into_iter()
+        .flatten()
+        .min_by_key(|(_, at)| *at)
+}
+
+/// Where the archive of `format` in `bytes` starts: 0 when its
+/// signature is there, else where [`stub_start`] finds it behind a stub.
+fn start(format: Format, bytes: &[u8]) -> usize {
+    let at_zero = match format {
+        Format::SevenZ => bytes.starts_with(SEVEN_Z),
+        Format::Cab => bytes.starts_with(CAB),
+        Format::Tar => bytes.get(257..262) == Some(b"ustar") || is_tar_header(bytes),
+        Format::Xz => {
+            bytes.starts_with(XZ) || bytes.starts_with(b"\x5D\x00\x00") || lzma_alone(bytes)
+        }
+        Format::Bzip2 => bytes.starts_with(b"BZh"),
+        Format::Gzip => bytes.starts_with(b"\x1F\x8B"),
+        _ => true,
+    };
+    if at_zero {
+        return 0;
+    }
+    stub_start(bytes)
+        .filter(|(found, _)| *found == format)
+        .map_or(0, |(_, at)| at)
+}
+
+/// True when `content` is a legacy `.lzma` stream (LZMA_Alone, as
+/// `xz --format=lzma` and 7-Zip read it) with any properties: a
+/// properties byte below 225 (lc, lp and pb in range), any dictionary
+/// size, an uncompressed size that is unknown (all ones) or from 1 byte
+/// to 256 GiB, the range coder's first byte 0; and, since that header is
+/// weak, its first [`HEAD`] bytes (or all of a shorter stream) decode.
+/// [`sniff`] asks last, after every other format. The
+/// common header `5D 00 00` (`lzma` defaults, 64 KiB to 8 MiB
+/// dictionaries) is known by [`sniff`] without decoding.
+pub(crate) fn lzma_alone(content: &[u8]) -> bool {
+    let Some(&[props, _, _, _, _, s0, s1, s2, s3, s4, s5, s6, s7, first]) = content.get(..14)
+    else {
+        return false;
+    };
+    let size = u64::from_le_bytes([s0, s1, s2, s3, s4, s5, s6, s7]);
+    if props >= 225 || first != 0 || size == 0 || (size != u64::MAX && size >= 1 << 38) {
+        return false;
+    }
+    compress::lzma_decodes(content)
+}
+
+/// A Zstandard frame's magic number (RFC 8878 section 3.1.1).
+const ZSTD: &[u8] = b"\x28\xB5\x2F\xFD";
+
+/// An LZ4 frame's magic number (lz4 `frame_format.md`).
+const LZ4: &[u8] = b"\x04\x22\x4D\x18";
+
+/// True when `content` starts with skippable frames (magic
+/// `0x184D2A50` to `0x184D2A5F`, a 32-bit length, that many bytes: the
+/// same in Zstandard, RFC 8878 section 3.1.2, and LZ4) followed by a frame
+/// of `magic`; eight at most are passed over.
+fn skippable_then(content: &[u8], magic: &[u8]) -> bool {
+    let mut at = 0usize;
+    for _ in 0..8 {
+        if at > 0
+            && content
+                .get(at..)
+                .is_some_and(|rest| rest.starts_with(magic))
+        {
+            return true;
+        }
+        let Some(&[a, b, c, d, e, f, g, h]) = content.get(at..at + 8) else {
+            return false;
+        };
+        if u32::from_le_bytes([a, b, c, d]) & 0xFFFF_FFF0 != 0x184D_2A50 {
+            return false;
+        }
+        let Some(next) = usize::try_from(u32::from_le_bytes([e, f, g, h]))
+            .ok()
+            .and_then(|n| n.checked_add(at + 8))
+        else {
+            return false;
+        };
+        at = next;
+    }
+    false
+}
+
+/// The name of the disk image format whose trailer ends `content` (all
+/// of a file): a UDIF image (`.dmg`, which 7-Zip and macOS open) or a
+/// fixed VHD (which Windows mounts with a double-click), both known by a
+/// 512-byte footer (`koly`, `conectix`; old VHDs have 511 bytes).
+pub fn unopened_trailer(content: &[u8]) -> Option<&'static str> {
+    let footer = |n: usize, magic: &[u8]| {
+        content
+            .len()
+            .checked_sub(n)
+            .and_then(|at| content.get(at..))
+            .is_some_and(|f| f.starts_with(magic))
+    };
+    if footer(512, b"koly") {
+        Some("Apple disk image (UDIF)")
+    } else if footer(512, b"conectix") || footer(511, b"conectix") {
+        Some("VHD disk image")
+    } else {
+        None
+    }
+}
+
+/// True when `content` starts with a cpio header: an ASCII one (the
+/// magic, then fields of hex digits for `newc` and `crc`, 110 bytes in
+/// all, or octal digits for `odc`, 76 bytes), or a binary one in either
+/// byte order whose name size (at 20) counts the name's closing NUL,
+/// which follows the 26-byte header.
+fn is_cpio(content: &[u8]) -> bool {
+    let starts = |magic: &[u8]| content.starts_with(magic);
+    let ascii_cpio = |len: usize, digit: fn(&u8) -> bool| {
+        content
+            .get(6..len)
+            .is_some_and(|fields| fields.iter().all(digit))
+    };
+    let binary_cpio = |big: bool| {
+        let Some(&[a, b]) = content.get(20..22) else {
+            return false;
+        };
+        let size = usize::from(if big {
+            u16::from_be_bytes([a, b])
+        } else {
+            u16::from_le_bytes([a, b])
+        });
+        size > 1 && content.get(26 + size - 1) == Some(&0)
+    };
+    ((starts(b"070701") || starts(b"070702")) && ascii_cpio(110, u8::is_ascii_hexdigit))
+        || (starts(b"070707") && ascii_cpio(76, |b| (b'0'..=b'7').contains(b)))
+        || (starts(b"\xC7\x71") && binary_cpio(false))
+        || (starts(b"\x71\xC7") && binary_cpio(true))
+}
+
+/// The name of the archive or compression format `content` starts
+/// with, when it is one qmvc does not open but a client does (7-Zip,
+/// bsdtar, Windows Explorer or another common tool lists or extracts
+/// it): its content cannot be examined, so it is never clean. Recognised
+/// from the first bytes alone (the magic numbers of file(1)'s database
+/// and 7-Zip's handlers), with a second field checked where the magic is
+/// short (compress's flags, ARJ's header sizes, LHA's header level,
+/// ...): a member of random bytes must not pass for one. The formats
+/// qmvc opens ([`sniff`]) are never named here.
+///
+/// The formats: LZ4 legacy frames, lzip, compress (`.Z`) and its
+/// relatives (pack, SCO `compress -H`), bzip3, RPM, LHA/LZH, ARJ, ACE, ZOO,
+/// StuffIt, xar, WIM, MS-DOS `COMPRESS.EXE` (SZDD, KWAJ), compiled HTML
+/// help (CHM), old RAR (1.4), squashfs, and the virtual disks Windows
+/// mounts with a double-click or 7-Zip opens (VHD, VHDX, VMDK, QCOW).
+pub fn unopened(content: &[u8]) -> Option<&'static str> {
+    let starts = |magic: &[u8]| content.starts_with(magic);
+    let at = |offset: usize, magic: &[u8]| {
+        content
+            .get(offset..)
+            .is_some_and(|rest| rest.starts_with(magic))
+    };
+    let u16le = |offset: usize| {
+        content
+            .get(offset..offset + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+    };
+    // An LHA header: its size, a checksum, then the method `-lh5-`
+    // (`-lz?-`, `-pm?-` for LArc and PMarc) and the header level.
+    let lha = content.get(2) == Some(&b'-')
+        && content.get(6) == Some(&b'-')
+        && matches!(content.get(3..5), Some(b"lh" | b"lz" | b"pm"))
+        && content.get(20).is_some_and(|level| *level <= 3);
+    // A squashfs superblock's major version (at 28), in either byte order.
+    let squashfs_version = content
+        .get(28..30)
+        .is_some_and(|v| (1..=4).contains(&v[0].max(v[1])) && v[0].min(v[1]) == 0);
+    let name = if starts(b"\x02\x21\x4C\x18") {
+        "LZ4 (legacy format)"
+    } else if starts(b"LZIP") {
+        "lzip"
+    } else if starts(b"\x1F\x9D")
+        && content
+            .get(2)
+            .is_some_and(|flags| (9..=16).contains(&(flags & 0x1F)) && flags & 0x60 == 0)
+    {
+        "compress (.Z)"
+    } else if starts(b"\x1F\xA0") {
+        "SCO compress -H (LZH)"
+    } else if starts(b"\x1F\x1E") && content.get(6).is_some_and(|bits| (1..=24).contains(bits)) {
+        "pack (.z)"
+    } else if starts(b"BZ3v1") {
+        "bzip3"
+    } else if starts(b"\xED\xAB\xEE\xDB") {
+        "RPM"
+    } else if lha {
+        "LHA/LZH"
+    } else if starts(b"\x60\xEA")
+        && u16le(2).is_some_and(|n| n > 0 && n <= 2600)
+        && content
+            .get(4)
+            .is_some_and(|first| (20..=64).contains(first))
+    {
+        "ARJ"
+    } else if at(7, b"**ACE**") {
+        "ACE"
+    } else if starts(b"ZOO ") && at(20, b"\xDC\xA7\xC4\xFD") {
+        "ZOO"
+    } else if (starts(b"SIT!") && at(10, b"rLau")) || starts(b"StuffIt (c)1997") {
+        "StuffIt"
+    } else if starts(b"xar!\x00\x1C") {
+        "xar"
+    } else if starts(b"MSWIM\0\0\0") || starts(b"WLPWM\0\0\0") {
+        "WIM"
+    } else if starts(b"SZDD\x88\xF0\x27\x33")
+        || starts(b"KWAJ\x88\xF0\x27\xD1")
+        || starts(b"SZ \x88\xF0\x27\x33\xD1")
+    {
+        "MS-DOS COMPRESS (SZDD/KWAJ)"
+    } else if starts(b"ITSF\x03\0\0\0") {
+        "compiled HTML help (CHM)"
+    } else if starts(b"RE~^") {
+        "RAR 1.4"
+    } else if (starts(b"hsqs") || starts(b"sqsh")) && squashfs_version {
+        "squashfs"
+    } else if starts(b"conectix") {
+        "VHD disk image"
+    } else if starts(b"vhdxfile") {
+        "VHDX disk image"
+    } else if starts(b"KDMV") && content.get(5..8) == Some(&[0, 0, 0]) {
+        "VMDK disk image"
+    } else if starts(b"QFI\xFB") {
+        "QCOW disk image"
+    } else if content
+        .get(..4)
+        .is_some_and(|m| u32::from_le_bytes([m[0], m[1], m[2], m[3]]) & 0xFFFF_FFF0 == 0x184D_2A50)
+    {
+        "Zstandard or LZ4 (a skippable frame first)"
+    } else {
+        return None;
+    };
+    Some(name)
 }
 
 /// How far into a file a RAR signature is looked for behind a stub (a
@@ -466,23 +852,60 @@ pub fn zip_end(content: &[u8]) -> Option<Format> {
 
 /// True when a member whose content starts with `head` should be read
 /// whole ([`Member::data`]): it is itself a container, an OLE2 compound
-/// file (Office 97-2003, for macros) or a TNEF stream.
+/// file (Office 97-2003, for macros), a TNEF stream or a saved MIME
+/// message ([`saved_message`]).
 pub fn wants_data(head: &[u8]) -> bool {
     sniff(head).is_some()
-        || head.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")
+        || head.starts_with(OLE)
         || head.starts_with(b"\x78\x9F\x3E\x22")
+        || saved_message(head)
+}
+
+/// True when `content` begins like a saved MIME message (an `.eml`
+/// or `.mht` file, which Outlook, Windows Mail and Thunderbird open with
+/// its attachments): a header of at least two fields (an mbox `From `
+/// line may come first, folded lines continue a field), one of them
+/// `MIME-Version` or `Content-Type`, up to its empty line or to the end
+/// of the first [`PEEK`] bytes. Any line that is no field (RFC 5322
+/// field name: printable ASCII but the colon) rules it out.
+pub(crate) fn saved_message(content: &[u8]) -> bool {
+    let content = content.get(..PEEK).unwrap_or(content);
+    let (mut fields, mut mime) = (0usize, false);
+    for (n, line) in content.split(|&b| b == b'\n').enumerate() {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() {
+            break;
+        }
+        if (n == 0 && line.starts_with(b"From ")) || (fields > 0 && matches!(line[0], b' ' | b'\t'))
+        {
+            continue;
+        }
+        let Some(colon) = line.iter().position(|&b| b == b':') else {
+            return false;
+        };
+        let name = line.get(..colon).unwrap_or_default();
+        if name.is_empty() || !name.iter().all(|&b| (33..=126).contains(&b)) {
+            return false;
+        }
+        fields += 1;
+        mime |= name.eq_ignore_ascii_case(b"MIME-Version")
+            || name.eq_ignore_ascii_case(b"Content-Type");
+    }
+    fields >= 2 && mime
 }
 
 /// True when a member of which `content` is known (its first [`PEEK`]
 /// bytes or more) should be read whole: [`wants_data`] on its head, a
 /// disc image's first descriptor at 32 KiB, a zip's end record near the
-/// end of what is known or a RAR signature in it (an archive with a stub
-/// in front).
+/// end of what is known, a RAR signature in it, or a 7z, cab or tar
+/// archive [`stub_start`] finds (an archive with a stub in front).
 pub fn wants_whole(content: &[u8]) -> bool {
     wants_data(content.get(..HEAD).unwrap_or(content))
+        || saved_message(content)
         || disc_start(content)
         || zip_end(content).is_some()
         || rar_start(content).is_some()
+        || stub_start(content).is_some()
 }
 
 /// Bytes of a member read to tell whether it is a disc image (its first
@@ -500,13 +923,27 @@ pub fn read(format: Format, bytes: &[u8], budget: &mut Budget) -> Listing {
                 .unwrap_or_default(),
             budget,
         ),
-        Format::SevenZ => sevenz::read(bytes, budget),
-        Format::Cab => cab::read(bytes, budget),
+        Format::SevenZ | Format::Cab | Format::Tar => {
+            let bytes = bytes.get(start(format, bytes)..).unwrap_or_default();
+            match format {
+                Format::SevenZ => sevenz::read(bytes, budget),
+                Format::Cab => cab::read(bytes, budget),
+                _ => tar::read(bytes, budget),
+            }
+        }
         Format::Iso | Format::Udf => iso::read(bytes, budget),
-        Format::Tar => tar::read(bytes, budget),
-        Format::Gzip => compress::gzip(bytes, budget),
-        Format::Bzip2 => compress::bzip2(bytes, budget),
-        Format::Xz => compress::xz(bytes, budget),
+        Format::Gzip | Format::Bzip2 | Format::Xz => {
+            let bytes = bytes.get(start(format, bytes)..).unwrap_or_default();
+            match format {
+                Format::Gzip => compress::gzip(bytes, budget),
+                Format::Bzip2 => compress::bzip2(bytes, budget),
+                _ => compress::xz(bytes, budget),
+            }
+        }
+        Format::Cpio => cpio::read(bytes, budget),
+        Format::Ar => ar::read(bytes, budget),
+        Format::Zstd => compress::zstd(bytes, budget),
+        Format::Lz4 => compress::lz4(bytes, budget),
     }
 }
 
@@ -639,10 +1076,16 @@ fn rest(
 /// an archive whose end was not seen. `None` when there is none.
 pub(crate) fn unsure(data: &[u8], what: &str, why: &str) -> Option<Problem> {
     let later = data.get(1..).unwrap_or_default();
-    let at = [&b"PK\x03\x04"[..], b"PK\x05\x06", b"Rar!\x1A\x07"]
-        .iter()
-        .filter_map(|sig| memchr::memmem::find(later, sig))
-        .min()?;
+    let at = [
+        &b"PK\x03\x04"[..],
+        b"PK\x05\x06",
+        b"Rar!\x1A\x07",
+        SEVEN_Z,
+        CAB,
+    ]
+    .iter()
+    .filter_map(|sig| memchr::memmem::find(later, sig))
+    .min()?;
     Some(Problem::Limit {
         limit: "max_bytes",
         detail: format!(
@@ -750,6 +1193,64 @@ mod tests {
             assert_eq!(sniff(&image), Some(Format::Udf), "{step}");
             assert!(wants_whole(&image[..PEEK]));
         }
+    }
+
+    #[test]
+    fn formats_not_opened_are_named_and_text_is_not_taken_for_one() {
+        let newc = format!("070701{}evil.js\0", "0".repeat(104));
+        assert_eq!(sniff(newc.as_bytes()), Some(Format::Cpio));
+        assert_eq!(unopened(newc.as_bytes()), None);
+        assert_eq!(sniff(b"070701 is the number to call"), None);
+        assert_eq!(unopened(b"\x1F\x9D\x90evil"), Some("compress (.Z)"));
+        assert_eq!(unopened(b"MSWIM\0\0\0\xD0\0\0\0"), Some("WIM"));
+        for text in [
+            &b"070701 is the number to call\r\n"[..],
+            b"SIT! down and read this",
+            b"sqsh and other sounds of the sea, at length",
+            b"xar! xar! xar!",
+            b"KDMV is not a word",
+        ] {
+            assert_eq!(unopened(text), None, "{}", String::from_utf8_lossy(text));
+        }
+        // Formats qmvc opens are never named.
+        assert_eq!(unopened(b"\x28\xB5\x2F\xFD\x00"), None);
+    }
+
+    #[test]
+    fn skippable_frames_are_passed_over_to_the_frame_behind() {
+        let mut stream = b"\x50\x2A\x4D\x18\x03\x00\x00\x00abc".to_vec();
+        stream.extend_from_slice(ZSTD);
+        assert!(skippable_then(&stream, ZSTD));
+        assert_eq!(sniff(&stream), Some(Format::Zstd));
+        assert!(!skippable_then(&stream, LZ4));
+        assert!(!skippable_then(ZSTD, ZSTD));
+    }
+
+    #[test]
+    fn an_lzma_header_shape_alone_is_no_lzma_stream() {
+        // Zeros (a disc image's system area) and a tar header fit the
+        // shape of an lzma header; neither is one.
+        assert!(!lzma_alone(&[0u8; 4096]));
+        assert!(!lzma_alone(&v7(b"run.js")));
+        assert_eq!(sniff(&v7(b"run.js")), Some(Format::Tar));
+    }
+
+    #[test]
+    fn a_saved_message_is_known_by_its_mime_header() {
+        assert!(saved_message(
+            b"From: a@example.org\r\nMIME-Version: 1.0\r\n\r\nbody"
+        ));
+        assert!(saved_message(
+            b"From a@example.org Mon Mar  2 10:00:00 2026\nContent-Type: multipart/mixed;\n boundary=x\nSubject: hi\n\n"
+        ));
+        // No MIME field, one field only, or a line that is no field.
+        assert!(!saved_message(
+            b"From: a@example.org\r\nSubject: hi\r\n\r\n"
+        ));
+        assert!(!saved_message(b"Content-Type: text/plain\r\n\r\n"));
+        assert!(!saved_message(
+            b"Content-Type: text/plain\r\nthis is text\r\nTo: b\r\n\r\n"
+        ));
     }
 
     #[test]

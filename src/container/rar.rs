@@ -1,8 +1,10 @@
 //! The RAR reader, hand-written (no maintained crate reads RAR without
 //! the non-free C library): member names, sizes and encryption from the
 //! block headers of RAR 1.5-4.x and RAR 5.0, nothing decompressed. A
-//! stored member (method "store") also gives its head; a compressed one
-//! gives none (its content is the engines' business).
+//! stored member (method "store") also gives its head (and its whole
+//! content when it is a container); a compressed one, whose content
+//! cannot be examined (a nested archive, a macro document), is a
+//! [`Problem::Unreadable`], as amavisd-new marks what it cannot decode.
 //!
 //! Follows RARLAB's `technote.txt` (RAR 4.x) and "RAR 5.0 archive
 //! format" (rarlab.com/technote.htm), and unrar's `encname.cpp` for
@@ -95,6 +97,22 @@ fn full(listing: &mut Listing, budget: &Budget) -> bool {
     listing.members.truncate(budget.max_members());
     listing.problems.push(too_many(budget, "rar"));
     true
+}
+
+/// The problem of a member whose content is not examined: compressed
+/// (qmvc has no RAR decompressor: RARLAB's is non-free C, and no
+/// maintained Rust crate decodes RAR), or `continued` from a previous
+/// volume of a multi-volume archive. Its name still counts.
+fn not_decoded(name: &[u8], continued: bool) -> Problem {
+    let why = if continued {
+        "continued from a previous volume, not examined"
+    } else {
+        "RAR compression not decoded, content not examined"
+    };
+    Problem::Unreadable(format!(
+        "rar member {}: {why}",
+        String::from_utf8_lossy(name)
+    ))
 }
 
 fn damaged(listing: &mut Listing, version: u8, at: usize) {
@@ -208,6 +226,10 @@ fn file4(
         let data = bytes.get(start..end.min(bytes.len())).unwrap_or_default();
         let what = format!("rar member {}", String::from_utf8_lossy(&member.name));
         (member.head, member.data) = stored(data, budget, &what, &mut listing.problems);
+    } else if member.size > 0 {
+        listing
+            .problems
+            .push(not_decoded(&member.name, flags & 0x0001 != 0));
     }
     listing.members.push(member);
     Some(packed)
@@ -355,6 +377,10 @@ fn block5(
                     let data = bytes.get(end..next.min(bytes.len())).unwrap_or_default();
                     let what = format!("rar member {}", String::from_utf8_lossy(&member.name));
                     (member.head, member.data) = stored(data, budget, &what, &mut listing.problems);
+                } else if member.size > 0 {
+                    listing
+                        .problems
+                        .push(not_decoded(&member.name, flags & 0x08 != 0));
                 }
                 listing.members.push(member);
             }

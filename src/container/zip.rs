@@ -354,33 +354,46 @@ fn central(bytes: &[u8], end: usize, entries: &mut Entries) -> bool {
     let Some(record) = bytes.get(end..end + 22) else {
         return false;
     };
-    let mut cd_size = u64::from(u32_at(record, 12).unwrap_or(0));
-    let mut cd_offset = u64::from(u32_at(record, 16).unwrap_or(0));
-    let mut cd_end = end as u64;
-    // Zip64 (APPNOTE.TXT 4.3.14-15): the locator right before the record.
-    if cd_offset == u64::from(u32::MAX) || cd_size == u64::from(u32::MAX) {
-        let zip64 = end
-            .checked_sub(20)
-            .filter(|&l| bytes.get(l..l + 4) == Some(b"PK\x06\x07"))
-            .and_then(|l| {
-                let stated = usize::try_from(u64_at(bytes, l + 8)?).ok()?;
-                [stated, l.checked_sub(56)?]
-                    .into_iter()
-                    .find(|&z| z < l && bytes.get(z..z + 4) == Some(b"PK\x06\x06"))
-            });
-        if let Some(z) = zip64 {
-            cd_size = u64_at(bytes, z + 40).unwrap_or(0);
-            cd_offset = u64_at(bytes, z + 48).unwrap_or(0);
-            cd_end = z as u64;
-        }
-    }
+    let classic = (
+        u64::from(u32_at(record, 12).unwrap_or(0)),
+        u64::from(u32_at(record, 16).unwrap_or(0)),
+        end as u64,
+    );
+    // Zip64 (APPNOTE.TXT 4.3.14-15): the locator right before the record
+    // points at a zip64 end record with its own directory size and
+    // offset. Readers disagree on when they take it (Python's zipfile
+    // and libarchive whenever the locator is there, 7-Zip and unzip only
+    // when the classic fields are all ones), so both directories count.
+    let zip64 = end
+        .checked_sub(20)
+        .filter(|&l| bytes.get(l..l + 4) == Some(b"PK\x06\x07"))
+        .and_then(|l| {
+            let stated = usize::try_from(u64_at(bytes, l + 8)?).ok()?;
+            [stated, l.checked_sub(56)?]
+                .into_iter()
+                .find(|&z| z < l && bytes.get(z..z + 4) == Some(b"PK\x06\x06"))
+        })
+        .map(|z| {
+            (
+                u64_at(bytes, z + 40).unwrap_or(0),
+                u64_at(bytes, z + 48).unwrap_or(0),
+                z as u64,
+            )
+        });
     let mut found = false;
-    // Where the record says, and where the directory really ends (a
-    // stub in front shifts every offset by the same amount).
-    let actual = cd_end.saturating_sub(cd_size);
-    let mut starts = vec![(cd_offset, 0i128)];
-    if actual != cd_offset {
-        starts.push((actual, i128::from(actual) - i128::from(cd_offset)));
+    // Where a record says, and where its directory really ends (a stub
+    // in front shifts every offset by the same amount).
+    let mut starts: Vec<(u64, i128)> = Vec::new();
+    for (cd_size, cd_offset, cd_end) in std::iter::once(classic).chain(zip64) {
+        let actual = cd_end.saturating_sub(cd_size);
+        for start in [
+            (cd_offset, 0i128),
+            (actual, i128::from(actual) - i128::from(cd_offset)),
+        ] {
+            if !starts.contains(&start) {
+                starts.push(start);
+            }
+        }
     }
     for (start, shift) in starts {
         let Ok(mut at) = usize::try_from(start) else {

@@ -18,7 +18,8 @@ pub struct ArchivesSpec {
     /// Open containers at all. Default true.
     pub enabled: bool,
     /// The formats opened (`zip`, `7z`, `rar`, `tar`, `gzip`, `bzip2`,
-    /// `xz`, `cab`, `iso`, `udf`). Default all of them.
+    /// `xz`, `zstd`, `lz4`, `cab`, `cpio`, `ar`, `iso`, `udf`). Default
+    /// all of them.
     pub formats: Vec<Format>,
     /// The extensions banned in member names: `"attachments"` (the
     /// default) uses `[conditions.filename] extensions`; a list of its
