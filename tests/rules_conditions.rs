@@ -522,6 +522,46 @@ fn body_rules_read_text_in_the_order_it_is_drawn() {
     );
 }
 
+/// What hides text is decided after the cascade, as a browser-engine
+/// client decides it: a later or `!important` declaration wins, a style
+/// attribute beats the style sheets, an author's `display` shows a
+/// `hidden` element, print-only rules do not apply. Junk hidden by an
+/// invisible colour, a scale, an indent or a clip, by elements HTML does
+/// not render, or inside a block that still breaks the line does not cut
+/// the phrase, and text shown again is not lost with it.
+#[test]
+fn body_rules_hide_what_the_cascade_hides_and_show_what_it_shows() {
+    let c = conditions(
+        r#"
+        [body]
+        enabled = true
+        rules = ["wire the money"]
+        "#,
+    );
+    let hide = "style=\"display:none\"";
+    let cases = [
+        format!("wi<span {hide}>zz</span><span style=\"display:none;display:inline\">re</span> the money"),
+        format!("<style>.h{{display:none}}</style>wi<span {hide}>zz</span><span class=h style=\"display:inline\">re</span> the money"),
+        format!("<style>@media print {{ .p {{ display:none }} }}</style>wi<span {hide}>zz</span><span class=p>re</span> the money"),
+        format!("wi<span {hide}>zz</span><span hidden style=\"display:inline\">re</span> the money"),
+        "wi<span style=\"color:rgba(0,0,0,0)\">zz</span>re the money".to_owned(),
+        "wi<span style=\"color:#ffffff00\">zz</span>re the money".to_owned(),
+        "wi<span style=\"transform:scaleX(0)\">zz</span>re the money".to_owned(),
+        "wi<span style=\"display:inline-block;text-indent:-9999px;overflow:hidden\">zz</span>re the money".to_owned(),
+        "wi<span style=\"font-size:0.01in\">zz</span>re the money".to_owned(),
+        "wi<rp>zz</rp>re the money".to_owned(),
+        "wi<dialog>zz</dialog>re the money".to_owned(),
+        "wi<span popover>zz</span>re the money".to_owned(),
+        "wi<video>zz</video>re the money".to_owned(),
+        "please wire the<div style=\"max-height:0;overflow:hidden\">zz</div>money".to_owned(),
+    ];
+    for html in cases {
+        let m = message("x", vec![part("1", "text/html", &[], html.as_bytes())]);
+        let found = rules::evaluate(&m, &sender("bob@example.org"), &c);
+        assert_eq!(of(&found, Condition::Body).len(), 1, "{html}");
+    }
+}
+
 /// A client decodes a text part by its byte order mark, and an HTML part
 /// whose header names no charset (or, in MSHTML clients, any) by its
 /// `<meta>` charset: the body rules read those decodings too.

@@ -10,87 +10,27 @@
 
 use std::collections::HashSet;
 
+use super::cascade::{self, Decl};
+
 /// At most this many selectors are kept from a message's style sheets:
 /// every element is held against each of them.
 const MAX_SELECTORS: usize = 128;
 
 /// Whether the declarations (`display: none; color: red`, as in a
-/// `style` attribute or between a rule's braces) hide what they apply
-/// to: `display:none`, `visibility:hidden` or `collapse`, `mso-hide:all`,
-/// a zero `font-size` or one too small to read (1px, 0.1em), a zero
-/// `opacity` or `transform: scale(0)`,
-/// `color:transparent`, a zero `height`, `max-height`, `width` or
-/// `max-width` with `overflow:hidden`, a zero `clip: rect(...)` or a
-/// `clip-path: inset(50%)` or more, and `position: absolute` or `fixed`
-/// with `left`, `top` or `text-indent` 1,000 pixels or more off the page.
-/// `!important`, comments and CSS escapes (`\6e one`) are read as a
-/// browser reads them; names and values compared in ASCII lower case.
-pub(super) fn hides(declarations: &str) -> bool {
-    let mut zero_box = false;
-    let mut overflow_hidden = false;
-    let mut positioned = false;
-    let mut off_page = false;
-    for (property, value) in read_declarations(declarations) {
-        let value = value.as_str();
-        let hidden = match property.as_str() {
-            "display" => value == "none",
-            "visibility" => value == "hidden" || value == "collapse",
-            "mso-hide" => value == "all",
-            "font-size" => is_zero(value) || is_unreadable_size(value),
-            // The shorthand (`font: 0/0 a`, the image-replacement hack):
-            // its size is the first token that is a length.
-            "font" => {
-                shorthand_size(value).is_some_and(|size| is_zero(size) || is_unreadable_size(size))
-            }
-            "opacity" => is_zero(value),
-            "transform" => value.replace(' ', "").contains("scale(0)"),
-            "color" => value == "transparent",
-            "height" | "max-height" | "width" | "max-width" => {
-                zero_box |= is_zero(value);
-                false
-            }
-            "overflow" | "overflow-x" | "overflow-y" => {
-                overflow_hidden |= value == "hidden";
-                false
-            }
-            "clip" => {
-                let inside = value.trim_start_matches("rect(").trim_end_matches(')');
-                value.starts_with("rect(")
-                    && inside
-                        .split([',', ' '])
-                        .filter(|v| !v.is_empty())
-                        .all(is_zero)
-            }
-            "clip-path" => value
-                .strip_prefix("inset(")
-                .and_then(|v| v.trim_end_matches(')').trim().strip_suffix('%'))
-                .and_then(|v| v.trim().parse::<f64>().ok())
-                .is_some_and(|p| p >= 50.0),
-            "position" => {
-                positioned |= value == "absolute" || value == "fixed";
-                false
-            }
-            "left" | "top" | "text-indent" | "margin-left" | "margin-top" => {
-                off_page |= value
-                    .strip_suffix("px")
-                    .and_then(|v| v.trim().parse::<f64>().ok())
-                    .is_some_and(|n| n <= -1000.0);
-                false
-            }
-            _ => false,
-        };
-        if hidden {
-            return true;
-        }
-    }
-    (zero_box && overflow_hidden) || (positioned && off_page)
+/// `style` attribute or between a rule's braces) hide what they apply to,
+/// each property taking its last value (`!important` first): see
+/// [`cascade::hides`] for what hides.
+#[cfg(test)]
+fn hides(declarations: &str) -> bool {
+    let decls = cascade::parse(declarations);
+    cascade::hides(&cascade::cascade(&decls))
 }
 
 /// `text` with CSS escapes read (CSS Syntax Level 3, 4.3.7): `\` and up
 /// to six hex digits (one white space after them is part of the escape)
 /// is that code point (U+FFFD for zero, a surrogate or past U+10FFFF);
 /// `\` and any other character is that character.
-fn unescape(text: &str) -> String {
+pub(super) fn unescape(text: &str) -> String {
     if !text.contains('\\') {
         return text.to_string();
     }
@@ -127,51 +67,9 @@ fn escaped(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Option<char>
     )
 }
 
-/// Whether a font size is too small to read: 1 pixel or point or less,
-/// 0.1 em or rem or less, 10% or less (the "1px" text salad that cuts a
-/// phrase for filters and not for readers).
-fn is_unreadable_size(value: &str) -> bool {
-    let split = value
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(value.len());
-    let (number, unit) = value.split_at(split);
-    let Ok(n) = number.parse::<f64>() else {
-        return false;
-    };
-    match unit.trim() {
-        "px" | "pt" => n <= 1.0,
-        "em" | "rem" => n <= 0.1,
-        "%" => n <= 10.0,
-        _ => false,
-    }
-}
-
-/// The font size in a `font` shorthand value (CSS Fonts 3, 3.7: style,
-/// variant, weight and stretch come first, then the size, optionally
-/// `/line-height`, then the family): the first token that begins with a
-/// digit or a dot and carries a unit, a `/`, or is zero (a weight is a
-/// unitless number other than zero).
-fn shorthand_size(value: &str) -> Option<&str> {
-    value.split_ascii_whitespace().find_map(|token| {
-        let size = token.split('/').next().unwrap_or(token);
-        let numeric = size.starts_with(|c: char| c.is_ascii_digit() || c == '.');
-        let unit = size.ends_with(|c: char| c.is_ascii_alphabetic() || c == '%');
-        (numeric && (token.contains('/') || unit || is_zero(size))).then_some(size)
-    })
-}
-
-/// Whether a CSS length or number is zero: `0`, `0px`, `0.0em`, `0%`.
-fn is_zero(value: &str) -> bool {
-    let number: String = value
-        .chars()
-        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == '+' || *c == '-')
-        .collect();
-    !number.is_empty() && number.parse::<f64>().is_ok_and(|n| n == 0.0)
-}
-
 /// `text` without CSS comments (`/* ... */`; an unclosed one runs to the
 /// end).
-fn without_comments(text: &str) -> String {
+pub(super) fn without_comments(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(open) = rest.find("/*") {
@@ -211,11 +109,92 @@ pub(super) enum Side {
 /// (`.a::before { content: "wi" }`).
 #[derive(Debug, Clone, Default)]
 pub(super) struct Hiding {
-    selectors: Vec<Simple>,
+    /// Rules with a declaration that may hide or show text, in order.
+    rules: Vec<(Simple, Vec<Decl>)>,
     generated: Vec<(Simple, Side, String)>,
     directions: Vec<(Simple, Bidi)>,
     /// Whether a cap left a rule or a `content` value out.
     pub cut: bool,
+}
+
+/// The properties whose values may hide (or show again) an element's
+/// text: what [`cascade::hides`] reads.
+const HIDING: [&str; 30] = [
+    "display",
+    "visibility",
+    "mso-hide",
+    "content-visibility",
+    "font-size",
+    "font",
+    "color",
+    "-webkit-text-fill-color",
+    "opacity",
+    "filter",
+    "transform",
+    "zoom",
+    "overflow",
+    "overflow-x",
+    "overflow-y",
+    "height",
+    "max-height",
+    "width",
+    "max-width",
+    "line-height",
+    "text-indent",
+    "clip",
+    "clip-path",
+    "position",
+    "left",
+    "top",
+    "right",
+    "bottom",
+    "margin-left",
+    "margin-top",
+];
+
+/// `css` without its `@media` blocks for print or speech only (`@media
+/// print { ... }`): a mail client draws for the screen. Blocks for the
+/// screen, for `all` or with conditions are kept.
+fn without_print_media(css: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(at) = rest.find("@media") {
+        out.push_str(rest.get(..at).unwrap_or(""));
+        let after = rest.get(at..).unwrap_or("");
+        let Some(open) = after.find('{') else {
+            out.push_str(after);
+            return out;
+        };
+        let query = after.get(6..open).unwrap_or("").to_ascii_lowercase();
+        let not_screen = (query.contains("print") || query.contains("speech"))
+            && !query.contains("screen")
+            && !query.contains("all");
+        if !not_screen {
+            // Kept: the block's rules are read as rules of their own.
+            out.push_str(after.get(..=open).unwrap_or(""));
+            rest = after.get(open + 1..).unwrap_or("");
+            continue;
+        }
+        // Dropped: up to the brace that closes the block.
+        let mut depth = 0usize;
+        let mut end = after.len();
+        for (i, c) in after.char_indices().skip(open) {
+            match c {
+                '{' => depth += 1,
+                '}' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        end = i + 1;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        rest = after.get(end..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out
 }
 
 /// At most this many characters of one `content` value are kept.
@@ -229,12 +208,16 @@ impl Hiding {
     /// pseudo-elements other than `::before` and `::after` (or their
     /// one-colon forms).
     pub fn add_sheet(&mut self, css: &str) {
-        let css = without_comments(css);
+        let css = without_print_media(&without_comments(css));
         for rule in css.split('}') {
             let Some((selectors, declarations)) = rule.rsplit_once('{') else {
                 continue;
             };
-            let hide = hides(declarations);
+            let decls: Vec<Decl> = cascade::parse(declarations)
+                .into_iter()
+                .filter(|d| HIDING.contains(&d.property.as_str()))
+                .collect();
+            let hide = !decls.is_empty();
             let direction = bidi(declarations);
             let direction = (direction != Bidi::default()).then_some(direction);
             let content = content(declarations);
@@ -251,8 +234,7 @@ impl Hiding {
             // `@media screen { .a` : the selectors follow the last `{`.
             let selectors = selectors.rsplit('{').next().unwrap_or("");
             for selector in selectors.split(',') {
-                if self.selectors.len() + self.generated.len() + self.directions.len()
-                    >= MAX_SELECTORS
+                if self.rules.len() + self.generated.len() + self.directions.len() >= MAX_SELECTORS
                 {
                     self.cut = true;
                     return;
@@ -271,7 +253,7 @@ impl Hiding {
                             self.directions.push((simple.clone(), direction));
                         }
                         if hide {
-                            self.selectors.push(simple);
+                            self.rules.push((simple, decls.clone()));
                         }
                     }
                 }
@@ -281,7 +263,7 @@ impl Hiding {
 
     /// Whether any rule is known.
     pub fn is_empty(&self) -> bool {
-        self.selectors.is_empty() && self.generated.is_empty() && self.directions.is_empty()
+        self.rules.is_empty() && self.generated.is_empty() && self.directions.is_empty()
     }
 
     /// The `direction` and `unicode-bidi` the style sheets give such an
@@ -297,14 +279,25 @@ impl Hiding {
             .fold(Bidi::default(), |acc, (_, b)| b.or(acc))
     }
 
-    /// Whether an element named `tag` (lower case) with `class` and `id`
-    /// attribute values matches a hiding selector.
-    pub fn hides(&self, tag: &str, class: Option<&str>, id: Option<&str>) -> bool {
-        if self.selectors.is_empty() {
-            return false;
+    /// The declarations of the rules matching an element named `tag`
+    /// (lower case) with `class` and `id` attribute values that may hide
+    /// or show its text, in rule order (for [`cascade::cascade`]).
+    pub fn declarations(&self, tag: &str, class: Option<&str>, id: Option<&str>) -> Vec<&Decl> {
+        if self.rules.is_empty() {
+            return Vec::new();
         }
         let classes = class_set(class);
-        self.selectors.iter().any(|s| s.matches(tag, &classes, id))
+        self.rules
+            .iter()
+            .filter(|(s, _)| s.matches(tag, &classes, id))
+            .flat_map(|(_, d)| d.iter())
+            .collect()
+    }
+
+    /// Whether the rules matching such an element hide its text.
+    #[cfg(test)]
+    pub fn hides(&self, tag: &str, class: Option<&str>, id: Option<&str>) -> bool {
+        cascade::hides(&cascade::cascade(self.declarations(tag, class, id)))
     }
 
     /// The text `::before` and `::after` rules put inside such an
@@ -374,23 +367,6 @@ fn pseudo_element(selector: &str) -> Option<(&str, Side)> {
 /// The strings of a `content` declaration, joined (`"wi" 're'` gives
 /// `wire`; counters, `attr()` and keywords give nothing); `None` when
 /// there is no such declaration or it gives no text.
-/// The declarations (`display: none; color: red`) as (property, value)
-/// pairs, comments dropped, CSS escapes read, both in ASCII lower case,
-/// `!important` dropped and the value trimmed.
-fn read_declarations(declarations: &str) -> Vec<(String, String)> {
-    without_comments(declarations)
-        .split(';')
-        .filter_map(|declaration| {
-            let (property, value) = declaration.split_once(':')?;
-            let property = unescape(property).trim().to_ascii_lowercase();
-            let value = unescape(value)
-                .to_ascii_lowercase()
-                .replace("!important", "");
-            Some((property, value.trim().to_owned()))
-        })
-        .collect()
-}
-
 /// How an element takes part in bidi reordering: CSS `unicode-bidi`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum BidiMode {
@@ -435,7 +411,8 @@ impl Bidi {
 /// reads them).
 pub(super) fn bidi(declarations: &str) -> Bidi {
     let mut out = Bidi::default();
-    for (property, value) in read_declarations(declarations) {
+    for d in cascade::parse(declarations) {
+        let (property, value) = (d.property, d.value);
         match property.as_str() {
             "direction" => match value.as_str() {
                 "rtl" => out.rtl = Some(true),

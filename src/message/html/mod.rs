@@ -31,6 +31,7 @@
 //! (the adoption agency algorithm), so a formatting element that is
 //! closed across a block ends where its end tag is.
 
+mod cascade;
 mod css;
 mod meta;
 mod outlook;
@@ -257,6 +258,25 @@ fn closes_p(name: &str) -> bool {
 }
 
 /// Elements with no content and no end tag.
+/// Elements HTML's own style sheet does not display (HTML standard,
+/// "Rendering", 15.3.1): `rp`, `datalist`, a `dialog` without `open`, an
+/// element with `popover` (closed until a script opens it), and the
+/// `hidden` attribute; an author's `display` can still show them.
+/// `has` tells whether the element has an attribute.
+fn ua_hidden(name: &str, has: impl Fn(&str) -> bool) -> bool {
+    has("hidden")
+        || has("popover")
+        || matches!(name, "rp" | "datalist")
+        || (name == "dialog" && !has("open"))
+}
+
+/// Elements whose content is fallback a client that supports them never
+/// draws: `audio`, `video` (the player is shown instead), `meter` and
+/// `progress` (the gauge), `canvas`.
+fn is_unrendered(name: &str) -> bool {
+    matches!(name, "audio" | "video" | "meter" | "progress" | "canvas")
+}
+
 fn is_void(name: &str) -> bool {
     matches!(
         name,
@@ -355,15 +375,37 @@ impl Tree<'_> {
         let name = tag.name.as_str();
         self.implied_ends(name);
         let attr = |n: &str| tag.attr(n).map(|v| unescape_in(v, Context::Attribute));
-        let hidden = name == "template"
-            || tag.attr("hidden").is_some()
-            || attr("style").is_some_and(|s| css::hides(&s))
-            || (!self.hiding.is_empty()
-                && self
-                    .hiding
-                    .hides(name, attr("class").as_deref(), attr("id").as_deref()));
+        // What hides the element: HTML's own rules (`hidden`, elements
+        // the standard does not render), then the style sheets' rules,
+        // then its `style` attribute, each property taking its last value
+        // (an author's `display:inline` shows a `hidden` element).
+        let inline = attr("style")
+            .map(|s| cascade::parse(&s))
+            .unwrap_or_default();
+        let ua = ua_hidden(name, |n| tag.attr(n).is_some()).then(|| cascade::Decl {
+            property: "display".into(),
+            value: "none".into(),
+            important: false,
+        });
+        let decls = cascade::cascade(
+            ua.iter()
+                .chain(self.hiding.declarations(
+                    name,
+                    attr("class").as_deref(),
+                    attr("id").as_deref(),
+                ))
+                .chain(inline.iter()),
+        );
+        let no_box = name == "template"
+            || is_unrendered(name)
+            || decls
+                .iter()
+                .any(|d| d.property == "display" && d.value == "none");
+        let hidden = no_box || cascade::hides(&decls);
         if is_block(name) {
-            self.boundary(hidden || self.stack.hides());
+            // A block hidden some other way (visibility, a zero box...)
+            // still breaks the line; one that is not drawn at all does not.
+            self.boundary(no_box || self.stack.no_box());
         }
         let is_image = name == "img"
             || name == "area"
@@ -407,8 +449,15 @@ impl Tree<'_> {
         }
         let inside_hidden = hidden || self.stack.hides();
         self.generated_text(&before, inside_hidden);
-        self.stack
-            .push(name, hidden, (!after.is_empty()).then_some(after), rtl);
+        self.stack.push(
+            name,
+            stack::Shown {
+                hidden,
+                no_box,
+                rtl,
+            },
+            (!after.is_empty()).then_some(after),
+        );
     }
 
     /// Text a style sheet generates (`::before`, `::after`), while the
@@ -441,8 +490,8 @@ impl Tree<'_> {
 
     fn end(&mut self, name: &str) {
         if is_block(name) {
-            // Still open: the element it closes, hidden or not.
-            self.boundary(self.stack.hides());
+            // Still open: the element it closes, drawn or not.
+            self.boundary(self.stack.no_box());
         }
         let found = match name {
             "body" | "html" | "br" => None,

@@ -145,9 +145,23 @@ fn kinds(name: &str) -> u8 {
     k
 }
 
+/// Whether an element's content is drawn: what [`Stack::push`] keeps.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Shown {
+    /// Its text is invisible (hidden by any means).
+    pub hidden: bool,
+    /// It makes no box at all (`display:none`, `template`...): it breaks
+    /// no line either.
+    pub no_box: bool,
+    /// Its direction (right to left or not), its own or inherited; `None`
+    /// when neither it nor an element around it has one.
+    pub rtl: Option<bool>,
+}
+
 struct Open {
     name: String,
     hidden: bool,
+    no_box: bool,
     kinds: u8,
     /// Text a style sheet's `::after` rule puts at its end.
     after: Option<String>,
@@ -174,6 +188,8 @@ pub(super) struct Stack {
     by_kind: [Vec<usize>; stop::KINDS],
     /// How many open elements hide their content.
     hidden: usize,
+    /// How many open elements make no box.
+    no_box: usize,
 }
 
 impl Stack {
@@ -191,15 +207,25 @@ impl Stack {
         self.open.last().map(|o| o.name.as_str())
     }
 
+    /// Whether an open element makes no box (its content breaks no line).
+    pub fn no_box(&self) -> bool {
+        self.no_box > 0
+    }
+
     /// The direction of the current element (CSS `direction`, inherited):
     /// right to left or not; `None` when no element gave one.
     pub fn direction(&self) -> Option<bool> {
         self.open.last().and_then(|o| o.rtl)
     }
 
-    /// Opens element `name`; `after` is text to give back when it closes,
-    /// `rtl` its direction (its own, else the one it inherits).
-    pub fn push(&mut self, name: &str, hidden: bool, after: Option<String>, rtl: Option<bool>) {
+    /// Opens element `name`, drawn as `shown` says; `after` is text to
+    /// give back when it closes.
+    pub fn push(&mut self, name: &str, shown: Shown, after: Option<String>) {
+        let Shown {
+            hidden,
+            no_box,
+            rtl,
+        } = shown;
         let at = self.open.len();
         let kinds = kinds(name);
         for (bit, list) in self.by_kind.iter_mut().enumerate() {
@@ -209,9 +235,11 @@ impl Stack {
         }
         self.by_name.entry(name.to_string()).or_default().push(at);
         self.hidden += usize::from(hidden);
+        self.no_box += usize::from(no_box);
         self.open.push(Open {
             name: name.to_string(),
             hidden,
+            no_box,
             kinds,
             after,
             rtl,
@@ -222,6 +250,7 @@ impl Stack {
     pub fn pop(&mut self) -> Option<Closed> {
         let open = self.open.pop()?;
         self.hidden -= usize::from(open.hidden);
+        self.no_box -= usize::from(open.no_box);
         for (bit, list) in self.by_kind.iter_mut().enumerate() {
             if open.kinds & (1 << bit) != 0 {
                 list.pop();
@@ -288,7 +317,7 @@ mod tests {
                     model.pop();
                 } else {
                     let name = NAMES[op % 11];
-                    stack.push(name, false, None, None);
+                    stack.push(name, super::Shown::default(), None);
                     model.push((name, super::kinds(name)));
                 }
             }

@@ -50,7 +50,10 @@ impl Tag<'_> {
 }
 
 /// The attributes a reading needs; the others are skipped.
-const KEPT: [&str; 10] = [
+const KEPT: [&str; 13] = [
+    "open",
+    "popover",
+    "controls",
     "style",
     "class",
     "id",
