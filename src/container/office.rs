@@ -5,7 +5,8 @@
 //! comes from its first bytes, never from its name: an OLE2 compound file
 //! (`.doc`, `.xls`, `.ppt`, an encrypted OOXML package) is read with the
 //! `cfb` crate (`office/ole.rs`); a ZIP (OOXML `.docx`/`.xlsm`/`.pptm`, a macro
-//! workbook renamed `.xlsx`, OpenDocument) with the `zip` crate (`office/ooxml.rs`).
+//! workbook renamed `.xlsx`, OpenDocument) with the `zip` crate (`office/ooxml.rs`);
+//! an RTF file's OLE objects are decoded from their hex (`office/rtf.rs`).
 //! Documents embedded in either (an Excel object inside a Word file, a
 //! `word/embeddings/oleObject1.bin`, the workbook in an OLE object's
 //! `Package` stream, a file in an OLE Packager object) are opened in turn,
@@ -21,6 +22,7 @@
 mod ole;
 mod ooxml;
 mod packager;
+mod rtf;
 
 use std::io::Read;
 
@@ -157,8 +159,9 @@ pub struct PackagedFile {
 
 /// The files OLE Packager objects carry anywhere in the document `bytes`
 /// (embedded documents included, to [`OfficeLimits::max_depth`]), in
-/// document order; empty when `bytes` is neither OLE2 nor an OOXML
-/// package. Best effort within the same caps as [`macros`]: what a cap
+/// document order (in an RTF document, each `Package` object at
+/// `RTF object N`); empty when `bytes` is neither OLE2, an OOXML package
+/// nor RTF. Best effort within the same caps as [`macros`]: what a cap
 /// or damage keeps from being read is [`macros`]'s to report. Follows the
 /// `\x01Ole10Native` layout the Windows Object Packager writes.
 pub fn packaged_files(bytes: &[u8], limits: &OfficeLimits) -> Vec<PackagedFile> {
@@ -172,9 +175,11 @@ pub fn packaged_files(bytes: &[u8], limits: &OfficeLimits) -> Vec<PackagedFile> 
 }
 
 /// True when `bytes` starts like a document [`macros`] can examine: the
-/// OLE2 signature or a ZIP local file header (or an empty ZIP).
+/// OLE2 signature, a ZIP local file header (or an empty ZIP), or `{\rt`
+/// (Word reads such a file as RTF, whatever follows).
 pub fn is_candidate(bytes: &[u8]) -> bool {
     bytes.starts_with(&OLE_MAGIC)
+        || rtf::is_rtf(bytes)
         || bytes.starts_with(b"PK\x03\x04")
         || bytes.starts_with(b"PK\x05\x06")
 }
@@ -190,6 +195,8 @@ fn examine(
         ole::examine(bytes, limits, budget, depth)
     } else if bytes.starts_with(b"PK") {
         ooxml::examine(bytes, limits, budget, depth)
+    } else if rtf::is_rtf(bytes) {
+        rtf::examine(bytes, limits, budget, depth)
     } else {
         Ok(None)
     }
