@@ -237,3 +237,43 @@ fn clean_rtf_stays_clean() {
     let found = container_support::findings(&raw);
     assert!(found.is_empty(), "{found:?}");
 }
+
+/// `zip -A` as a self-extractor's build does: the offsets made relative
+/// to the new start of the file, after `stub` was put in front.
+fn zip_adjusted(stub: &[u8], package: &[u8]) -> Vec<u8> {
+    let s = container_support::Scratch::new();
+    let mut joined = stub.to_vec();
+    joined.extend_from_slice(package);
+    s.file("doc.xlsx", &joined);
+    s.make("zip", &["-q", "-A", "doc.xlsx"], "doc.xlsx")
+}
+
+/// Office opens a package with bytes in front of its first entry (it
+/// reads the central directory from the end), so the macro reader does
+/// too, whether the offsets were adjusted (`zip -A`) or not, and a large
+/// stub (beyond the head looked at first) changes nothing.
+#[test]
+fn a_package_behind_a_stub_is_examined() {
+    let xlsm = fixture("macro.xlsm");
+    let vba = Ok(Some((MacroKind::Vba, "xl/vbaProject.bin".to_owned())));
+    for stub_len in [100usize, 300_000] {
+        let stub: Vec<u8> = b"MZ\x90\x00"
+            .iter()
+            .copied()
+            .cycle()
+            .take(stub_len)
+            .collect();
+        let mut raw_join = stub.clone();
+        raw_join.extend_from_slice(&xlsm);
+        let adjusted = zip_adjusted(&stub, &xlsm);
+        for (what, doc) in [("joined", &raw_join), ("zip -A", &adjusted)] {
+            assert_eq!(kind_of(doc), vba, "{what} {stub_len}");
+            let raw = container_support::with_attachment("Rechnung.xlsx", doc);
+            let found = container_support::findings(&raw);
+            assert!(
+                !container_support::details(&found, Condition::Macro).is_empty(),
+                "{what} {stub_len}: {found:?}"
+            );
+        }
+    }
+}

@@ -127,16 +127,25 @@ pub fn expand(parts: &[Part], settings: &Settings) -> Inside {
             continue;
         }
         let sniffed = sniff(&head);
+        // A zip with a stub in front shows only at its end, a RAR within
+        // the first MiB.
+        let format = match sniffed {
+            Some(format) => Some(format),
+            None if part.body.len() > head.len() => zip_end(&tail(part))
+                .or_else(|| rar_start(&part.body.head(RAR_SEARCH)).map(|_| Format::Rar)),
+            None => None,
+        };
         // An Office document is no container to the rules, but its macros
         // count (a `.doc` is OLE2, a `.docm` a ZIP that is opened below
         // too); the files in its OLE Packager objects are what a
         // double-click runs (in a ZIP-based document they are found among
         // its members when it is opened); an Outlook message file (.msg)
         // lists its attachments, as Outlook shows them. The content is
-        // decoded once for all of them.
-        let office = office::is_candidate(&head);
+        // decoded once for all of them. A package behind a stub is a
+        // document too: Office opens it.
+        let office = office::is_candidate(&head) || format == Some(Format::Zip);
         let macros = settings.macros && office;
-        let packaged = office && !sniffed.is_some_and(|f| settings.formats.contains(&f));
+        let packaged = office && !format.is_some_and(|f| settings.formats.contains(&f));
         let msg = tnef::is_msg_candidate(&head);
         if macros || packaged || msg {
             let content = part.body.bytes();
@@ -150,19 +159,8 @@ pub fn expand(parts: &[Part], settings: &Settings) -> Inside {
                 walk.msg(&content, &node);
             }
         }
-        let format = match sniffed {
-            Some(format) => format,
-            // A zip with a stub in front shows only at its end, a RAR
-            // within the first MiB.
-            None if part.body.len() > head.len() => {
-                match zip_end(&tail(part))
-                    .or_else(|| rar_start(&part.body.head(RAR_SEARCH)).map(|_| Format::Rar))
-                {
-                    Some(format) => format,
-                    None => continue,
-                }
-            }
-            None => continue,
+        let Some(format) = format else {
+            continue;
         };
         drop(head);
         walk.open(format, &part.body.bytes(), &node);
@@ -469,6 +467,19 @@ impl Walk<'_> {
             };
             if tnef::is_msg_candidate(data) && inner.depth <= self.settings.limits.max_depth {
                 self.msg(data, &inner);
+            }
+            // A winmail.dat kept in an archive: its attachments are what
+            // Outlook (or a TNEF reader) shows once it is extracted.
+            if data.starts_with(&tnef::SIGNATURE) {
+                if inner.depth <= self.settings.limits.max_depth {
+                    self.tnef(data, &inner);
+                } else {
+                    let detail = format!(
+                        "limit archives.max_depth exceeded: a TNEF stream nested deeper than {}",
+                        self.settings.limits.max_depth
+                    );
+                    self.problem(&inner, detail);
+                }
             }
             if office::is_candidate(data)
                 && !nested.is_some_and(|f| self.settings.formats.contains(&f))

@@ -174,10 +174,19 @@ pub fn packaged_files(bytes: &[u8], limits: &OfficeLimits) -> Vec<PackagedFile> 
     out
 }
 
-/// True when `bytes` starts like a document [`macros`] can examine: the
+/// True when `bytes` looks like a document [`macros`] can examine: the
 /// OLE2 signature, a ZIP local file header (or an empty ZIP), or `{\rt`
-/// (Word reads such a file as RTF, whatever follows).
+/// (Word reads such a file as RTF, whatever follows) at the start; or a
+/// ZIP with bytes in front of it (its end record in the last 64 KiB, see
+/// [`super::zip_end`]), which Office opens as it opens any package. Given
+/// only the head of a larger file, a ZIP behind a stub is not seen: the
+/// caller checks the file's tail.
 pub fn is_candidate(bytes: &[u8]) -> bool {
+    starts_as_document(bytes) || super::zip_end(bytes).is_some()
+}
+
+/// The first bytes of a document [`macros`] reads: OLE2, ZIP or RTF.
+fn starts_as_document(bytes: &[u8]) -> bool {
     bytes.starts_with(&OLE_MAGIC)
         || rtf::is_rtf(bytes)
         || bytes.starts_with(b"PK\x03\x04")
@@ -197,6 +206,9 @@ fn examine(
         ooxml::examine(bytes, limits, budget, depth)
     } else if rtf::is_rtf(bytes) {
         rtf::examine(bytes, limits, budget, depth)
+    } else if super::zip_end(bytes).is_some() {
+        // A package behind a stub: the zip reader finds it from its end.
+        ooxml::examine(bytes, limits, budget, depth)
     } else {
         Ok(None)
     }
