@@ -129,10 +129,15 @@ pub fn expand(parts: &[Part], settings: &Settings) -> Inside {
         let sniffed = sniff(&head);
         // A zip with a stub in front shows only at its end, a RAR within
         // the first MiB.
+        let mut active_mime = false;
         let format = match sniffed {
             Some(format) => Some(format),
-            None if part.body.len() > head.len() => zip_end(&tail(part))
-                .or_else(|| rar_start(&part.body.head(RAR_SEARCH)).map(|_| Format::Rar)),
+            None if part.body.len() > head.len() => {
+                let (end, marked) = tail(part);
+                active_mime = marked;
+                zip_end(&end)
+                    .or_else(|| rar_start(&part.body.head(RAR_SEARCH)).map(|_| Format::Rar))
+            }
             None => None,
         };
         // An Office document is no container to the rules, but its macros
@@ -143,7 +148,7 @@ pub fn expand(parts: &[Part], settings: &Settings) -> Inside {
         // lists its attachments, as Outlook shows them. The content is
         // decoded once for all of them. A package behind a stub is a
         // document too: Office opens it.
-        let office = office::is_candidate(&head) || format == Some(Format::Zip);
+        let office = office::is_candidate(&head) || format == Some(Format::Zip) || active_mime;
         let macros = settings.macros && office;
         let packaged = office && !format.is_some_and(|f| settings.formats.contains(&f));
         let msg = tnef::is_msg_candidate(&head);
@@ -169,23 +174,29 @@ pub fn expand(parts: &[Part], settings: &Settings) -> Inside {
 }
 
 /// The last [`ZIP_TAIL`] bytes of a part's content, read as a stream
-/// (a large base64 body is never held whole for this).
-fn tail(part: &Part) -> Vec<u8> {
+/// (a large base64 body is never held whole for this), and whether the
+/// content holds an ActiveMime block anywhere
+/// ([`office::carries_active_mime`]: an MHTML document past its head).
+fn tail(part: &Part) -> (Vec<u8>, bool) {
     let mut reader = part.body.reader();
     let mut kept: Vec<u8> = Vec::new();
     let mut chunk = vec![0u8; 64 << 10];
+    let mut marked = false;
     loop {
         let n = match reader.read(&mut chunk) {
             Ok(0) | Err(_) => break,
             Ok(n) => n,
         };
+        // The marker may straddle two reads: look from a little before.
+        let from = kept.len().saturating_sub(16);
         kept.extend_from_slice(chunk.get(..n).unwrap_or_default());
+        marked = marked || office::carries_active_mime(kept.get(from..).unwrap_or_default());
         if kept.len() > 2 * ZIP_TAIL {
             kept.drain(..kept.len() - ZIP_TAIL);
         }
     }
     let from = kept.len().saturating_sub(ZIP_TAIL);
-    kept.split_off(from)
+    (kept.split_off(from), marked)
 }
 
 /// Where a container sits.
@@ -566,6 +577,8 @@ fn macro_kind(kind: MacroKind) -> &'static str {
         MacroKind::Vba => "VBA macros",
         MacroKind::Xlm => "Excel 4.0 (XLM) macros",
         MacroKind::Basic => "OpenDocument Basic macros",
+        MacroKind::Script => "OpenDocument script macros",
+        MacroKind::RemoteTemplate => "remote template (its macros load when the document opens)",
     }
 }
 

@@ -23,6 +23,7 @@ mod ole;
 mod ooxml;
 mod packager;
 mod rtf;
+mod xml;
 
 use std::io::Read;
 
@@ -77,9 +78,19 @@ pub enum MacroKind {
     /// An Excel 4.0 macro sheet: a BIFF `BOUNDSHEET` record of sheet type
     /// macro ([MS-XLS] §2.4.28), an OOXML `xl/macrosheets/` part.
     Xlm,
-    /// An OpenDocument Basic library (`Basic/<library>/<module>.xml`),
+    /// An OpenDocument Basic library (`Basic/<library>/<module>.xml` or
+    /// `.bin`, a module in a flat OpenDocument file's `<office:scripts>`),
     /// which LibreOffice runs as Office runs VBA.
     Basic,
+    /// A Python, JavaScript or BeanShell script in an OpenDocument file
+    /// (`Scripts/python/...`), which LibreOffice runs like Basic.
+    Script,
+    /// A template the document loads from outside itself when it opens
+    /// (an external `attachedTemplate` relationship, a Word 2003
+    /// `w:attachedTemplate` URL): its macros arrive with it, past any
+    /// examination of the document.
+    #[serde(rename = "remote_template")]
+    RemoteTemplate,
 }
 
 /// A macro found in a document.
@@ -182,13 +193,23 @@ pub fn packaged_files(bytes: &[u8], limits: &OfficeLimits) -> Vec<PackagedFile> 
 /// only the head of a larger file, a ZIP behind a stub is not seen: the
 /// caller checks the file's tail.
 pub fn is_candidate(bytes: &[u8]) -> bool {
-    starts_as_document(bytes) || super::zip_end(bytes).is_some()
+    starts_as_document(bytes) || super::zip_end(bytes).is_some() || xml::is_text_document(bytes)
 }
 
-/// The first bytes of a document [`macros`] reads: OLE2, ZIP or RTF.
+/// True when `bytes` holds the base64 start of an ActiveMime blob
+/// (`QWN0aXZlTWltZ`): a text file (MHTML saved by Word, whatever its
+/// name) that [`macros`] examines whole. For a caller that reads a large
+/// file in pieces rather than giving [`is_candidate`] all of it.
+pub fn carries_active_mime(bytes: &[u8]) -> bool {
+    memchr::memmem::find(bytes, xml::ACTIVE_MIME_BASE64).is_some()
+}
+
+/// The first bytes of a document [`macros`] reads: OLE2, ZIP, RTF or
+/// ActiveMime.
 fn starts_as_document(bytes: &[u8]) -> bool {
     bytes.starts_with(&OLE_MAGIC)
         || rtf::is_rtf(bytes)
+        || bytes.starts_with(xml::ACTIVE_MIME)
         || bytes.starts_with(b"PK\x03\x04")
         || bytes.starts_with(b"PK\x05\x06")
 }
@@ -206,9 +227,13 @@ fn examine(
         ooxml::examine(bytes, limits, budget, depth)
     } else if rtf::is_rtf(bytes) {
         rtf::examine(bytes, limits, budget, depth)
+    } else if bytes.starts_with(xml::ACTIVE_MIME) {
+        xml::active_mime(bytes, "ActiveMime", limits, budget, depth)
     } else if super::zip_end(bytes).is_some() {
         // A package behind a stub: the zip reader finds it from its end.
         ooxml::examine(bytes, limits, budget, depth)
+    } else if xml::is_text_document(bytes) {
+        xml::examine(bytes, limits, budget, depth)
     } else {
         Ok(None)
     }

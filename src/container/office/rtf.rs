@@ -1,4 +1,5 @@
-//! OLE objects inside RTF documents: `{\object ... {\*\objdata HEX}}`.
+//! OLE objects inside RTF documents: `{\object ... {\*\objdata HEX}}`,
+//! and the template an RTF document attaches (`{\*\template URL}`).
 //!
 //! Pure. Word opens any file that starts with `{\rt` as RTF, whatever its
 //! name (`.doc` included), and reads an object's data as hex digits with
@@ -66,15 +67,30 @@ struct Open {
     honoured: Hex,
 }
 
-/// Every `\objdata` of the RTF `bytes`, decoded, in document order.
+/// What [`objects`] finds in an RTF document.
+pub(super) struct Scan {
+    /// Every `\objdata`, decoded, in document order.
+    pub(super) objects: Vec<Object>,
+    /// The text of every `\template` destination (the template Word
+    /// attaches, a path or URL), `\'hh` read as Latin-1.
+    pub(super) templates: Vec<String>,
+    /// A cap reached: the rest was not read.
+    pub(super) cut: Option<Unreadable>,
+}
+
+/// Every `\objdata` (and `\template`) of the RTF `bytes`, decoded, in
+/// document order.
 ///
 /// At most `limits.max_entries` objects and `limits.max_part_bytes`
 /// decoded bytes per object; beyond either, the rest is an
-/// [`Unreadable::Limit`] returned beside what was read. Control words are
-/// read as RTF 1.9.1 says (letters, an optional signed number, one space
-/// eaten); `\'hh` inside the data drops a pending half byte, as rtfobj
-/// observed Word do.
-pub(super) fn objects(bytes: &[u8], limits: &OfficeLimits) -> (Vec<Object>, Option<Unreadable>) {
+/// [`Unreadable::Limit`] in [`Scan::cut`] beside what was read. Control
+/// words are read as RTF 1.9.1 says (letters, an optional signed number,
+/// one space eaten); `\'hh` inside the data drops a pending half byte, as
+/// rtfobj observed Word do.
+pub(super) fn objects(bytes: &[u8], limits: &OfficeLimits) -> Scan {
+    let mut templates: Vec<String> = Vec::new();
+    let mut template: Option<(usize, Vec<u8>)> = None;
+    let latin1 = |t: Vec<u8>| -> String { t.iter().map(|&b| char::from(b)).collect() };
     let mut out = Vec::new();
     let mut level = 0usize;
     let mut open: Option<Open> = None;
@@ -111,6 +127,12 @@ pub(super) fn objects(bytes: &[u8], limits: &OfficeLimits) -> (Vec<Object>, Opti
                 {
                     close(o, &mut out);
                 }
+                if template.as_ref().is_some_and(|t| t.0 == level)
+                    && let Some((_, text)) = template.take()
+                    && templates.len() < limits.max_entries
+                {
+                    templates.push(latin1(text));
+                }
                 level = level.saturating_sub(1);
             }
             b'\\' => {
@@ -141,10 +163,11 @@ pub(super) fn objects(bytes: &[u8], limits: &OfficeLimits) -> (Vec<Object>, Opti
                     }
                     if word == b"objdata" && open.is_none() {
                         if out.len() == limits.max_entries {
-                            return (
-                                out,
-                                limit(format!("more than {} RTF objects", limits.max_entries)),
-                            );
+                            return Scan {
+                                objects: out,
+                                templates,
+                                cut: limit(format!("more than {} RTF objects", limits.max_entries)),
+                            };
                         }
                         open = Some(Open {
                             level,
@@ -152,6 +175,8 @@ pub(super) fn objects(bytes: &[u8], limits: &OfficeLimits) -> (Vec<Object>, Opti
                             all: Hex::default(),
                             honoured: Hex::default(),
                         });
+                    } else if word == b"template" && template.is_none() && open.is_none() {
+                        template = Some((level, Vec::new()));
                     } else if word == b"bin" {
                         // A negative or missing length reads nothing.
                         let n = if negative { 0 } else { param };
@@ -169,6 +194,14 @@ pub(super) fn objects(bytes: &[u8], limits: &OfficeLimits) -> (Vec<Object>, Opti
                 } else {
                     i += 1;
                     if next == b'\'' {
+                        if let Some((_, text)) = template.as_mut()
+                            && let Some(h) = bytes.get(i..i + 2)
+                            && let Ok(h) = std::str::from_utf8(h)
+                            && let Ok(b) = u8::from_str_radix(h, 16)
+                            && text.len() < 4096
+                        {
+                            text.push(b);
+                        }
                         i += 2;
                         if let Some(o) = open.as_mut() {
                             o.all.high = None;
@@ -178,6 +211,13 @@ pub(super) fn objects(bytes: &[u8], limits: &OfficeLimits) -> (Vec<Object>, Opti
                 }
             }
             _ => {
+                if let Some((_, text)) = template.as_mut()
+                    && text.len() < 4096
+                    && b != b'\r'
+                    && b != b'\n'
+                {
+                    text.push(b);
+                }
                 if let Some(o) = open.as_mut()
                     && let Some(n) = char::from(b).to_digit(16)
                 {
@@ -197,14 +237,25 @@ pub(super) fn objects(bytes: &[u8], limits: &OfficeLimits) -> (Vec<Object>, Opti
                 out.len() + 1,
                 limits.max_part_bytes
             );
-            return (out, limit(what));
+            return Scan {
+                objects: out,
+                templates,
+                cut: limit(what),
+            };
         }
     }
     // A document that ends inside the data: Word takes what it read.
     if let Some(o) = open.take() {
         close(o, &mut out);
     }
-    (out, None)
+    if let Some((_, text)) = template.take() {
+        templates.push(latin1(text));
+    }
+    Scan {
+        objects: out,
+        templates,
+        cut: None,
+    }
 }
 
 /// An OLE1 object ([MS-OLEDS] §2.2.4): its class name and, for an
@@ -266,9 +317,17 @@ pub(super) fn examine(
     depth: usize,
 ) -> Result<Option<Macros>, Unreadable> {
     let mut verdict = Verdict::default();
-    let (objects, cut) = objects(bytes, limits);
+    let Scan {
+        objects,
+        templates,
+        cut,
+    } = objects(bytes, limits);
     if let Some(cut) = cut {
         verdict.note(cut);
+    }
+    // `{\*\template URL}`: Word attaches (and fetches) the template.
+    if let Some(target) = templates.iter().find(|t| super::xml::is_remote(t)) {
+        return Ok(Some(super::xml::remote(target)));
     }
     for object in &objects {
         for data in &object.readings {
@@ -344,7 +403,7 @@ pub(super) fn packaged(
     depth: usize,
     out: &mut Vec<PackagedFile>,
 ) {
-    let (objects, _) = objects(bytes, limits);
+    let objects = objects(bytes, limits).objects;
     for object in &objects {
         let here = super::packager::join(at, &format!("RTF object {}", object.number));
         for data in &object.readings {
