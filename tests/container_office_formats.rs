@@ -565,13 +565,25 @@ fn remote_templates() {
         macro_findings.iter().any(|d| d.contains("remote template")),
         "{found:?}"
     );
-    // A local template is no finding.
-    let local = rels
-        .replace("http://203.0.113.7/t.dotm", "Normal.dotm")
-        .replace(" TargetMode=\"External\"", "");
-    let mut all = parts(&fixture("clean.docx"));
-    all.push(("word/_rels/settings.xml.rels".into(), local.into_bytes()));
-    assert_eq!(kind_of(&package(&all)), Ok(None));
+    // A template on the local disk, as Word records the one a document
+    // was made from, is no finding; a network share is.
+    for (target, remote) in [
+        (
+            "file:///C:\\Users\\a\\AppData\\Roaming\\Microsoft\\Templates\\Letter.dotx",
+            false,
+        ),
+        ("file:///\\\\203.0.113.7\\share\\t.dotm", true),
+    ] {
+        let rels = rels.replace("http://203.0.113.7/t.dotm", target);
+        let mut all = parts(&fixture("clean.docx"));
+        all.push(("word/_rels/settings.xml.rels".into(), rels.into_bytes()));
+        let kind = kind_of(&package(&all)).map(|m| m.map(|(k, _)| k));
+        assert_eq!(
+            kind,
+            Ok(remote.then_some(MacroKind::RemoteTemplate)),
+            "{target}"
+        );
+    }
     // Word 2003 XML names its template by URL.
     let word2003 = "<?xml version=\"1.0\"?><w:wordDocument xmlns:w=\"http://schemas.microsoft.com/office/word/2003/wordml\">\
         <w:docPr><w:attachedTemplate w:val=\"\\\\203.0.113.7\\share\\t.dot\"/></w:docPr></w:wordDocument>";

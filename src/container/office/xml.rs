@@ -244,8 +244,9 @@ fn element(
             let ty = attribute("Type").unwrap_or_default().to_ascii_lowercase();
             let external =
                 attribute("TargetMode").is_some_and(|m| m.eq_ignore_ascii_case("external"));
-            if external && ty.trim_end().ends_with(ATTACHED_TEMPLATE) {
-                return Ok(Some(remote(attribute("Target").unwrap_or_default())));
+            let target = attribute("Target").unwrap_or_default();
+            if external && ty.trim_end().ends_with(ATTACHED_TEMPLATE) && is_remote(target) {
+                return Ok(Some(remote(target)));
             }
         }
         "attachedtemplate" => {
@@ -259,10 +260,35 @@ fn element(
     Ok(None)
 }
 
-/// A path Word fetches from elsewhere: a URL or a UNC path.
+/// A template path Word fetches from another machine: a URL of any
+/// scheme but `file` (`http://`, `https://`, `ftp://`, WebDAV), a UNC path
+/// (`\\\\host\\share`, `//host/share`), a `file:` URL that names a host
+/// (`file://host/...`, `file:///\\\\host\\...`). A template on a local
+/// disk (`C:\\...`, `file:///C:/...`, Word's own `Normal.dotm`) or a
+/// relative path is not: documents made from a local template carry one.
 pub(super) fn is_remote(target: &str) -> bool {
     let t = target.trim().to_ascii_lowercase();
-    t.contains("://") || t.starts_with("\\\\") || t.starts_with("//")
+    let unc = |p: &str| p.starts_with("\\\\") || p.starts_with("//");
+    let drive = |p: &str| matches!(p.as_bytes().get(1), Some(b':' | b'|'));
+    if let Some(path) = t.strip_prefix("file:") {
+        // `file://host/...`: two slashes, then a host.
+        let host = path
+            .strip_prefix("//")
+            .is_some_and(|r| !r.starts_with(['/', '\\']) && !r.is_empty() && !drive(r));
+        // `file:///\\host\...`, `file:////host/...`, `file:\\host\...`:
+        // a UNC path after an empty host or none.
+        let after_empty_host = path
+            .strip_prefix("///")
+            .is_some_and(|r| r.starts_with(['/', '\\']));
+        return host || after_empty_host || path.starts_with("\\\\");
+    }
+    let scheme = t.split_once("://").is_some_and(|(scheme, _)| {
+        !scheme.is_empty()
+            && scheme
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+    });
+    unc(&t) || scheme
 }
 
 /// A remote template finding for `target`.
