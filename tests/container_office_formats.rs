@@ -361,6 +361,26 @@ fn flat_opc_macros() {
         kind_of(&hidden),
         Ok(Some((MacroKind::Vba, "/word/data.bin/VBA".to_owned())))
     );
+    // The same part stored deflated.
+    let deflated = {
+        use std::io::Write;
+        let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+        z.write_all(&vba).expect("deflate");
+        z.finish().expect("deflate")
+    };
+    let clean_text = String::from_utf8(clean.clone()).expect("utf-8");
+    let packed = clean_text.replace(
+        "</pkg:package>",
+        &format!(
+            "<pkg:part pkg:name=\"/word/data.bin\" pkg:contentType=\"application/octet-stream\" \
+             pkg:compression=\"deflateNormal\"><pkg:binaryData>{}</pkg:binaryData></pkg:part></pkg:package>",
+            b64(&deflated)
+        ),
+    );
+    assert_eq!(
+        kind_of(packed.as_bytes()),
+        Ok(Some((MacroKind::Vba, "/word/data.bin/VBA".to_owned())))
+    );
     // Character references in the name, as an XML reader resolves them.
     let text = String::from_utf8(docm.clone()).expect("utf-8");
     let escaped = text.replace("/word/vbaProject.bin", "/word/vba&#x50;roject&#46;bin");
@@ -619,4 +639,19 @@ fn an_rtf_chunk_inside_a_package() {
     let (kind, at) = kind_of(&package(&all)).expect("readable").expect("macro");
     assert_eq!(kind, MacroKind::Vba);
     assert_eq!(at, "word/afchunk.rtf/RTF object 1 (Word.Document.8)/Macros");
+}
+
+/// Markers inside one long base64 run are one block, decoded once (a run
+/// of a million bytes made of markers would otherwise be decoded from each
+/// of its 80,000 markers).
+#[test]
+fn active_mime_markers_inside_a_block_are_one_block() {
+    let run = "QWN0aXZlTWltZ".repeat(80_000);
+    let text = format!("Content-Type: application/x-mso\r\n\r\n{run}\r\n");
+    match kind_of(text.as_bytes()) {
+        Err(Unreadable::Malformed { what }) => {
+            assert!(what.starts_with("ActiveMime block 1:"), "{what}");
+        }
+        other => panic!("{other:?}"),
+    }
 }

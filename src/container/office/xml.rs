@@ -6,7 +6,8 @@
 //!   `pkg:part` whose name is a macro part (`/word/vbaProject.bin`) or
 //!   whose content type is a VBA project or macro sheet; every part's
 //!   base64 `pkg:binaryData` that is a document itself (OLE2, ZIP, RTF,
-//!   ActiveMime) is examined as an embedded one;
+//!   ActiveMime; inflated first when the part says `pkg:compression=
+//!   "deflate..."`) is examined as an embedded one;
 //! - Word 2003 XML (`<w:wordDocument>`): every `w:binData` (Word keeps the
 //!   VBA project in the one named `editdata.mso`) that decodes to a
 //!   document or an ActiveMime blob;
@@ -29,7 +30,7 @@
 
 use std::io::Read;
 
-use flate2::read::ZlibDecoder;
+use flate2::read::{DeflateDecoder, ZlibDecoder};
 
 use super::ooxml::{MACRO_TYPES, decode_xml, macro_part, resolve_references};
 use super::{Budget, MacroKind, Macros, OfficeLimits, Unreadable, Verdict, examine_embedded};
@@ -71,20 +72,26 @@ pub(super) fn examine(
         Ok(None) => {}
         Err(e) => verdict.note(e),
     }
-    // Base64 ActiveMime blocks wherever they are (MHTML parts, text).
-    for (n, at) in memchr::memmem::find_iter(bytes, ACTIVE_MIME_BASE64)
-        .enumerate()
-        .take(limits.max_entries.saturating_add(1))
-    {
+    // Base64 ActiveMime blocks wherever they are (MHTML parts, text). A
+    // marker inside a block already decoded is part of that block: every
+    // byte is decoded once.
+    let mut decoded_to = 0usize;
+    let mut n = 0usize;
+    for at in memchr::memmem::find_iter(bytes, ACTIVE_MIME_BASE64) {
+        if at < decoded_to {
+            continue;
+        }
         if n == limits.max_entries {
             verdict.note(Unreadable::Limit {
                 what: format!("more than {} ActiveMime blocks", limits.max_entries),
             });
             break;
         }
+        n += 1;
         let block = bytes.get(at..).unwrap_or_default();
-        let data = base64(block, limits.max_part_bytes, true);
-        let here = format!("ActiveMime block {}", n + 1);
+        let (data, used) = base64(block, limits.max_part_bytes, true);
+        decoded_to = at + used.max(1);
+        let here = format!("ActiveMime block {n}");
         match active_mime(&data, &here, limits, budget, depth) {
             Ok(Some(found)) => return Ok(Some(found)),
             Ok(None) => {}
@@ -111,6 +118,8 @@ struct State {
     root: Option<String>,
     /// The Flat OPC part being read: its name.
     part: Option<String>,
+    /// Its `compression` attribute says it is stored deflated.
+    deflated: bool,
     /// Base64 text being collected (`binaryData`, `binData`) and where.
     collecting: Option<(String, String)>,
     /// Inside `library-embedded` (depth counter).
@@ -193,7 +202,16 @@ fn element(
         match local.as_str() {
             "binarydata" | "bindata" => {
                 if let Some((at, collected)) = state.collecting.take() {
-                    let data = base64(collected.as_bytes(), limits.max_part_bytes, false);
+                    let (data, _) = base64(collected.as_bytes(), limits.max_part_bytes, false);
+                    if state.deflated && !super::is_candidate(&data) {
+                        // A part stored deflated: its bytes inflated first.
+                        let inflated = budget.read(
+                            DeflateDecoder::new(data.as_slice()),
+                            limits.max_part_bytes,
+                            &at,
+                        )?;
+                        return embedded(&inflated, &at, limits, budget, depth);
+                    }
                     return embedded(&data, &at, limits, budget, depth);
                 }
             }
@@ -224,6 +242,8 @@ fn element(
                 }));
             }
             state.part = (!tag.empty).then_some(name);
+            state.deflated = attribute("compression")
+                .is_some_and(|c| c.to_ascii_lowercase().starts_with("deflate"));
         }
         "binarydata" | "bindata" if !tag.empty => {
             let at = match (&state.part, attribute("name")) {
@@ -430,12 +450,14 @@ fn tag(text: &str) -> Option<(Tag<'_>, &str)> {
 /// do: whitespace and characters outside the alphabet skipped, `=` ends
 /// the data. With `block`, the data ends at the first character that is
 /// neither base64 nor whitespace (a MIME part's end). At most `cap`
-/// bytes.
-fn base64(text: &[u8], cap: usize, block: bool) -> Vec<u8> {
+/// bytes; also returns how many bytes of `text` were read.
+fn base64(text: &[u8], cap: usize, block: bool) -> (Vec<u8>, usize) {
     let mut out = Vec::new();
     let mut acc = 0u32;
     let mut bits = 0u32;
+    let mut used = 0usize;
     for &c in text {
+        used += 1;
         let v = match c {
             b'A'..=b'Z' => c - b'A',
             b'a'..=b'z' => c - b'a' + 26,
@@ -456,5 +478,5 @@ fn base64(text: &[u8], cap: usize, block: bool) -> Vec<u8> {
             }
         }
     }
-    out
+    (out, used)
 }
