@@ -477,6 +477,25 @@ fn word_2003_xml_and_mhtml_editdata_mso() {
             "{name}: {found:?}"
         );
     }
+    // The part quoted-printable instead of base64.
+    let qp = String::from_utf8(quoted_printable::encode(&blob)).expect("ascii");
+    let qp_mhtml = mhtml
+        .replace(
+            "Content-Transfer-Encoding: base64",
+            "Content-Transfer-Encoding: quoted-printable",
+        )
+        .replace(&b64(&blob), &qp);
+    assert!(!qp_mhtml.contains("QWN0aXZlTWltZ"));
+    assert_eq!(
+        kind_of(qp_mhtml.as_bytes()),
+        Ok(Some((MacroKind::Vba, "ActiveMime part 1/VBA".to_owned())))
+    );
+    let raw = container_support::with_attachment("Rechnung.doc", qp_mhtml.as_bytes());
+    let found = container_support::findings(&raw);
+    assert!(
+        !container_support::details(&found, Condition::Macro).is_empty(),
+        "{found:?}"
+    );
     // A blob that does not decompress cannot be examined.
     let mut broken = blob.clone();
     broken.truncate(0x40);

@@ -196,12 +196,14 @@ pub fn is_candidate(bytes: &[u8]) -> bool {
     starts_as_document(bytes) || super::zip_end(bytes).is_some() || xml::is_text_document(bytes)
 }
 
-/// True when `bytes` holds the base64 start of an ActiveMime blob
-/// (`QWN0aXZlTWltZ`): a text file (MHTML saved by Word, whatever its
-/// name) that [`macros`] examines whole. For a caller that reads a large
-/// file in pieces rather than giving [`is_candidate`] all of it.
+/// True when `bytes` holds the start of an ActiveMime blob as a MIME
+/// part encodes it (base64 `QWN0aXZlTWltZ`, or quoted-printable
+/// `ActiveMime` at a line start): a text file (MHTML saved by Word,
+/// whatever its name) that [`macros`] examines whole. For a caller that
+/// reads a large file in pieces rather than giving [`is_candidate`] all
+/// of it.
 pub fn carries_active_mime(bytes: &[u8]) -> bool {
-    memchr::memmem::find(bytes, xml::ACTIVE_MIME_BASE64).is_some()
+    xml::carries_active_mime(bytes)
 }
 
 /// The first bytes of a document [`macros`] reads: OLE2, ZIP, RTF or

@@ -19,7 +19,8 @@
 //!   and the macros in it, when the document opens;
 //! - in any text file (MHTML, a Word 2003 document, a mail part), a base64
 //!   block that starts an ActiveMime blob (`QWN0aXZlTWltZ`, as MHTML stores
-//!   `editdata.mso`).
+//!   `editdata.mso`), or a quoted-printable one (a line that starts
+//!   `ActiveMime`).
 //!
 //! Elements are matched by their local name: an XML reader resolves the
 //! prefix, which the document chooses. Character references, CDATA
@@ -39,7 +40,7 @@ use super::{Budget, MacroKind, Macros, OfficeLimits, Unreadable, Verdict, examin
 pub(super) const ACTIVE_MIME: &[u8] = b"ActiveMime";
 
 /// "ActiveMim" in base64, as a base64 block holding a blob starts.
-pub(super) const ACTIVE_MIME_BASE64: &[u8] = b"QWN0aXZlTWltZ";
+const ACTIVE_MIME_BASE64: &[u8] = b"QWN0aXZlTWltZ";
 
 /// The relationship type of a document's template (ECMA-376 Part 1
 /// §17.18.4, and the strict namespace), matched at the end of `Type`.
@@ -55,8 +56,18 @@ pub(super) fn is_text_document(bytes: &[u8]) -> bool {
         .filter(|&b| b != 0 && b != 0xFF && b != 0xFE && b != 0xEF && b != 0xBB && b != 0xBF)
         .take(4096)
         .find(|b| !b.is_ascii_whitespace());
-    first == Some(b'<') || memchr::memmem::find(bytes, ACTIVE_MIME_BASE64).is_some()
+    first == Some(b'<') || carries_active_mime(bytes)
 }
+
+/// True when `bytes` holds an ActiveMime blob as a MIME part body: base64
+/// (`QWN0aXZlTWltZ`) or quoted-printable (`ActiveMime` at a line start).
+pub(super) fn carries_active_mime(bytes: &[u8]) -> bool {
+    memchr::memmem::find(bytes, ACTIVE_MIME_BASE64).is_some()
+        || memchr::memmem::find(bytes, QP_ACTIVE_MIME).is_some()
+}
+
+/// A quoted-printable part body holding an ActiveMime blob starts so.
+const QP_ACTIVE_MIME: &[u8] = b"\nActiveMime";
 
 /// [`super::macros`] for an XML or text document at embedding `depth`.
 pub(super) fn examine(
@@ -98,7 +109,83 @@ pub(super) fn examine(
             Err(e) => verdict.note(e),
         }
     }
+    // Quoted-printable ones (an MHTML part encoded so): from the line
+    // that starts `ActiveMime` to the boundary line (`--`).
+    let mut decoded_to = 0usize;
+    let mut n = 0usize;
+    for at in memchr::memmem::find_iter(bytes, QP_ACTIVE_MIME) {
+        if at < decoded_to {
+            continue;
+        }
+        if n == limits.max_entries {
+            verdict.note(Unreadable::Limit {
+                what: format!("more than {} ActiveMime parts", limits.max_entries),
+            });
+            break;
+        }
+        let body = bytes.get(at + 1..).unwrap_or_default();
+        let (data, used) = quoted_printable(body, limits.max_part_bytes);
+        decoded_to = at + 1 + used.max(1);
+        n += 1;
+        let here = format!("ActiveMime part {n}");
+        match active_mime(&data, &here, limits, budget, depth) {
+            Ok(Some(found)) => return Ok(Some(found)),
+            Ok(None) => {}
+            Err(e) => verdict.note(e),
+        }
+    }
     verdict.finish()
+}
+
+/// A quoted-printable body (RFC 2045 §6.7) decoded up to the first line
+/// that starts with `--` (the multipart boundary) or the end: `=XX` is a
+/// byte, `=` at a line end a soft break, a hard line break is CRLF. At
+/// most `cap` bytes; also returns how many bytes of `text` were read.
+fn quoted_printable(text: &[u8], cap: usize) -> (Vec<u8>, usize) {
+    let mut out = Vec::new();
+    let mut i = 0usize;
+    let hex = |b: u8| {
+        char::from(b)
+            .to_digit(16)
+            .and_then(|d| u8::try_from(d).ok())
+    };
+    while let Some(&c) = text.get(i) {
+        if out.len() >= cap {
+            break;
+        }
+        match c {
+            b'=' => match (text.get(i + 1), text.get(i + 2)) {
+                (Some(b'\r'), Some(b'\n')) => i += 3,
+                (Some(b'\n'), _) => i += 2,
+                (Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
+                    out.push(hex(h).unwrap_or(0) << 4 | hex(l).unwrap_or(0));
+                    i += 3;
+                }
+                _ => {
+                    out.push(c);
+                    i += 1;
+                }
+            },
+            b'\r' | b'\n' => {
+                let eol = if c == b'\r' && text.get(i + 1) == Some(&b'\n') {
+                    2
+                } else {
+                    1
+                };
+                if text.get(i + eol..i + eol + 2) == Some(b"--") {
+                    i += eol;
+                    break;
+                }
+                out.extend_from_slice(b"\r\n");
+                i += eol;
+            }
+            _ => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    (out, i)
 }
 
 /// An element start or end, as the walk sees it.
