@@ -5,9 +5,12 @@
 //! comes from its first bytes, never from its name: an OLE2 compound file
 //! (`.doc`, `.xls`, `.ppt`, an encrypted OOXML package) is read with the
 //! `cfb` crate (`office/ole.rs`); a ZIP (OOXML `.docx`/`.xlsm`/`.pptm`, a macro
-//! workbook renamed `.xlsx`, OpenDocument) with the `zip` crate (`office/ooxml.rs`);
-//! an RTF file's OLE objects are decoded from their hex (`office/rtf.rs`).
-//! Documents embedded in either (an Excel object inside a Word file, a
+//! workbook renamed `.xlsx`, OpenDocument, also behind a stub) with the
+//! `zip` crate (`office/ooxml.rs`); an RTF file's OLE objects are decoded
+//! from their hex (`office/rtf.rs`); documents saved as one XML or MHTML
+//! file (Flat OPC, Word 2003 XML, flat OpenDocument) and the ActiveMime
+//! blobs Word keeps their macros in are read by `office/xml.rs`, which
+//! also finds remote templates. Documents embedded in any of them (an Excel object inside a Word file, a
 //! `word/embeddings/oleObject1.bin`, the workbook in an OLE object's
 //! `Package` stream, a file in an OLE Packager object) are opened in turn,
 //! to [`OfficeLimits::max_depth`].
@@ -140,11 +143,14 @@ pub enum Unreadable {
 ///
 /// `Ok(Some(_))` for the first macro found (see [`MacroKind`] for what
 /// counts); `Ok(None)` when the document has none, or when `bytes` is
-/// neither OLE2 nor ZIP. A plain ZIP archive is examined too: a part
+/// none of the formats [`is_candidate`] names. A plain ZIP archive is examined too: a part
 /// called `vbaProject.bin` is a macro wherever it is. Errors say why the
 /// document could not be examined; they never come from I/O (there is
 /// none). Follows [MS-CFB], [MS-OVBA] §2.2, [MS-XLS] §2.4.28, [MS-PPT]
-/// §2.4.1 and §2.10.1, ECMA-376 Part 2 (OPC content types).
+/// §2.4.1 and §2.10.1, ECMA-376 Part 2 (OPC content types), [MS-OLEDS]
+/// §2.2.4 (OLE1 objects in RTF), RTF 1.9.1, the Flat OPC `xmlPackage`
+/// schema, OpenDocument 1.3 (`office:scripts`) and oletools' reading of
+/// ActiveMime.
 pub fn macros(bytes: &[u8], limits: &OfficeLimits) -> Result<Option<Macros>, Unreadable> {
     let mut budget = Budget {
         left: limits.max_total_bytes,
@@ -186,12 +192,14 @@ pub fn packaged_files(bytes: &[u8], limits: &OfficeLimits) -> Vec<PackagedFile> 
 }
 
 /// True when `bytes` looks like a document [`macros`] can examine: the
-/// OLE2 signature, a ZIP local file header (or an empty ZIP), or `{\rt`
-/// (Word reads such a file as RTF, whatever follows) at the start; or a
-/// ZIP with bytes in front of it (its end record in the last 64 KiB, see
-/// [`super::zip_end`]), which Office opens as it opens any package. Given
-/// only the head of a larger file, a ZIP behind a stub is not seen: the
-/// caller checks the file's tail.
+/// OLE2 signature, a ZIP local file header (or an empty ZIP), `{\rt`
+/// (Word reads such a file as RTF, whatever follows) or `ActiveMime` at
+/// the start; a ZIP with bytes in front of it (its end record in the last
+/// 64 KiB, see [`super::zip_end`]), which Office opens as it opens any
+/// package; an XML file (its first character `<`, UTF-8 or UTF-16); or a
+/// text holding an ActiveMime part ([`carries_active_mime`]). Given only
+/// the head of a larger file, a ZIP behind a stub and an ActiveMime part
+/// further on are not seen: the caller checks the rest.
 pub fn is_candidate(bytes: &[u8]) -> bool {
     starts_as_document(bytes) || super::zip_end(bytes).is_some() || xml::is_text_document(bytes)
 }
