@@ -182,19 +182,26 @@ fn tail(part: &Part) -> (Vec<u8>, bool) {
     let mut kept: Vec<u8> = Vec::new();
     let mut chunk = vec![0u8; 64 << 10];
     let mut marked = false;
+    // Bytes of `kept` already looked at for the marker. The look is made
+    // once per large stretch, not per read: a decoder may hand over a
+    // few bytes at a time. The marker may straddle two stretches, so
+    // each look starts a little before.
+    let mut scanned = 0usize;
     loop {
         let n = match reader.read(&mut chunk) {
             Ok(0) | Err(_) => break,
             Ok(n) => n,
         };
-        // The marker may straddle two reads: look from a little before.
-        let from = kept.len().saturating_sub(16);
         kept.extend_from_slice(chunk.get(..n).unwrap_or_default());
-        marked = marked || office::carries_active_mime(kept.get(from..).unwrap_or_default());
         if kept.len() > 2 * ZIP_TAIL {
+            let stretch = kept.get(scanned.saturating_sub(16)..).unwrap_or_default();
+            marked = marked || office::carries_active_mime(stretch);
             kept.drain(..kept.len() - ZIP_TAIL);
+            scanned = kept.len();
         }
     }
+    let stretch = kept.get(scanned.saturating_sub(16)..).unwrap_or_default();
+    marked = marked || office::carries_active_mime(stretch);
     let from = kept.len().saturating_sub(ZIP_TAIL);
     (kept.split_off(from), marked)
 }
