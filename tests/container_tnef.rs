@@ -622,3 +622,25 @@ fn many_names_or_contents_are_a_limit() {
     );
     assert_eq!(tnef.attachments.len(), 8);
 }
+
+/// A winmail.dat kept in a zip (made by Info-ZIP's zip) and in a tar is
+/// opened like an attached one: its attachments are members under the
+/// archive's path, and the filename rules see them.
+#[test]
+fn winmail_dat_inside_an_archive_is_opened() {
+    use qmvc::verdict::{Condition, Verdict};
+    let s = container_support::Scratch::new();
+    s.file("winmail.dat", &winmail());
+    let zip = s.make("zip", &["-q", "mail.zip", "winmail.dat"], "mail.zip");
+    let tar = s.make("tar", &["-cf", "mail.tar", "winmail.dat"], "mail.tar");
+    for (name, archive) in [("mail.zip", zip), ("mail.tar", tar)] {
+        let raw = container_support::with_attachment(name, &archive);
+        let paths = container_support::paths(&raw);
+        let expected = format!("{name}/winmail.dat/Invoice 2026-11.pdf.exe");
+        assert!(paths.contains(&expected), "{paths:?}");
+        let found = container_support::findings(&raw);
+        let names = container_support::details(&found, Condition::Filename);
+        assert!(names.iter().any(|d| d.contains(&expected)), "{found:?}");
+        assert_eq!(container_support::verdict(&raw), Verdict::Badmail);
+    }
+}

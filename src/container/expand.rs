@@ -127,16 +127,37 @@ pub fn expand(parts: &[Part], settings: &Settings) -> Inside {
             continue;
         }
         let sniffed = sniff(&head);
+        // A zip with a stub in front shows only at its end, a RAR within
+        // the first MiB.
+        let mut active_mime = false;
+        let mut end: Option<Vec<u8>> = None;
+        let format = match sniffed {
+            Some(format) => Some(format),
+            None if part.body.len() > head.len() => {
+                let (last, marked) = tail(part);
+                active_mime = marked;
+                let found = zip_end(&last).or_else(|| {
+                    let start = part.body.head(RAR_SEARCH);
+                    rar_start(&start)
+                        .map(|_| Format::Rar)
+                        .or_else(|| stub_start(&start).map(|(format, _)| format))
+                });
+                end = Some(last);
+                found
+            }
+            None => None,
+        };
         // An Office document is no container to the rules, but its macros
         // count (a `.doc` is OLE2, a `.docm` a ZIP that is opened below
         // too); the files in its OLE Packager objects are what a
         // double-click runs (in a ZIP-based document they are found among
         // its members when it is opened); an Outlook message file (.msg)
         // lists its attachments, as Outlook shows them. The content is
-        // decoded once for all of them.
-        let office = office::is_candidate(&head);
+        // decoded once for all of them. A package behind a stub is a
+        // document too: Office opens it.
+        let office = office::is_candidate(&head) || format == Some(Format::Zip) || active_mime;
         let macros = settings.macros && office;
-        let packaged = office && !sniffed.is_some_and(|f| settings.formats.contains(&f));
+        let packaged = office && !format.is_some_and(|f| settings.formats.contains(&f));
         let msg = tnef::is_msg_candidate(&head);
         if macros || packaged || msg {
             let content = part.body.bytes();
@@ -150,29 +171,10 @@ pub fn expand(parts: &[Part], settings: &Settings) -> Inside {
                 walk.msg(&content, &node);
             }
         }
-        let format = match sniffed {
-            Some(format) => format,
-            // A zip with a stub in front shows only at its end, a RAR
-            // within the first MiB.
-            None if part.body.len() > head.len() => {
-                let tail = tail(part);
-                match zip_end(&tail).or_else(|| {
-                    let start = part.body.head(RAR_SEARCH);
-                    rar_start(&start)
-                        .map(|_| Format::Rar)
-                        .or_else(|| stub_start(&start).map(|(format, _)| format))
-                }) {
-                    Some(format) => format,
-                    None => {
-                        walk.unopened(&head, Some(&tail), &node);
-                        continue;
-                    }
-                }
-            }
-            None => {
-                walk.unopened(&head, Some(&head), &node);
-                continue;
-            }
+        let Some(format) = format else {
+            // No container qmvc opens: one it does not is unchecked.
+            walk.unopened(&head, Some(end.as_deref().unwrap_or(&head)), &node);
+            continue;
         };
         drop(head);
         walk.open(format, &part.body.bytes(), &node);
@@ -181,11 +183,19 @@ pub fn expand(parts: &[Part], settings: &Settings) -> Inside {
 }
 
 /// The last [`ZIP_TAIL`] bytes of a part's content, read as a stream
-/// (a large base64 body is never held whole for this).
-fn tail(part: &Part) -> Vec<u8> {
+/// (a large base64 body is never held whole for this), and whether the
+/// content holds an ActiveMime block anywhere
+/// ([`office::carries_active_mime`]: an MHTML document past its head).
+fn tail(part: &Part) -> (Vec<u8>, bool) {
     let mut reader = part.body.reader();
     let mut kept: Vec<u8> = Vec::new();
     let mut chunk = vec![0u8; 64 << 10];
+    let mut marked = false;
+    // Bytes of `kept` already looked at for the marker. The look is made
+    // once per large stretch, not per read: a decoder may hand over a
+    // few bytes at a time. The marker may straddle two stretches, so
+    // each look starts a little before.
+    let mut scanned = 0usize;
     loop {
         let n = match reader.read(&mut chunk) {
             Ok(0) | Err(_) => break,
@@ -193,11 +203,16 @@ fn tail(part: &Part) -> Vec<u8> {
         };
         kept.extend_from_slice(chunk.get(..n).unwrap_or_default());
         if kept.len() > 2 * ZIP_TAIL {
+            let stretch = kept.get(scanned.saturating_sub(16)..).unwrap_or_default();
+            marked = marked || office::carries_active_mime(stretch);
             kept.drain(..kept.len() - ZIP_TAIL);
+            scanned = kept.len();
         }
     }
+    let stretch = kept.get(scanned.saturating_sub(16)..).unwrap_or_default();
+    marked = marked || office::carries_active_mime(stretch);
     let from = kept.len().saturating_sub(ZIP_TAIL);
-    kept.split_off(from)
+    (kept.split_off(from), marked)
 }
 
 /// Where a container sits.
@@ -563,6 +578,19 @@ impl Walk<'_> {
             if super::saved_message(data) && inner.depth <= self.settings.limits.max_depth {
                 self.saved_message(data, &inner);
             }
+            // A winmail.dat kept in an archive: its attachments are what
+            // Outlook (or a TNEF reader) shows once it is extracted.
+            if data.starts_with(&tnef::SIGNATURE) {
+                if inner.depth <= self.settings.limits.max_depth {
+                    self.tnef(data, &inner);
+                } else {
+                    let detail = format!(
+                        "limit archives.max_depth exceeded: a TNEF stream nested deeper than {}",
+                        self.settings.limits.max_depth
+                    );
+                    self.problem(&inner, detail);
+                }
+            }
             if office::is_candidate(data)
                 && !nested.is_some_and(|f| self.settings.formats.contains(&f))
             {
@@ -648,6 +676,8 @@ fn macro_kind(kind: MacroKind) -> &'static str {
         MacroKind::Vba => "VBA macros",
         MacroKind::Xlm => "Excel 4.0 (XLM) macros",
         MacroKind::Basic => "OpenDocument Basic macros",
+        MacroKind::Script => "OpenDocument script macros",
+        MacroKind::RemoteTemplate => "remote template (its macros load when the document opens)",
     }
 }
 

@@ -5,8 +5,12 @@
 //! comes from its first bytes, never from its name: an OLE2 compound file
 //! (`.doc`, `.xls`, `.ppt`, an encrypted OOXML package) is read with the
 //! `cfb` crate (`office/ole.rs`); a ZIP (OOXML `.docx`/`.xlsm`/`.pptm`, a macro
-//! workbook renamed `.xlsx`, OpenDocument) with the `zip` crate (`office/ooxml.rs`).
-//! Documents embedded in either (an Excel object inside a Word file, a
+//! workbook renamed `.xlsx`, OpenDocument, also behind a stub) with the
+//! `zip` crate (`office/ooxml.rs`); an RTF file's OLE objects are decoded
+//! from their hex (`office/rtf.rs`); documents saved as one XML or MHTML
+//! file (Flat OPC, Word 2003 XML, flat OpenDocument) and the ActiveMime
+//! blobs Word keeps their macros in are read by `office/xml.rs`, which
+//! also finds remote templates. Documents embedded in any of them (an Excel object inside a Word file, a
 //! `word/embeddings/oleObject1.bin`, the workbook in an OLE object's
 //! `Package` stream, a file in an OLE Packager object) are opened in turn,
 //! to [`OfficeLimits::max_depth`].
@@ -21,6 +25,8 @@
 mod ole;
 mod ooxml;
 mod packager;
+mod rtf;
+mod xml;
 
 use std::io::Read;
 
@@ -75,9 +81,19 @@ pub enum MacroKind {
     /// An Excel 4.0 macro sheet: a BIFF `BOUNDSHEET` record of sheet type
     /// macro ([MS-XLS] §2.4.28), an OOXML `xl/macrosheets/` part.
     Xlm,
-    /// An OpenDocument Basic library (`Basic/<library>/<module>.xml`),
+    /// An OpenDocument Basic library (`Basic/<library>/<module>.xml` or
+    /// `.bin`, a module in a flat OpenDocument file's `<office:scripts>`),
     /// which LibreOffice runs as Office runs VBA.
     Basic,
+    /// A Python, JavaScript or BeanShell script in an OpenDocument file
+    /// (`Scripts/python/...`), which LibreOffice runs like Basic.
+    Script,
+    /// A template the document loads from outside itself when it opens
+    /// (an external `attachedTemplate` relationship, a Word 2003
+    /// `w:attachedTemplate` URL): its macros arrive with it, past any
+    /// examination of the document.
+    #[serde(rename = "remote_template")]
+    RemoteTemplate,
 }
 
 /// A macro found in a document.
@@ -127,11 +143,14 @@ pub enum Unreadable {
 ///
 /// `Ok(Some(_))` for the first macro found (see [`MacroKind`] for what
 /// counts); `Ok(None)` when the document has none, or when `bytes` is
-/// neither OLE2 nor ZIP. A plain ZIP archive is examined too: a part
+/// none of the formats [`is_candidate`] names. A plain ZIP archive is examined too: a part
 /// called `vbaProject.bin` is a macro wherever it is. Errors say why the
 /// document could not be examined; they never come from I/O (there is
 /// none). Follows [MS-CFB], [MS-OVBA] §2.2, [MS-XLS] §2.4.28, [MS-PPT]
-/// §2.4.1 and §2.10.1, ECMA-376 Part 2 (OPC content types).
+/// §2.4.1 and §2.10.1, ECMA-376 Part 2 (OPC content types), [MS-OLEDS]
+/// §2.2.4 (OLE1 objects in RTF), RTF 1.9.1, the Flat OPC `xmlPackage`
+/// schema, OpenDocument 1.3 (`office:scripts`) and oletools' reading of
+/// ActiveMime.
 pub fn macros(bytes: &[u8], limits: &OfficeLimits) -> Result<Option<Macros>, Unreadable> {
     let mut budget = Budget {
         left: limits.max_total_bytes,
@@ -157,8 +176,9 @@ pub struct PackagedFile {
 
 /// The files OLE Packager objects carry anywhere in the document `bytes`
 /// (embedded documents included, to [`OfficeLimits::max_depth`]), in
-/// document order; empty when `bytes` is neither OLE2 nor an OOXML
-/// package. Best effort within the same caps as [`macros`]: what a cap
+/// document order (in an RTF document, each `Package` object at
+/// `RTF object N`); empty when `bytes` is neither OLE2, an OOXML package
+/// nor RTF. Best effort within the same caps as [`macros`]: what a cap
 /// or damage keeps from being read is [`macros`]'s to report. Follows the
 /// `\x01Ole10Native` layout the Windows Object Packager writes.
 pub fn packaged_files(bytes: &[u8], limits: &OfficeLimits) -> Vec<PackagedFile> {
@@ -171,10 +191,35 @@ pub fn packaged_files(bytes: &[u8], limits: &OfficeLimits) -> Vec<PackagedFile> 
     out
 }
 
-/// True when `bytes` starts like a document [`macros`] can examine: the
-/// OLE2 signature or a ZIP local file header (or an empty ZIP).
+/// True when `bytes` looks like a document [`macros`] can examine: the
+/// OLE2 signature, a ZIP local file header (or an empty ZIP), `{\rt`
+/// (Word reads such a file as RTF, whatever follows) or `ActiveMime` at
+/// the start; a ZIP with bytes in front of it (its end record in the last
+/// 64 KiB, see [`super::zip_end`]), which Office opens as it opens any
+/// package; an XML file (its first character `<`, UTF-8 or UTF-16); or a
+/// text holding an ActiveMime part ([`carries_active_mime`]). Given only
+/// the head of a larger file, a ZIP behind a stub and an ActiveMime part
+/// further on are not seen: the caller checks the rest.
 pub fn is_candidate(bytes: &[u8]) -> bool {
+    starts_as_document(bytes) || super::zip_end(bytes).is_some() || xml::is_text_document(bytes)
+}
+
+/// True when `bytes` holds the start of an ActiveMime blob as a MIME
+/// part encodes it (base64 `QWN0aXZlTWltZ`, or quoted-printable
+/// `ActiveMime` at a line start): a text file (MHTML saved by Word,
+/// whatever its name) that [`macros`] examines whole. For a caller that
+/// reads a large file in pieces rather than giving [`is_candidate`] all
+/// of it.
+pub fn carries_active_mime(bytes: &[u8]) -> bool {
+    xml::carries_active_mime(bytes)
+}
+
+/// The first bytes of a document [`macros`] reads: OLE2, ZIP, RTF or
+/// ActiveMime.
+fn starts_as_document(bytes: &[u8]) -> bool {
     bytes.starts_with(&OLE_MAGIC)
+        || rtf::is_rtf(bytes)
+        || bytes.starts_with(xml::ACTIVE_MIME)
         || bytes.starts_with(b"PK\x03\x04")
         || bytes.starts_with(b"PK\x05\x06")
 }
@@ -190,6 +235,15 @@ fn examine(
         ole::examine(bytes, limits, budget, depth)
     } else if bytes.starts_with(b"PK") {
         ooxml::examine(bytes, limits, budget, depth)
+    } else if rtf::is_rtf(bytes) {
+        rtf::examine(bytes, limits, budget, depth)
+    } else if bytes.starts_with(xml::ACTIVE_MIME) {
+        xml::active_mime(bytes, "ActiveMime", limits, budget, depth)
+    } else if super::zip_end(bytes).is_some() {
+        // A package behind a stub: the zip reader finds it from its end.
+        ooxml::examine(bytes, limits, budget, depth)
+    } else if xml::is_text_document(bytes) {
+        xml::examine(bytes, limits, budget, depth)
     } else {
         Ok(None)
     }

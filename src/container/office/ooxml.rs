@@ -10,19 +10,22 @@
 //! - a content type of a VBA project or an Excel 4.0 macro sheet declared
 //!   in `[Content_Types].xml` (character references and UTF-16 decoded
 //!   first, as an XML parser would);
-//! - an OpenDocument Basic module (`Basic/<library>/<module>.xml`);
-//! - in a package, every part that starts with the OLE2 signature
-//!   (embedded objects, ActiveX controls, a VBA project under another
-//!   name), examined as an embedded document.
+//! - an OpenDocument Basic module (`Basic/<library>/<module>.xml`, or
+//!   `.bin` for a password-protected library), and in an OpenDocument file
+//!   (one with `mimetype` or `META-INF/manifest.xml`) a Python, JavaScript
+//!   or BeanShell script under `Scripts/`;
+//! - in a package, a relationship (`*.rels`) to a template outside it
+//!   (`attachedTemplate`, `TargetMode="External"`): a remote template;
+//! - in a package, every part that starts like a document (OLE2: embedded
+//!   objects, ActiveX controls, a VBA project under another name; a ZIP;
+//!   RTF; ActiveMime), examined as an embedded document.
 
 use std::io::{Cursor, Read};
 
-use super::{
-    Budget, MacroKind, Macros, OLE_MAGIC, OfficeLimits, Unreadable, Verdict, examine_embedded,
-};
+use super::{Budget, MacroKind, Macros, OfficeLimits, Unreadable, Verdict, examine_embedded};
 
 /// Content types that mean a macro (lower case; ECMA-376 and [MS-OFFMACRO2]).
-const MACRO_TYPES: [(&str, MacroKind); 4] = [
+pub(super) const MACRO_TYPES: [(&str, MacroKind); 4] = [
     ("application/vnd.ms-office.vbaproject", MacroKind::Vba),
     ("application/vnd.ms-word.vbadata+xml", MacroKind::Vba),
     ("application/vnd.ms-excel.macrosheet", MacroKind::Xlm),
@@ -50,6 +53,9 @@ pub(super) fn examine(
     }
     let count = count.min(limits.max_entries);
     let mut content_types = Vec::new();
+    let mut rels = Vec::new();
+    let mut scripts = None;
+    let mut opendocument = false;
     for index in 0..count {
         let Ok(entry) = zip.by_index_data(index) else {
             continue;
@@ -66,6 +72,22 @@ pub(super) fn examine(
             // one a reader takes is its own choice, so every one counts.
             content_types.push(index);
         }
+        if name.to_ascii_lowercase().ends_with(".rels") {
+            rels.push(index);
+        }
+        opendocument |= name.eq_ignore_ascii_case("mimetype")
+            || name.eq_ignore_ascii_case("META-INF/manifest.xml");
+        if scripts.is_none() && odf_script(&name) {
+            scripts = Some(name);
+        }
+    }
+    // LibreOffice runs Python, JavaScript and BeanShell macros stored in
+    // an OpenDocument file's `Scripts/` folder, as it runs Basic.
+    if opendocument && let Some(location) = scripts {
+        return Ok(Some(Macros {
+            kind: MacroKind::Script,
+            location,
+        }));
     }
     // Only a package (Office needs `[Content_Types].xml` to open one)
     // gets its parts opened; a plain ZIP is the archive reader's business.
@@ -94,6 +116,28 @@ pub(super) fn examine(
             Err(e) => verdict.note(e),
         }
     }
+    // Relationships: a template Word fetches from the net.
+    for index in rels {
+        match read_part(&mut zip, index, limits.max_part_bytes, budget) {
+            Ok(xml) => {
+                let name = zip
+                    .by_index_data(index)
+                    .map(|e| String::from_utf8_lossy(e.name_raw()).into_owned())
+                    .unwrap_or_default();
+                match super::xml::examine(&xml, limits, budget, depth) {
+                    Ok(Some(found)) => {
+                        return Ok(Some(Macros {
+                            kind: found.kind,
+                            location: format!("{name}: {}", found.location),
+                        }));
+                    }
+                    Ok(None) => {}
+                    Err(e) => verdict.note(e.at(&name)),
+                }
+            }
+            Err(e) => verdict.note(e),
+        }
+    }
     for index in 0..count {
         match embedded_ole(&mut zip, index, limits, budget, depth) {
             Ok(Some(found)) => return Ok(Some(found)),
@@ -115,17 +159,42 @@ pub(super) fn macro_part(name: &str) -> Option<MacroKind> {
         return Some(MacroKind::Xlm);
     }
     let mut segments = lower.split('/');
+    // A Basic module: `<module>.xml`, or `<module>.bin` for a library
+    // protected by a password (its source is encrypted, it runs all the
+    // same).
     let basic = segments.next() == Some("basic")
         && segments.next().is_some_and(|library| !library.is_empty())
         && segments.next().is_some_and(|module| {
-            module.ends_with(".xml") && module != "script-lb.xml" && module != "script-lc.xml"
+            (module.ends_with(".xml") || module.ends_with(".bin"))
+                && module != "script-lb.xml"
+                && module != "script-lc.xml"
         })
         && segments.next().is_none();
     basic.then_some(MacroKind::Basic)
 }
 
-/// Part `index` when it starts with the OLE2 signature, examined as an
-/// embedded document; encrypted parts are [`Unreadable::Encrypted`].
+/// A script LibreOffice runs from an OpenDocument file: a file under
+/// `Scripts/python/`, `Scripts/javascript/` or `Scripts/beanshell/`
+/// (any case; the folder's own entry does not count).
+fn odf_script(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase().replace('\\', "/");
+    let lower = lower.trim_start_matches('/');
+    [
+        "scripts/python/",
+        "scripts/javascript/",
+        "scripts/beanshell/",
+    ]
+    .iter()
+    .any(|dir| {
+        lower
+            .strip_prefix(dir)
+            .is_some_and(|rest| !rest.is_empty() && !rest.ends_with('/'))
+    })
+}
+
+/// Part `index` when it starts like a document (OLE2, ZIP, RTF such as a
+/// Word `altChunk`, ActiveMime), examined as an embedded document;
+/// encrypted parts are [`Unreadable::Encrypted`].
 fn embedded_ole(
     zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
     index: usize,
@@ -146,16 +215,15 @@ fn embedded_ole(
             what: format!("zip entry {name}"),
         });
     }
-    // The smallest compound file is a header and one sector.
-    if size < 512 {
+    if size < 8 {
         return Ok(None);
     }
-    let mut head = [0u8; 8];
+    let mut head = [0u8; 10];
     let probe = zip
         .by_index(index)
         .map_err(|e| e.to_string())
-        .and_then(|f| f.take(8).read_exact(&mut head).map_err(|e| e.to_string()));
-    if probe.is_err() || head != OLE_MAGIC {
+        .and_then(|f| f.take(10).read_exact(&mut head).map_err(|e| e.to_string()));
+    if probe.is_err() || !super::starts_as_document(&head) {
         return Ok(None);
     }
     let bytes = read_part(zip, index, limits.max_part_bytes, budget)?;
@@ -187,15 +255,27 @@ fn read_part(
 /// byte order mark or its zero bytes) decoded, numeric and the five named
 /// character references resolved, ASCII lower-cased.
 pub(super) fn normalise_xml(xml: &[u8]) -> String {
-    let text = if xml.starts_with(&[0xFF, 0xFE]) || (xml.len() > 1 && xml[1] == 0) {
+    resolve_references(&decode_xml(xml)).to_ascii_lowercase()
+}
+
+/// XML bytes as text: UTF-16 (by its byte order mark or its zero bytes)
+/// or UTF-8 (invalid sequences replaced), a byte order mark dropped.
+pub(super) fn decode_xml(xml: &[u8]) -> String {
+    if xml.starts_with(&[0xFF, 0xFE]) || (xml.len() > 1 && xml[1] == 0) {
         utf16(xml, u16::from_le_bytes)
     } else if xml.starts_with(&[0xFE, 0xFF]) || xml.first() == Some(&0) {
         utf16(xml, u16::from_be_bytes)
     } else {
-        String::from_utf8_lossy(xml).into_owned()
-    };
+        let text = String::from_utf8_lossy(xml);
+        text.strip_prefix('\u{FEFF}').unwrap_or(&text).to_owned()
+    }
+}
+
+/// `text` with its numeric and five named character references resolved
+/// (see [`reference`]); anything else left as written.
+pub(super) fn resolve_references(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut rest = text.as_str();
+    let mut rest = text;
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
@@ -211,7 +291,7 @@ pub(super) fn normalise_xml(xml: &[u8]) -> String {
         }
     }
     out.push_str(rest);
-    out.to_ascii_lowercase()
+    out
 }
 
 /// The character reference at the start of `text` (just after its `&`),

@@ -28,13 +28,15 @@ pub(super) fn walk(
     }
     if bytes.starts_with(&super::OLE_MAGIC) {
         compound(bytes, at, limits, budget, depth, out);
-    } else if bytes.starts_with(b"PK") {
+    } else if bytes.starts_with(b"PK") || crate::container::zip_end(bytes).is_some() {
         package(bytes, at, limits, budget, depth, out);
+    } else if super::rtf::is_rtf(bytes) {
+        super::rtf::packaged(bytes, at, limits, budget, depth, out);
     }
 }
 
 /// `inner` within `at`, `/`-separated.
-fn join(at: &str, inner: &str) -> String {
+pub(super) fn join(at: &str, inner: &str) -> String {
     if at.is_empty() {
         inner.to_owned()
     } else {

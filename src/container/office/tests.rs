@@ -53,3 +53,30 @@ fn character_references_of_any_length() {
     let many = "&#1".repeat(50_000);
     assert_eq!(ooxml::normalise_xml(many.as_bytes()), many);
 }
+
+#[test]
+fn remote_template_paths() {
+    for remote in [
+        "http://203.0.113.7/t.dotm",
+        "HTTPS://example.net/t.dotm",
+        "\\\\203.0.113.7\\share\\t.dotm",
+        "//host/share/t.dotm",
+        "file://host/share/t.dotm",
+        "file:///\\\\host\\share\\t.dotm",
+        "file:////host/share/t.dotm",
+        "file:\\\\host\\t.dotm",
+    ] {
+        assert!(xml::is_remote(remote), "{remote}");
+    }
+    for local in [
+        "Normal.dotm",
+        "file:///C:\\Users\\a\\AppData\\Roaming\\Microsoft\\Templates\\Normal.dotm",
+        "file:///C:/Templates/Letter.dotx",
+        "file:///home/a/t.ott",
+        "file:/C:/t.dotx",
+        "C:\\Templates\\t.dotx",
+        "templates/t.dotx",
+    ] {
+        assert!(!xml::is_remote(local), "{local}");
+    }
+}
