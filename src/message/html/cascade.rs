@@ -74,7 +74,8 @@ pub(super) fn cascade<'a>(decls: impl IntoIterator<Item = &'a Decl>) -> Vec<&'a 
 /// - a box of zero (or 1 px) `height`, `max-height`, `width`,
 ///   `max-width` or `line-height` with `overflow` `hidden` or `clip`, or
 ///   with `text-indent` 1,000 px or more off;
-/// - a zero `clip: rect(...)`, a `clip-path` of `inset(50%)` or more,
+/// - a zero `clip: rect(...)`, a `clip-path` `inset()` whose opposite
+///   sides add up to 100% (`inset(50%)`, `inset(0 0 0 100%)`),
 ///   `circle(0)` or `ellipse(0 0)`;
 /// - `position: absolute` or `fixed` 1,000 px or more off the page
 ///   (`left`, `top`, `text-indent`, margins; `right` and `bottom` the
@@ -105,7 +106,7 @@ pub(super) fn hides(decls: &[&Decl]) -> bool {
             function_args(f, "opacity").is_some_and(|a| alpha(a).is_some_and(|n| n <= 0.01))
         });
     let scaled = get("transform").is_some_and(scales_to_nothing)
-        || get("zoom").and_then(number).is_some_and(|n| n <= 0.01);
+        || get("zoom").and_then(alpha).is_some_and(|n| n <= 0.01);
     if tiny_font || invisible_colour || faded || scaled {
         return true;
     }
@@ -117,7 +118,7 @@ pub(super) fn hides(decls: &[&Decl]) -> bool {
         .iter()
         .any(|p| get(p).and_then(px).is_some_and(|n| n.abs() <= 1.0));
     let indented_off = get("text-indent")
-        .and_then(px)
+        .and_then(offset)
         .is_some_and(|n| n <= -1000.0);
     if clipped_box && (small_box || indented_off) {
         return true;
@@ -130,27 +131,22 @@ pub(super) fn hides(decls: &[&Decl]) -> bool {
         })
     });
     let clip_path = get("clip-path").is_some_and(|v| {
-        function_args(v, "inset").is_some_and(|a| {
-            a.split_ascii_whitespace()
-                .next()
-                .and_then(|p| p.strip_suffix('%'))
-                .and_then(number)
-                .is_some_and(|p| p >= 50.0)
-        }) || function_args(v, "circle")
-            .or_else(|| function_args(v, "ellipse"))
-            .is_some_and(|a| {
-                a.split(" at ")
-                    .next()
-                    .unwrap_or("")
-                    .split_ascii_whitespace()
-                    .any(|r| px(r) == Some(0.0))
-            })
+        function_args(v, "inset").is_some_and(inset_covers)
+            || function_args(v, "circle")
+                .or_else(|| function_args(v, "ellipse"))
+                .is_some_and(|a| {
+                    a.split(" at ")
+                        .next()
+                        .unwrap_or("")
+                        .split_ascii_whitespace()
+                        .any(|r| px(r) == Some(0.0))
+                })
     });
     if clip || clip_path {
         return true;
     }
     let positioned = matches!(get("position"), Some("absolute" | "fixed"));
-    let off = |p: &str, sign: f64| get(p).and_then(px).is_some_and(|n| n * sign <= -1000.0);
+    let off = |p: &str, sign: f64| get(p).and_then(offset).is_some_and(|n| n * sign <= -1000.0);
     positioned
         && (off("left", 1.0)
             || off("top", 1.0)
@@ -159,6 +155,35 @@ pub(super) fn hides(decls: &[&Decl]) -> bool {
             || off("margin-top", 1.0)
             || off("right", -1.0)
             || off("bottom", -1.0))
+}
+
+/// Whether `inset(...)` arguments (`top right bottom left`, CSS box
+/// shorthand order, a `round` radius ignored) cut the box away: two
+/// opposite insets adding up to 100% or more (one given alone counts
+/// for both sides).
+fn inset_covers(args: &str) -> bool {
+    let sides: Vec<f64> = args
+        .split(" round ")
+        .next()
+        .unwrap_or("")
+        .split_ascii_whitespace()
+        .map(|v| v.strip_suffix('%').and_then(number).unwrap_or(0.0))
+        .collect();
+    let side = |i: usize| sides.get(i).copied();
+    let top = side(0).unwrap_or(0.0);
+    let right = side(1).or(side(0)).unwrap_or(0.0);
+    let bottom = side(2).or(side(0)).unwrap_or(0.0);
+    let left = side(3).or(side(1)).or(side(0)).unwrap_or(0.0);
+    top + bottom >= 100.0 || left + right >= 100.0
+}
+
+/// An offset (`left`, `top`, margins, `text-indent`) in pixels: a
+/// length as [`px`] reads it, a percentage of a 600 px page.
+fn offset(value: &str) -> Option<f64> {
+    match value.trim().strip_suffix('%') {
+        Some(p) => number(p).map(|n| n * 6.0),
+        None => px(value),
+    }
 }
 
 /// The arguments of `name(...)` in `value` (`rect(0 0 0 0)` gives
