@@ -46,17 +46,81 @@ const ACTIVE_MIME_BASE64: &[u8] = b"QWN0aXZlTWltZ";
 /// §17.18.4, and the strict namespace), matched at the end of `Type`.
 const ATTACHED_TEMPLATE: &str = "/attachedtemplate";
 
-/// True when `bytes` is an XML document (its first character, after a
-/// byte order mark and whitespace, is `<`, in UTF-8 or UTF-16), or holds
-/// a base64 ActiveMime block.
+/// True when `bytes` is an XML document an Office program opens as a
+/// document (in UTF-8 or UTF-16): its root element, whatever its prefix,
+/// is `package` (Flat OPC), `wordDocument` (Word 2003 XML) or `document`
+/// (flat OpenDocument); or, when it is no HTML page, when it holds an
+/// ActiveMime block (an MHTML document, whose ActiveMime part Word
+/// reads). An HTML page (root `html`) is neither: this look would
+/// otherwise cost a pass over every HTML part of every message.
 pub(super) fn is_text_document(bytes: &[u8]) -> bool {
-    let first = bytes
-        .iter()
-        .copied()
-        .filter(|&b| b != 0 && b != 0xFF && b != 0xFE && b != 0xEF && b != 0xBB && b != 0xBF)
-        .take(4096)
-        .find(|b| !b.is_ascii_whitespace());
-    first == Some(b'<') || carries_active_mime(bytes)
+    let start = bytes.get(..ROOT_SEARCH).unwrap_or(bytes);
+    let filtered: Vec<u8>;
+    let head: &[u8] = if memchr::memchr(0, start).is_some()
+        || start.first().is_some_and(|&b| b >= 0xEF)
+    {
+        // UTF-16 or a byte order mark: the ASCII of it.
+        filtered = bytes
+            .iter()
+            .copied()
+            .filter(|&b| b != 0 && b != 0xFF && b != 0xFE && b != 0xEF && b != 0xBB && b != 0xBF)
+            .take(ROOT_SEARCH)
+            .collect();
+        &filtered
+    } else {
+        start
+    };
+    let first = head.iter().find(|b| !b.is_ascii_whitespace());
+    if first == Some(&b'<') {
+        match root_name(head) {
+            Some(name) => {
+                let local = name.rsplit(|&b| b == b':').next().unwrap_or(name);
+                if matches!(local, b"package" | b"wordDocument" | b"document") {
+                    return true;
+                }
+                if local.eq_ignore_ascii_case(b"html") {
+                    return false;
+                }
+            }
+            // The prolog runs past what is looked at: read it all.
+            None if head.len() == ROOT_SEARCH => return true,
+            None => {}
+        }
+    }
+    carries_active_mime(bytes)
+}
+
+/// Bytes of a text looked at for its root element.
+const ROOT_SEARCH: usize = 4096;
+
+/// The name of the first element of an XML `text` (NULs of UTF-16 taken
+/// out), past the XML declaration, processing instructions, comments and
+/// the document type declaration; `None` when `text` ends first.
+fn root_name(text: &[u8]) -> Option<&[u8]> {
+    let mut at = 0usize;
+    loop {
+        let rest = text.get(at..)?;
+        let lt = memchr::memchr(b'<', rest)?;
+        let tag = rest.get(lt..)?;
+        let skip_to = |end: &[u8]| memchr::memmem::find(tag, end).map(|e| lt + e + end.len());
+        at += if tag.starts_with(b"<?") {
+            skip_to(b"?>")?
+        } else if tag.starts_with(b"<!--") {
+            skip_to(b"-->")?
+        } else if tag.starts_with(b"<!") {
+            // A document type declaration, its internal subset included.
+            match (memchr::memchr(b'[', tag), memchr::memchr(b'>', tag)) {
+                (Some(open), Some(close)) if open < close => skip_to(b"]>")?,
+                _ => skip_to(b">")?,
+            }
+        } else {
+            let name = tag.get(1..)?;
+            let end = name
+                .iter()
+                .position(|&b| b.is_ascii_whitespace() || b == b'/' || b == b'>')?;
+            return name.get(..end);
+        };
+    }
 }
 
 /// True when `bytes` holds an ActiveMime blob as a MIME part body: base64
@@ -566,4 +630,36 @@ fn base64(text: &[u8], cap: usize, block: bool) -> (Vec<u8>, usize) {
         }
     }
     (out, used)
+}
+
+#[cfg(test)]
+mod root_tests {
+    use super::is_text_document;
+
+    #[test]
+    fn only_office_roots_are_read_as_xml_documents() {
+        assert!(is_text_document(
+            b"<?xml version=\"1.0\"?><?mso-application progid=\"Word.Document\"?>\n<x:package xmlns:x=\"u\">"
+        ));
+        assert!(is_text_document(
+            b"<!-- c --><!DOCTYPE w [ <!ENTITY a \"b\"> ]><w:wordDocument>"
+        ));
+        assert!(is_text_document(
+            b"  <office:document office:version=\"1.3\">"
+        ));
+        let utf16: Vec<u8> = "<pkg:package>"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert!(is_text_document(&utf16));
+        assert!(!is_text_document(
+            b"<!DOCTYPE html><html><body>hello</body></html>"
+        ));
+        assert!(!is_text_document(b"<div>hello</div>"));
+        assert!(is_text_document(b"MIME-Version: 1.0\n\nQWN0aXZlTWltZQAA"));
+        assert!(!is_text_document(b"<html>QWN0aXZlTWltZQAA</html>"));
+        // A prolog longer than the look is read in full.
+        let long = format!("<!--{}--><html>", "x".repeat(5000));
+        assert!(is_text_document(long.as_bytes()));
+    }
 }
