@@ -576,8 +576,13 @@ mod tests {
         // the helper closes the pipes.
         let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
         let pidfile = dir.path().join("helper.pid");
+        // The scanner waits until the helper has written its pid, that is
+        // until it runs in its own session: before that, the kill of the
+        // scanner's process group at its exit could catch it (a race
+        // that a loaded machine lost once).
         let script = format!(
-            "setsid -f sh -c 'echo $$ > {}; exec sleep 30'; exit 0",
+            "setsid -f sh -c 'echo $$ > {0}; exec sleep 30'; \
+             while [ ! -s {0} ]; do sleep 0.05; done; exit 0",
             pidfile.display()
         );
         let s = Scanner::from_config(&engine(&["sh", "-c", &script, "{dir}"]))?;
