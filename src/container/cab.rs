@@ -3,6 +3,7 @@
 //! (MSZIP, LZX or stored) within the message's budget.
 
 use std::io::Cursor;
+use std::panic::{self, AssertUnwindSafe};
 
 use super::{Budget, Listing, Member, Problem, content, member_name, too_many};
 
@@ -23,17 +24,20 @@ pub fn read(bytes: &[u8], budget: &mut Budget) -> Listing {
             return listing;
         }
     };
-    let mut files: Vec<(String, u64, u64)> = Vec::new();
+    let mut files: Vec<(String, u64, u64, bool)> = Vec::new();
     for folder in cabinet.folder_entries() {
         let mut offset = 0u64;
+        // A folder without data blocks holds no content (the crate would
+        // index past its block list).
+        let readable = folder.num_data_blocks() > 0;
         for file in folder.file_entries() {
             let size = u64::from(file.uncompressed_size());
-            files.push((file.name().to_string(), size, offset));
+            files.push((file.name().to_string(), size, offset, readable));
             offset = offset.saturating_add(size);
         }
     }
     let mut seen = std::collections::HashSet::new();
-    for (name, size, offset) in files {
+    for (name, size, offset, readable) in files {
         if listing.members.len() == budget.max_members() {
             listing.problems.push(too_many(budget, "cab"));
             break;
@@ -48,21 +52,40 @@ pub fn read(bytes: &[u8], budget: &mut Budget) -> Listing {
             listing.problems.push(Problem::Unreadable(format!(
                 "{what}: a second file of this name, not read"
             )));
+        } else if !readable {
+            listing.problems.push(Problem::Unreadable(format!(
+                "{what}: its folder has no data blocks"
+            )));
         } else if offset > budget.left() {
             listing.problems.push(Problem::Limit {
                 limit: "max_bytes",
                 detail: format!("{what}: {offset} bytes into its folder, beyond the budget"),
             });
         } else {
-            match cabinet.read_file(&name) {
-                Ok(reader) => {
-                    let packed = (bytes.len() as u64).max(1);
-                    (member.head, member.data) =
-                        content(reader, budget, packed, &what, &mut listing.problems);
+            // The `cab` crate indexes its block list without a bound
+            // check when a file lies past its folder's data (a hostile
+            // cabinet, found by the container_other fuzz target): its
+            // panic is contained here and the file is damage, not a
+            // deferral of the whole message.
+            let packed = (bytes.len() as u64).max(1);
+            let mut problems = Vec::new();
+            let mut left = budget.clone();
+            let read = panic::catch_unwind(AssertUnwindSafe(|| match cabinet.read_file(&name) {
+                Ok(reader) => Ok(content(reader, &mut left, packed, &what, &mut problems)),
+                Err(e) => Err(e.to_string()),
+            }));
+            match read {
+                Ok(Ok((head, data))) => {
+                    (member.head, member.data) = (head, data);
+                    *budget = left;
+                    listing.problems.append(&mut problems);
                 }
-                Err(e) => listing
+                Ok(Err(e)) => listing
                     .problems
                     .push(Problem::Unreadable(format!("{what}: {e}"))),
+                Err(_) => listing.problems.push(Problem::Unreadable(format!(
+                    "{what}: the cabinet is damaged (its data ends before the file)"
+                ))),
             }
         }
         listing.members.push(member);

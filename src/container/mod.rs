@@ -1156,6 +1156,30 @@ pub(crate) fn member_name(raw: &[u8]) -> Vec<u8> {
 mod tests {
     use super::*;
 
+    /// A cabinet whose file lies past its folder's data made the `cab`
+    /// crate index out of bounds (found by the container_other fuzz
+    /// target): the file is damage, the message is judged.
+    #[test]
+    fn a_cabinet_the_cab_crate_panics_on_is_damage() {
+        let bytes: &[u8] = b"\x4d\x53\x43\x46\x00\x00\x00\x00\x50\x00\x00\x00\x00\x00\x00\x00\
+          \x2c\x00\x00\x00\x00\x00\x00\x00\x03\x01\x01\x00\x01\x00\x00\x00\
+          \x00\x00\x00\x01\x00\x00\x00\x04\x00\x00\x00\x00\x00\x00\x46\x00\
+          \x00\x00\x00\x50\x00\x00\x00\x00\x00\x00\x00\x2c\x00\x00\x00\x46\
+          \x00\x00\x00\x06\xb0\xff\xff\x00\x00\x00\x04\x00\x4d\x00\x00\x00\
+          \x7d\x5d\x54\x39\x20\x00\x64\x5c\x61\x2e\x65\x78\x65\x00\x49\x5a\
+          \x94\x00\x04\x00\x04\x00\x4d\x5a\x90\x00";
+        let mut budget = Budget::new(&Limits::default());
+        let listing = read(Format::Cab, bytes, &mut budget);
+        assert!(
+            listing
+                .problems
+                .iter()
+                .any(|p| matches!(p, Problem::Unreadable(_))),
+            "{:?}",
+            listing.problems
+        );
+    }
+
     /// A v7 tar header for `name` with its checksum filled in.
     fn v7(name: &[u8]) -> Vec<u8> {
         let mut h = vec![0u8; 512];
