@@ -1168,16 +1168,25 @@ mod tests {
           \x00\x00\x00\x06\xb0\xff\xff\x00\x00\x00\x04\x00\x4d\x00\x00\x00\
           \x7d\x5d\x54\x39\x20\x00\x64\x5c\x61\x2e\x65\x78\x65\x00\x49\x5a\
           \x94\x00\x04\x00\x04\x00\x4d\x5a\x90\x00";
-        let mut budget = Budget::new(&Limits::default());
-        let listing = read(Format::Cab, bytes, &mut budget);
-        assert!(
-            listing
-                .problems
-                .iter()
-                .any(|p| matches!(p, Problem::Unreadable(_))),
-            "{:?}",
-            listing.problems
-        );
+        // A file past the data of a folder that has some: the crate's
+        // panic is contained.
+        let past: &[u8] = b"\x4d\x53\x43\x46\x00\x00\x00\x00\x50\x00\x00\x00\x00\x00\x00\x00\
+          \x2c\x00\x00\x00\x00\x00\x00\x00\x03\x01\x01\x00\x01\x00\x00\x00\
+          \x00\x00\x00\x00\x44\x00\x00\x00\x01\x00\x00\x00\x04\x00\x00\x00\
+          \x00\x32\x00\x00\x00\x00\x7d\x5d\x54\x39\x20\x00\x64\x5c\x61\x2e\
+          \x65\x78\x65\x00\x49\x5a\x94\x00\x04\x00\x04\x00\x4d\x5a\x90\x00";
+        for bytes in [bytes, past] {
+            let mut budget = Budget::new(&Limits::default());
+            let listing = read(Format::Cab, bytes, &mut budget);
+            assert!(
+                listing
+                    .problems
+                    .iter()
+                    .any(|p| matches!(p, Problem::Unreadable(_))),
+                "{:?}",
+                listing.problems
+            );
+        }
     }
 
     /// A v7 tar header for `name` with its checksum filled in.
