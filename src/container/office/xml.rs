@@ -147,58 +147,78 @@ pub(super) fn examine(
         Ok(None) => {}
         Err(e) => verdict.note(e),
     }
-    // Base64 ActiveMime blocks wherever they are (MHTML parts, text). A
-    // marker inside a block already decoded is part of that block: every
-    // byte is decoded once.
-    let mut decoded_to = 0usize;
-    let mut n = 0usize;
-    for at in memchr::memmem::find_iter(bytes, ACTIVE_MIME_BASE64) {
-        if at < decoded_to {
-            continue;
-        }
-        if n == limits.max_entries {
-            verdict.note(Unreadable::Limit {
-                what: format!("more than {} ActiveMime blocks", limits.max_entries),
-            });
-            break;
-        }
-        n += 1;
-        let block = bytes.get(at..).unwrap_or_default();
-        let (data, used) = base64(block, limits.max_part_bytes, true);
-        decoded_to = at + used.max(1);
-        let here = format!("ActiveMime block {n}");
-        match active_mime(&data, &here, limits, budget, depth) {
-            Ok(Some(found)) => return Ok(Some(found)),
-            Ok(None) => {}
-            Err(e) => verdict.note(e),
-        }
-    }
-    // Quoted-printable ones (an MHTML part encoded so): from the line
-    // that starts `ActiveMime` to the boundary line (`--`).
-    let mut decoded_to = 0usize;
-    let mut n = 0usize;
-    for at in memchr::memmem::find_iter(bytes, QP_ACTIVE_MIME) {
-        if at < decoded_to {
-            continue;
-        }
-        if n == limits.max_entries {
-            verdict.note(Unreadable::Limit {
-                what: format!("more than {} ActiveMime parts", limits.max_entries),
-            });
-            break;
-        }
-        let body = bytes.get(at + 1..).unwrap_or_default();
-        let (data, used) = quoted_printable(body, limits.max_part_bytes);
-        decoded_to = at + 1 + used.max(1);
-        n += 1;
-        let here = format!("ActiveMime part {n}");
-        match active_mime(&data, &here, limits, budget, depth) {
-            Ok(Some(found)) => return Ok(Some(found)),
-            Ok(None) => {}
-            Err(e) => verdict.note(e),
+    // Base64 ActiveMime blocks wherever they are (MHTML parts, text), and
+    // quoted-printable ones (an MHTML part encoded so: from the line that
+    // starts `ActiveMime` to the boundary line).
+    let kinds: [(&[u8], usize, &str, Decoder); 2] = [
+        (ACTIVE_MIME_BASE64, 0, "block", |t, cap| {
+            base64(t, cap, true)
+        }),
+        (QP_ACTIVE_MIME, 1, "part", quoted_printable),
+    ];
+    for (marker, skip, what, decode) in kinds {
+        if let Some(found) = blocks(
+            bytes,
+            marker,
+            skip,
+            what,
+            decode,
+            limits,
+            budget,
+            depth,
+            &mut verdict,
+        ) {
+            return Ok(Some(found));
         }
     }
     verdict.finish()
+}
+
+/// A decoder of a text block: its bytes from the marker on, the most it
+/// may give; the decoded bytes and how many bytes of the text it read.
+type Decoder = fn(&[u8], usize) -> (Vec<u8>, usize);
+
+/// Every ActiveMime blob `bytes` holds behind `marker` (`skip` bytes of
+/// it before the block starts), each decoded by `decode` and examined; a
+/// marker inside a block already decoded is part of that block (every
+/// byte is decoded once). At most [`OfficeLimits::max_entries`] blocks,
+/// then a limit in `verdict`. The first macro found, if any.
+#[allow(clippy::too_many_arguments)]
+fn blocks(
+    bytes: &[u8],
+    marker: &[u8],
+    skip: usize,
+    what: &str,
+    decode: Decoder,
+    limits: &OfficeLimits,
+    budget: &mut Budget,
+    depth: usize,
+    verdict: &mut Verdict,
+) -> Option<Macros> {
+    let mut decoded_to = 0usize;
+    let mut n = 0usize;
+    for at in memchr::memmem::find_iter(bytes, marker) {
+        if at < decoded_to {
+            continue;
+        }
+        if n == limits.max_entries {
+            verdict.note(Unreadable::Limit {
+                what: format!("more than {} ActiveMime {what}s", limits.max_entries),
+            });
+            break;
+        }
+        n += 1;
+        let block = bytes.get(at + skip..).unwrap_or_default();
+        let (data, used) = decode(block, limits.max_part_bytes);
+        decoded_to = at + skip + used.max(1);
+        let here = format!("ActiveMime {what} {n}");
+        match active_mime(&data, &here, limits, budget, depth) {
+            Ok(Some(found)) => return Some(found),
+            Ok(None) => {}
+            Err(e) => verdict.note(e),
+        }
+    }
+    None
 }
 
 /// A quoted-printable body (RFC 2045 §6.7) decoded up to the first line
