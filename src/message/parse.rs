@@ -562,8 +562,16 @@ impl Walker<'_> {
             "quoted-printable" => variants::quoted_printable(body, &decoded),
             _ => Vec::new(),
         };
-        if encodings.len() > 1 {
-            transfer::other_mechanisms(&encodings, &cte, body, &decoded, &mut others);
+        if encodings.len() > 1
+            && transfer::other_mechanisms(&encodings, &cte, body, &decoded, &mut others)
+        {
+            self.limit(
+                "encoding_readings",
+                format!(
+                    "part {part_label}: more than {} readings of its transfer encoding",
+                    variants::MAX_VARIANTS
+                ),
+            );
         }
         // S/MIME opaque signed data: the signed entity inside.
         let signed = if PKCS7.contains(&declared.as_str()) {

@@ -553,3 +553,17 @@ fn uuencode_budget_cut_is_a_limit() {
     let m = parse(raw.as_bytes(), &limits);
     assert!(cut(&m).contains(&"max_decoded_bytes"), "{:?}", m.anomalies);
 }
+
+#[test]
+fn readings_past_their_caps_are_limits() {
+    let raw = "Content-Type: text/plain\nContent-Type: text/html\nContent-Type: image/png\n\
+               Content-Type: application/pdf\nContent-Type: audio/x-a\nContent-Type: video/x-b\n\n\
+               x\n";
+    assert_eq!(cut(&p(raw)), ["type_readings"]);
+    let raw = "Content-Type: text/plain\nContent-Transfer-Encoding: 7bit\n\
+               Content-Transfer-Encoding: base64\nContent-Transfer-Encoding: quoted-printable\n\
+               Content-Transfer-Encoding: 8bit\nContent-Transfer-Encoding: binary\n\
+               Content-Transfer-Encoding: base64\n\nQUJD=41\n";
+    let m = p(raw);
+    assert!(cut(&m).is_empty(), "{:?}", m.anomalies);
+}

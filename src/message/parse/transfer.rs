@@ -91,6 +91,7 @@ pub(super) fn mechanism(value: &str) -> String {
 /// (readers that take the last field decode it their way) that differ
 /// from `decoded`, qmvc's reading by `cte`; at most
 /// [`MAX_VARIANTS`](super::variants::MAX_VARIANTS) readings in all.
+/// Returns whether a field was left unread for that cap.
 #[inline(never)]
 pub(super) fn other_mechanisms(
     encodings: &[&Field<'_>],
@@ -98,10 +99,13 @@ pub(super) fn other_mechanisms(
     body: &[u8],
     decoded: &[u8],
     others: &mut Vec<Vec<u8>>,
-) {
+) -> bool {
     for other in encodings.iter().skip(1).map(|f| mechanism(&f.value)) {
-        if others.len() >= super::variants::MAX_VARIANTS || other == cte {
+        if other == cte {
             continue;
+        }
+        if others.len() >= super::variants::MAX_VARIANTS {
+            return true;
         }
         if let Some(reading) = decode_quietly(body, &other)
             && reading != decoded
@@ -110,6 +114,7 @@ pub(super) fn other_mechanisms(
             others.push(reading);
         }
     }
+    false
 }
 
 /// `body` decoded as the transfer encoding `mechanism` says, when that

@@ -303,12 +303,19 @@ impl Walker<'_> {
             && readings
                 .iter()
                 .any(|(_, t)| Kind::of(t) == Kind::Multipart && digest(t) != digest(&declared));
-        let others = readings
+        let mut others: Vec<String> = readings
             .into_iter()
             .map(|(_, t)| t)
             .filter(|t| Kind::of(t) != Kind::Multipart && *t != declared)
-            .take(MAX_VARIANTS)
             .collect();
+        if others.len() > MAX_VARIANTS {
+            // The readings past the cap are not examined.
+            others.truncate(MAX_VARIANTS);
+            self.limit(
+                "type_readings",
+                format!("part {part_label}: more than {MAX_VARIANTS} other readings of its type"),
+            );
+        }
         Typed {
             declared,
             structure,
