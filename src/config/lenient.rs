@@ -57,14 +57,28 @@ fn line_column(text: &str, at: usize) -> (usize, usize) {
 /// prefixed with `prefix` (`engine[2]` for an element of an array of
 /// tables). Returns `None` only when no value could be made at all.
 pub(crate) fn deserialize_all<T: DeserializeOwned>(
-    mut table: Table,
+    table: Table,
     prefix: &str,
 ) -> (Option<T>, Vec<KeyProblem>) {
-    // A valid table (every delivery's case) is read once without
-    // tracking the key path: the tracking only serves to name a bad key.
-    if let Ok(value) = T::deserialize(Value::Table(table.clone())) {
+    let again = table.clone();
+    deserialize_or_rebuild(table, move || again, prefix)
+}
+
+/// [`deserialize_all`] for a caller that can make `table` again: a valid
+/// table (every delivery's case) is read once, by value, without tracking
+/// the key path and without a copy kept for naming problems; `rebuild`
+/// makes that copy only when there is a problem to name. Copying and
+/// dropping the default profile's table cost a delivery more than reading
+/// it.
+pub(crate) fn deserialize_or_rebuild<T: DeserializeOwned>(
+    table: Table,
+    rebuild: impl FnOnce() -> Table,
+    prefix: &str,
+) -> (Option<T>, Vec<KeyProblem>) {
+    if let Ok(value) = T::deserialize(Value::Table(table)) {
         return (Some(value), Vec::new());
     }
+    let mut table = rebuild();
     let mut problems = Vec::new();
     let mut replaced: Vec<String> = Vec::new();
     for _ in 0..MAX_ROUNDS {

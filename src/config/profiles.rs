@@ -564,14 +564,19 @@ fn compile(
     // in `origins` (that costs more than the rest of the merge):
     // [`embedded_wrote`] answers for them when no file wrote a key.
     let mut origins = Origins::default();
-    let mut merged = crate::embedded::default_profile();
+    // The layers are kept (a site's files are small) so that the merged
+    // table can be made again if a problem must be named.
+    let lay = |origins: &mut Origins| {
+        let mut merged = crate::embedded::default_profile();
+        for layer in &layers {
+            lenient::merge(&mut merged, layer.table.clone(), &layer.file, origins);
+        }
+        merged
+    };
+    let merged = lay(&mut origins);
     let mut sources = vec![EMBEDDED.to_string()];
-    let mut leaf = EMBEDDED.to_string();
-    for layer in layers {
-        lenient::merge(&mut merged, layer.table, &layer.file, &mut origins);
-        leaf.clone_from(&layer.file);
-        sources.push(layer.file);
-    }
+    sources.extend(layers.iter().map(|layer| layer.file.clone()));
+    let leaf = sources.last().cloned().unwrap_or_default();
     let blame = |(key, what): (String, String)| Problem {
         file: origins
             .file_of(&key)
@@ -581,7 +586,8 @@ fn compile(
         key,
         what,
     };
-    let (spec, unreadable) = lenient::deserialize_all::<ProfileSpec>(merged, "");
+    let (spec, unreadable) =
+        lenient::deserialize_or_rebuild::<ProfileSpec>(merged, || lay(&mut Origins::default()), "");
     let mut spec = spec.unwrap_or_default();
     spec.extends = None;
 

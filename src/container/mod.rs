@@ -825,7 +825,9 @@ pub const ZIP_TAIL: usize = 22 + 0xFFFF;
 pub fn zip_end(content: &[u8]) -> Option<Format> {
     let from = content.len().saturating_sub(ZIP_TAIL);
     let tail = content.get(from..).unwrap_or_default();
-    memchr::memmem::rfind_iter(tail, b"PK\x05\x06")
+    // Forward: memmem's forward search is vectorised, its reverse one is
+    // not, and any record that fits answers the same.
+    memchr::memmem::find_iter(tail, b"PK\x05\x06")
         .any(|at| {
             let record = tail.get(at..at + 22);
             let u16_at = |i: usize| {
