@@ -216,9 +216,11 @@ pub enum NotifyCommand {
         /// profile's, and stderr says so. Content-Language names it.
         #[arg(long, value_name = "TAG")]
         lang: Option<String>,
-        /// Envelope sender to stand in.
-        #[arg(long, default_value = "", value_name = "ADDR")]
-        sender: String,
+        /// Envelope sender to stand in; without it, as `check`: the file's
+        /// `Return-Path:`, else unknown@invalid (an ordinary sender, not a
+        /// bounce). `--sender ''` is the null sender.
+        #[arg(long, value_name = "ADDR")]
+        sender: Option<String>,
         /// Envelope recipient to stand in, as qmail-local's RECIPIENT; its
         /// domain chooses the profile, and a virtual domain's prefix comes
         /// off the address the report goes to, as in filter mode.

@@ -175,3 +175,37 @@ fn preview_recipient_follows_the_virtualdomains_rule() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("\nTo: <info@example.com>\n"), "{out}");
 }
+
+/// Without `--sender`, preview takes the envelope sender as `check` does
+/// (the file's Return-Path, else an ordinary stand-in): a file without
+/// one is not judged as a bounce. With the null-sender condition on, the
+/// clean message stays clean; `--sender ''` asks for the null sender.
+#[test]
+fn preview_without_sender_takes_it_as_check_does() {
+    let site = Site::new("");
+    site.profile("default", "[conditions.nullsender]\nenabled = true\n");
+    let file = data("clean-plain.eml").display().to_string();
+    let base = [
+        "notify",
+        "preview",
+        "--audience",
+        "guard",
+        "--recipient",
+        "bob@example.com",
+    ];
+    let (code, out, err) = run(&site, &[&base[..], &[file.as_str()]].concat());
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (
+            0,
+            "",
+            "qmvc: the message is clean: no report would be sent\n"
+        )
+    );
+    let (code, out, _) = run(
+        &site,
+        &[&base[..], &["--sender", "", file.as_str()]].concat(),
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains("null sender"), "{out}");
+}

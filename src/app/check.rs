@@ -141,16 +141,22 @@ pub fn recorded_sender(raw: &[u8]) -> Option<String> {
     None
 }
 
-/// The envelope for one file: `--sender` when given, else the sender the
-/// file records ([`recorded_sender`]), else [`STAND_IN_SENDER`].
-fn envelope_for(args: &CheckArgs, raw: &[u8]) -> (Envelope, SenderFrom) {
-    let (sender, from) = match &args.sender {
-        Some(s) => (s.clone(), SenderFrom::Option),
+/// The envelope sender for a message file: `option` (`--sender`) when
+/// given, else the sender the file records ([`recorded_sender`]), else
+/// [`STAND_IN_SENDER`]; `check` and `notify preview` alike.
+pub(crate) fn envelope_sender(option: Option<&str>, raw: &[u8]) -> (String, SenderFrom) {
+    match option {
+        Some(s) => (s.to_string(), SenderFrom::Option),
         None => match recorded_sender(raw) {
             Some(s) => (s, SenderFrom::ReturnPath),
             None => (STAND_IN_SENDER.to_string(), SenderFrom::StandIn),
         },
-    };
+    }
+}
+
+/// The envelope for one file: the sender by [`envelope_sender`].
+fn envelope_for(args: &CheckArgs, raw: &[u8]) -> (Envelope, SenderFrom) {
+    let (sender, from) = envelope_sender(args.sender.as_deref(), raw);
     (Envelope::for_check(&sender, &args.recipient), from)
 }
 

@@ -135,7 +135,7 @@ pub fn run(args: Vec<OsString>) -> Exit {
             let req = notify_cmd::Request {
                 audience,
                 lang: lang.as_deref(),
-                sender: &sender,
+                sender: sender.as_deref(),
                 recipient: &recipient,
                 file: &file,
             };

@@ -20,8 +20,9 @@ pub struct Request<'a> {
     pub audience: PreviewAudience,
     /// A language tag replacing the negotiated one.
     pub lang: Option<&'a str>,
-    /// Envelope sender to stand in.
-    pub sender: &'a str,
+    /// Envelope sender to stand in; `None`: as `check` takes it (the
+    /// file's `Return-Path:`, else [`super::check::STAND_IN_SENDER`]).
+    pub sender: Option<&'a str>,
     /// Envelope recipient to stand in, as qmail-local's `RECIPIENT`: the
     /// report goes to the address the user knows, as in filter mode.
     pub recipient: &'a str,
@@ -63,7 +64,8 @@ pub fn preview_cmd(config: Option<&Path>, env_config: Option<&OsStr>, req: &Requ
             return Exit::Status(2);
         }
     };
-    let envelope = Envelope::for_check(req.sender, req.recipient)
+    let (sender, _) = super::check::envelope_sender(req.sender, &raw);
+    let envelope = Envelope::for_check(&sender, req.recipient)
         .with_user_address(config.recipient.mode, &vdoms);
     let judged = match judge(&config, &envelope, &raw, false, now) {
         Ok(j) => j,
