@@ -283,3 +283,40 @@ fn missing_profiles_directory_is_a_warning() {
     let (_, _, err) = qmvc(&site, &["config", "check"]);
     assert!(!err.contains("paths.profiles"), "{err}");
 }
+
+/// A directory or a dangling symbolic link where a profile file belongs
+/// is a problem `config check` names; filter mode defers for its domain
+/// (with the reason) rather than read another profile in its place.
+#[test]
+fn a_profile_that_is_a_directory_or_a_dangling_link_is_a_problem() {
+    let site = Site::new("");
+    let profiles = site.dir().join("profiles");
+    std::fs::create_dir(profiles.join("dir.example.toml")).expect("mkdir");
+    std::os::unix::fs::symlink(
+        profiles.join("gone.toml"),
+        profiles.join("link.example.toml"),
+    )
+    .expect("symlink");
+    let (code, out, _) = qmvc(&site, &["config", "check"]);
+    assert_eq!(code, 1, "{out}");
+    for (name, what) in [
+        ("dir.example", "not a regular file"),
+        (
+            "link.example",
+            "a symbolic link whose target does not exist",
+        ),
+    ] {
+        let file = profiles.join(format!("{name}.toml")).display().to_string();
+        assert!(
+            out.lines()
+                .any(|l| l.starts_with(&format!("{file}: -: ")) && l.contains(what)),
+            "{name}: {out}"
+        );
+        let run = site.deliver(
+            b"From: a@example.org\nSubject: hi\n\nhello\n",
+            "a@example.org",
+            &format!("joe@mx.{name}"),
+        );
+        run.assert_defers_with("profile");
+    }
+}

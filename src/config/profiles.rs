@@ -120,13 +120,26 @@ fn find(dir: &Path, name: &str) -> Result<Option<Found>, Error> {
             file: path.display().to_string(),
             text,
         })),
-        Err(e) if is_missing(&e) => Ok(None),
+        // A link whose target is gone names a profile the administrator
+        // meant: it is a broken file, not a missing one (the domain would
+        // silently get its parent's or the default profile).
+        Err(e) if is_missing(&e) && !is_link(&path) => Ok(None),
+        Err(e) if is_missing(&e) => Err(Error::Read {
+            what: "profile",
+            path,
+            source: io::Error::new(e.kind(), "a symbolic link whose target does not exist"),
+        }),
         Err(source) => Err(Error::Read {
             what: "profile",
             path,
             source,
         }),
     }
+}
+
+/// True when `path` itself is a symbolic link (whatever it points to).
+fn is_link(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
 
 fn is_missing(e: &io::Error) -> bool {
@@ -492,9 +505,10 @@ pub(crate) fn check_directory(config: &Config) -> (Vec<Problem>, Vec<Problem>) {
             return (problems, warnings);
         }
     };
+    // Directories named `*.toml` too: filter mode would defer every
+    // message of their domain, so they are problems like unreadable files.
     let mut names: Vec<String> = entries
         .filter_map(|entry| entry.ok())
-        .filter(|entry| entry.file_type().is_ok_and(|t| !t.is_dir()))
         .filter_map(|entry| {
             let name = entry.file_name().to_string_lossy().into_owned();
             name.strip_suffix(".toml").map(str::to_string)
