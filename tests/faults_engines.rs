@@ -112,3 +112,25 @@ fn clamd_stopped_defers_a_clean_message_it_passed_while_running() {
         "{rep}"
     );
 }
+
+/// qmail-local keeps at most 3000 bytes of what a delivery program writes
+/// on stdout and stderr together: however many engines fail, and however
+/// much each says, the trouble on stderr stays small enough for the one
+/// line that gives the reason of the deferral.
+#[test]
+fn many_noisy_failing_engines_leave_room_for_the_reason() {
+    let mut engines = String::new();
+    for i in 0..15 {
+        engines.push_str(&format!(
+            "[[engine]]\nname = \"e{i}\"\ntype = \"command\"\n\
+             command = [\"/bin/sh\", \"-c\", \"printf '%0500d' 0 >&2; exit 2\", \"sh\", \"{{file}}\"]\n\
+             clean_exit = [0]\nvirus_exit = [1]\n"
+        ));
+    }
+    let site = Site::new(&engines);
+    let run = deliver(&site, "clean-plain.eml");
+    run.assert_defers_with("anti-virus engine unavailable: e0");
+    run.assert_stderr_has(&["qmvc: engine e0: ", "qmvc: more trouble not shown"]);
+    let shown = run.stdout.len() + run.stderr.len();
+    assert!(shown <= 3000, "{shown} bytes: {run:?}");
+}

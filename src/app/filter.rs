@@ -6,6 +6,7 @@
 
 use std::ffi::OsStr;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use chrono::{DateTime, Local, Utc};
@@ -314,15 +315,39 @@ fn defer_write(e: &Error, envelope: &Envelope) -> Exit {
     ))
 }
 
+/// The most bytes of secondary trouble filter mode writes on stderr in
+/// all. qmail-local gives a delivery program one pipe for stdout and
+/// stderr and keeps at most 3000 bytes of it (qmail-local.c); the one
+/// line on stdout that says why the message was deferred or bounced (at
+/// most 900 bytes, [`Exit::line`]) comes last and must not be cut off.
+const WARN_BUDGET: usize = 1800;
+
+/// Bytes written by [`warn`] so far in this process.
+static WARNED: AtomicUsize = AtomicUsize::new(0);
+
 /// Prints secondary trouble on stderr, one `qmvc: ` line each, unless the
 /// message bounces: qmail-local puts a bounce's output in front of the
 /// sender, who is to read qmvc's one reason and nothing about its site.
+/// Past [`WARN_BUDGET`] bytes one line says that more was left out (the
+/// report file and the log keep every engine's answer).
 fn warn(plan: &Plan, lines: &[String]) {
     if plan.action == Action::Bounce {
         return;
     }
+    const MORE: &str = "qmvc: more trouble not shown (qmail keeps 3000 bytes of this output)\n";
     for line in lines {
-        eprintln!("qmvc: {line}");
+        let line = format!("qmvc: {}\n", crate::exit::one_line(line, 400));
+        let before = WARNED.fetch_add(line.len(), Ordering::Relaxed);
+        if before + line.len() + MORE.len() <= WARN_BUDGET {
+            eprint!("{line}");
+        } else {
+            // Said once: the counter is past the budget from now on.
+            if before + MORE.len() <= WARN_BUDGET {
+                eprint!("{MORE}");
+            }
+            WARNED.store(WARN_BUDGET + 1, Ordering::Relaxed);
+            return;
+        }
     }
 }
 
