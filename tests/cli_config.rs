@@ -320,3 +320,38 @@ fn a_profile_that_is_a_directory_or_a_dangling_link_is_a_problem() {
         run.assert_defers_with("profile");
     }
 }
+
+/// `unchecked = "pass"` is allowed, but with no report naming unchecked
+/// nobody would be told that unexamined content was delivered: a warning.
+#[test]
+fn unchecked_passed_without_any_report_is_a_warning() {
+    let site = Site::new("");
+    site.profile(
+        "quiet.example",
+        "[actions]\nunchecked = \"pass\"\n[reactions]\nguards = [\"virus\"]\nrecipient = []\n",
+    );
+    site.profile("told.example", "[actions]\nunchecked = \"pass\"\n");
+    let (code, out, err) = qmvc(&site, &["config", "check"]);
+    assert_eq!((code, out.as_str()), (0, "configuration ok\n"), "{err}");
+    let quiet = site.dir().join("profiles/quiet.example.toml");
+    assert!(
+        err.lines().any(|l| l.starts_with(&format!(
+            "qmvc: warning: {}: actions.unchecked: \"pass\" and no report names unchecked",
+            quiet.display()
+        ))),
+        "{err}"
+    );
+    assert!(!err.contains("told.example"), "{err}");
+}
+
+/// `max_depth` above the parser's own cap is said: the cap wins.
+#[test]
+fn max_depth_above_the_parsers_cap_is_a_warning() {
+    let site = Site::new("[limits]\nmax_depth = 200\n");
+    let (code, _, err) = qmvc(&site, &["config", "check"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("limits.max_depth: 200: MIME nesting is walked at most 128 levels deep"),
+        "{err}"
+    );
+}

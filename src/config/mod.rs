@@ -742,6 +742,19 @@ pub fn check_full_from(
             ),
         });
     }
+    // The parser walks no deeper than its own cap, whatever is set.
+    if config.limits.max_depth > crate::message::HARD_MAX_DEPTH {
+        warnings.push(Problem {
+            file: config.source.clone(),
+            key: "limits.max_depth".into(),
+            what: format!(
+                "{}: MIME nesting is walked at most {} levels deep; deeper content is \
+                 unchecked whatever this says",
+                config.limits.max_depth,
+                crate::message::HARD_MAX_DEPTH
+            ),
+        });
+    }
     // Filter mode falls back to the embedded default profile without a
     // word when the directory is missing: a typo in [paths].profiles
     // would silently drop every site profile.

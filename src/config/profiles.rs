@@ -17,7 +17,7 @@ use crate::error::Error;
 use crate::profile::reactions::Reactions;
 use crate::profile::{EMBEDDED, Profile, ProfileSpec};
 use crate::rules::{Conditions, import};
-use crate::verdict::{Action, ActionPolicy};
+use crate::verdict::{Action, ActionPolicy, Verdict};
 
 /// Longest `extends` chain (profiles, the starting one included).
 const MAX_EXTENDS: usize = 8;
@@ -461,7 +461,8 @@ pub(crate) fn build(
 
 /// Every problem of every `*.toml` profile in `[paths].profiles`, each
 /// resolved through `extends`, and of the embedded default; then the
-/// warnings (a `language` no locale serves). A missing directory is no
+/// warnings (a `language` no locale serves, unchecked content passed
+/// without a report to anyone). A missing directory is no
 /// problem (the embedded default serves).
 pub(crate) fn check_directory(config: &Config) -> (Vec<Problem>, Vec<Problem>) {
     let mut problems = Vec::new();
@@ -481,6 +482,20 @@ pub(crate) fn check_directory(config: &Config) -> (Vec<Problem>, Vec<Problem>) {
                      reports are written in English",
                     profile.language
                 ),
+            ));
+        }
+        // Content nobody examined, delivered, and no report says so: only
+        // the log and qmvc.rep would.
+        let told = |r: &[Verdict]| r.contains(&Verdict::Unchecked);
+        if profile.actions.unchecked == Action::Pass
+            && !told(&profile.reactions.guards)
+            && !told(&profile.reactions.recipient)
+        {
+            warnings.push(problem(
+                file,
+                "actions.unchecked",
+                "\"pass\" and no report names unchecked (reactions.guards, reactions.recipient): \
+                 content nobody could examine is delivered with only the log and qmvc.rep saying so",
             ));
         }
     };

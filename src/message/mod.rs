@@ -26,7 +26,7 @@ pub use body::{Body, BodyReader};
 pub use filename::suspicious_chars;
 pub use html::{Rendered, render as render_html, render_outlook};
 pub use magic::{detect, is_executable_type};
-pub use parse::{parse, parse_shared};
+pub use parse::{HARD_MAX_DEPTH, parse, parse_shared};
 pub use readings::{enriched_text, is_html, text_readings, unflow, visible};
 pub use windows::normalise_windows_name;
 

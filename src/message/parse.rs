@@ -52,7 +52,7 @@ use types::{Reading, Typed, Untyped};
 
 /// Nesting is capped here whatever the configuration says: the walk
 /// recurses once per level (Thunderbird stops at 64 levels).
-const HARD_MAX_DEPTH: usize = 128;
+pub const HARD_MAX_DEPTH: usize = 128;
 
 /// A base64 part of more encoded bytes than this (not text, not a
 /// message) is not decoded at parse time: its [`Body`] stays a slice of
