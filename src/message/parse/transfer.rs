@@ -256,12 +256,64 @@ impl Base64 {
     }
 }
 
-/// Decodes from the start of `input`, line by line, the longest run of
-/// the alphabet alone whose length is a multiple of 4 (every whole line
+/// Base64 text gathered for one call of the bulk decoder, in bytes.
+const BULK: usize = 48 * 1024;
+
+/// Decodes from the start of `input` the longest run of whole lines of
+/// the alphabet alone, each a multiple of 4 characters long (every line
 /// an encoder writes, but for the last): between quanta, exactly what
-/// [`Base64::careful`] would give, many bytes at a time (data-encoding).
-/// Returns the rest, from the first byte it did not take.
+/// [`Base64::careful`] would give. Lines are gathered without their line
+/// ends into runs of up to [`BULK`] bytes, each decoded in one call of
+/// the `base64` crate's vectorised decoder, which refuses any character
+/// outside the alphabet (a padded or broken line among them): such a run
+/// goes line by line ([`fast_line_by_line`]). Returns the rest, from the
+/// first byte it did not take.
 fn fast_lines<'a>(mut input: &'a [u8], out: &mut Vec<u8>) -> &'a [u8] {
+    use base64::Engine as _;
+    let mut text = Vec::new();
+    loop {
+        text.clear();
+        let mut taken = 0;
+        while text.len() < BULK {
+            let Some(rest) = input.get(taken..) else {
+                break;
+            };
+            let Some(newline) = memchr::memchr(b'\n', rest) else {
+                break;
+            };
+            let line = rest.get(..newline).unwrap_or_default();
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            if line.len() % 4 != 0 {
+                break;
+            }
+            text.extend_from_slice(line);
+            taken += newline + 1;
+        }
+        if taken == 0 {
+            return fast_line_by_line(input, out);
+        }
+        let at = out.len();
+        out.resize(at + text.len() / 4 * 3, 0);
+        let decoded = out.get_mut(at..).is_some_and(|room| {
+            base64::engine::general_purpose::STANDARD_NO_PAD
+                .decode_slice(&text, room)
+                .is_ok_and(|n| n == room.len())
+        });
+        if !decoded {
+            out.truncate(at);
+            return fast_line_by_line(input, out);
+        }
+        input = input.get(taken..).unwrap_or_default();
+        if text.len() < BULK {
+            return fast_line_by_line(input, out);
+        }
+    }
+}
+
+/// [`fast_lines`] one line at a time (data-encoding): the longest run of
+/// the alphabet from the start of each line whose length is a multiple
+/// of 4, on to the next line only when that was the whole line.
+fn fast_line_by_line<'a>(mut input: &'a [u8], out: &mut Vec<u8>) -> &'a [u8] {
     loop {
         let newline = memchr::memchr(b'\n', input);
         let line = input
@@ -359,6 +411,32 @@ mod tests {
                 assert_eq!(fed(input, &[cut]), careful(input), "{input:?} cut at {cut}");
             }
         }
+    }
+
+    /// Runs longer than one bulk decode, with a padded line, a broken
+    /// character and a line of another length placed past the first run.
+    #[test]
+    fn long_clean_runs_and_a_flaw_past_the_first_bulk() {
+        let bytes: Vec<u8> = (0..200_000u32).map(|i| (i * 7 + i / 13) as u8).collect();
+        let mut clean = Vec::new();
+        for chunk in data_encoding::BASE64.encode(&bytes).as_bytes().chunks(76) {
+            clean.extend_from_slice(chunk);
+            clean.extend_from_slice(b"\r\n");
+        }
+        let at = super::BULK + 1000;
+        for flaw in [&b"QQ==\r\n"[..], b"QU!D\r\n", b"QUJDRA\r\n", b"QUJD \n"] {
+            let mut input = clean.clone();
+            let line_start = input[..at]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            input.splice(line_start..line_start, flaw.iter().copied());
+            let want = careful(&input);
+            for cuts in [&[][..], &[10][..], &[super::BULK, super::BULK * 2 + 5][..]] {
+                assert_eq!(fed(&input, cuts), want, "{flaw:?} {cuts:?}");
+            }
+        }
+        assert_eq!(fed(&clean, &[]), (bytes, true));
     }
 
     proptest! {
