@@ -365,7 +365,9 @@ pub(crate) fn read_checked(
         ));
     }
     check(&meta)?;
-    let mut bytes = Vec::new();
+    // Room for the size the file has now (one read, not a growing series
+    // of small ones); it may still change while read.
+    let mut bytes = Vec::with_capacity(meta.len().min(MAX_FILE_BYTES) as usize + 1);
     file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(io::Error::new(

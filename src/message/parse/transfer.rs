@@ -283,7 +283,9 @@ fn fast_lines<'a>(mut input: &'a [u8], out: &mut Vec<u8>) -> &'a [u8] {
             };
             let line = rest.get(..newline).unwrap_or_default();
             let line = line.strip_suffix(b"\r").unwrap_or(line);
-            if line.len() % 4 != 0 {
+            // The padded last line of a part is left to the line-by-line
+            // reading: with it in the run, the whole run would be.
+            if line.len() % 4 != 0 || line.last() == Some(&b'=') {
                 break;
             }
             text.extend_from_slice(line);
