@@ -390,6 +390,20 @@ fn saved_message_inside_an_archive_shows_its_attachments() {
         names.contains(&"mail.tgz/mail.tar/notes.txt/invoice.exe".to_string()),
         "{names:?}"
     );
+    // A plain message without MIME header fields, its attachment a
+    // uuencoded block (Thunderbird and Outlook Express show it as one).
+    s.file(
+        "b/bare.eml",
+        b"From: a@example.org\r\nTo: b@example.com\r\nSubject: fwd\r\n\r\nsee below\r\n\r\n\
+          begin 644 invoice.exe\r\n#35H`\r\n`\r\nend\r\n",
+    );
+    let zip = s.make("zip", &["-qj", "bare.zip", "b/bare.eml"], "bare.zip");
+    let raw = with_attachment("bare.zip", &zip);
+    let names = details(&findings(&raw), Condition::Filename);
+    assert!(
+        names.contains(&"bare.zip/bare.eml/invoice.exe".to_string()),
+        "{names:?}"
+    );
     // A message with text only, and text that merely has colons: clean.
     s.file(
         "c/hello.eml",

@@ -863,16 +863,19 @@ pub fn wants_data(head: &[u8]) -> bool {
         || saved_message(head)
 }
 
-/// True when `content` begins like a saved MIME message (an `.eml`
-/// or `.mht` file, which Outlook, Windows Mail and Thunderbird open with
-/// its attachments): a header of at least two fields (an mbox `From `
-/// line may come first, folded lines continue a field), one of them
-/// `MIME-Version` or `Content-Type`, up to its empty line or to the end
-/// of the first [`PEEK`] bytes. Any line that is no field (RFC 5322
-/// field name: printable ASCII but the colon) rules it out.
+/// True when `content` begins like a saved message (an `.eml` or `.mht`
+/// file, which Outlook, Windows Mail and Thunderbird open with its
+/// attachments): a header of at least two fields (an mbox `From ` line
+/// may come first, folded lines continue a field), one of them
+/// `MIME-Version` or `Content-Type`, or two of them fields every message
+/// has ([`MESSAGE_FIELDS`]: a plain RFC 5322 message without MIME, whose
+/// uuencoded, yEnc or BinHex blocks the clients show as attachments), up
+/// to its empty line or to the end of the first [`PEEK`] bytes. Any line
+/// that is no field (RFC 5322 field name: printable ASCII but the colon)
+/// rules it out.
 pub(crate) fn saved_message(content: &[u8]) -> bool {
     let content = content.get(..PEEK).unwrap_or(content);
-    let (mut fields, mut mime) = (0usize, false);
+    let (mut fields, mut mime, mut usual) = (0usize, false, 0usize);
     for (n, line) in content.split(|&b| b == b'\n').enumerate() {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if line.is_empty() {
@@ -892,9 +895,24 @@ pub(crate) fn saved_message(content: &[u8]) -> bool {
         fields += 1;
         mime |= name.eq_ignore_ascii_case(b"MIME-Version")
             || name.eq_ignore_ascii_case(b"Content-Type");
+        usual += usize::from(MESSAGE_FIELDS.iter().any(|f| name.eq_ignore_ascii_case(f)));
     }
-    fields >= 2 && mime
+    fields >= 2 && (mime || usual >= 2)
 }
+
+/// Header fields of mail (RFC 5322 §3.6, RFC 5321 §4.4) that a file
+/// of `Key: value` lines is unlikely to hold two of by chance.
+const MESSAGE_FIELDS: [&[u8]; 9] = [
+    b"From",
+    b"To",
+    b"Cc",
+    b"Subject",
+    b"Date",
+    b"Message-ID",
+    b"Received",
+    b"Return-Path",
+    b"Reply-To",
+];
 
 /// True when a member of which `content` is known (its first [`PEEK`]
 /// bytes or more) should be read whole: [`wants_data`] on its head, a
@@ -1271,17 +1289,18 @@ mod tests {
     }
 
     #[test]
-    fn a_saved_message_is_known_by_its_mime_header() {
+    fn a_saved_message_is_known_by_its_header() {
         assert!(saved_message(
             b"From: a@example.org\r\nMIME-Version: 1.0\r\n\r\nbody"
         ));
         assert!(saved_message(
             b"From a@example.org Mon Mar  2 10:00:00 2026\nContent-Type: multipart/mixed;\n boundary=x\nSubject: hi\n\n"
         ));
-        // No MIME field, one field only, or a line that is no field.
-        assert!(!saved_message(
-            b"From: a@example.org\r\nSubject: hi\r\n\r\n"
-        ));
+        // A plain message without MIME: two fields every message has.
+        assert!(saved_message(b"From: a@example.org\r\nSubject: hi\r\n\r\n"));
+        // Fields of no message, one field only, or a line that is no field.
+        assert!(!saved_message(b"Agenda: budget\r\nTime: ten\r\n\r\n"));
+        assert!(!saved_message(b"From: a@example.org\r\nTime: ten\r\n\r\n"));
         assert!(!saved_message(b"Content-Type: text/plain\r\n\r\n"));
         assert!(!saved_message(
             b"Content-Type: text/plain\r\nthis is text\r\nTo: b\r\n\r\n"
