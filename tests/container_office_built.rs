@@ -307,7 +307,7 @@ fn files_in_packager_objects_are_listed_with_their_names() {
             ole10_native("invoice.js", script),
         ),
     ]);
-    let found = packaged_files(&doc, &OfficeLimits::default());
+    let found = packaged_files(&doc, &OfficeLimits::default()).files;
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].names, ["invoice.js"]);
     assert_eq!(found[0].location, "ObjectPool/_3/\u{1}Ole10Native");
@@ -317,7 +317,7 @@ fn files_in_packager_objects_are_listed_with_their_names() {
         ("[Content_Types].xml", TYPES),
         ("word/embeddings/oleObject1.bin", &object),
     ]);
-    let found = packaged_files(&docx, &OfficeLimits::default());
+    let found = packaged_files(&docx, &OfficeLimits::default()).files;
     assert_eq!(found.len(), 1);
     assert_eq!(
         found[0].location,
@@ -325,8 +325,14 @@ fn files_in_packager_objects_are_listed_with_their_names() {
     );
     assert_eq!(found[0].names, ["invoice.js"]);
     // No package, no packager object: nothing.
-    assert!(packaged_files(&package(&[("a.bin", &object)]), &OfficeLimits::default()).is_empty());
-    assert!(packaged_files(b"%PDF", &OfficeLimits::default()).is_empty());
+    assert_eq!(
+        packaged_files(&package(&[("a.bin", &object)]), &OfficeLimits::default()),
+        Default::default()
+    );
+    assert_eq!(
+        packaged_files(b"%PDF", &OfficeLimits::default()),
+        Default::default()
+    );
 }
 
 #[test]

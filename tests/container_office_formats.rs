@@ -107,7 +107,7 @@ fn an_rtf_package_object_is_listed_as_a_member() {
         "Package",
         &hex(&ole1("Package", &packager("invoice.js", SCRIPT))),
     );
-    let files = packaged_files(&doc, &OfficeLimits::default());
+    let files = packaged_files(&doc, &OfficeLimits::default()).files;
     assert_eq!(files.len(), 1);
     assert_eq!(files[0].names, ["invoice.js"]);
     assert_eq!(files[0].location, "RTF object 1");
@@ -127,6 +127,40 @@ fn an_rtf_package_object_is_listed_as_a_member() {
     assert!(
         names.iter().any(|d| d.contains("RTF object 1/invoice.js")),
         "{found:?}"
+    );
+}
+
+/// A Package object nested in documents deeper than the reader goes is
+/// not looked for: the walk says where it stopped, and the attachment is
+/// `unchecked` even with the macro rule off (whose reader would say so).
+#[test]
+fn a_package_object_past_the_nesting_cap_is_unchecked() {
+    let mut doc = rtf(
+        "Package",
+        &hex(&ole1("Package", &packager("invoice.js", SCRIPT))),
+    );
+    let limits = OfficeLimits::default();
+    for _ in 0..=limits.max_depth {
+        doc = rtf("Word.Document.8", &hex(&ole1("Word.Document.8", &doc)));
+    }
+    let found = packaged_files(&doc, &limits);
+    assert!(found.files.is_empty(), "{found:?}");
+    assert!(
+        matches!(&found.cut, Some(Unreadable::Limit { what }) if what.contains("nested deeper")),
+        "{found:?}"
+    );
+    let raw = container_support::with_attachment("letter.rtf", &doc);
+    let settings = qmvc::container::Settings {
+        macros: false,
+        ..Default::default()
+    };
+    let inside = container_support::inside_with(&raw, &settings);
+    assert!(
+        inside
+            .unexamined
+            .iter()
+            .any(|u| u.detail.contains("packaged files not all read")),
+        "{inside:?}"
     );
 }
 
@@ -234,7 +268,10 @@ fn clean_rtf_stays_clean() {
     // A picture object whose native data is no document.
     let paint = rtf("PBrush", &hex(&ole1("PBrush", &[0x42, 0x4D, 1, 2, 3])));
     assert_eq!(kind_of(&paint), Ok(None));
-    assert!(packaged_files(&paint, &OfficeLimits::default()).is_empty());
+    assert_eq!(
+        packaged_files(&paint, &OfficeLimits::default()),
+        Default::default()
+    );
     let raw = container_support::with_attachment("letter.rtf", &paint);
     let found = container_support::findings(&raw);
     assert!(found.is_empty(), "{found:?}");

@@ -342,8 +342,13 @@ impl Walk<'_> {
     /// `invoice.doc/ObjectPool/_1/\x01Ole10Native/invoice.js`), each with
     /// every name it carries.
     fn packaged(&mut self, content: &[u8], node: &Node<'_>) {
-        let files = office::packaged_files(content, &OfficeLimits::default());
-        for (index, file) in files.into_iter().enumerate() {
+        let found = office::packaged_files(content, &OfficeLimits::default());
+        // Whether or not the macro rule is on (its reader may stop at
+        // the same cap and say so too, or never walk that far).
+        if let Some(cut) = found.cut {
+            self.problem(node, format!("packaged files not all read: {cut}"));
+        }
+        for (index, file) in found.files.into_iter().enumerate() {
             if !self.take_member(node) {
                 return;
             }

@@ -174,19 +174,33 @@ pub struct PackagedFile {
     pub data: Vec<u8>,
 }
 
+/// What [`packaged_files`] found in a document.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Packaged {
+    /// The files, in document order.
+    pub files: Vec<PackagedFile>,
+    /// Why the walk stopped short of the whole document, when it did: a
+    /// cap of [`OfficeLimits`] (nesting deeper than `max_depth`, bytes,
+    /// entries) or a part that could not be read. Packaged files past
+    /// that point were not looked for, whether or not the macro rule is
+    /// on to say so.
+    pub cut: Option<Unreadable>,
+}
+
 /// The files OLE Packager objects carry anywhere in the document `bytes`
 /// (embedded documents included, to [`OfficeLimits::max_depth`]), in
 /// document order (in an RTF document, each `Package` object at
-/// `RTF object N`); empty when `bytes` is neither OLE2, an OOXML package
-/// nor RTF. Best effort within the same caps as [`macros`]: what a cap
-/// or damage keeps from being read is [`macros`]'s to report. Follows the
-/// `\x01Ole10Native` layout the Windows Object Packager writes.
-pub fn packaged_files(bytes: &[u8], limits: &OfficeLimits) -> Vec<PackagedFile> {
+/// `RTF object N`); none when `bytes` is neither OLE2, an OOXML package
+/// nor RTF. Within the same caps as [`macros`], and the first one reached
+/// (or the first part that could not be read) is [`Packaged::cut`].
+/// Follows the `\x01Ole10Native` layout the Windows Object Packager
+/// writes.
+pub fn packaged_files(bytes: &[u8], limits: &OfficeLimits) -> Packaged {
     let mut budget = Budget {
         left: limits.max_total_bytes,
         records: limits.max_records,
     };
-    let mut out = Vec::new();
+    let mut out = Packaged::default();
     packager::walk(bytes, "", limits, &mut budget, 0, &mut out);
     out
 }

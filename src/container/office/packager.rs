@@ -10,20 +10,24 @@
 
 use std::io::{Cursor, Read};
 
-use super::{Budget, OfficeLimits, PackagedFile, ole};
+use super::{Budget, OfficeLimits, Packaged, PackagedFile, Unreadable, ole};
 
 /// Adds the packaged files of `bytes` (found at `at`, `depth` documents
 /// deep) to `out`. A document that cannot be read, or a cap reached,
-/// ends its part of the walk: [`super::macros`] reports those.
+/// ends its part of the walk and is noted ([`Packaged::cut`], the first
+/// one only).
 pub(super) fn walk(
     bytes: &[u8],
     at: &str,
     limits: &OfficeLimits,
     budget: &mut Budget,
     depth: usize,
-    out: &mut Vec<PackagedFile>,
+    out: &mut Packaged,
 ) {
     if depth > limits.max_depth {
+        out.cut_short(Unreadable::Limit {
+            what: format!("{at}: documents nested deeper than {}", limits.max_depth),
+        });
         return;
     }
     if bytes.starts_with(&super::OLE_MAGIC) {
@@ -33,6 +37,18 @@ pub(super) fn walk(
     } else if super::rtf::is_rtf(bytes) {
         super::rtf::packaged(bytes, at, limits, budget, depth, out);
     }
+}
+
+impl Packaged {
+    /// Notes why the walk stopped short, unless it already did.
+    pub(super) fn cut_short(&mut self, why: Unreadable) {
+        self.cut.get_or_insert(why);
+    }
+}
+
+/// `at` for a message: the document itself when empty.
+fn where_(at: &str) -> &str {
+    if at.is_empty() { "the document" } else { at }
 }
 
 /// `inner` within `at`, `/`-separated.
@@ -50,13 +66,22 @@ fn compound(
     limits: &OfficeLimits,
     budget: &mut Budget,
     depth: usize,
-    out: &mut Vec<PackagedFile>,
+    out: &mut Packaged,
 ) {
     let Ok(mut file) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
+        out.cut_short(Unreadable::Malformed {
+            what: format!("{}: not a readable compound file", where_(at)),
+        });
         return;
     };
-    let streams: Vec<(std::path::PathBuf, String)> = file
-        .walk()
+    let entries: Vec<_> = file.walk().take(limits.max_entries + 1).collect();
+    if entries.len() > limits.max_entries {
+        out.cut_short(Unreadable::Limit {
+            what: format!("{}: more than {} entries", where_(at), limits.max_entries),
+        });
+    }
+    let streams: Vec<(std::path::PathBuf, String)> = entries
+        .iter()
         .take(limits.max_entries)
         .filter(|e| e.is_stream())
         .map(|e| (e.path().to_path_buf(), e.name().to_ascii_lowercase()))
@@ -67,13 +92,17 @@ fn compound(
             continue;
         };
         if name == "\u{1}ole10native" {
-            let Ok(native) = budget.read(stream, limits.max_part_bytes, &here) else {
-                return;
+            let native = match budget.read(stream, limits.max_part_bytes, &here) {
+                Ok(native) => native,
+                Err(why) => {
+                    out.cut_short(why);
+                    return;
+                }
             };
             let body = native.get(4..).unwrap_or_default();
             if let Some((names, data)) = ole::packaged_file(body) {
                 walk(data, &here, limits, budget, depth + 1, out);
-                out.push(PackagedFile {
+                out.files.push(PackagedFile {
                     names,
                     location: here,
                     data: data.to_vec(),
@@ -84,8 +113,10 @@ fn compound(
         match ole::read_document(stream, &here, limits, budget) {
             Ok(Some(inner)) => walk(&inner, &here, limits, budget, depth + 1, out),
             Ok(None) => {}
-            // Past the caps: the macro reader says so (unchecked).
-            Err(_) => return,
+            Err(why) => {
+                out.cut_short(why);
+                return;
+            }
         }
     }
 }
@@ -96,7 +127,7 @@ fn package(
     limits: &OfficeLimits,
     budget: &mut Budget,
     depth: usize,
-    out: &mut Vec<PackagedFile>,
+    out: &mut Packaged,
 ) {
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return;
@@ -125,8 +156,12 @@ fn package(
         if part.read_exact(&mut head).is_err() || !super::is_candidate(&head) {
             continue;
         }
-        let Ok(rest) = budget.read(part, limits.max_part_bytes.saturating_sub(8), &here) else {
-            return;
+        let rest = match budget.read(part, limits.max_part_bytes.saturating_sub(8), &here) {
+            Ok(rest) => rest,
+            Err(why) => {
+                out.cut_short(why);
+                return;
+            }
         };
         let inner = [&head[..], &rest].concat();
         walk(&inner, &here, limits, budget, depth + 1, out);

@@ -18,7 +18,9 @@
 //! rtfobj); both are examined when they differ. Data that is no OLE1
 //! object is [`Unreadable::Malformed`]: nothing in it could be examined.
 
-use super::{Budget, Macros, OfficeLimits, PackagedFile, Unreadable, Verdict, examine_embedded};
+use super::{
+    Budget, Macros, OfficeLimits, Packaged, PackagedFile, Unreadable, Verdict, examine_embedded,
+};
 
 /// True when `bytes` is read as RTF by Word: `{\rt` is all it checks.
 pub(super) fn is_rtf(bytes: &[u8]) -> bool {
@@ -401,13 +403,22 @@ pub(super) fn packaged(
     limits: &OfficeLimits,
     budget: &mut Budget,
     depth: usize,
-    out: &mut Vec<PackagedFile>,
+    out: &mut Packaged,
 ) {
-    let objects = objects(bytes, limits).objects;
-    for object in &objects {
+    let scan = objects(bytes, limits);
+    if let Some(why) = scan.cut {
+        out.cut_short(why);
+    }
+    for object in &scan.objects {
         let here = super::packager::join(at, &format!("RTF object {}", object.number));
         for data in &object.readings {
             if budget.left < data.len() {
+                out.cut_short(Unreadable::Limit {
+                    what: format!(
+                        "{here}: more than {} bytes of objects",
+                        limits.max_total_bytes
+                    ),
+                });
                 return;
             }
             budget.left -= data.len();
@@ -429,8 +440,8 @@ pub(super) fn packaged(
                     location: here.clone(),
                     data: file.to_vec(),
                 };
-                if !out.contains(&file) {
-                    out.push(file);
+                if !out.files.contains(&file) {
+                    out.files.push(file);
                 }
             }
         }
