@@ -37,6 +37,7 @@ fn part(id: &str, declared: &str, names: &[&str], body: &[u8]) -> Part {
         attachment: !names.is_empty(),
         body: body.to_vec().into(),
         charset: None,
+        charsets: Vec::new(),
         flowed: None,
         detected_type: None,
         origin: Origin::Mime,

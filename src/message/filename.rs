@@ -422,7 +422,7 @@ pub(crate) fn decode_encoded_words(text: &str) -> String {
 
 /// `charset'language'rest` split as RFC 2231 §4 says; a value without the
 /// two quotes is taken as percent-encoded with no charset.
-fn split_extended(value: &[u8]) -> (&[u8], Vec<u8>) {
+pub(crate) fn split_extended(value: &[u8]) -> (&[u8], Vec<u8>) {
     let (charset, rest) = split_charset(value);
     (charset, percent_decode(rest))
 }

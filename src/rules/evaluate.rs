@@ -225,10 +225,13 @@ fn body(part: &Part, rules: &BodyRules, unchecked: &str, out: &mut Vec<Finding>)
     // elements, each also without invisible characters and on one line.
     // One finding per pattern.
     // The text is also decoded as a client may decode it instead (a byte
-    // order mark, an HTML part's <meta> charset), each with its readings.
+    // order mark, an HTML part's <meta> charset, a client's alias of the
+    // label, every charset the parameters give), and read as a calendar
+    // or enriched-text client shows it, each with its readings.
     let html = message::is_html(&part.declared_type, &text);
     let mut others = part.other_texts(rules.max_bytes, html);
     others.extend(message::enriched_text(&part.declared_type, &text));
+    others.extend(message::calendar_text(&part.declared_type, &text));
     let mut limits: Vec<&'static str> = Vec::new();
     let mut matched: Vec<usize> = Vec::new();
     for source in std::iter::once(text.as_ref()).chain(others.iter().map(String::as_str)) {
