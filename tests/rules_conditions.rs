@@ -677,6 +677,36 @@ fn body_rules_read_every_decoding_a_client_makes() {
     );
 }
 
+/// A decoder that reads a whole text part as replacement characters
+/// leaves nothing for the rules: the part was not examined.
+#[test]
+fn a_text_that_decodes_to_nothing_is_unchecked() {
+    let c = conditions(
+        r#"
+        [body]
+        enabled = true
+        rules = ["wire transfer"]
+        "#,
+    );
+    let raw = "From: a@example.org\nSubject: x\nMIME-Version: 1.0\n\
+               Content-Type: text/plain; charset=utf-32\n\nwire transfer!!\n";
+    let m = qmvc::message::parse(raw.as_bytes(), &qmvc::message::Limits::default());
+    let found = rules::evaluate(&m, &sender("bob@example.org"), &c);
+    let unchecked = of(&found, Condition::Unchecked);
+    assert_eq!(unchecked.len(), 1, "{found:?}");
+    assert!(unchecked[0].detail.contains("does not decode"), "{found:?}");
+    // A text that decodes: nothing of the kind.
+    let raw = "From: a@example.org\nSubject: x\n\nhello\n";
+    let m = qmvc::message::parse(raw.as_bytes(), &qmvc::message::Limits::default());
+    assert!(
+        of(
+            &rules::evaluate(&m, &sender("bob@example.org"), &c),
+            Condition::Unchecked
+        )
+        .is_empty()
+    );
+}
+
 #[test]
 fn null_sender_is_off_by_default() {
     let m = message("hello", vec![]);

@@ -230,6 +230,18 @@ fn body(part: &Part, rules: &BodyRules, unchecked: &str, out: &mut Vec<Finding>)
     // or enriched-text client shows it, each with its readings.
     let html = message::is_html(&part.declared_type, &text);
     let mut others = part.other_texts(rules.max_bytes, html);
+    // A decoder that turned the whole text into replacement characters
+    // (a UTF-32 label on 8-bit text...) left nothing for the rules: the
+    // part was not examined, unless another decoding reads it.
+    if is_undecoded(&text) && others.iter().all(|o| is_undecoded(o)) {
+        out.push(Finding {
+            condition: Condition::Unchecked,
+            part: Some(part.id.clone()),
+            detail: "text does not decode under its charset: nothing but replacement characters"
+                .into(),
+            description: unchecked.to_string(),
+        });
+    }
     others.extend(message::enriched_text(&part.declared_type, &text));
     others.extend(message::calendar_text(&part.declared_type, &text));
     let mut limits: Vec<&'static str> = Vec::new();
@@ -262,6 +274,13 @@ fn body(part: &Part, rules: &BodyRules, unchecked: &str, out: &mut Vec<Finding>)
             description: unchecked.to_string(),
         });
     }
+}
+
+/// Whether `text` holds replacement characters (U+FFFD) and nothing else
+/// but white space: what a decoder gives of bytes it cannot read. Stops
+/// at the first other character, so an ordinary text costs nothing.
+fn is_undecoded(text: &str) -> bool {
+    text.chars().all(|c| c == '\u{FFFD}' || c.is_whitespace()) && text.contains('\u{FFFD}')
 }
 
 /// The findings `check` gives on each member of `inside`, each put on the
