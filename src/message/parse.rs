@@ -523,6 +523,11 @@ impl Walker<'_> {
                 }
                 let message_file = names.iter().any(|n| is_message_file_name(n))
                     && looks_like_a_message(&block.data);
+                // A type that says nothing gives way to the name's, the
+                // block's own included (`begin 644 note.txt`).
+                let by_name = (types.is_empty()
+                    || types::SAYS_NOTHING.contains(&declared.as_str()))
+                    && names.iter().any(|n| types::type_of_name(n).is_some());
                 let data = Bytes::from(block.data);
                 let pushed = self.leaf(
                     id,
@@ -535,6 +540,9 @@ impl Walker<'_> {
                     text,
                     Origin::Mime,
                 );
+                if pushed && by_name && !self.block_as_text(id, depth, &data) {
+                    return;
+                }
                 // A saved message sent uuencoded (`fwd.eml`): opened as
                 // one, as the client that decodes it does.
                 if pushed && message_file {

@@ -107,19 +107,23 @@ fn values(raw: &[u8], name: &str) -> Vec<String> {
             }
         }
     };
-    // A parameter the field does not name costs one search.
-    if memchr::memmem::find(&raw.to_ascii_lowercase(), name.as_bytes()).is_none() {
+    // A parameter the field does not name costs one search, and the RFC
+    // 2231 forms are looked for only when a `*` follows the name.
+    let lower = raw.to_ascii_lowercase();
+    if memchr::memmem::find(&lower, name.as_bytes()).is_none() {
         return out;
     }
     for v in param_values(raw, name) {
         add(&v);
     }
-    for v in param_values(raw, &format!("{name}*0")) {
-        add(&v);
-    }
-    for key in [format!("{name}*"), format!("{name}*0*")] {
-        for v in param_values(raw, &key) {
-            add(&split_extended(&v).1);
+    if memchr::memmem::find(&lower, format!("{name}*").as_bytes()).is_some() {
+        for v in param_values(raw, &format!("{name}*0")) {
+            add(&v);
+        }
+        for key in [format!("{name}*"), format!("{name}*0*")] {
+            for v in param_values(raw, &key) {
+                add(&split_extended(&v).1);
+            }
         }
     }
     out

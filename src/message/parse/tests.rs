@@ -636,6 +636,13 @@ fn a_block_named_as_text_is_read_as_text_too() {
     // Another name: no text reading.
     let m = p("Subject: x\r\n\r\nbegin 644 a.bin\r\n/=VER92!T<F%N<V9E<@T*\r\n`\r\nend\r\n");
     assert_eq!(ids(&m), ["1", "1.u1"]);
+    // A part sent uuencoded, typed as saying nothing: the block's name.
+    let m = p(
+        "Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: x-uuencode\r\n\r\n\
+               begin 644 note.txt\r\n/=VER92!T<F%N<V9E<@T*\r\n`\r\nend\r\n",
+    );
+    assert_eq!(ids(&m), ["1", "1.t1"]);
+    assert_eq!(text(&m.parts[1]).as_deref(), Some("wire transfer\r\n"));
 }
 
 #[test]
