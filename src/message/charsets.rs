@@ -113,6 +113,18 @@ impl Decoder {
         Legacy::for_label(label).map(Decoder::Legacy)
     }
 
+    /// The reading of a label no decoder here knows (`x-unknown`,
+    /// `csunicode11`): the bytes as a text without a charset, as a reader
+    /// that falls back to its default charset shows them. So an encoded
+    /// word in an unknown charset is still read, not passed as written
+    /// and unexamined. `None` for a label [`Decoder::for_label`] knows.
+    pub(crate) fn unknown(label: &str) -> Option<Decoder> {
+        let label = label.trim();
+        let known =
+            Charset::for_label(label.as_bytes()).is_some() || utf32_big_endian(label).is_some();
+        (!known).then_some(Decoder::Unlabelled)
+    }
+
     /// `bytes` decoded (lossy: malformed sequences become U+FFFD).
     pub(crate) fn decode(self, bytes: &[u8]) -> Cow<'_, str> {
         match self {

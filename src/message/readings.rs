@@ -69,7 +69,7 @@ impl Message {
             if memchr::memmem::find(raw, b"=?").is_some() {
                 let unfolded = unfolded_value(raw);
                 out.extend(decode_lenient(&unfolded).map(Cow::Owned));
-                for client in [Decoder::thunderbird, Decoder::outlook] {
+                for client in [Decoder::thunderbird, Decoder::outlook, Decoder::unknown] {
                     out.extend(decode_lenient_as(&unfolded, client).map(Cow::Owned));
                 }
                 out.extend(decoded_one_line(raw).map(Cow::Owned));
@@ -546,6 +546,12 @@ mod tests {
             "Subject: caf\u{e9}\r\nContent-Type: text/plain; charset=euc-kr\r\n\r\nx".as_bytes(),
         );
         assert_eq!(r, ["caf\u{e9}"]);
+    }
+
+    #[test]
+    fn a_word_in_an_unknown_charset_is_read_as_unlabelled() {
+        let r = readings("Subject: =?x-nobody?B?SUxPVkVZT1U=?=\n\nbody\n");
+        assert!(r.iter().any(|r| r == "ILOVEYOU"), "{r:?}");
     }
 
     #[test]
