@@ -91,7 +91,8 @@ impl Message {
     /// The readings of a raw field with 8-bit bytes that are not UTF-8
     /// under the charsets the message's text parts declare: Thunderbird
     /// (jsmime's `convert8BitHeader`) decodes such a field as UTF-8 when
-    /// it is valid UTF-8, else in the message's charset. At most
+    /// it is valid UTF-8, else in the message's charset (the top-level
+    /// Content-Type's, or its text parts'). At most
     /// [`MAX_DECODERS`] charsets.
     #[inline(never)]
     fn eight_bit_readings(&self, raw: &[u8], out: &mut Vec<Cow<'_, str>>) {
@@ -100,11 +101,20 @@ impl Message {
             return;
         }
         let mut decoders: Vec<Decoder> = Vec::new();
-        let labels = self
-            .parts
-            .iter()
-            .filter(|p| p.declared_type.starts_with("text/"))
-            .flat_map(|p| p.charset.iter().chain(&p.charsets));
+        // The top-level Content-Type's charset first (a multipart may
+        // carry one), then each text part's.
+        let top = self.header("content-type").and_then(|v| {
+            mailparse::parse_content_type(v)
+                .params
+                .get("charset")
+                .cloned()
+        });
+        let labels = top.iter().chain(
+            self.parts
+                .iter()
+                .filter(|p| p.declared_type.starts_with("text/"))
+                .flat_map(|p| p.charset.iter().chain(&p.charsets)),
+        );
         for label in labels {
             let decoder = Decoder::for_label(Some(label));
             if decoder != Decoder::Unlabelled && !decoders.contains(&decoder) {
@@ -539,6 +549,11 @@ mod tests {
         // EUC-KR 0xA1A1 is the ideographic space.
         let r = readings_of(
             b"Subject: wire\xa1\xa1transfer\r\nContent-Type: text/plain; charset=euc-kr\r\n\r\nx",
+        );
+        assert!(r.iter().any(|r| r == "wire transfer"), "{r:?}");
+        // The charset of a multipart message's own Content-Type.
+        let r = readings_of(
+            b"Subject: wire\xa1\xa1transfer\r\nContent-Type: multipart/mixed; charset=euc-kr; boundary=b\r\n\r\n--b\r\n\r\nx\r\n--b--\r\n",
         );
         assert!(r.iter().any(|r| r == "wire transfer"), "{r:?}");
         // Valid UTF-8: read as UTF-8 only.
