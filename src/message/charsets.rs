@@ -24,9 +24,11 @@
 //!   charset, as Thunderbird shows it (its converter refuses the label and
 //!   the bytes are shown unconverted), and as Outlook decodes it too
 //!   (`legacy_cjk`: its escapes and shifts may split a word);
-//! - a text holding the ESC byte without an ISO-2022 label is read as
-//!   ISO-2022-JP too: Thunderbird's charset detector (chardetng) takes
-//!   such a text for ISO-2022-JP when no charset is declared;
+//! - a text without a usable charset whose bytes are not ASCII or UTF-8
+//!   is decoded as Thunderbird's charset detector (chardetng) guesses
+//!   (Shift_JIS, GBK, windows-1251...), and a text holding the ESC byte
+//!   without an ISO-2022 label as ISO-2022-JP too, which that detector
+//!   takes it for;
 //! - a Content-Type whose parameters readers take differently (a first
 //!   and a last `charset`, an RFC 2231 value) gives every charset read.
 //!
@@ -37,6 +39,7 @@
 
 use std::borrow::Cow;
 
+use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
 use charset::Charset;
 use encoding_rs::{Encoding, ISO_2022_JP, REPLACEMENT, UTF_8, WINDOWS_1252};
 
@@ -200,7 +203,8 @@ fn is_iso_2022(label: &str) -> bool {
 /// decoder of a "replacement" label ([`Decoder::outlook`]), each of
 /// `others` (the other `charset` values readers take from the parameters)
 /// with its own alias, at most [`MAX_DECODERS`] decoders in all; one for
-/// a byte order mark; an ISO-2022-JP one for a text holding ESC that no
+/// a byte order mark; for a text without a usable label, the detector's
+/// guess ([`detected`]); an ISO-2022-JP one for a text holding ESC that no
 /// label calls ISO-2022; one for an HTML part's `<meta>` charset. Each
 /// only when its decoder is not one used already. Lossy: malformed
 /// sequences become U+FFFD, as in clients.
@@ -238,6 +242,13 @@ pub(crate) fn other_decodings(
         used.push(enc);
         out.push(decode(enc, head.get(len..).unwrap_or_default()));
     }
+    if primary == Decoder::Unlabelled
+        && let Some(enc) = detected(head)
+        && !used.contains(&enc)
+    {
+        used.push(enc);
+        out.push(decode(enc, head));
+    }
     if memchr::memchr(0x1B, head).is_some()
         && !labels().any(is_iso_2022)
         && !used.contains(&ISO_2022_JP)
@@ -255,6 +266,25 @@ pub(crate) fn other_decodings(
         }
     }
     out
+}
+
+/// Bytes of a text the charset detector reads at most: enough for its
+/// guess, and a bound on its cost (it scores some 27 encodings at once).
+const DETECT_BYTES: usize = 64 * 1024;
+
+/// The encoding Thunderbird's detector (chardetng, which it runs on a
+/// text part without a usable charset) guesses for `head`, when the text
+/// gives it something to go on: 8-bit bytes that are not UTF-8, or ESC.
+/// `None` for ASCII or UTF-8 text, which every reader reads alike.
+fn detected(head: &[u8]) -> Option<&'static Encoding> {
+    let esc = memchr::memchr(0x1B, head).is_some();
+    if !esc && (head.is_ascii() || std::str::from_utf8(head).is_ok()) {
+        return None;
+    }
+    let mut detector = EncodingDetector::new(Iso2022JpDetection::Allow);
+    let prefix = head.get(..DETECT_BYTES).unwrap_or(head);
+    detector.feed(prefix, prefix.len() == head.len());
+    Some(detector.guess(None, Utf8Detection::Allow))
 }
 
 /// `text` (a header field's reading) read as ISO-2022-JP when it holds
@@ -301,7 +331,7 @@ mod tests {
         assert!(other[0].ends_with("<body>\u{43f}\u{43b}\u{430}\u{442}\u{451}\u{436}"));
         // The header says it too, or the part is not HTML: nothing more.
         assert!(other_decodings(&html, Some("cp1251"), &[], true).is_empty());
-        assert!(other_decodings(&html, None, &[], false).is_empty());
+        assert!(other_decodings(&html, Some("iso-8859-1"), &[], false).is_empty());
         // A header naming another charset: the meta is a second reading.
         assert_eq!(
             other_decodings(&html, Some("iso-8859-1"), &[], true).len(),
@@ -386,5 +416,25 @@ mod tests {
         assert_eq!(other_decodings(text, Some("us-ascii"), &[], false).len(), 1);
         assert!(other_decodings(text, Some("iso-2022-jp"), &[], false).is_empty());
         assert!(other_decodings(b"no escape", None, &[], false).is_empty());
+    }
+
+    #[test]
+    fn an_unlabelled_8bit_text_reads_as_the_detector_guesses() {
+        // Shift_JIS: 0x8140 is the ideographic space; Japanese text
+        // around it makes the guess.
+        let mut sjis = encoding_rs::SHIFT_JIS
+            .encode("\u{304a}\u{5ba2}\u{69d8}\u{3078}\u{3001}\u{3054}\u{9023}\u{7d61}\u{3067}\u{3059}\u{3002}")
+            .0
+            .into_owned();
+        sjis.extend_from_slice(b"wire\x81\x40transfer");
+        let other = other_decodings(&sjis, None, &[], false);
+        assert!(
+            other.iter().any(|t| t.ends_with("wire\u{3000}transfer")),
+            "{other:?}"
+        );
+        // A label: no guess.
+        assert!(other_decodings(&sjis, Some("windows-1252"), &[], false).is_empty());
+        // UTF-8 or ASCII: nothing to guess.
+        assert!(other_decodings("caf\u{e9}".as_bytes(), None, &[], false).is_empty());
     }
 }
