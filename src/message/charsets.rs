@@ -104,11 +104,11 @@ impl Decoder {
         (decoder != Decoder::for_label(Some(&label))).then_some(decoder)
     }
 
-    /// Outlook's reading of a label the Encoding Standard maps to its
-    /// "replacement" encoding (HZ-GB-2312, ISO-2022-KR, ISO-2022-CN):
-    /// the text decoded, escapes and shifts taken out; `None` for any
-    /// other label.
-    /// So is MLang's own UTF-7 label `x-unicode-1-1-utf-7`.
+    /// Outlook's (MLang's) reading of a label where it differs from the
+    /// Encoding Standard's: the labels the standard maps to its
+    /// "replacement" encoding (HZ-GB-2312, ISO-2022-KR, ISO-2022-CN),
+    /// decoded with their escapes and shifts taken out, and MLang's own
+    /// UTF-7 label `x-unicode-1-1-utf-7`; `None` for any other label.
     pub(crate) fn outlook(label: &str) -> Option<Decoder> {
         if label.trim().eq_ignore_ascii_case("x-unicode-1-1-utf-7") {
             return Some(Decoder::Charset(charset::UTF_7));

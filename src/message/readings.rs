@@ -12,6 +12,16 @@
 //! - the lenient one of the most forgiving clients: words glued to text
 //!   (`Re:=?utf-8?b?...?=`), base64 without padding, a language tag,
 //!   UTF-16 and UTF-32 (Thunderbird, Outlook);
+//! - the lenient one again with Thunderbird's charset aliases, with
+//!   Outlook's decoders of the labels the Encoding Standard refuses
+//!   (`iso-2022-kr`, `hz-gb-2312`), and with a word in a charset nobody
+//!   knows read as its bytes, each where a word is in such a charset;
+//! - the strict one over the field unfolded onto one line, where a word
+//!   is folded in its middle (Thunderbird's jsmime unfolds first);
+//! - a raw 8-bit field that is not UTF-8 in the message's charsets (its
+//!   top-level Content-Type's and its text parts'), as jsmime decodes it;
+//! - each reading holding ESC also as ISO-2022-JP, as Thunderbird's
+//!   detector reads it;
 //! - each of these in the order it is drawn in, where bidi controls or
 //!   right-to-left text reorder it (`U+202E UOYEVOLI` is drawn
 //!   `ILOVEYOU`), under either paragraph direction;
