@@ -48,8 +48,9 @@ use super::filename::raw_candidates;
 use super::html::{PRESCAN_BYTES, meta_encoding};
 use super::legacy_cjk::Legacy;
 
-/// Distinct decoders tried on one text at most, qmvc's own included: a
-/// hostile header may name many charsets, and each costs a decoding.
+/// Charsets a text part is decoded under at most, qmvc's own included
+/// (each with its clients' aliases): a hostile header may name many, and
+/// each costs a decoding of the text. More is an `unchecked` limit.
 pub(crate) const MAX_DECODERS: usize = 4;
 
 /// One way of turning a text's bytes into characters.
@@ -201,8 +202,9 @@ fn is_iso_2022(label: &str) -> bool {
 /// client may make besides qmvc's own with `declared` (the Content-Type
 /// `charset` qmvc reads): Thunderbird's alias of that label, Outlook's
 /// decoder of a "replacement" label ([`Decoder::outlook`]), each of
-/// `others` (the other `charset` values readers take from the parameters)
-/// with its own alias, at most [`MAX_DECODERS`] decoders in all; one for
+/// `others` (the other `charset` values readers take from the parameters,
+/// at most [`MAX_DECODERS`] - 1 of them: the parser's cap) with its own
+/// alias; one for
 /// a byte order mark; for a text without a usable label, the detector's
 /// guess ([`detected`]); an ISO-2022-JP one for a text holding ESC that no
 /// label calls ISO-2022; one for an HTML part's `<meta>` charset. Each
@@ -229,7 +231,7 @@ pub(crate) fn other_decodings(
             .into_iter()
             .chain(Decoder::outlook(label));
         for decoder in own.into_iter().chain(clients) {
-            if decoders.len() < MAX_DECODERS && !decoders.contains(&decoder) {
+            if !decoders.contains(&decoder) {
                 decoders.push(decoder);
                 used.extend(decoder.encoding(head));
                 out.push(decoder.decode(head).into_owned());
@@ -395,14 +397,14 @@ mod tests {
             other_decodings(&be, Some("us-ascii"), &others, false),
             ["wire transfer"]
         );
-        // Bounded whatever the header names.
-        let many: Vec<String> = ["utf-16be", "utf-16le", "koi8-r", "big5", "euc-kr", "gbk"]
+        // Each once, with its aliases.
+        let more: Vec<String> = ["utf-16be", "csunicode", "koi8-r"]
             .iter()
             .map(|s| (*s).to_owned())
             .collect();
         assert_eq!(
-            other_decodings(&be, Some("us-ascii"), &many, false).len(),
-            MAX_DECODERS - 1
+            other_decodings(&be, Some("us-ascii"), &more, false).len(),
+            3
         );
     }
 

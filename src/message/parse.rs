@@ -25,7 +25,8 @@ use super::filename::{NameFields, param_values, part_names, push_name, raw_candi
 use super::magic::detect_probe;
 use super::uuencode::{self, Found};
 use super::{
-    Anomaly, Body, Flowed, Limits, Message, Origin, Part, binhex, detect, smime, variants, yenc,
+    Anomaly, Body, Flowed, Limits, Message, Origin, Part, binhex, charsets, detect, smime,
+    variants, yenc,
 };
 
 /// What a text part's Content-Type parameters say about reading it.
@@ -269,6 +270,9 @@ impl Walker<'_> {
             digest_disagrees,
         } = self.read_types(&types, untyped, part_label);
         let reading = params::text_reading(&types, ctype.as_ref());
+        if reading.cut {
+            self.charsets_cut(part_label);
+        }
         let text = TextParams {
             charset: reading.charset.as_deref(),
             others: &reading.others,
@@ -851,6 +855,19 @@ impl Walker<'_> {
             }
         }
         true
+    }
+
+    /// Records that part `id` names more charsets than its text is
+    /// decoded under (kept out of the recursive entity reader).
+    #[inline(never)]
+    fn charsets_cut(&mut self, id: &str) {
+        self.limit(
+            "charset_readings",
+            format!(
+                "part {id}: more than {} charset readings of its Content-Type",
+                charsets::MAX_DECODERS
+            ),
+        );
     }
 
     /// Records that part `id` met the decoded-bytes budget.

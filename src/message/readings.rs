@@ -39,7 +39,7 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-use super::charsets::{Decoder, MAX_DECODERS, iso_2022_jp_reading};
+use super::charsets::{Decoder, iso_2022_jp_reading};
 use super::display_order::displayed;
 use super::encoded_word::{decode_lenient, decode_lenient_as};
 use super::filename::is_suspicious;
@@ -102,8 +102,8 @@ impl Message {
     /// under the charsets the message's text parts declare: Thunderbird
     /// (jsmime's `convert8BitHeader`) decodes such a field as UTF-8 when
     /// it is valid UTF-8, else in the message's charset (the top-level
-    /// Content-Type's, or its text parts'). At most
-    /// [`MAX_DECODERS`] charsets.
+    /// Content-Type's, or its text parts'). Each decoder once: bounded by
+    /// the number of decoders there are, and a field is short.
     #[inline(never)]
     fn eight_bit_readings(&self, raw: &[u8], out: &mut Vec<Cow<'_, str>>) {
         let bytes = unfolded_bytes(raw);
@@ -130,9 +130,6 @@ impl Message {
             if decoder != Decoder::Unlabelled && !decoders.contains(&decoder) {
                 decoders.push(decoder);
                 out.push(Cow::Owned(decoder.decode(&bytes).into_owned()));
-                if decoders.len() >= MAX_DECODERS {
-                    break;
-                }
             }
         }
     }

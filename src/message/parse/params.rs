@@ -27,6 +27,9 @@ pub(super) struct TextReading {
     /// `format=flowed` as any reader takes it, with `delsp=yes` when
     /// every reader takes that, [`Flowed::Both`] when readers disagree.
     pub(super) flowed: Option<Flowed>,
+    /// Whether more charsets were read than `others` keeps: the text is
+    /// not decoded under those, which the caller reports as a limit.
+    pub(super) cut: bool,
 }
 
 /// Reads the text parameters of `types` (the part's Content-Type
@@ -65,11 +68,12 @@ pub(super) fn text_reading(
             }
         }
     }
-    let others: Vec<String> = charsets
+    let mut others: Vec<String> = charsets
         .into_iter()
         .filter(|c| Some(c) != own_charset.as_ref())
-        .take(MAX_DECODERS - 1)
         .collect();
+    let cut = others.len() > MAX_DECODERS - 1;
+    others.truncate(MAX_DECODERS - 1);
     let flowed = formats.iter().any(|f| f == "flowed").then(|| {
         let yes = delsps.iter().any(|d| d == "yes");
         // A reader that sees no delsp, or another value, does not delete.
@@ -84,6 +88,7 @@ pub(super) fn text_reading(
         charset,
         others,
         flowed,
+        cut,
     }
 }
 

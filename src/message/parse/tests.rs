@@ -593,6 +593,13 @@ fn every_reader_s_text_parameters_are_kept() {
     // An ordinary part: nothing more.
     let m = p("Content-Type: text/plain; charset=utf-8\r\n\r\nx");
     assert!(m.parts[0].charsets.is_empty());
+    assert!(cut(&m).is_empty());
+    // Charsets past the cap are a limit, not a silent cut.
+    let m = p(
+        "Content-Type: text/plain; charset=a; charset=b; charset=c; charset=d; charset=e\r\n\r\nx",
+    );
+    assert_eq!(m.parts[0].charsets.len(), charsets::MAX_DECODERS - 1);
+    assert_eq!(cut(&m), ["charset_readings"]);
 }
 
 #[test]
