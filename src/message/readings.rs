@@ -102,7 +102,8 @@ impl Message {
     /// under the charsets the message's text parts declare: Thunderbird
     /// (jsmime's `convert8BitHeader`) decodes such a field as UTF-8 when
     /// it is valid UTF-8, else in the message's charset (the top-level
-    /// Content-Type's, or its text parts'). Each decoder once: bounded by
+    /// Content-Type's, or its text parts'), each also with Thunderbird's
+    /// alias and Outlook's decoder of the label. Each decoder once: bounded by
     /// the number of decoders there are, and a field is short.
     #[inline(never)]
     fn eight_bit_readings(&self, raw: &[u8], out: &mut Vec<Cow<'_, str>>) {
@@ -126,10 +127,13 @@ impl Message {
                 .flat_map(|p| p.charset.iter().chain(&p.charsets)),
         );
         for label in labels {
-            let decoder = Decoder::for_label(Some(label));
-            if decoder != Decoder::Unlabelled && !decoders.contains(&decoder) {
-                decoders.push(decoder);
-                out.push(Cow::Owned(decoder.decode(&bytes).into_owned()));
+            let own = Some(Decoder::for_label(Some(label)));
+            let clients = [Decoder::thunderbird(label), Decoder::outlook(label)];
+            for decoder in std::iter::once(own).chain(clients).flatten() {
+                if decoder != Decoder::Unlabelled && !decoders.contains(&decoder) {
+                    decoders.push(decoder);
+                    out.push(Cow::Owned(decoder.decode(&bytes).into_owned()));
+                }
             }
         }
     }
@@ -556,6 +560,12 @@ mod tests {
         // EUC-KR 0xA1A1 is the ideographic space.
         let r = readings_of(
             b"Subject: wire\xa1\xa1transfer\r\nContent-Type: text/plain; charset=euc-kr\r\n\r\nx",
+        );
+        assert!(r.iter().any(|r| r == "wire transfer"), "{r:?}");
+        // Thunderbird's alias of the message charset: cp932 is Shift_JIS,
+        // where 0x8140 is the ideographic space.
+        let r = readings_of(
+            b"Subject: wire\x81\x40transfer\r\nContent-Type: text/plain; charset=cp932\r\n\r\nx",
         );
         assert!(r.iter().any(|r| r == "wire transfer"), "{r:?}");
         // The charset of a multipart message's own Content-Type.
