@@ -94,6 +94,7 @@ fn attachment(name: &str, size: usize) -> Message {
             attachment: true,
             body: vec![0; size].into(),
             charset: None,
+            charsets: Vec::new(),
             flowed: None,
             detected_type: None,
             origin: Origin::Mime,

@@ -37,6 +37,7 @@ fn part(id: &str, declared: &str, names: &[&str], body: &[u8]) -> Part {
         attachment: !names.is_empty(),
         body: body.to_vec().into(),
         charset: None,
+        charsets: Vec::new(),
         flowed: None,
         detected_type: None,
         origin: Origin::Mime,
@@ -614,6 +615,95 @@ fn body_rules_read_the_charset_a_client_decodes_with() {
             ("3", "Срочно оплатите")
         ],
         "{found:?}"
+    );
+}
+
+/// Every decoding a client makes of a text part counts: a label of the
+/// Encoding Standard's replacement encoding (read as no label, and as
+/// Outlook decodes it), Thunderbird's alias of a label, every charset and
+/// delsp the parameters give, ISO-2022-JP for ESC without a label, a
+/// calendar's folded lines, a uuencoded note.txt.
+#[test]
+fn body_rules_read_every_decoding_a_client_makes() {
+    let c = conditions(
+        r#"
+        [body]
+        enabled = true
+        rules = ["wire transfer"]
+        "#,
+    );
+    let b64 = |b: &[u8]| base64::Engine::encode(&base64::engine::general_purpose::STANDARD, b);
+    let be = b64(&"wire transfer"
+        .encode_utf16()
+        .flat_map(u16::to_be_bytes)
+        .collect::<Vec<u8>>());
+    let parts = [
+        "Content-Type: text/plain; charset=iso-2022-kr\n\nplease send a wire transfer\n".to_owned(),
+        "Content-Type: text/plain; charset=hz-gb-2312\n\nplease send a wire tr~\nansfer\n"
+            .to_owned(),
+        format!(
+            "Content-Type: text/plain; charset=csunicode\nContent-Transfer-Encoding: base64\n\n{be}\n"
+        ),
+        format!(
+            "Content-Type: text/plain; charset=utf-16be; charset=us-ascii\nContent-Transfer-Encoding: base64\n\n{be}\n"
+        ),
+        format!(
+            "Content-Type: text/plain; charset*=''utf-16be\nContent-Transfer-Encoding: base64\n\n{be}\n"
+        ),
+        "Content-Type: text/plain; format=flowed; delsp=yes; delsp=no\n\nwire tran \nsfer\n"
+            .to_owned(),
+        "Content-Type: text/plain\n\nwire\x1b$B!!\x1b(Btransfer\n".to_owned(),
+        "Content-Type: text/calendar\n\nDESCRIPTION:wire tr\n ansfer\n".to_owned(),
+        "Content-Type: text/plain\n\nsee\n\nbegin 644 note.txt\n/=VER92!T<F%N<V9E<@T*\n`\nend\n"
+            .to_owned(),
+    ];
+    let mut raw = String::from(
+        "From: a@example.org\nSubject: x\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n",
+    );
+    for p in &parts {
+        raw.push_str(&format!("--b\n{p}"));
+    }
+    raw.push_str("--b--\n");
+    let m = qmvc::message::parse(raw.as_bytes(), &qmvc::message::Limits::default());
+    let found = rules::evaluate(&m, &sender("bob@example.org"), &c);
+    let body: Vec<&str> = of(&found, Condition::Body)
+        .iter()
+        .map(|f| f.part.as_deref().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        body,
+        ["1", "2", "3", "4", "5", "6", "7", "8", "9.u1.t1"],
+        "{found:?}"
+    );
+}
+
+/// A decoder that reads a whole text part as replacement characters
+/// leaves nothing for the rules: the part was not examined.
+#[test]
+fn a_text_that_decodes_to_nothing_is_unchecked() {
+    let c = conditions(
+        r#"
+        [body]
+        enabled = true
+        rules = ["wire transfer"]
+        "#,
+    );
+    let raw = "From: a@example.org\nSubject: x\nMIME-Version: 1.0\n\
+               Content-Type: text/plain; charset=utf-32\n\nwire transfer!!\n";
+    let m = qmvc::message::parse(raw.as_bytes(), &qmvc::message::Limits::default());
+    let found = rules::evaluate(&m, &sender("bob@example.org"), &c);
+    let unchecked = of(&found, Condition::Unchecked);
+    assert_eq!(unchecked.len(), 1, "{found:?}");
+    assert!(unchecked[0].detail.contains("does not decode"), "{found:?}");
+    // A text that decodes: nothing of the kind.
+    let raw = "From: a@example.org\nSubject: x\n\nhello\n";
+    let m = qmvc::message::parse(raw.as_bytes(), &qmvc::message::Limits::default());
+    assert!(
+        of(
+            &rules::evaluate(&m, &sender("bob@example.org"), &c),
+            Condition::Unchecked
+        )
+        .is_empty()
     );
 }
 

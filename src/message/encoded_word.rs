@@ -12,6 +12,7 @@
 
 use charset::Charset;
 
+use super::charsets::Decoder;
 use super::parse::decode_base64;
 
 /// `text` with every encoded word decoded; `None` when it holds none that
@@ -31,6 +32,26 @@ use super::parse::decode_base64;
 /// bounded by the header cap, and a word past a cap would be a name or a
 /// subject left unread.
 pub(crate) fn decode_lenient(text: &str) -> Option<String> {
+    decode_words(text, |_| None).map(|(decoded, _)| decoded)
+}
+
+/// [`decode_lenient`] as a client whose own decoder for some labels is
+/// `client` ([`Decoder::thunderbird`], [`Decoder::outlook`]) reads
+/// `text`: the words in those charsets decoded its way (and read even
+/// where the Encoding Standard does not know the label); `None` when no
+/// word is in such a charset, so that the usual field costs one quick
+/// pass.
+pub(crate) fn decode_lenient_as(text: &str, client: fn(&str) -> Option<Decoder>) -> Option<String> {
+    if !text.contains("=?") {
+        return None;
+    }
+    decode_words(text, client).and_then(|(decoded, theirs)| theirs.then_some(decoded))
+}
+
+/// The lenient decoding with `client`'s decoders where it has one; also
+/// whether any word was in such a charset.
+fn decode_words(text: &str, client: fn(&str) -> Option<Decoder>) -> Option<(String, bool)> {
+    let mut theirs = false;
     let mut out = String::with_capacity(text.len());
     let mut closes = FirstFrom::new(|rest: &str| find_pair(rest.as_bytes(), b'?', b'='));
     let mut blanks = FirstFrom::new(|rest: &str| rest.find(char::is_whitespace));
@@ -44,8 +65,9 @@ pub(crate) fn decode_lenient(text: &str) -> Option<String> {
         .map(|at| pos + at)
     {
         let before = text.get(pos..start).unwrap_or("");
-        let Some((charset, bytes, end)) = word(text, start, &mut closes, &mut blanks) else {
-            flush(&mut run, &mut out);
+        let Some((charset, bytes, end)) = word(text, start, &mut closes, &mut blanks, client)
+        else {
+            flush(&mut run, &mut out, client);
             out.push_str(before);
             out.push_str("=?");
             pos = start + 2;
@@ -58,25 +80,30 @@ pub(crate) fn decode_lenient(text: &str) -> Option<String> {
                 joined.extend_from_slice(&bytes);
             }
             _ => {
-                flush(&mut run, &mut out);
+                flush(&mut run, &mut out, client);
                 if !adjacent {
                     out.push_str(before);
                 }
                 run = Some((charset, bytes));
             }
         }
+        theirs |= client(charset).is_some();
         words += 1;
         pos = end;
     }
-    flush(&mut run, &mut out);
+    flush(&mut run, &mut out, client);
     out.push_str(text.get(pos..).unwrap_or(""));
-    (words > 0).then_some(out)
+    (words > 0).then_some((out, theirs))
 }
 
-/// Decodes the joined bytes of a run of adjacent words onto `out`.
-fn flush(run: &mut Option<(&str, Vec<u8>)>, out: &mut String) {
+/// Decodes the joined bytes of a run of adjacent words onto `out`, with
+/// `client`'s decoder for their charset when it has one.
+fn flush(run: &mut Option<(&str, Vec<u8>)>, out: &mut String, client: fn(&str) -> Option<Decoder>) {
     if let Some((charset, bytes)) = run.take() {
-        out.push_str(&decode_charset(charset, &bytes).unwrap_or_default());
+        match client(charset) {
+            Some(decoder) => out.push_str(&decoder.decode(&bytes)),
+            None => out.push_str(&decode_charset(charset, &bytes).unwrap_or_default()),
+        }
     }
 }
 
@@ -134,6 +161,7 @@ fn word<'t, C, B>(
     start: usize,
     closes: &mut FirstFrom<C>,
     blanks: &mut FirstFrom<B>,
+    client: fn(&str) -> Option<Decoder>,
 ) -> Option<(&'t str, Vec<u8>, usize)>
 where
     C: Fn(&str) -> Option<usize>,
@@ -163,7 +191,7 @@ where
     }
     // RFC 2231 §5: `charset*language`.
     let charset = charset.split('*').next().unwrap_or(charset);
-    if !known_charset(charset) {
+    if !known_charset(charset) && client(charset).is_none() {
         return None;
     }
     let bytes = if base64 {
@@ -203,13 +231,20 @@ fn decode_q(text: &[u8]) -> Vec<u8> {
 }
 
 /// `bytes` in `charset`: the Encoding Standard's labels, UTF-32 (big or
-/// little endian, a BOM honoured), else `None`.
+/// little endian, a BOM honoured), else `None`. A label of the
+/// standard's "replacement" encoding (`iso-2022-kr`, `hz-gb-2312`...),
+/// which would make the word one U+FFFD, reads the bytes as a text
+/// without a usable charset ([`Decoder::Unlabelled`]), as Thunderbird
+/// shows them.
 pub(crate) fn decode_charset(charset: &str, bytes: &[u8]) -> Option<String> {
     if let Some(text) = decode_utf32_label(charset, bytes) {
         return Some(text);
     }
     let label = charset.trim().to_ascii_lowercase();
     let cs = Charset::for_label(label.as_bytes())?;
+    if cs == Charset::for_encoding(encoding_rs::REPLACEMENT) {
+        return Some(Decoder::Unlabelled.decode(bytes).into_owned());
+    }
     Some(cs.decode_without_bom_handling(bytes).0.into_owned())
 }
 
@@ -232,9 +267,16 @@ fn utf32_order(label: &str) -> Option<&str> {
     label.strip_prefix("utf-32").or(label.strip_prefix("ucs-4"))
 }
 
+/// Whether a UTF-32 label (`utf-32`, `utf-32be`, `utf-32le`, `ucs-4`...)
+/// reads big endian when no BOM says otherwise; `None` for another label.
+pub(crate) fn utf32_big_endian(charset: &str) -> Option<bool> {
+    let label = charset.trim().to_ascii_lowercase();
+    utf32_order(&label).map(|order| order != "le")
+}
+
 /// UTF-32 to a string: big endian unless `big` is false or a BOM says
 /// otherwise; invalid code points become U+FFFD.
-fn decode_utf32(bytes: &[u8], mut big: bool) -> String {
+pub(crate) fn decode_utf32(bytes: &[u8], mut big: bool) -> String {
     let mut chunks = bytes.chunks_exact(4).peekable();
     match chunks.peek() {
         Some([0, 0, 0xFE, 0xFF]) => {

@@ -385,10 +385,13 @@ fn push_charset_decoded(names: &mut Vec<String>, charset: &[u8], octets: &[u8]) 
     {
         push_name(names, &utf32);
     }
+    // A label of the Encoding Standard's "replacement" encoding would
+    // make the name one U+FFFD: read as no label, as Thunderbird shows it.
     let known = if charset.is_empty() {
         None
     } else {
         Charset::for_label(charset)
+            .filter(|cs| *cs != Charset::for_encoding(encoding_rs::REPLACEMENT))
     };
     match known {
         Some(cs) => {
@@ -422,7 +425,7 @@ pub(crate) fn decode_encoded_words(text: &str) -> String {
 
 /// `charset'language'rest` split as RFC 2231 §4 says; a value without the
 /// two quotes is taken as percent-encoded with no charset.
-fn split_extended(value: &[u8]) -> (&[u8], Vec<u8>) {
+pub(crate) fn split_extended(value: &[u8]) -> (&[u8], Vec<u8>) {
     let (charset, rest) = split_charset(value);
     (charset, percent_decode(rest))
 }
@@ -749,6 +752,13 @@ mod tests {
     fn rfc2231_single_extended_value_with_language() {
         let cd = "attachment; filename*=iso-8859-1'fr'caf%E9.scr";
         assert_eq!(two(&[cd.as_bytes()], &[]), ["café.scr"]);
+    }
+
+    #[test]
+    fn rfc2231_replacement_label_reads_the_bytes() {
+        // An 8-bit byte (not UTF-8) under iso-2022-kr: not one U+FFFD.
+        let cd = "attachment; filename*=iso-2022-kr''caf%E9.exe";
+        assert_eq!(two(&[cd.as_bytes()], &[]), ["caf\u{e9}.exe"]);
     }
 
     #[test]

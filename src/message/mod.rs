@@ -13,6 +13,7 @@ mod display_order;
 mod encoded_word;
 mod filename;
 mod html;
+mod legacy_cjk;
 mod magic;
 mod parse;
 mod readings;
@@ -27,7 +28,7 @@ pub use filename::suspicious_chars;
 pub use html::{Rendered, render as render_html, render_outlook};
 pub use magic::{detect, is_executable_type};
 pub use parse::{HARD_MAX_DEPTH, parse, parse_shared};
-pub use readings::{enriched_text, is_html, text_readings, unflow, visible};
+pub use readings::{calendar_text, enriched_text, is_html, text_readings, unflow, visible};
 pub use windows::normalise_windows_name;
 
 use std::borrow::Cow;
@@ -148,6 +149,9 @@ pub enum Flowed {
     /// `format=flowed; delsp=yes`: the space goes too (`wi \nre` is
     /// `wire`).
     DelSp,
+    /// Readers disagree on `delsp=yes` (two values, an RFC 2231 one):
+    /// both joins count.
+    Both,
 }
 
 /// One leaf part of the message.
@@ -184,6 +188,11 @@ pub struct Part {
     pub body: Body,
     /// The declared `charset` parameter, if any (for [`Part::text`]).
     pub charset: Option<String>,
+    /// The other `charset` values readers take from the Content-Type
+    /// parameters (Thunderbird's first of two, an RFC 2231 value, a value
+    /// ended at a blank...), lower case, each once, at most 3: the body
+    /// rules decode the text under each too ([`Part::other_texts`]).
+    pub charsets: Vec<String>,
     /// RFC 3676 `format=flowed` on a text part: its soft line breaks are
     /// joined by clients (see [`text_readings`]).
     pub flowed: Option<Flowed>,
@@ -216,15 +225,19 @@ impl Part {
     }
 
     /// The same first `max_bytes` bytes of a `text/*` part decoded as a
-    /// client may decode them instead of [`Part::text`]'s way: by a byte
-    /// order mark, and for an HTML part (`html`) by its `<meta>` charset;
-    /// only those that differ from [`Part::text`]'s encoding, usually
-    /// none. Empty for other types.
+    /// client may decode them instead of [`Part::text`]'s way: under
+    /// Thunderbird's alias of the label and under the other charsets
+    /// readers take from the parameters ([`Part::charsets`]), by a byte
+    /// order mark, as ISO-2022-JP when ESC occurs and no label says
+    /// ISO-2022, and for an HTML part (`html`) by its `<meta>` charset;
+    /// only those that differ from [`Part::text`]'s decoder, usually
+    /// none (see `charsets::other_decodings`). Empty for other types.
     pub fn other_texts(&self, max_bytes: usize, html: bool) -> Vec<String> {
         match self.text_head(max_bytes) {
             Some((body, end, _)) => charsets::other_decodings(
                 body.get(..end).unwrap_or(&body),
                 self.charset.as_deref(),
+                &self.charsets,
                 html,
             ),
             None => Vec::new(),

@@ -25,7 +25,8 @@ use super::filename::{NameFields, param_values, part_names, push_name, raw_candi
 use super::magic::detect_probe;
 use super::uuencode::{self, Found};
 use super::{
-    Anomaly, Body, Flowed, Limits, Message, Origin, Part, binhex, detect, smime, variants, yenc,
+    Anomaly, Body, Flowed, Limits, Message, Origin, Part, binhex, charsets, detect, smime,
+    variants, yenc,
 };
 
 /// What a text part's Content-Type parameters say about reading it.
@@ -33,6 +34,8 @@ use super::{
 struct TextParams<'a> {
     /// The `charset` parameter.
     charset: Option<&'a str>,
+    /// The other `charset` values readers take (`params`).
+    others: &'a [String],
     /// RFC 3676 `format=flowed` (and `delsp=yes`).
     flowed: Option<Flowed>,
 }
@@ -41,6 +44,7 @@ mod field;
 mod header;
 mod line_ends;
 mod multipart;
+mod params;
 mod transfer;
 mod types;
 
@@ -265,26 +269,14 @@ impl Walker<'_> {
             others: mut other_types,
             digest_disagrees,
         } = self.read_types(&types, untyped, part_label);
-        let charset = ctype
-            .as_ref()
-            .and_then(|ct| ct.params.get("charset").cloned());
-        let param_is = |name: &str, value: &str| {
-            ctype.as_ref().is_some_and(|ct| {
-                ct.params
-                    .get(name)
-                    .is_some_and(|v| v.trim().eq_ignore_ascii_case(value))
-            })
-        };
-        let flowed = param_is("format", "flowed").then(|| {
-            if param_is("delsp", "yes") {
-                Flowed::DelSp
-            } else {
-                Flowed::Flowed
-            }
-        });
+        let reading = params::text_reading(&types, ctype.as_ref());
+        if reading.cut {
+            self.charsets_cut(part_label);
+        }
         let text = TextParams {
-            charset: charset.as_deref(),
-            flowed,
+            charset: reading.charset.as_deref(),
+            others: &reading.others,
+            flowed: reading.flowed,
         };
         let cte = encodings
             .first()
@@ -535,6 +527,11 @@ impl Walker<'_> {
                 }
                 let message_file = names.iter().any(|n| is_message_file_name(n))
                     && looks_like_a_message(&block.data);
+                // A type that says nothing gives way to the name's, the
+                // block's own included (`begin 644 note.txt`).
+                let by_name = (types.is_empty()
+                    || types::SAYS_NOTHING.contains(&declared.as_str()))
+                    && names.iter().any(|n| types::type_of_name(n).is_some());
                 let data = Bytes::from(block.data);
                 let pushed = self.leaf(
                     id,
@@ -547,6 +544,9 @@ impl Walker<'_> {
                     text,
                     Origin::Mime,
                 );
+                if pushed && by_name && !self.block_as_text(id, depth, &data) {
+                    return;
+                }
                 // A saved message sent uuencoded (`fwd.eml`): opened as
                 // one, as the client that decodes it does.
                 if pushed && message_file {
@@ -799,6 +799,7 @@ impl Walker<'_> {
                 let message_file = names.iter().any(|n| is_message_file_name(n))
                     && looks_like_a_message(&block.data);
                 let data = Bytes::from(block.data);
+                let text_names = names.iter().any(|n| types::type_of_name(n).is_some());
                 if !self.leaf(
                     &block_id,
                     depth,
@@ -812,11 +813,61 @@ impl Walker<'_> {
                 ) {
                     return;
                 }
+                if text_names && !self.block_as_text(&block_id, depth, &data) {
+                    return;
+                }
                 if message_file {
                     self.open(&data, &block_id, depth, true);
                 }
             }
         }
+    }
+
+    /// The block just pushed as part `block_id`, named like a text or
+    /// HTML file (`note.txt`, `page.htm`), read under that type too, as
+    /// part `block_id.t1`: Thunderbird's libmime (`mimeunty.cpp`) types a
+    /// uuencoded, yEnc or BinHex block by its file name and shows a text
+    /// or HTML one inline, so the body rules read it. Its blocks are not
+    /// looked for again. Returns false when the part list is full.
+    #[inline(never)]
+    fn block_as_text(&mut self, block_id: &str, depth: usize, data: &Bytes) -> bool {
+        let names = self
+            .message
+            .parts
+            .last()
+            .map(|p| p.names.clone())
+            .unwrap_or_default();
+        let mut readings = Vec::new();
+        types::name_types(&mut readings, types::SAYS_NOTHING[0], false, &names);
+        for (n, t) in readings.iter().enumerate() {
+            if !self.leaf(
+                &format!("{block_id}.t{}", n + 1),
+                depth,
+                t,
+                names.clone(),
+                true,
+                data.clone().into(),
+                None,
+                TextParams::default(),
+                Origin::Variant,
+            ) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Records that part `id` names more charsets than its text is
+    /// decoded under (kept out of the recursive entity reader).
+    #[inline(never)]
+    fn charsets_cut(&mut self, id: &str) {
+        self.limit(
+            "charset_readings",
+            format!(
+                "part {id}: more than {} charset readings of its Content-Type",
+                charsets::MAX_DECODERS
+            ),
+        );
     }
 
     /// Records that part `id` met the decoded-bytes budget.
@@ -882,6 +933,7 @@ impl Walker<'_> {
             attachment,
             body,
             charset: text.charset.map(str::to_owned),
+            charsets: text.others.to_vec(),
             flowed: text.flowed,
             detected_type,
             origin,
@@ -939,6 +991,29 @@ pub(crate) fn unfolded_value(raw_field: &[u8]) -> String {
     field::split(raw_field)
         .map(|(_, value)| field::unfolded(value))
         .unwrap_or_default()
+}
+
+/// A raw header field's value unfolded as bytes (encoded words left as
+/// written, 8-bit bytes as sent); empty when `raw_field` is no field.
+pub(crate) fn unfolded_bytes(raw_field: &[u8]) -> Vec<u8> {
+    field::split(raw_field)
+        .map(|(_, value)| field::unfolded_bytes(value))
+        .unwrap_or_default()
+}
+
+/// The strict reading of a folded field ([`decoded_field_value`]) with
+/// its lines joined first: an encoded word folded in its middle
+/// (`=?utf-8?q?wire` CRLF ` tr=61nsfer?=`) then stands on one line and
+/// decodes, as it does for readers that unfold the whole field before
+/// they look for words (Thunderbird's jsmime). The strict reading looks
+/// for words line by line and leaves such a word as written. `None` for
+/// a field on one line or without encoded words.
+pub(crate) fn decoded_one_line(raw_field: &[u8]) -> Option<String> {
+    let (_, value) = field::split(raw_field)?;
+    if memchr::memchr(b'\n', value).is_none() || memchr::memmem::find(value, b"=?").is_none() {
+        return None;
+    }
+    Some(field::value(field::unfolded(value).as_bytes()))
 }
 
 /// Whether `name` ends like a saved message that mail clients open as

@@ -12,6 +12,16 @@
 //! - the lenient one of the most forgiving clients: words glued to text
 //!   (`Re:=?utf-8?b?...?=`), base64 without padding, a language tag,
 //!   UTF-16 and UTF-32 (Thunderbird, Outlook);
+//! - the lenient one again with Thunderbird's charset aliases, with
+//!   Outlook's decoders of the labels the Encoding Standard refuses
+//!   (`iso-2022-kr`, `hz-gb-2312`), and with a word in a charset nobody
+//!   knows read as its bytes, each where a word is in such a charset;
+//! - the strict one over the field unfolded onto one line, where a word
+//!   is folded in its middle (Thunderbird's jsmime unfolds first);
+//! - a raw 8-bit field that is not UTF-8 in the message's charsets (its
+//!   top-level Content-Type's and its text parts'), as jsmime decodes it;
+//! - each reading holding ESC also as ISO-2022-JP, as Thunderbird's
+//!   detector reads it;
 //! - each of these in the order it is drawn in, where bidi controls or
 //!   right-to-left text reorder it (`U+202E UOYEVOLI` is drawn
 //!   `ILOVEYOU`), under either paragraph direction;
@@ -29,10 +39,11 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
+use super::charsets::{Decoder, iso_2022_jp_reading};
 use super::display_order::displayed;
-use super::encoded_word::decode_lenient;
+use super::encoded_word::{decode_lenient, decode_lenient_as};
 use super::filename::is_suspicious;
-use super::parse::unfolded_value;
+use super::parse::{decoded_one_line, unfolded_bytes, unfolded_value};
 use super::{Flowed, Message};
 
 impl Message {
@@ -65,13 +76,66 @@ impl Message {
             let Some(raw) = self.raw_fields.get(i) else {
                 continue;
             };
-            if memchr::memmem::find(raw, b"=?").is_some()
-                && let Some(lenient) = decode_lenient(&unfolded_value(raw))
-            {
-                out.push(Cow::Owned(lenient));
+            if memchr::memmem::find(raw, b"=?").is_some() {
+                let unfolded = unfolded_value(raw);
+                out.extend(decode_lenient(&unfolded).map(Cow::Owned));
+                for client in [Decoder::thunderbird, Decoder::outlook, Decoder::unknown] {
+                    out.extend(decode_lenient_as(&unfolded, client).map(Cow::Owned));
+                }
+                out.extend(decoded_one_line(raw).map(Cow::Owned));
+            }
+            if raw.iter().any(|b| !b.is_ascii()) {
+                self.eight_bit_readings(raw, &mut out);
+            }
+        }
+        // A field holding ESC: what a reader that detects ISO-2022-JP
+        // (Thunderbird's chardetng) makes of it.
+        for i in 0..out.len() {
+            if let Some(jp) = out.get(i).and_then(|r| iso_2022_jp_reading(r)) {
+                out.push(Cow::Owned(jp));
             }
         }
         as_read(out)
+    }
+
+    /// The readings of a raw field with 8-bit bytes that are not UTF-8
+    /// under the charsets the message's text parts declare: Thunderbird
+    /// (jsmime's `convert8BitHeader`) decodes such a field as UTF-8 when
+    /// it is valid UTF-8, else in the message's charset (the top-level
+    /// Content-Type's, or its text parts'), each also with Thunderbird's
+    /// alias and Outlook's decoder of the label. Each decoder once: bounded by
+    /// the number of decoders there are, and a field is short.
+    #[inline(never)]
+    fn eight_bit_readings(&self, raw: &[u8], out: &mut Vec<Cow<'_, str>>) {
+        let bytes = unfolded_bytes(raw);
+        if std::str::from_utf8(&bytes).is_ok() {
+            return;
+        }
+        let mut decoders: Vec<Decoder> = Vec::new();
+        // The top-level Content-Type's charset first (a multipart may
+        // carry one), then each text part's.
+        let top = self.header("content-type").and_then(|v| {
+            mailparse::parse_content_type(v)
+                .params
+                .get("charset")
+                .cloned()
+        });
+        let labels = top.iter().chain(
+            self.parts
+                .iter()
+                .filter(|p| p.declared_type.starts_with("text/"))
+                .flat_map(|p| p.charset.iter().chain(&p.charsets)),
+        );
+        for label in labels {
+            let own = Some(Decoder::for_label(Some(label)));
+            let clients = [Decoder::thunderbird(label), Decoder::outlook(label)];
+            for decoder in std::iter::once(own).chain(clients).flatten() {
+                if decoder != Decoder::Unlabelled && !decoders.contains(&decoder) {
+                    decoders.push(decoder);
+                    out.push(Cow::Owned(decoder.decode(&bytes).into_owned()));
+                }
+            }
+        }
     }
 }
 
@@ -137,8 +201,13 @@ pub fn text_readings(
 ) -> (Vec<Cow<'_, str>>, Option<&'static str>) {
     let mut limit = None;
     let mut out = vec![Cow::Borrowed(text)];
-    if let Some(flowed) = flowed {
-        out.push(Cow::Owned(unflow(text, flowed)));
+    match flowed {
+        Some(Flowed::Both) => {
+            out.push(Cow::Owned(unflow(text, Flowed::Flowed)));
+            out.push(Cow::Owned(unflow(text, Flowed::DelSp)));
+        }
+        Some(flowed) => out.push(Cow::Owned(unflow(text, flowed))),
+        None => {}
     }
     if html {
         let rendered = super::render_html(text);
@@ -168,7 +237,8 @@ fn one_line(text: &str) -> Option<String> {
 /// goes on in the next line of the same quote depth, whose quote marks
 /// and stuffed space are dropped; with `delsp=yes` the ending space goes
 /// too. `wire the \nmoney` reads `wire the money`; with `delsp=yes`,
-/// `wi \nre` reads `wire`.
+/// `wi \nre` reads `wire`. [`Flowed::Both`] reads as `delsp=yes` here
+/// ([`text_readings`] gives both).
 pub fn unflow(text: &str, flowed: Flowed) -> String {
     let mut out = String::with_capacity(text.len());
     let mut open: Option<usize> = None;
@@ -188,7 +258,7 @@ pub fn unflow(text: &str, flowed: Flowed) -> String {
         }
         out.push_str(rest);
         let soft = rest.ends_with(' ') && rest != "-- ";
-        if soft && flowed == Flowed::DelSp {
+        if soft && flowed != Flowed::Flowed {
             out.pop();
         }
         open = soft.then_some(depth);
@@ -245,6 +315,51 @@ pub fn enriched_text(declared_type: &str, text: &str) -> Option<String> {
         }
     }
     out.push_str(rest);
+    Some(out)
+}
+
+/// A calendar or directory part (`text/calendar`, `text/x-vcalendar`,
+/// `text/vcard`, `text/x-vcard`, `text/directory`) as a calendar or
+/// address book client shows its values: content lines unfolded (a line
+/// end followed by one space or tab removed, RFC 5545 section 3.1, RFC
+/// 6350 section 3.2) and the escapes of TEXT values read (`\n` and `\N`
+/// a line break, `\,` `\;` `\\` the character, RFC 5545 section 3.3.11).
+/// `None` for other types, or when the text has neither a fold nor an
+/// escape.
+pub fn calendar_text(declared_type: &str, text: &str) -> Option<String> {
+    if !matches!(
+        declared_type,
+        "text/calendar" | "text/x-vcalendar" | "text/vcard" | "text/x-vcard" | "text/directory"
+    ) {
+        return None;
+    }
+    let folded = |(at, _): (usize, &str)| matches!(text.as_bytes().get(at + 1), Some(b' ' | b'\t'));
+    if !text.contains('\\') && !text.match_indices('\n').any(folded) {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            // Line ends read as LF; a fold's goes with its blank.
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' if matches!(chars.peek(), Some(' ' | '\t')) => {
+                chars.next();
+            }
+            '\\' => match chars.peek() {
+                Some('n' | 'N') => {
+                    chars.next();
+                    out.push('\n');
+                }
+                Some(&e @ (',' | ';' | '\\')) => {
+                    chars.next();
+                    out.push(e);
+                }
+                _ => out.push(c),
+            },
+            _ => out.push(c),
+        }
+    }
     Some(out)
 }
 
@@ -403,5 +518,97 @@ mod tests {
         let r = readings("Subject(x): ILOVEYOU\n\nbody\n");
         assert_eq!(r, ["ILOVEYOU"]);
         assert!(readings("X-Subject: a\n\nb\n").is_empty());
+    }
+
+    fn readings_of(raw: &[u8]) -> Vec<String> {
+        parse(raw, &Limits::default())
+            .header_readings("subject")
+            .into_iter()
+            .map(|r| r.into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn a_replacement_label_in_a_word_reads_its_bytes() {
+        for label in ["iso-2022-kr", "hz-gb-2312", "replacement", "iso-2022-cn"] {
+            let r = readings(&format!("Subject: =?{label}?B?SUxPVkVZT1U=?=\n\nbody\n"));
+            assert!(r.iter().any(|r| r == "ILOVEYOU"), "{label}: {r:?}");
+        }
+        // Outlook's decoder takes the shifts out.
+        let r = readings("Subject: =?iso-2022-kr?q?ILOVE=0E=0FYOU?=\n\nbody\n");
+        assert!(r.iter().any(|r| r == "ILOVEYOU"), "{r:?}");
+    }
+
+    #[test]
+    fn thunderbird_aliases_in_words() {
+        // UTF-16BE "ILOVEYOU": csunicode is UTF-16LE in the Encoding
+        // Standard, UTF-16BE to Thunderbird.
+        let r = readings("Subject: =?csunicode?B?AEkATABPAFYARQBZAE8AVQ==?=\n\nbody\n");
+        assert!(r.iter().any(|r| r == "ILOVEYOU"), "{r:?}");
+        let r = readings("Subject: =?unicode-2-0-utf-7?q?wire+ACA-transfer?=\n\nbody\n");
+        assert!(r.iter().any(|r| r == "wire transfer"), "{r:?}");
+    }
+
+    #[test]
+    fn a_word_folded_in_its_middle_decodes() {
+        let r = readings("Subject: =?utf-8?q?wire\r\n tr=61nsfer?=\r\n\r\nbody\r\n");
+        assert!(r.iter().any(|r| r == "wire transfer"), "{r:?}");
+    }
+
+    #[test]
+    fn raw_8bit_fields_read_in_the_charsets_of_the_text() {
+        // EUC-KR 0xA1A1 is the ideographic space.
+        let r = readings_of(
+            b"Subject: wire\xa1\xa1transfer\r\nContent-Type: text/plain; charset=euc-kr\r\n\r\nx",
+        );
+        assert!(r.iter().any(|r| r == "wire transfer"), "{r:?}");
+        // Thunderbird's alias of the message charset: cp932 is Shift_JIS,
+        // where 0x8140 is the ideographic space.
+        let r = readings_of(
+            b"Subject: wire\x81\x40transfer\r\nContent-Type: text/plain; charset=cp932\r\n\r\nx",
+        );
+        assert!(r.iter().any(|r| r == "wire transfer"), "{r:?}");
+        // The charset of a multipart message's own Content-Type.
+        let r = readings_of(
+            b"Subject: wire\xa1\xa1transfer\r\nContent-Type: multipart/mixed; charset=euc-kr; boundary=b\r\n\r\n--b\r\n\r\nx\r\n--b--\r\n",
+        );
+        assert!(r.iter().any(|r| r == "wire transfer"), "{r:?}");
+        // Valid UTF-8: read as UTF-8 only.
+        let r = readings_of(
+            "Subject: caf\u{e9}\r\nContent-Type: text/plain; charset=euc-kr\r\n\r\nx".as_bytes(),
+        );
+        assert_eq!(r, ["caf\u{e9}"]);
+    }
+
+    #[test]
+    fn a_word_in_an_unknown_charset_is_read_as_unlabelled() {
+        let r = readings("Subject: =?x-nobody?B?SUxPVkVZT1U=?=\n\nbody\n");
+        assert!(r.iter().any(|r| r == "ILOVEYOU"), "{r:?}");
+    }
+
+    #[test]
+    fn esc_in_a_field_reads_as_iso_2022_jp() {
+        let r = readings("Subject: wi\x1b(Bre transfer\n\nbody\n");
+        assert!(r.iter().any(|r| r == "wire transfer"), "{r:?}");
+    }
+
+    #[test]
+    fn calendar_lines_unfolded_and_unescaped() {
+        use super::calendar_text;
+        let ics = "BEGIN:VEVENT\r\nDESCRIPTION:wire tr\r\n ansfer\\, wi\r\n\tre\\ntransfer\\;\\\\\r\nEND:VEVENT\r\n";
+        assert_eq!(
+            calendar_text("text/calendar", ics).as_deref(),
+            Some("BEGIN:VEVENT\nDESCRIPTION:wire transfer, wire\ntransfer;\\\nEND:VEVENT\n")
+        );
+        assert_eq!(calendar_text("text/plain", ics), None);
+        assert_eq!(calendar_text("text/vcard", "FN:plain\r\n"), None);
+    }
+
+    #[test]
+    fn both_delsp_readings() {
+        use crate::message::Flowed;
+        let r = super::text_readings("wire tran \r\nsfer", false, Some(Flowed::Both)).0;
+        assert!(r.iter().any(|r| r == "wire transfer"), "{r:?}");
+        assert!(r.iter().any(|r| r == "wire tran sfer"), "{r:?}");
     }
 }

@@ -225,10 +225,25 @@ fn body(part: &Part, rules: &BodyRules, unchecked: &str, out: &mut Vec<Finding>)
     // elements, each also without invisible characters and on one line.
     // One finding per pattern.
     // The text is also decoded as a client may decode it instead (a byte
-    // order mark, an HTML part's <meta> charset), each with its readings.
+    // order mark, an HTML part's <meta> charset, a client's alias of the
+    // label, every charset the parameters give), and read as a calendar
+    // or enriched-text client shows it, each with its readings.
     let html = message::is_html(&part.declared_type, &text);
     let mut others = part.other_texts(rules.max_bytes, html);
+    // A decoder that turned the whole text into replacement characters
+    // (a UTF-32 label on 8-bit text...) left nothing for the rules: the
+    // part was not examined, unless another decoding reads it.
+    if is_undecoded(&text) && others.iter().all(|o| is_undecoded(o)) {
+        out.push(Finding {
+            condition: Condition::Unchecked,
+            part: Some(part.id.clone()),
+            detail: "text does not decode under its charset: nothing but replacement characters"
+                .into(),
+            description: unchecked.to_string(),
+        });
+    }
     others.extend(message::enriched_text(&part.declared_type, &text));
+    others.extend(message::calendar_text(&part.declared_type, &text));
     let mut limits: Vec<&'static str> = Vec::new();
     let mut matched: Vec<usize> = Vec::new();
     for source in std::iter::once(text.as_ref()).chain(others.iter().map(String::as_str)) {
@@ -259,6 +274,13 @@ fn body(part: &Part, rules: &BodyRules, unchecked: &str, out: &mut Vec<Finding>)
             description: unchecked.to_string(),
         });
     }
+}
+
+/// Whether `text` holds replacement characters (U+FFFD) and nothing else
+/// but white space: what a decoder gives of bytes it cannot read. Stops
+/// at the first other character, so an ordinary text costs nothing.
+fn is_undecoded(text: &str) -> bool {
+    text.chars().all(|c| c == '\u{FFFD}' || c.is_whitespace()) && text.contains('\u{FFFD}')
 }
 
 /// The findings `check` gives on each member of `inside`, each put on the

@@ -98,6 +98,24 @@ pub(super) fn unfolded(raw_value: &[u8]) -> String {
     }
 }
 
+/// The raw value (as [`split`] gives it) unfolded as bytes, 8-bit bytes
+/// left as they are: each line's leading white space replaced by one
+/// space.
+pub(super) fn unfolded_bytes(raw_value: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(raw_value.len());
+    for (i, line) in raw_value.split(|&b| b == b'\n').enumerate() {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if i > 0 {
+            if line.is_empty() {
+                continue;
+            }
+            out.push(b' ');
+        }
+        out.extend_from_slice(line.trim_ascii_start());
+    }
+    out
+}
+
 fn unfold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for (i, line) in lines(text).enumerate() {

@@ -567,3 +567,101 @@ fn readings_past_their_caps_are_limits() {
     let m = p(raw);
     assert!(cut(&m).is_empty(), "{:?}", m.anomalies);
 }
+
+#[test]
+fn every_reader_s_text_parameters_are_kept() {
+    // Thunderbird takes the first charset, mailparse the last.
+    let m = p("Content-Type: text/plain; charset=utf-16be; charset=us-ascii\r\n\r\nx");
+    assert_eq!(m.parts[0].charset.as_deref(), Some("us-ascii"));
+    assert_eq!(m.parts[0].charsets, ["utf-16be"]);
+    // An RFC 2231 value with an empty charset, a comment, a comma.
+    for ct in [
+        "text/plain; charset*=''utf-16be",
+        "text/plain; charset=utf-16be (x)",
+        "text/plain, charset=utf-16be",
+    ] {
+        let m = p(&format!("Content-Type: {ct}\r\n\r\nx"));
+        let part = &m.parts[0];
+        assert!(
+            part.charset.as_deref() == Some("utf-16be")
+                || part.charsets.contains(&"utf-16be".into()),
+            "{ct}: {:?} {:?}",
+            part.charset,
+            part.charsets
+        );
+    }
+    // An ordinary part: nothing more.
+    let m = p("Content-Type: text/plain; charset=utf-8\r\n\r\nx");
+    assert!(m.parts[0].charsets.is_empty());
+    assert!(cut(&m).is_empty());
+    // Charsets past the cap are a limit, not a silent cut.
+    let m = p(
+        "Content-Type: text/plain; charset=a; charset=b; charset=c; charset=d; charset=e\r\n\r\nx",
+    );
+    assert_eq!(m.parts[0].charsets.len(), charsets::MAX_DECODERS - 1);
+    assert_eq!(cut(&m), ["charset_readings"]);
+}
+
+#[test]
+fn readers_that_disagree_on_delsp_give_both_joins() {
+    let flowed = |ct: &str| p(&format!("Content-Type: {ct}\r\n\r\nx")).parts[0].flowed;
+    assert_eq!(flowed("text/plain; format=flowed"), Some(Flowed::Flowed));
+    assert_eq!(
+        flowed("text/plain; format=flowed; delsp=yes"),
+        Some(Flowed::DelSp)
+    );
+    assert_eq!(
+        flowed("text/plain; format=flowed; delsp=yes; delsp=no"),
+        Some(Flowed::Both)
+    );
+    assert_eq!(
+        flowed("text/plain; format=flowed; delsp*=''yes"),
+        Some(Flowed::Both)
+    );
+    // Only Thunderbird sees the format after the comma, and with it
+    // delsp=yes.
+    assert_eq!(
+        flowed("text/plain, format=flowed; delsp=yes"),
+        Some(Flowed::DelSp)
+    );
+    assert_eq!(flowed("text/plain; format=fixed"), None);
+}
+
+#[test]
+fn a_block_named_as_text_is_read_as_text_too() {
+    // `begin 644 note.txt` with "wire transfer\r\n" inside.
+    let m = p(
+        "Subject: x\r\n\r\nsee below\r\n\r\nbegin 644 note.txt\r\n/=VER92!T<F%N<V9E<@T*\r\n`\r\nend\r\n",
+    );
+    assert_eq!(ids(&m), ["1", "1.u1", "1.u1.t1"]);
+    assert_eq!(m.parts[1].declared_type, "application/octet-stream");
+    assert_eq!(m.parts[1].names, ["note.txt"]);
+    let read = &m.parts[2];
+    assert_eq!(read.declared_type, "text/plain");
+    assert_eq!(read.names, ["note.txt"]);
+    assert_eq!(text(read).as_deref(), Some("wire transfer\r\n"));
+    // Another name: no text reading.
+    let m = p("Subject: x\r\n\r\nbegin 644 a.bin\r\n/=VER92!T<F%N<V9E<@T*\r\n`\r\nend\r\n");
+    assert_eq!(ids(&m), ["1", "1.u1"]);
+    // A part sent uuencoded, typed as saying nothing: the block's name.
+    let m = p(
+        "Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: x-uuencode\r\n\r\n\
+               begin 644 note.txt\r\n/=VER92!T<F%N<V9E<@T*\r\n`\r\nend\r\n",
+    );
+    assert_eq!(ids(&m), ["1", "1.t1"]);
+    assert_eq!(text(&m.parts[1]).as_deref(), Some("wire transfer\r\n"));
+}
+
+#[test]
+fn a_replacement_label_reads_the_text_as_unlabelled() {
+    for label in ["iso-2022-kr", "hz-gb-2312", "replacement"] {
+        let m = p(&format!(
+            "Content-Type: text/plain; charset={label}\r\n\r\nwire transfer"
+        ));
+        assert_eq!(
+            text(&m.parts[0]).as_deref(),
+            Some("wire transfer"),
+            "{label}"
+        );
+    }
+}

@@ -4,8 +4,7 @@
 use std::borrow::Cow;
 
 use super::super::body::{Probe, probe_base64};
-use super::super::encoded_word::decode_utf32_label;
-use super::super::filename::raw_candidates;
+use super::super::charsets::Decoder;
 use super::super::magic::{SCAN_BYTES, TAIL_BYTES};
 use super::header::Field;
 use super::{Anomaly, Walker, clip};
@@ -135,23 +134,13 @@ fn decode_quietly(body: &[u8], mechanism: &str) -> Option<Vec<u8>> {
 
 /// A text body decoded from its charset (lossy UTF-8): the Encoding
 /// Standard's labels and UTF-7 (the `charset` crate), and UTF-32, which
-/// Thunderbird decodes too. Without a charset, or with one nobody knows,
-/// UTF-8 when the bytes are valid UTF-8, else Windows-1252 (what such
-/// mail is in practice).
+/// Thunderbird decodes too. Without a charset, with one nobody knows, or
+/// with a label of the standard's "replacement" encoding (which would
+/// read the whole text as one U+FFFD), UTF-8 when the bytes are valid
+/// UTF-8, else Windows-1252 (what such mail is in practice). See
+/// [`Decoder::for_label`].
 pub(crate) fn decode_text<'a>(body: &'a [u8], charset: Option<&str>) -> Cow<'a, str> {
-    let known = charset.and_then(|c| charset::Charset::for_label(c.trim().as_bytes()));
-    if known.is_none()
-        && let Some(text) = charset.and_then(|c| decode_utf32_label(c, body))
-    {
-        return Cow::Owned(text);
-    }
-    match known {
-        Some(cs) => cs.decode(body).0,
-        None => match std::str::from_utf8(body) {
-            Ok(s) => Cow::Borrowed(s),
-            Err(_) => Cow::Owned(raw_candidates(body).into_iter().next().unwrap_or_default()),
-        },
-    }
+    Decoder::for_label(charset).decode(body)
 }
 
 /// Base64 decoded leniently (RFC 2045 §6.8 asks decoders to ignore

@@ -499,13 +499,13 @@ eicar("e22-base64-in-8bit-cte-name.eml",
 # The subject rules must see what the reader's client shows.
 
 
-def subject_only(name, subject_fields, why):
+def subject_only(name, subject_fields, why, ctype=b"text/plain"):
     """A text message whose only fault is its subject, written as given."""
     data = (
         b"From: mallory@example.net\r\nTo: bob@example.com\r\n"
         b"Date: Sat, 28 Nov 2026 12:00:00 +0000\r\n"
         b"Message-ID: <" + name[:-4].encode() + b"@example.net>\r\n"
-        + subject_fields + b"MIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nHello.\r\n"
+        + subject_fields + b"MIME-Version: 1.0\r\nContent-Type: " + ctype + b"\r\n\r\nHello.\r\n"
     )
     add(name, data, "badmail", "badmail", why)
 
@@ -546,6 +546,27 @@ subject_only("h11-subject-right-to-left-override.eml",
              b"Subject: =?utf-8?b?" + base64.b64encode("\u202eUOYEVOLI".encode()) + b"?=\r\n",
              "RIGHT-TO-LEFT OVERRIDE (U+202E) before the word written backwards: every client draws it right to left "
              "(Unicode Bidirectional Algorithm, UAX #9), ILOVEYOU")
+
+subject_only("h12-subject-replacement-label.eml", b"Subject: =?iso-2022-kr?B?SUxPVkVZT1U=?=\r\n",
+             "an encoded word labelled iso-2022-kr, which the Encoding Standard maps to its replacement encoding (one U+FFFD "
+             "for the whole word): Thunderbird shows the bytes unconverted, Outlook decodes ISO-2022-KR: ILOVEYOU")
+subject_only("h13-subject-thunderbird-alias.eml",
+             b"Subject: =?csunicode?B?" + base64.b64encode("ILOVEYOU".encode("utf-16-be")) + b"?=\r\n",
+             "an encoded word labelled csunicode: UTF-16LE in the Encoding Standard, UTF-16BE in Thunderbird's alias table "
+             "(comm-central mailnews/intl/charsetalias.properties): ILOVEYOU")
+subject_only("h14-subject-utf7-alias.eml", b"Subject: =?unicode-2-0-utf-7?q?ILOVE+AK0-YOU?=\r\n",
+             "an encoded word labelled unicode-2-0-utf-7, unknown to the Encoding Standard, UTF-7 in Thunderbird's alias "
+             "table: ILOVE, a soft hyphen, YOU")
+subject_only("h15-subject-q-word-folded-inside.eml", b"Subject: =?utf-8?q?=49LOVEYOU\r\n ?=\r\n",
+             "a Q encoded word folded before its end: Thunderbird's jsmime unfolds the field before it looks for words and "
+             "decodes it, ILOVEYOU")
+subject_only("h16-subject-raw-8bit-message-charset.eml", b"Subject: ILOVE" + "\u200b".encode("gb18030") + b"YOU\r\n",
+             "a raw 8-bit Subject that is not UTF-8: Thunderbird (jsmime convert8BitHeader) decodes it in the message's "
+             "charset, GB18030 here, with a zero-width space inside ILOVEYOU",
+             ctype=b"text/plain; charset=gb18030")
+subject_only("h17-subject-esc-iso-2022-jp.eml", b"Subject: ILOVE\x1b(BYOU\r\n",
+             "an ISO-2022-JP escape sequence inside the word and no charset: Thunderbird's detector (chardetng) reads "
+             "ISO-2022-JP and shows ILOVEYOU")
 
 # The type and transfer encoding a client takes for a part: Thunderbird's
 # libmime ends the value at ';', ',' or a blank (MimeHeaders_get) and keeps
