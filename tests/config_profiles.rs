@@ -101,6 +101,7 @@ fn attachment(name: &str, size: usize) -> Message {
         }],
         anomalies: Vec::new(),
         size,
+        attached: Vec::new(),
     }
 }
 

@@ -56,6 +56,7 @@ fn message(subject: &str, parts: Vec<Part>) -> Message {
         parts,
         anomalies: Vec::new(),
         size: 1000,
+        attached: Vec::new(),
     }
 }
 
@@ -83,6 +84,46 @@ fn default_subjects_are_the_love_letter_worm() {
     }
     let clean = rules::evaluate(&message("I love you", vec![]), &env, &c);
     assert!(clean.is_empty(), "{clean:?}");
+}
+
+/// The subject of an attached message is shown too (Thunderbird draws
+/// it inline with its header, Outlook names the attachment by it): the
+/// subject rules read it, encoded words and all, at any depth and when
+/// the attached message is itself base64-encoded; the finding names the
+/// part that holds it.
+#[test]
+fn subject_rules_read_the_subjects_of_attached_messages() {
+    let c = default_conditions();
+    let env = sender("bob@example.org");
+    let inner = "From: x@example.net\nSubject: =?utf-8?q?I=4COVEYOU?=\n\nkindly check\n";
+    let b64 = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, inner);
+    for (body, part) in [
+        (format!("Content-Type: message/rfc822\n\n{inner}"), "2"),
+        (
+            format!(
+                "Content-Type: message/rfc822\n\nFrom: y@example.net\nSubject: fw\n\
+                 Content-Type: message/rfc822\n\n{inner}"
+            ),
+            "2.1",
+        ),
+        (
+            format!("Content-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n{b64}\n"),
+            "2",
+        ),
+    ] {
+        let raw = format!(
+            "From: a@example.org\nSubject: hello\nMIME-Version: 1.0\n\
+             Content-Type: multipart/mixed; boundary=b\n\n\
+             --b\nContent-Type: text/plain\n\nsee attached\n--b\n{body}\n--b--\n"
+        );
+        let m = qmvc::message::parse(raw.as_bytes(), &qmvc::message::Limits::default());
+        let found = rules::evaluate(&m, &env, &c);
+        let subjects: Vec<(&str, &str)> = of(&found, Condition::Subject)
+            .iter()
+            .map(|f| (f.part.as_deref().unwrap_or(""), f.detail.as_str()))
+            .collect();
+        assert_eq!(subjects, [(part, "ILOVEYOU")], "{body}: {found:?}");
+    }
 }
 
 /// QMVC's seed list and today's usual ones, all blocked by default.

@@ -103,6 +103,28 @@ pub struct Message {
     pub anomalies: Vec<Anomaly>,
     /// Size of the raw message in bytes (as read, before any cap).
     pub size: usize,
+    /// The `Subject:` fields of every attached message, in document
+    /// order, at most [`MAX_ATTACHED`] messages (for
+    /// [`Message::attached_subject_readings`]).
+    pub attached: Vec<AttachedHeader>,
+}
+
+/// The most attached messages whose `Subject:` fields are kept.
+pub const MAX_ATTACHED: usize = 64;
+
+/// The `Subject:` fields of a message attached to this one
+/// (message/rfc822 and its kin, a saved `.eml` read as one, at any
+/// depth): a client shows them when it draws the attached message inline
+/// (Thunderbird's header table), and Outlook names the attachment by its
+/// subject.
+#[derive(Debug, Clone, Default)]
+pub struct AttachedHeader {
+    /// The id of the part holding the attached message (`2`).
+    pub part: String,
+    /// Its `Subject:` fields, as in [`Message::headers`] (at most 8).
+    pub fields: Vec<(String, String)>,
+    /// The same fields as written, as in [`Message::raw_fields`].
+    pub raw_fields: Vec<Bytes>,
 }
 
 impl Message {

@@ -705,6 +705,7 @@ impl Walker<'_> {
             return;
         }
         let head = self.header(inner, id, MAX_PART_HEADERS);
+        self.attached_subjects(inner, &head, id);
         let body = inner.get(head.body_start..).unwrap_or(b"");
         let root_id = join(id, 1);
         self.entity(inner, &head, body, &root_id, id, depth + 1, Untyped::TEXT);
@@ -714,6 +715,39 @@ impl Walker<'_> {
         if let Some(at) = line_ends::bare_cr(inner).filter(|_| fresh) {
             self.open_with_line_ends(inner, at, id, depth);
         }
+    }
+
+    /// Keeps the `Subject:` fields of the attached message whose header
+    /// is `head` (read from `inner`), held by part `id`
+    /// ([`Message::attached`]). Kept out of `open` so that the
+    /// recursion's stack frames stay small.
+    #[inline(never)]
+    fn attached_subjects(&mut self, inner: &Bytes, head: &header::Head<'_>, id: &str) {
+        if self.message.attached.len() >= crate::message::MAX_ATTACHED {
+            return;
+        }
+        let subjects: Vec<&header::Field<'_>> = head.all("subject").take(8).collect();
+        if subjects.is_empty() {
+            return;
+        }
+        let raw_fields = subjects
+            .iter()
+            .map(|f| {
+                let span = f.offset..f.offset + f.raw.len();
+                match inner.get(span.clone()) {
+                    Some(_) => inner.slice(span),
+                    None => Bytes::new(),
+                }
+            })
+            .collect();
+        self.message.attached.push(crate::message::AttachedHeader {
+            part: id.to_string(),
+            fields: subjects
+                .iter()
+                .map(|f| (f.name.clone(), f.value.clone()))
+                .collect(),
+            raw_fields,
+        });
     }
 
     /// [`Walker::open`]'s second reading of `inner`, with an LF after

@@ -39,6 +39,8 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
+use bytes::Bytes;
+
 use super::charsets::{Decoder, iso_2022_jp_reading};
 use super::display_order::displayed;
 use super::encoded_word::{decode_lenient, decode_lenient_as};
@@ -53,9 +55,35 @@ impl Message {
     /// order first (the first of them is what [`Message::header`] gives),
     /// then the other readings, each once. Empty when no such field.
     pub fn header_readings(&self, name: &str) -> Vec<Cow<'_, str>> {
+        self.readings_of(&self.headers, &self.raw_fields, name)
+    }
+
+    /// The readings of the `Subject:` fields of every attached message
+    /// ([`Message::attached`]), as [`Message::header_readings`] reads the
+    /// message's own: (the part holding the attached message, its
+    /// readings).
+    pub fn attached_subject_readings(&self) -> Vec<(&str, Vec<Cow<'_, str>>)> {
+        self.attached
+            .iter()
+            .map(|a| {
+                (
+                    a.part.as_str(),
+                    self.readings_of(&a.fields, &a.raw_fields, "subject"),
+                )
+            })
+            .collect()
+    }
+
+    /// [`Message::header_readings`] over the fields `headers` (decoded)
+    /// and `raw_fields` (as written, one per entry of `headers`).
+    fn readings_of<'m>(
+        &'m self,
+        headers: &'m [(String, String)],
+        raw_fields: &'m [Bytes],
+        name: &str,
+    ) -> Vec<Cow<'m, str>> {
         let mut out: Vec<Cow<'_, str>> = Vec::new();
-        let fields: Vec<usize> = self
-            .headers
+        let fields: Vec<usize> = headers
             .iter()
             .enumerate()
             .filter(|(_, (n, _))| {
@@ -68,12 +96,12 @@ impl Message {
             .map(|(i, _)| i)
             .collect();
         for &i in &fields {
-            if let Some((_, value)) = self.headers.get(i) {
+            if let Some((_, value)) = headers.get(i) {
                 out.push(Cow::Borrowed(value.as_str()));
             }
         }
         for &i in &fields {
-            let Some(raw) = self.raw_fields.get(i) else {
+            let Some(raw) = raw_fields.get(i) else {
                 continue;
             };
             if memchr::memmem::find(raw, b"=?").is_some() {

@@ -170,23 +170,32 @@ fn limits(message: &Message, description: &str, out: &mut Vec<Finding>) {
 }
 
 /// The subject patterns against every reading of every `Subject:` field,
-/// the header rules against every reading of the fields they name
-/// ([`Message::header_readings`]): what one client shows counts. One
-/// finding per pattern, with the first reading it matched.
+/// the message's own and then those of the messages attached to it
+/// (shown when the attachment is opened or drawn inline; the finding
+/// names the attached message's part); the header rules against every
+/// reading of the fields they name ([`Message::header_readings`]): what
+/// one client shows counts. One finding per pattern, with the first
+/// reading it matched.
 fn subject(message: &Message, rules: &SubjectRules, out: &mut Vec<Finding>) {
     if let Some(set) = &rules.patterns {
-        let readings = message.header_readings("subject");
+        let own = (None, message.header_readings("subject"));
+        let attached = message
+            .attached_subject_readings()
+            .into_iter()
+            .map(|(part, readings)| (Some(part), readings));
         let mut matched: Vec<usize> = Vec::new();
-        for reading in &readings {
-            for index in set.matches(reading) {
-                if !matched.contains(&index) {
-                    matched.push(index);
-                    out.push(Finding {
-                        condition: Condition::Subject,
-                        part: None,
-                        detail: bounded(reading),
-                        description: set.description(index),
-                    });
+        for (part, readings) in std::iter::once(own).chain(attached) {
+            for reading in &readings {
+                for index in set.matches(reading) {
+                    if !matched.contains(&index) {
+                        matched.push(index);
+                        out.push(Finding {
+                            condition: Condition::Subject,
+                            part: part.map(str::to_string),
+                            detail: bounded(reading),
+                            description: set.description(index),
+                        });
+                    }
                 }
             }
         }
