@@ -77,7 +77,7 @@ complete -c qmvc -n "__fish_qmvc_using_subcommand notify; and __fish_seen_subcom
 recipient\t'The recipient of the message'
 sender\t'The envelope sender'"
 complete -c qmvc -n "__fish_qmvc_using_subcommand notify; and __fish_seen_subcommand_from preview" -l lang -d 'Language (BCP 47 tag) instead of the negotiated one: the best one reports can be written in (de-AT gives de); with none, the profile\'s, and stderr says so. Content-Language names it' -r
-complete -c qmvc -n "__fish_qmvc_using_subcommand notify; and __fish_seen_subcommand_from preview" -l sender -d 'Envelope sender to stand in' -r
+complete -c qmvc -n "__fish_qmvc_using_subcommand notify; and __fish_seen_subcommand_from preview" -l sender -d 'Envelope sender to stand in; without it, as `check`: the file\'s `Return-Path:`, else unknown@invalid (an ordinary sender, not a bounce). `--sender \'\'` is the null sender' -r
 complete -c qmvc -n "__fish_qmvc_using_subcommand notify; and __fish_seen_subcommand_from preview" -l recipient -d 'Envelope recipient to stand in, as qmail-local\'s RECIPIENT; its domain chooses the profile, and a virtual domain\'s prefix comes off the address the report goes to, as in filter mode' -r
 complete -c qmvc -n "__fish_qmvc_using_subcommand notify; and __fish_seen_subcommand_from preview" -l config -d 'Main configuration file (else $QMVC_CONFIG, else /etc/qmvc/qmvc.toml, else the embedded default)' -r -F
 complete -c qmvc -n "__fish_qmvc_using_subcommand notify; and __fish_seen_subcommand_from preview" -s h -l help -d 'Print help (see more with \'--help\')'
