@@ -109,8 +109,11 @@ pub struct Message {
     pub attached: Vec<AttachedHeader>,
 }
 
-/// The most attached messages whose `Subject:` fields are kept.
-pub const MAX_ATTACHED: usize = 64;
+/// The most attached messages whose `Subject:` fields are kept: a safety
+/// bound only, as each attached message is at least one part and
+/// [`Limits::max_parts`] (default 1,000) makes more parts `unchecked`
+/// first.
+pub const MAX_ATTACHED: usize = 10_000;
 
 /// The `Subject:` fields of a message attached to this one
 /// (message/rfc822 and its kin, a saved `.eml` read as one, at any
@@ -121,7 +124,8 @@ pub const MAX_ATTACHED: usize = 64;
 pub struct AttachedHeader {
     /// The id of the part holding the attached message (`2`).
     pub part: String,
-    /// Its `Subject:` fields, as in [`Message::headers`] (at most 8).
+    /// Its `Subject:` fields, as in [`Message::headers`] (a part's header
+    /// is read to 200 fields).
     pub fields: Vec<(String, String)>,
     /// The same fields as written, as in [`Message::raw_fields`].
     pub raw_fields: Vec<Bytes>,

@@ -723,11 +723,18 @@ impl Walker<'_> {
     /// recursion's stack frames stay small.
     #[inline(never)]
     fn attached_subjects(&mut self, inner: &Bytes, head: &header::Head<'_>, id: &str) {
-        if self.message.attached.len() >= crate::message::MAX_ATTACHED {
+        let subjects: Vec<&header::Field<'_>> = head.all("subject").collect();
+        if subjects.is_empty() {
             return;
         }
-        let subjects: Vec<&header::Field<'_>> = head.all("subject").take(8).collect();
-        if subjects.is_empty() {
+        if self.message.attached.len() >= crate::message::MAX_ATTACHED {
+            self.limit(
+                "attached_subjects",
+                format!(
+                    "part {id}: more than {} attached messages with a subject",
+                    crate::message::MAX_ATTACHED
+                ),
+            );
             return;
         }
         let raw_fields = subjects
