@@ -81,3 +81,75 @@ fn every_lz4_frame_is_read_and_trailing_bytes_are_unchecked() {
     let raw = with_attachment("x.tar.lz4", &[whole, b"JUNKJUNK".to_vec()].concat());
     assert_eq!(verdict(&raw), Verdict::Unchecked);
 }
+
+/// `archive` with the `newc` mode field of its first header set to
+/// `mode` (octal), as a hand-patched header.
+fn newc_mode(archive: &[u8], mode: u32) -> Vec<u8> {
+    let mut out = archive.to_vec();
+    out[14..22].copy_from_slice(format!("{mode:08X}").as_bytes());
+    out
+}
+
+/// `archive` with the `odc` mode field of its first header set to `mode`.
+fn odc_mode(archive: &[u8], mode: u32) -> Vec<u8> {
+    let mut out = archive.to_vec();
+    out[18..24].copy_from_slice(format!("{mode:06o}").as_bytes());
+    out
+}
+
+#[test]
+fn cpio_entries_of_any_type_with_data_are_files() {
+    let test = "cpio_entries_of_any_type_with_data_are_files";
+    if !have("bsdtar", test) {
+        return;
+    }
+    let s = Scratch::new();
+    s.file("invoice.exe", &pe());
+    s.file("evil.js", b"WScript.Echo(1)");
+    // Character and block devices, a socket, a FIFO, a directory, and
+    // the types 03 and 07 no system has: 7-Zip and bsdtar extract the
+    // data of each as a file.
+    let kinds = [
+        0o020_644, 0o060_644, 0o140_644, 0o010_644, 0o040_755, 0o030_644, 0o070_644,
+    ];
+    for (format, patch) in [
+        ("newc", newc_mode as fn(&[u8], u32) -> Vec<u8>),
+        ("odc", odc_mode),
+    ] {
+        let out = format!("exe.{format}");
+        let exe = s.make(
+            "bsdtar",
+            &["-cf", &out, "--format", format, "invoice.exe"],
+            &out,
+        );
+        let out = format!("js.{format}");
+        let js = s.make(
+            "bsdtar",
+            &["-cf", &out, "--format", format, "evil.js"],
+            &out,
+        );
+        for mode in kinds {
+            let raw = with_attachment("files.cpio", &patch(&exe, mode));
+            let found = findings(&raw);
+            assert_eq!(
+                details(&found, Condition::Mimetype).len(),
+                1,
+                "{format} {mode:o}: {found:?}"
+            );
+            let raw = with_attachment("files.cpio", &patch(&js, mode));
+            assert_eq!(
+                details(&findings(&raw), Condition::Filename),
+                vec!["files.cpio/evil.js"],
+                "{format} {mode:o}"
+            );
+        }
+    }
+    // A directory and a device without data are no files.
+    s.file("d/readme.txt", b"hello");
+    let clean = s.make(
+        "bsdtar",
+        &["-cf", "c.cpio", "--format", "newc", "-C", "d", "."],
+        "c.cpio",
+    );
+    assert_eq!(verdict(&with_attachment("c.cpio", &clean)), Verdict::Clean);
+}

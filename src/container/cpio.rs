@@ -4,8 +4,10 @@
 //! binary format in either byte order (2-byte alignment), as described
 //! in cpio(5) of libarchive and GNU cpio's manual. Regular files are
 //! members with their heads; a symbolic link is listed by its own name;
-//! directories, devices and FIFOs are not files. `TRAILER!!!` ends the
-//! archive.
+//! an entry of any other type (directory, device, socket, FIFO, a type
+//! no system has) is a file when it carries data, as 7-Zip and bsdtar
+//! extract it, and is passed over when it does not. `TRAILER!!!` ends
+//! the archive.
 
 use super::{Budget, Listing, Member, Problem, member_name, stored, too_many};
 
@@ -66,9 +68,11 @@ pub fn read(bytes: &[u8], budget: &mut Budget) -> Listing {
             break;
         }
         let kind = header.mode & 0o170_000;
-        // Regular files (and a type of 0, which old archivers wrote), and
-        // symbolic links by their own name.
-        if matches!(kind, 0 | 0o100_000 | 0o120_000) {
+        // Regular files (and a type of 0, which old archivers wrote),
+        // symbolic links by their own name, and any other entry that
+        // carries data (a device, a socket, a FIFO, a directory, a type
+        // no system has: 7-Zip and bsdtar extract the data as a file).
+        if matches!(kind, 0 | 0o100_000 | 0o120_000) || header.file_size > 0 {
             if listing.members.len() == budget.max_members() {
                 listing.problems.push(too_many(budget, "cpio"));
                 break;
