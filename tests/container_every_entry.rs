@@ -153,3 +153,49 @@ fn cpio_entries_of_any_type_with_data_are_files() {
     );
     assert_eq!(verdict(&with_attachment("c.cpio", &clean)), Verdict::Clean);
 }
+
+/// `tar` with the first header's type flag set to `kind` and its
+/// checksum made again.
+fn tar_type(tar: &[u8], kind: u8) -> Vec<u8> {
+    let mut out = tar.to_vec();
+    out[156] = kind;
+    out[148..156].copy_from_slice(b"        ");
+    let sum: u32 = out[..512].iter().map(|&b| u32::from(b)).sum();
+    out[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+    out
+}
+
+#[test]
+fn tar_entries_of_any_type_with_data_are_files() {
+    let test = "tar_entries_of_any_type_with_data_are_files";
+    if !have("tar", test) {
+        return;
+    }
+    let s = Scratch::new();
+    let js = evil_tar(&s);
+    s.file("invoice.exe", &pe());
+    let exe = s.make("tar", &["cf", "exe.tar", "invoice.exe"], "exe.tar");
+    // Devices, FIFO, volume label, GNU's `N`, directories: with data in
+    // their header, 7-Zip extracts it as a file under the entry's name.
+    for kind in [b'3', b'4', b'5', b'6', b'D', b'V', b'N'] {
+        let case = kind as char;
+        let raw = with_attachment("files.tar", &tar_type(&js, kind));
+        assert_eq!(
+            details(&findings(&raw), Condition::Filename),
+            vec!["files.tar/evil.js"],
+            "type {case}"
+        );
+        let raw = with_attachment("files.tar", &tar_type(&exe, kind));
+        let found = findings(&raw);
+        assert_eq!(
+            details(&found, Condition::Mimetype).len(),
+            1,
+            "type {case}: {found:?}"
+        );
+    }
+    // Directories as GNU tar writes them (no data) stay no files.
+    s.file("d/sub/readme.txt", b"hello");
+    let clean = s.make("tar", &["cf", "c.tar", "-C", "d", "sub"], "c.tar");
+    assert_eq!(clean[156], b'5');
+    assert_eq!(verdict(&with_attachment("c.tar", &clean)), Verdict::Clean);
+}

@@ -14,7 +14,9 @@
 //! A hard link's name is a new file with its target's content (the
 //! target's head is its head); a symbolic link is listed under its own
 //! name, without content. Directories, devices, FIFOs, volume labels and
-//! the extension headers are not files.
+//! GNU's `N` entries are files only when their header declares data
+//! (7-Zip extracts that data as a file under the entry's name); the
+//! extension headers are not files.
 
 use std::io::{Cursor, Read};
 
@@ -68,8 +70,10 @@ pub fn read(bytes: &[u8], budget: &mut Budget) -> Listing {
             // Hard and symbolic links, files and everything unknown.
             b'1' | b'2' => {}
             // Directories (GNU dump directories too), devices, FIFOs,
-            // volume labels, GNU's old long-name scripts.
-            b'3' | b'4' | b'5' | b'6' | b'D' | b'V' | b'N' => {
+            // volume labels, GNU's old long-name scripts, when they carry
+            // no data; with data, 7-Zip extracts them as files (bsdtar
+            // an `N` entry), so they are read as files below.
+            b'3' | b'4' | b'5' | b'6' | b'D' | b'V' | b'N' if entry.size() == 0 => {
                 solaris.clear();
                 continue;
             }
