@@ -199,3 +199,67 @@ fn tar_entries_of_any_type_with_data_are_files() {
     assert_eq!(clean[156], b'5');
     assert_eq!(verdict(&with_attachment("c.tar", &clean)), Verdict::Clean);
 }
+
+/// The members of the ar archive `a` as (header, padded content).
+fn ar_members(a: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
+    let mut members = Vec::new();
+    let mut at = 8;
+    while at + 60 <= a.len() {
+        let header = a[at..at + 60].to_vec();
+        let size: usize = std::str::from_utf8(&header[48..58])
+            .expect("size")
+            .trim()
+            .parse()
+            .expect("size");
+        let end = at + 60 + size + size % 2;
+        members.push((header, a[at + 60..end].to_vec()));
+        at = end;
+    }
+    members
+}
+
+#[test]
+fn ar_long_name_table_after_the_member_and_symbol_tables_are_read() {
+    let test = "ar_long_name_table_after_the_member_and_symbol_tables_are_read";
+    if !have("ar", test) {
+        return;
+    }
+    let s = Scratch::new();
+    s.file("a_very_long_member_name_evil.js", b"WScript.Echo(1)");
+    s.file("invoice.exe", &pe());
+    let a = s.make(
+        "ar",
+        &["rc", "x.a", "a_very_long_member_name_evil.js"],
+        "x.a",
+    );
+    // GNU ar writes the `//` table first; 7-Zip finds it after the
+    // member too.
+    let members = ar_members(&a);
+    assert_eq!(&members[0].0[..2], b"//");
+    let mut late = b"!<arch>\n".to_vec();
+    for (header, content) in [&members[1], &members[0]] {
+        late.extend_from_slice(header);
+        late.extend_from_slice(content);
+    }
+    let raw = with_attachment("lib.a", &late);
+    assert_eq!(
+        details(&findings(&raw), Condition::Filename),
+        vec!["lib.a/a_very_long_member_name_evil.js"]
+    );
+    // A member named like a symbol table: 7-Zip extracts its content.
+    let exe = s.make("ar", &["rc", "e.a", "invoice.exe"], "e.a");
+    for name in [&b"/"[..], b"/SYM64/", b"__.SYMDEF", b"__.SYMDEF SORTED"] {
+        let mut patched = exe.clone();
+        let mut field = name.to_vec();
+        field.resize(16, b' ');
+        patched[8..24].copy_from_slice(&field);
+        let raw = with_attachment("lib.a", &patched);
+        let found = findings(&raw);
+        assert_eq!(
+            details(&found, Condition::Mimetype).len(),
+            1,
+            "{}: {found:?}",
+            String::from_utf8_lossy(name)
+        );
+    }
+}
