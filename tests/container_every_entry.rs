@@ -263,3 +263,32 @@ fn ar_long_name_table_after_the_member_and_symbol_tables_are_read() {
         );
     }
 }
+
+#[test]
+fn iso_tree_deeper_than_the_walk_is_unchecked() {
+    let test = "iso_tree_deeper_than_the_walk_is_unchecked";
+    if !have("genisoimage", test) {
+        return;
+    }
+    let s = Scratch::new();
+    let deep = (1..=35).map(|n| format!("d{n}")).collect::<Vec<_>>();
+    s.file(
+        &format!("cd/{}/evil.js", deep.join("/")),
+        b"WScript.Echo(1)",
+    );
+    s.file(&format!("ok/{}/readme.txt", deep[..30].join("/")), b"hello");
+    // -D: no relocation of deep directories, as ECMA-119 would want.
+    let iso = s.make(
+        "genisoimage",
+        &["-quiet", "-D", "-R", "-o", "cd.iso", "cd"],
+        "cd.iso",
+    );
+    let raw = with_attachment("disk.bin", &iso);
+    assert_eq!(verdict(&raw), Verdict::Unchecked, "{:?}", findings(&raw));
+    let iso = s.make(
+        "genisoimage",
+        &["-quiet", "-D", "-R", "-o", "ok.iso", "ok"],
+        "ok.iso",
+    );
+    assert_eq!(verdict(&with_attachment("disk.bin", &iso)), Verdict::Clean);
+}
