@@ -292,3 +292,52 @@ fn iso_tree_deeper_than_the_walk_is_unchecked() {
     );
     assert_eq!(verdict(&with_attachment("disk.bin", &iso)), Verdict::Clean);
 }
+
+/// A saved message carrying `invoice.exe`, its header `header` (lines
+/// ending in CRLF, the empty line not included).
+fn fwd(header: &str) -> Vec<u8> {
+    format!(
+        "{header}\r\n--b1\r\nContent-Type: text/plain\r\n\r\nhi\r\n--b1\r\n\
+         Content-Type: application/octet-stream\r\n\
+         Content-Disposition: attachment; filename=\"invoice.exe\"\r\n\r\nMZ\r\n--b1--\r\n"
+    )
+    .into_bytes()
+}
+
+#[test]
+fn saved_message_header_is_read_as_the_clients_read_it() {
+    let test = "saved_message_header_is_read_as_the_clients_read_it";
+    if !have("zip", test) {
+        return;
+    }
+    let s = Scratch::new();
+    let ct = "Content-Type: multipart/mixed; boundary=\"b1\"\r\n";
+    // 300 fields of 120 bytes: past 32 KiB, within the parser's cap on
+    // fields.
+    let padding = format!("X-Trace: {}\r\n", "0123456789".repeat(11)).repeat(300);
+    for (case, header) in [
+        ("one field", ct.to_string()),
+        (
+            "blanks before a colon",
+            format!("From: a@b.c\r\nSubject : invoice\r\nMIME-Version: 1.0\r\n{ct}"),
+        ),
+        (
+            "a junk line",
+            format!("From: a@b.c\r\nhello\r\nMIME-Version: 1.0\r\n{ct}"),
+        ),
+        (
+            "a header past 32 KiB",
+            format!("{padding}MIME-Version: 1.0\r\n{ct}"),
+        ),
+    ] {
+        s.file("m/fwd.eml", &fwd(&header));
+        let zip = s.make("zip", &["-qjX", "mail.zip", "m/fwd.eml"], "mail.zip");
+        std::fs::remove_file(s.path().join("mail.zip")).expect("rm");
+        let raw = with_attachment("mail.zip", &zip);
+        assert_eq!(
+            details(&findings(&raw), Condition::Filename),
+            vec!["mail.zip/fwd.eml/invoice.exe"],
+            "{case}"
+        );
+    }
+}
