@@ -341,3 +341,84 @@ fn saved_message_header_is_read_as_the_clients_read_it() {
         );
     }
 }
+
+#[test]
+fn saved_message_parser_caps_are_unchecked_inside_an_archive() {
+    let test = "saved_message_parser_caps_are_unchecked_inside_an_archive";
+    if !have("zip", test) {
+        return;
+    }
+    let s = Scratch::new();
+    let mut many =
+        String::from("MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n");
+    for _ in 0..1001 {
+        many.push_str("--b1\r\nContent-Type: text/plain\r\n\r\nhi\r\n");
+    }
+    many.push_str("--b1--\r\n");
+    // Nine Content-Type fields, each its own boundary: more readings
+    // than the parser follows.
+    let cts: String = (0..9)
+        .map(|n| format!("Content-Type: multipart/mixed; boundary=\"z{n}\"\r\n"))
+        .collect();
+    for (case, message, limit) in [
+        ("1001 parts", many.into_bytes(), "max_parts"),
+        (
+            "nine Content-Type fields",
+            format!("From: a@b.c\r\nMIME-Version: 1.0\r\n{cts}\r\n--z0\r\n\r\nx\r\n--z0--\r\n")
+                .into_bytes(),
+            "boundary_readings",
+        ),
+    ] {
+        s.file("m/fwd.eml", &message);
+        let zip = s.make("zip", &["-qjX", "mail.zip", "m/fwd.eml"], "mail.zip");
+        std::fs::remove_file(s.path().join("mail.zip")).expect("rm");
+        let raw = with_attachment("mail.zip", &zip);
+        let found = details(&findings(&raw), Condition::Unchecked);
+        assert!(
+            found
+                .iter()
+                .any(|d| d.starts_with("mail.zip/fwd.eml: saved message: limit")
+                    && d.contains(limit)),
+            "{case}: {found:?}"
+        );
+    }
+}
+
+#[test]
+fn saved_message_past_the_depth_limit_is_unchecked() {
+    let test = "saved_message_past_the_depth_limit_is_unchecked";
+    if !have("zip", test) {
+        return;
+    }
+    let s = Scratch::new();
+    s.file(
+        "fwd.eml",
+        &fwd("MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n"),
+    );
+    // mail.zip holds l3.zip holds l2.zip ... holds fwd.eml: `levels`
+    // archives around the message.
+    let nest = |levels: usize| -> Vec<u8> {
+        let mut inner = "fwd.eml".to_string();
+        for level in 1..=levels {
+            let out = format!("l{level}.zip");
+            let _ = std::fs::remove_file(s.path().join(&out));
+            s.make("zip", &["-qX", &out, &inner], &out);
+            inner = out;
+        }
+        std::fs::read(s.path().join(inner)).expect("zip")
+    };
+    let raw = with_attachment("mail.zip", &nest(3));
+    assert_eq!(
+        details(&findings(&raw), Condition::Filename),
+        vec!["mail.zip/l2.zip/l1.zip/fwd.eml/invoice.exe"]
+    );
+    let raw = with_attachment("mail.zip", &nest(4));
+    let found = findings(&raw);
+    assert_eq!(verdict(&raw), Verdict::Unchecked, "{found:?}");
+    assert!(
+        details(&found, Condition::Unchecked)
+            .iter()
+            .any(|d| d.contains("a saved message nested deeper than 4")),
+        "{found:?}"
+    );
+}

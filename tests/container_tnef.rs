@@ -644,3 +644,50 @@ fn winmail_dat_inside_an_archive_is_opened() {
         assert_eq!(container_support::verdict(&raw), Verdict::Badmail);
     }
 }
+
+/// An Outlook message file one level past `archives.max_depth` (four
+/// zips around it, made by Info-ZIP's zip) is not opened: `unchecked`,
+/// as a TNEF stream there is; one level less, its attachment is found.
+#[test]
+fn outlook_msg_past_the_depth_limit_is_unchecked() {
+    use qmvc::verdict::{Condition, Verdict};
+    let s = container_support::Scratch::new();
+    let streams = msg_streams(
+        "",
+        &[vec![
+            ("3707001E", string8(b"invoice.js")),
+            ("37010102", b"WScript.Echo(1)".to_vec()),
+        ]],
+    );
+    s.file("fwd.msg", &office_support::compound(&streams));
+    let nest = |levels: usize| -> Vec<u8> {
+        let mut inner = "fwd.msg".to_string();
+        for level in 1..=levels {
+            let out = format!("l{level}.zip");
+            let _ = std::fs::remove_file(s.path().join(&out));
+            s.make("zip", &["-qX", &out, &inner], &out);
+            inner = out;
+        }
+        std::fs::read(s.path().join(inner)).expect("zip")
+    };
+    let raw = container_support::with_attachment("mail.zip", &nest(3));
+    let found = container_support::findings(&raw);
+    assert_eq!(
+        container_support::details(&found, Condition::Filename),
+        vec!["mail.zip/l2.zip/l1.zip/fwd.msg/invoice.js"],
+        "{found:?}"
+    );
+    let raw = container_support::with_attachment("mail.zip", &nest(4));
+    let found = container_support::findings(&raw);
+    assert_eq!(
+        container_support::verdict(&raw),
+        Verdict::Unchecked,
+        "{found:?}"
+    );
+    assert!(
+        container_support::details(&found, Condition::Unchecked)
+            .iter()
+            .any(|d| d.contains("an Outlook message file nested deeper than 4")),
+        "{found:?}"
+    );
+}

@@ -260,6 +260,17 @@ impl Walk<'_> {
         }
     }
 
+    /// The problem of `what` (a TNEF stream, a saved message...) at
+    /// `node`, one level past [`Limits::max_depth`]: not opened, so its
+    /// attachments are not examined.
+    fn too_deep(&mut self, what: &str, node: &Node<'_>) {
+        let detail = format!(
+            "limit archives.max_depth exceeded: {what} nested deeper than {}",
+            self.settings.limits.max_depth
+        );
+        self.problem(node, detail);
+    }
+
     /// Counts one more member against the whole message's allowance:
     /// false (and an [`Unexamined`] said once for `node`) when none is
     /// left.
@@ -403,6 +414,13 @@ impl Walk<'_> {
     /// members count against the message's.
     fn saved_message(&mut self, content: &[u8], node: &Node<'_>) {
         let parsed = message::parse(content, &message::Limits::default());
+        // A cap the parser reached leaves parts unexamined, as it does
+        // for the message itself.
+        for anomaly in &parsed.anomalies {
+            if let message::Anomaly::LimitExceeded { .. } = anomaly {
+                self.problem(node, format!("saved message: {}", anomaly.describe()));
+            }
+        }
         let bodies: Vec<(&Part, std::borrow::Cow<'_, [u8]>)> = parsed
             .parts
             .iter()
@@ -476,11 +494,19 @@ impl Walk<'_> {
             {
                 self.packaged(data, &inner);
             }
-            if data.starts_with(&tnef::SIGNATURE) && inner.depth <= self.settings.limits.max_depth {
-                self.tnef(data, &inner);
-            } else if tnef::is_msg_candidate(data) && inner.depth <= self.settings.limits.max_depth
-            {
-                self.msg(data, &inner);
+            let deep = inner.depth > self.settings.limits.max_depth;
+            if data.starts_with(&tnef::SIGNATURE) {
+                if deep {
+                    self.too_deep("a TNEF stream", &inner);
+                } else {
+                    self.tnef(data, &inner);
+                }
+            } else if tnef::is_msg_candidate(data) {
+                if deep {
+                    self.too_deep("an Outlook message file", &inner);
+                } else {
+                    self.msg(data, &inner);
+                }
             } else if let Some(format) = sniff(data) {
                 self.open(format, data, &inner);
             } else {
@@ -578,11 +604,19 @@ impl Walk<'_> {
                 names: &names,
                 depth: node.depth + 1,
             };
-            if tnef::is_msg_candidate(data) && inner.depth <= self.settings.limits.max_depth {
-                self.msg(data, &inner);
+            if tnef::is_msg_candidate(data) {
+                if inner.depth <= self.settings.limits.max_depth {
+                    self.msg(data, &inner);
+                } else {
+                    self.too_deep("an Outlook message file", &inner);
+                }
             }
-            if super::saved_message(data) && inner.depth <= self.settings.limits.max_depth {
-                self.saved_message(data, &inner);
+            if super::saved_message(data) {
+                if inner.depth <= self.settings.limits.max_depth {
+                    self.saved_message(data, &inner);
+                } else {
+                    self.too_deep("a saved message", &inner);
+                }
             }
             // A winmail.dat kept in an archive: its attachments are what
             // Outlook (or a TNEF reader) shows once it is extracted.
@@ -590,11 +624,7 @@ impl Walk<'_> {
                 if inner.depth <= self.settings.limits.max_depth {
                     self.tnef(data, &inner);
                 } else {
-                    let detail = format!(
-                        "limit archives.max_depth exceeded: a TNEF stream nested deeper than {}",
-                        self.settings.limits.max_depth
-                    );
-                    self.problem(&inner, detail);
+                    self.too_deep("a TNEF stream", &inner);
                 }
             }
             if office::is_candidate(data)
