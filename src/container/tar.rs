@@ -13,10 +13,10 @@
 //! know (GNU tar: "Unknown file type; file extracted as normal file").
 //! A hard link's name is a new file with its target's content (the
 //! target's head is its head); a symbolic link is listed under its own
-//! name, without content. Directories, devices, FIFOs, volume labels and
-//! GNU's `N` entries are files only when their header declares data
-//! (7-Zip extracts that data as a file under the entry's name); the
-//! extension headers are not files.
+//! name, without content unless its header declares data. Directories,
+//! devices, FIFOs, volume labels and GNU's `N` entries are files only
+//! when their header declares data (7-Zip extracts that data as a file
+//! under the entry's name); the extension headers are not files.
 
 use std::io::{Cursor, Read};
 
@@ -121,7 +121,9 @@ pub fn read(bytes: &[u8], budget: &mut Budget) -> Listing {
                     member.data = earlier.data.clone();
                 }
             }
-            _ if kind == b'2' => {}
+            // A symbolic link is its name; one whose header declares data
+            // is read as a file too.
+            _ if kind == b'2' && size == 0 => {}
             // Stored, not compressed: the ratio never applies.
             _ => {
                 (member.head, member.data) =
