@@ -691,3 +691,38 @@ fn outlook_msg_past_the_depth_limit_is_unchecked() {
         "{found:?}"
     );
 }
+
+/// A saved message kept as a file in a winmail.dat or an Outlook `.msg`
+/// (Outlook opens the `.eml` with its attachments) is opened like one in
+/// an archive: its attachments are members under the path Outlook shows.
+#[test]
+fn a_saved_message_attached_as_a_file_is_opened() {
+    use qmvc::verdict::Condition;
+    let eml = b"From: a@example.org\r\nMIME-Version: 1.0\r\n\
+        Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\n\
+        Content-Type: text/plain\r\n\r\nhi\r\n--b1\r\n\
+        Content-Type: application/octet-stream\r\n\
+        Content-Disposition: attachment; filename=\"invoice.exe\"\r\n\r\nMZ\r\n--b1--\r\n";
+    let mut attrs = header(1252);
+    attrs.extend(attachment(
+        b"FWD.EML",
+        eml,
+        &[(PT_STRING8, 0x3707, string8(b"fwd.eml"))],
+    ));
+    let msg = office_support::compound(&msg_streams(
+        "",
+        &[vec![
+            ("3707001E", string8(b"fwd.eml")),
+            ("37010102", eml.to_vec()),
+        ]],
+    ));
+    for (name, content) in [("winmail.dat", stream(&attrs)), ("mail.msg", msg)] {
+        let raw = container_support::with_attachment(name, &content);
+        let found = container_support::findings(&raw);
+        let names = container_support::details(&found, Condition::Filename);
+        assert!(
+            names.iter().any(|d| d.ends_with("/fwd.eml/invoice.exe")),
+            "{name}: {found:?}"
+        );
+    }
+}

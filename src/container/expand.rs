@@ -345,7 +345,7 @@ impl Walk<'_> {
         if let Some(cut) = &found.cut {
             self.problem(node, cut.to_string());
         }
-        self.tnef_attachments(&found.attachments, node);
+        self.tnef_attachments(&found.attachments, node, true);
     }
 
     /// Lists the files OLE Packager objects carry in the Office document
@@ -382,6 +382,7 @@ impl Walk<'_> {
                     names: &[],
                     depth: node.depth,
                 },
+                true,
             );
         }
     }
@@ -401,7 +402,7 @@ impl Walk<'_> {
             .iter()
             .map(tnef::MsgAttachment::as_tnef)
             .collect();
-        self.tnef_attachments(&list, node);
+        self.tnef_attachments(&list, node, true);
     }
 
     /// Lists the attachments of the saved message `content` (an `.eml`
@@ -455,10 +456,17 @@ impl Walk<'_> {
                 attachments: Vec::new(),
             })
             .collect();
-        self.tnef_attachments(&list, node);
+        self.tnef_attachments(&list, node, false);
     }
 
-    fn tnef_attachments(&mut self, list: &[TnefAttachment<'_>], node: &Node<'_>) {
+    /// Lists the attachments `list` (of a TNEF stream, an Outlook
+    /// message file, OLE Packager objects or a saved message) as members
+    /// under `node`, opening each that is a container in turn. With
+    /// `messages`, one that is a saved message is opened too (the
+    /// client that shows it opens a `.eml` file with its own
+    /// attachments); a saved message's own parts come without, as its
+    /// parser has already read the messages inside it.
+    fn tnef_attachments(&mut self, list: &[TnefAttachment<'_>], node: &Node<'_>, messages: bool) {
         for (index, attachment) in list.iter().enumerate() {
             if !self.take_member(node) {
                 return;
@@ -479,7 +487,7 @@ impl Walk<'_> {
             };
             if attachment.message {
                 // An attached message: its own attachments, in turn.
-                self.tnef_attachments(&attachment.attachments, &inner);
+                self.tnef_attachments(&attachment.attachments, &inner, messages);
                 continue;
             }
             let data = attachment.data;
@@ -509,6 +517,12 @@ impl Walk<'_> {
                 }
             } else if let Some(format) = sniff(data) {
                 self.open(format, data, &inner);
+            } else if messages && super::saved_message(data) {
+                if deep {
+                    self.too_deep("a saved message", &inner);
+                } else {
+                    self.saved_message(data, &inner);
+                }
             } else {
                 self.unopened(data, Some(data), &inner);
             }
