@@ -247,6 +247,26 @@ fn ar_long_name_table_after_the_member_and_symbol_tables_are_read() {
         details(&findings(&raw), Condition::Filename),
         vec!["lib.a/a_very_long_member_name_evil.js"]
     );
+    // Two tables: the name in either counts.
+    s.file("a_very_long_member_name_notes.txt", b"hello");
+    let b = s.make(
+        "ar",
+        &["rc", "y.a", "a_very_long_member_name_notes.txt"],
+        "y.a",
+    );
+    let other = ar_members(&b);
+    for tables in [[&other[0], &members[0]], [&members[0], &other[0]]] {
+        let mut two = b"!<arch>\n".to_vec();
+        for (header, content) in [tables[0], &members[1], tables[1]] {
+            two.extend_from_slice(header);
+            two.extend_from_slice(content);
+        }
+        let raw = with_attachment("lib.a", &two);
+        assert_eq!(
+            details(&findings(&raw), Condition::Filename),
+            vec!["lib.a/a_very_long_member_name_evil.js"]
+        );
+    }
     // A member named like a symbol table: 7-Zip extracts its content.
     let exe = s.make("ar", &["rc", "e.a", "invoice.exe"], "e.a");
     for name in [&b"/"[..], b"/SYM64/", b"__.SYMDEF", b"__.SYMDEF SORTED"] {

@@ -17,12 +17,15 @@ pub(super) const MAGIC: &[u8] = b"!<arch>\n";
 ///
 /// GNU long names (`/123`) are resolved once the whole archive is walked,
 /// against its `//` table wherever it stands (7-Zip finds it after the
-/// member too). The symbol tables (`/`, `/SYM64/`, `__.SYMDEF`) are
+/// member too); when there are several tables, the name in the last one
+/// counts beside the first's. The symbol tables (`/`, `/SYM64/`, `__.SYMDEF`) are
 /// members like the others: 7-Zip extracts them as files.
 pub fn read(bytes: &[u8], budget: &mut Budget) -> Listing {
     let mut listing = Listing::default();
     let mut entries: Vec<(&[u8], &[u8], bool)> = Vec::new();
-    let mut table: &[u8] = &[];
+    // The first and the last `//` table: readers that meet a second one
+    // refuse it (libarchive) or may take it instead of the first.
+    let mut tables: [Option<&[u8]>; 2] = [None, None];
     let mut at = MAGIC.len();
     while at < bytes.len() {
         let Some(header) = bytes.get(at..at + 60) else {
@@ -48,10 +51,8 @@ pub fn read(bytes: &[u8], budget: &mut Budget) -> Listing {
             .rposition(|&b| b != b' ')
             .map_or(&field[..0], |last| field.get(..=last).unwrap_or_default());
         if field == b"//" {
-            // The first table counts, as GNU ar and 7-Zip read it.
-            if table.is_empty() {
-                table = data;
-            }
+            tables[0].get_or_insert(data);
+            tables[1] = Some(data);
         } else {
             if entries.len() == budget.max_members() {
                 listing.problems.push(too_many(budget, "ar"));
@@ -63,6 +64,7 @@ pub fn read(bytes: &[u8], budget: &mut Budget) -> Listing {
         at = end.saturating_add(end % 2);
     }
     for (field, mut data, cut) in entries {
+        let mut other = None;
         let name: Vec<u8> = match field {
             b"/" | b"/SYM64/" | b"__.SYMDEF" | b"__.SYMDEF SORTED" => field.to_vec(),
             _ if field.starts_with(b"#1/") => {
@@ -79,9 +81,11 @@ pub fn read(bytes: &[u8], budget: &mut Budget) -> Listing {
                 let offset = std::str::from_utf8(field.get(1..).unwrap_or_default())
                     .ok()
                     .and_then(|n| n.parse::<usize>().ok());
-                let long = offset.and_then(|o| table.get(o..)).unwrap_or_default();
-                let long = long.split(|&b| b == b'\n').next().unwrap_or_default();
-                long.strip_suffix(b"/").unwrap_or(long).to_vec()
+                let [first, last] = tables.map(|table| long_name(table, offset));
+                if last != first {
+                    other = Some(last);
+                }
+                first
             }
             _ => field.strip_suffix(b"/").unwrap_or(field).to_vec(),
         };
@@ -98,7 +102,20 @@ pub fn read(bytes: &[u8], budget: &mut Budget) -> Listing {
             ..Member::default()
         };
         (member.head, member.data) = stored(data, budget, &what, &mut listing.problems);
+        if let Some(other) = other.filter(|o| !o.is_empty()) {
+            member.also_named(member_name(&other));
+        }
         listing.members.push(member);
     }
     listing
+}
+
+/// The GNU long name at `offset` of the name table `table`: up to its
+/// newline, without the closing `/` (empty when either is missing).
+fn long_name(table: Option<&[u8]>, offset: Option<usize>) -> Vec<u8> {
+    let long = offset
+        .and_then(|o| table.and_then(|t| t.get(o..)))
+        .unwrap_or_default();
+    let long = long.split(|&b| b == b'\n').next().unwrap_or_default();
+    long.strip_suffix(b"/").unwrap_or(long).to_vec()
 }
