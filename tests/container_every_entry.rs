@@ -286,8 +286,8 @@ fn ar_long_name_table_after_the_member_and_symbol_tables_are_read() {
 }
 
 #[test]
-fn iso_tree_deeper_than_the_walk_is_unchecked() {
-    let test = "iso_tree_deeper_than_the_walk_is_unchecked";
+fn iso_tree_deeper_than_the_walk_or_cut_short_is_unchecked() {
+    let test = "iso_tree_deeper_than_the_walk_or_cut_short_is_unchecked";
     if !have("genisoimage", test) {
         return;
     }
@@ -312,6 +312,20 @@ fn iso_tree_deeper_than_the_walk_is_unchecked() {
         "ok.iso",
     );
     assert_eq!(verdict(&with_attachment("disk.bin", &iso)), Verdict::Clean);
+    // An image cut inside a file's extent: the rest is not examined.
+    s.file("big/notes.txt", &b"hello world\n".repeat(10_000));
+    let iso = s.make(
+        "genisoimage",
+        &["-quiet", "-R", "-o", "big.iso", "big"],
+        "big.iso",
+    );
+    assert_eq!(verdict(&with_attachment("disk.bin", &iso)), Verdict::Clean);
+    let start = iso
+        .windows(12)
+        .position(|w| w == b"hello world\n")
+        .expect("file data");
+    let raw = with_attachment("disk.bin", &iso[..start + 50_000]);
+    assert_eq!(verdict(&raw), Verdict::Unchecked, "{:?}", findings(&raw));
 }
 
 /// A saved message carrying `invoice.exe`, its header `header` (lines

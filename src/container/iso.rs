@@ -255,6 +255,13 @@ impl Walk<'_, '_> {
         let end = start.saturating_add(r.size).min(self.bytes.len());
         let content = self.bytes.get(start..end).unwrap_or_default();
         let what = format!("iso file {}", paths[0]);
+        if content.len() != r.size {
+            // Its extent runs past the image: the rest is not there to
+            // examine.
+            self.listing
+                .problems
+                .push(Problem::Unreadable(format!("{what}: cut short")));
+        }
         let (head, data) = stored(content, self.budget, &what, &mut self.listing.problems);
         let mut member = Member {
             name,
