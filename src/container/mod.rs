@@ -878,9 +878,10 @@ pub fn wants_data(head: &[u8]) -> bool {
 ///   clients), or when two are fields every message has
 ///   ([`MESSAGE_FIELDS`]: a plain RFC 5322 message without MIME, whose
 ///   uuencoded, yEnc or BinHex blocks the clients show as attachments),
-///   or when the header runs past the first [`PEEK`] bytes with at least
-///   two fields and more fields than junk lines (a header padded past
-///   the window with fields of any name).
+///   or when the header fills the first [`PEEK`] bytes with at least two
+///   fields and more fields than junk lines (a header padded past the
+///   window with fields of any name: what tells it is a message comes
+///   later).
 pub(crate) fn saved_message(content: &[u8]) -> bool {
     let window = content.get(..PEEK).unwrap_or(content);
     let (mut fields, mut junk, mut mime, mut usual) = (0usize, 0usize, false, 0usize);
@@ -915,7 +916,7 @@ pub(crate) fn saved_message(content: &[u8]) -> bool {
             || name.eq_ignore_ascii_case(b"Content-Type");
         usual += usize::from(MESSAGE_FIELDS.iter().any(|f| name.eq_ignore_ascii_case(f)));
     }
-    let long = !ended && content.len() > PEEK && fields >= 2 && fields > junk;
+    let long = !ended && window.len() == PEEK && fields >= 2 && fields > junk;
     fields >= 1 && (mime || usual >= 2 || long)
 }
 
