@@ -459,3 +459,35 @@ fn saved_message_past_the_depth_limit_is_unchecked() {
         "{found:?}"
     );
 }
+
+#[test]
+fn member_named_like_a_saved_message_is_opened_whatever_its_header() {
+    let test = "member_named_like_a_saved_message_is_opened_whatever_its_header";
+    if !have("zip", test) {
+        return;
+    }
+    let s = Scratch::new();
+    // No field a message must have: Thunderbird still opens a .eml as a
+    // message and shows the uuencoded block of its body as an attachment.
+    let bare = b"X-Note: forwarded\r\n\r\nsee below\r\n\r\n\
+        begin 644 invoice.exe\r\n#35H`\r\n`\r\nend\r\n";
+    s.file("m/fwd.eml", bare);
+    s.file("t/notes.txt", bare);
+    let zip = s.make("zip", &["-qjX", "mail.zip", "m/fwd.eml"], "mail.zip");
+    let raw = with_attachment("mail.zip", &zip);
+    assert_eq!(
+        details(&findings(&raw), Condition::Filename),
+        vec!["mail.zip/fwd.eml/invoice.exe"]
+    );
+    // The same text under another name is text.
+    let zip = s.make("zip", &["-qjX", "text.zip", "t/notes.txt"], "text.zip");
+    assert_eq!(verdict(&with_attachment("text.zip", &zip)), Verdict::Clean);
+    // One too long to have been read whole cannot be opened: unchecked.
+    let long = [&bare[..], &b"padding line\r\n".repeat(1000)].concat();
+    s.file("l/long.eml", &long);
+    let zip = s.make("zip", &["-qjX", "long.zip", "l/long.eml"], "long.zip");
+    assert_eq!(
+        verdict(&with_attachment("long.zip", &zip)),
+        Verdict::Unchecked
+    );
+}

@@ -606,6 +606,40 @@ impl Walk<'_> {
                 },
             );
         }
+        // A member named like a saved message is opened as one by the
+        // mail client that opens it, whatever its header looks like (a
+        // plain text body's uuencoded block is an attachment there).
+        let named = std::iter::once(&name)
+            .chain(&aliases)
+            .any(|n| message_name(n));
+        if named
+            && sniff(content).is_none()
+            && !tnef::is_msg_candidate(content)
+            && !content.starts_with(&tnef::SIGNATURE)
+            && !member.data.as_deref().is_some_and(super::saved_message)
+        {
+            let inner = Node {
+                parent: node.parent,
+                id: &id,
+                path: &path,
+                names: &names,
+                depth: node.depth + 1,
+            };
+            let whole = member.data.as_deref().or_else(|| {
+                (member.head.len() as u64 == member.size).then_some(member.head.as_slice())
+            });
+            match whole {
+                Some(_) if inner.depth > self.settings.limits.max_depth => {
+                    self.too_deep("a saved message", &inner);
+                }
+                Some(all) => self.saved_message(all, &inner),
+                None => self.problem(
+                    &inner,
+                    "a saved message by its name, not read whole: its attachments not examined"
+                        .to_string(),
+                ),
+            }
+        }
         if let Some(data) = &member.data {
             if self.settings.macros && office::is_candidate(data) {
                 self.office(data, node.parent, &path);
@@ -693,6 +727,15 @@ impl Walk<'_> {
                 .push(inner(path, base_names(&alias), head.clone()));
         }
     }
+}
+
+/// True when `name` ends like a saved message that mail clients open as
+/// one (`.eml`: Outlook, Thunderbird, Apple Mail; `.mht`, `.mhtml`: MIME
+/// web archives), case ignored, trailing dots and blanks too (Windows
+/// drops them).
+fn message_name(name: &str) -> bool {
+    let name = name.trim_end_matches(['.', ' ']).to_ascii_lowercase();
+    [".eml", ".mht", ".mhtml"].iter().any(|e| name.ends_with(e))
 }
 
 /// The names a member at `path` is matched by: its base name (the last
