@@ -344,3 +344,53 @@ fn compressed_rar_members_are_unchecked_and_their_names_still_count() {
         Verdict::Clean
     );
 }
+
+/// A RAR 5 archive of one member `name` compressed with method 3 whose
+/// header says its unpacked size is unknown (file flag 0x0008, size 0),
+/// as a stream archived by WinRAR from standard input is.
+fn rar5_unknown_size(name: &[u8], packed: &[u8]) -> Vec<u8> {
+    let mut out = b"Rar!\x1A\x07\x01\x00".to_vec();
+    out.extend(block5(&[1, 0, 0]));
+    let mut f = vint(2);
+    f.extend(vint(2)); // a data area follows
+    f.extend(vint(packed.len() as u64));
+    f.extend(vint(0x08)); // file flags: unpacked size unknown
+    f.extend(vint(0));
+    f.extend(vint(0x20));
+    f.extend(vint(3 << 7));
+    f.extend(vint(0));
+    f.extend(vint(name.len() as u64));
+    f.extend_from_slice(name);
+    out.extend(block5(&f));
+    out.extend_from_slice(packed);
+    out.extend(block5(&[5, 0, 0]));
+    out
+}
+
+#[test]
+fn compressed_rar_member_of_unknown_or_zero_size_is_unchecked() {
+    let zip = b"PK\x03\x04 a nested archive qmvc never sees";
+    // RAR 4: the unpacked size field says 0, the packed data is there.
+    let mut rar4 = rar4_method(0, 0x33, &[(b"photos.zip", 0, zip)]);
+    let file = 7 + 13;
+    rar4[file + 11..file + 15].copy_from_slice(&0u32.to_le_bytes());
+    let size = usize::from(u16::from_le_bytes([rar4[file + 5], rar4[file + 6]]));
+    let crc = (crc32(&rar4[file + 2..file + size]) & 0xFFFF) as u16;
+    rar4[file..file + 2].copy_from_slice(&crc.to_le_bytes());
+    for (version, archive) in [(4, rar4), (5, rar5_unknown_size(b"photos.zip", zip))] {
+        let raw = with_attachment("photos.rar", &archive);
+        assert_eq!(
+            details(&findings(&raw), Condition::Unchecked),
+            vec![
+                "photos.rar: unreadable: rar member photos.zip: RAR compression not decoded, content not examined"
+            ],
+            "rar{version}"
+        );
+    }
+    // A compressed member with no data at all is an empty file.
+    let empty = rar5_method(false, 3, &[(b"empty.txt", false, b"")]);
+    assert_eq!(
+        verdict(&with_attachment("notes.rar", &empty)),
+        Verdict::Clean
+    );
+}

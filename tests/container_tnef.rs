@@ -644,3 +644,85 @@ fn winmail_dat_inside_an_archive_is_opened() {
         assert_eq!(container_support::verdict(&raw), Verdict::Badmail);
     }
 }
+
+/// An Outlook message file one level past `archives.max_depth` (four
+/// zips around it, made by Info-ZIP's zip) is not opened: `unchecked`,
+/// as a TNEF stream there is; one level less, its attachment is found.
+#[test]
+fn outlook_msg_past_the_depth_limit_is_unchecked() {
+    use qmvc::verdict::{Condition, Verdict};
+    let s = container_support::Scratch::new();
+    let streams = msg_streams(
+        "",
+        &[vec![
+            ("3707001E", string8(b"invoice.js")),
+            ("37010102", b"WScript.Echo(1)".to_vec()),
+        ]],
+    );
+    s.file("fwd.msg", &office_support::compound(&streams));
+    let nest = |levels: usize| -> Vec<u8> {
+        let mut inner = "fwd.msg".to_string();
+        for level in 1..=levels {
+            let out = format!("l{level}.zip");
+            let _ = std::fs::remove_file(s.path().join(&out));
+            s.make("zip", &["-qX", &out, &inner], &out);
+            inner = out;
+        }
+        std::fs::read(s.path().join(inner)).expect("zip")
+    };
+    let raw = container_support::with_attachment("mail.zip", &nest(3));
+    let found = container_support::findings(&raw);
+    assert_eq!(
+        container_support::details(&found, Condition::Filename),
+        vec!["mail.zip/l2.zip/l1.zip/fwd.msg/invoice.js"],
+        "{found:?}"
+    );
+    let raw = container_support::with_attachment("mail.zip", &nest(4));
+    let found = container_support::findings(&raw);
+    assert_eq!(
+        container_support::verdict(&raw),
+        Verdict::Unchecked,
+        "{found:?}"
+    );
+    assert!(
+        container_support::details(&found, Condition::Unchecked)
+            .iter()
+            .any(|d| d.contains("an Outlook message file nested deeper than 4")),
+        "{found:?}"
+    );
+}
+
+/// A saved message kept as a file in a winmail.dat or an Outlook `.msg`
+/// (Outlook opens the `.eml` with its attachments) is opened like one in
+/// an archive: its attachments are members under the path Outlook shows.
+#[test]
+fn a_saved_message_attached_as_a_file_is_opened() {
+    use qmvc::verdict::Condition;
+    let eml = b"From: a@example.org\r\nMIME-Version: 1.0\r\n\
+        Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\n\
+        Content-Type: text/plain\r\n\r\nhi\r\n--b1\r\n\
+        Content-Type: application/octet-stream\r\n\
+        Content-Disposition: attachment; filename=\"invoice.exe\"\r\n\r\nMZ\r\n--b1--\r\n";
+    let mut attrs = header(1252);
+    attrs.extend(attachment(
+        b"FWD.EML",
+        eml,
+        &[(PT_STRING8, 0x3707, string8(b"fwd.eml"))],
+    ));
+    let msg = office_support::compound(&msg_streams(
+        "",
+        &[vec![
+            ("3707001E", string8(b"fwd.eml")),
+            ("37010102", eml.to_vec()),
+        ]],
+    ));
+    for (name, content) in [("winmail.dat", stream(&attrs)), ("mail.msg", msg)] {
+        let raw = container_support::with_attachment(name, &content);
+        let found = container_support::findings(&raw);
+        let names = container_support::details(&found, Condition::Filename);
+        assert!(
+            names.iter().any(|d| d.ends_with("/fwd.eml/invoice.exe")),
+            "{name}: {found:?}"
+        );
+    }
+}

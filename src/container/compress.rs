@@ -157,15 +157,73 @@ pub fn zstd(bytes: &[u8], budget: &mut Budget) -> Listing {
     )
 }
 
-/// The member of the LZ4 frame stream `bytes` (no stored name), frames
-/// one after the other as `lz4 -d` reads them (`lz4_flex`).
+/// The member of the LZ4 frame stream `bytes` (no stored name): every
+/// frame in turn, skippable frames passed over, as `lz4 -dc` reads a
+/// file of several frames (`cat a.lz4 b.lz4`). Bytes after the last
+/// frame that are no frame are an error (the member is `unchecked`), as
+/// gzip and bzip2 treat trailing garbage.
 pub fn lz4(bytes: &[u8], budget: &mut Budget) -> Listing {
     stream(
-        lz4_flex::frame::FrameDecoder::new(bytes),
+        Lz4 {
+            frames: lz4_flex::frame::FrameDecoder::new(bytes),
+            between: true,
+        },
         bytes,
         budget,
         "lz4",
     )
+}
+
+/// A reader of the LZ4 frames of a slice one after the other:
+/// `lz4_flex` decodes one frame and then reports its end; the same
+/// decoder (its buffers reused) goes on with the next frame.
+struct Lz4<'a> {
+    /// The decoder, reading from what follows the bytes it consumed.
+    frames: lz4_flex::frame::FrameDecoder<&'a [u8]>,
+    /// True before the first frame and after each frame's end.
+    between: bool,
+}
+
+impl Read for Lz4<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        /// The smallest frame header: magic, FLG, BD and its checksum.
+        const SMALLEST: usize = 7;
+        loop {
+            let before = self.frames.get_ref().len();
+            if self.between {
+                let rest = *self.frames.get_ref();
+                if rest.is_empty() {
+                    return Ok(0);
+                }
+                if let Some(&[a, b, c, d, e, f, g, h]) = rest.get(..8)
+                    && u32::from_le_bytes([a, b, c, d]) & 0xFFFF_FFF0 == 0x184D_2A50
+                {
+                    let skip =
+                        usize::try_from(u32::from_le_bytes([e, f, g, h])).unwrap_or(usize::MAX);
+                    *self.frames.get_mut() = rest
+                        .get(8usize.saturating_add(skip)..)
+                        .ok_or_else(|| io::Error::other("skippable frame cut short"))?;
+                    continue;
+                }
+                if rest.len() < SMALLEST {
+                    return Err(io::Error::other(format!(
+                        "{} bytes after the last frame that are no frame",
+                        rest.len()
+                    )));
+                }
+                self.between = false;
+            }
+            let n = self.frames.read(buf)?;
+            if n > 0 || buf.is_empty() {
+                return Ok(n);
+            }
+            // The frame ended; the next one (if any) starts where it did.
+            self.between = true;
+            if self.frames.get_ref().len() == before && before > 0 {
+                return Err(io::Error::other("a frame that ends where it starts"));
+            }
+        }
+    }
 }
 
 /// The one member of a stream decoded by `reader` from `bytes`, `what`

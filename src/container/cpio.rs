@@ -3,9 +3,12 @@
 //! fields, 4-byte alignment) and `odc` (octal fields), and the old
 //! binary format in either byte order (2-byte alignment), as described
 //! in cpio(5) of libarchive and GNU cpio's manual. Regular files are
-//! members with their heads; a symbolic link is listed by its own name;
-//! directories, devices and FIFOs are not files. `TRAILER!!!` ends the
-//! archive.
+//! members with their heads; a symbolic link is listed by its own name,
+//! its data (the target) examined as its content;
+//! an entry of any other type (directory, device, socket, FIFO, a type
+//! no system has) is a file when it carries data, as 7-Zip and bsdtar
+//! extract it, and is passed over when it does not. `TRAILER!!!` ends
+//! the archive.
 
 use super::{Budget, Listing, Member, Problem, member_name, stored, too_many};
 
@@ -66,9 +69,11 @@ pub fn read(bytes: &[u8], budget: &mut Budget) -> Listing {
             break;
         }
         let kind = header.mode & 0o170_000;
-        // Regular files (and a type of 0, which old archivers wrote), and
-        // symbolic links by their own name.
-        if matches!(kind, 0 | 0o100_000 | 0o120_000) {
+        // Regular files (and a type of 0, which old archivers wrote),
+        // symbolic links by their own name, and any other entry that
+        // carries data (a device, a socket, a FIFO, a directory, a type
+        // no system has: 7-Zip and bsdtar extract the data as a file).
+        if matches!(kind, 0 | 0o100_000 | 0o120_000) || header.file_size > 0 {
             if listing.members.len() == budget.max_members() {
                 listing.problems.push(too_many(budget, "cpio"));
                 break;
@@ -78,18 +83,19 @@ pub fn read(bytes: &[u8], budget: &mut Budget) -> Listing {
                 size: header.file_size,
                 ..Member::default()
             };
-            if kind != 0o120_000 {
-                let data = bytes
-                    .get(data_start.min(bytes.len())..data_end.min(bytes.len()))
-                    .unwrap_or_default();
-                let what = format!("cpio member {}", String::from_utf8_lossy(&member.name));
-                if data.len() as u64 != header.file_size {
-                    listing
-                        .problems
-                        .push(Problem::Unreadable(format!("{what}: cut short")));
-                }
-                (member.head, member.data) = stored(data, budget, &what, &mut listing.problems);
+            // A symbolic link's data is its target, which a client that
+            // cannot make links (7-Zip on Windows) writes as the file's
+            // content: examined like any other.
+            let data = bytes
+                .get(data_start.min(bytes.len())..data_end.min(bytes.len()))
+                .unwrap_or_default();
+            let what = format!("cpio member {}", String::from_utf8_lossy(&member.name));
+            if data.len() as u64 != header.file_size {
+                listing
+                    .problems
+                    .push(Problem::Unreadable(format!("{what}: cut short")));
             }
+            (member.head, member.data) = stored(data, budget, &what, &mut listing.problems);
             listing.members.push(member);
         }
         let next = align(data_end, header.align);

@@ -260,6 +260,17 @@ impl Walk<'_> {
         }
     }
 
+    /// The problem of `what` (a TNEF stream, a saved message...) at
+    /// `node`, one level past [`Limits::max_depth`]: not opened, so its
+    /// attachments are not examined.
+    fn too_deep(&mut self, what: &str, node: &Node<'_>) {
+        let detail = format!(
+            "limit archives.max_depth exceeded: {what} nested deeper than {}",
+            self.settings.limits.max_depth
+        );
+        self.problem(node, detail);
+    }
+
     /// Counts one more member against the whole message's allowance:
     /// false (and an [`Unexamined`] said once for `node`) when none is
     /// left.
@@ -334,7 +345,7 @@ impl Walk<'_> {
         if let Some(cut) = &found.cut {
             self.problem(node, cut.to_string());
         }
-        self.tnef_attachments(&found.attachments, node);
+        self.tnef_attachments(&found.attachments, node, true);
     }
 
     /// Lists the files OLE Packager objects carry in the Office document
@@ -371,6 +382,7 @@ impl Walk<'_> {
                     names: &[],
                     depth: node.depth,
                 },
+                true,
             );
         }
     }
@@ -390,7 +402,7 @@ impl Walk<'_> {
             .iter()
             .map(tnef::MsgAttachment::as_tnef)
             .collect();
-        self.tnef_attachments(&list, node);
+        self.tnef_attachments(&list, node, true);
     }
 
     /// Lists the attachments of the saved message `content` (an `.eml`
@@ -403,6 +415,13 @@ impl Walk<'_> {
     /// members count against the message's.
     fn saved_message(&mut self, content: &[u8], node: &Node<'_>) {
         let parsed = message::parse(content, &message::Limits::default());
+        // A cap the parser reached leaves parts unexamined, as it does
+        // for the message itself.
+        for anomaly in &parsed.anomalies {
+            if let message::Anomaly::LimitExceeded { .. } = anomaly {
+                self.problem(node, format!("saved message: {}", anomaly.describe()));
+            }
+        }
         let bodies: Vec<(&Part, std::borrow::Cow<'_, [u8]>)> = parsed
             .parts
             .iter()
@@ -437,10 +456,17 @@ impl Walk<'_> {
                 attachments: Vec::new(),
             })
             .collect();
-        self.tnef_attachments(&list, node);
+        self.tnef_attachments(&list, node, false);
     }
 
-    fn tnef_attachments(&mut self, list: &[TnefAttachment<'_>], node: &Node<'_>) {
+    /// Lists the attachments `list` (of a TNEF stream, an Outlook
+    /// message file, OLE Packager objects or a saved message) as members
+    /// under `node`, opening each that is a container in turn. With
+    /// `messages`, one that is a saved message is opened too (the
+    /// client that shows it opens a `.eml` file with its own
+    /// attachments); a saved message's own parts come without, as its
+    /// parser has already read the messages inside it.
+    fn tnef_attachments(&mut self, list: &[TnefAttachment<'_>], node: &Node<'_>, messages: bool) {
         for (index, attachment) in list.iter().enumerate() {
             if !self.take_member(node) {
                 return;
@@ -461,7 +487,7 @@ impl Walk<'_> {
             };
             if attachment.message {
                 // An attached message: its own attachments, in turn.
-                self.tnef_attachments(&attachment.attachments, &inner);
+                self.tnef_attachments(&attachment.attachments, &inner, messages);
                 continue;
             }
             let data = attachment.data;
@@ -476,13 +502,27 @@ impl Walk<'_> {
             {
                 self.packaged(data, &inner);
             }
-            if data.starts_with(&tnef::SIGNATURE) && inner.depth <= self.settings.limits.max_depth {
-                self.tnef(data, &inner);
-            } else if tnef::is_msg_candidate(data) && inner.depth <= self.settings.limits.max_depth
-            {
-                self.msg(data, &inner);
+            let deep = inner.depth > self.settings.limits.max_depth;
+            if data.starts_with(&tnef::SIGNATURE) {
+                if deep {
+                    self.too_deep("a TNEF stream", &inner);
+                } else {
+                    self.tnef(data, &inner);
+                }
+            } else if tnef::is_msg_candidate(data) {
+                if deep {
+                    self.too_deep("an Outlook message file", &inner);
+                } else {
+                    self.msg(data, &inner);
+                }
             } else if let Some(format) = sniff(data) {
                 self.open(format, data, &inner);
+            } else if messages && super::saved_message(data) {
+                if deep {
+                    self.too_deep("a saved message", &inner);
+                } else {
+                    self.saved_message(data, &inner);
+                }
             } else {
                 self.unopened(data, Some(data), &inner);
             }
@@ -566,6 +606,40 @@ impl Walk<'_> {
                 },
             );
         }
+        // A member named like a saved message is opened as one by the
+        // mail client that opens it, whatever its header looks like (a
+        // plain text body's uuencoded block is an attachment there).
+        let named = std::iter::once(&name)
+            .chain(&aliases)
+            .any(|n| message_name(n));
+        if named
+            && sniff(content).is_none()
+            && !tnef::is_msg_candidate(content)
+            && !content.starts_with(&tnef::SIGNATURE)
+            && !member.data.as_deref().is_some_and(super::saved_message)
+        {
+            let inner = Node {
+                parent: node.parent,
+                id: &id,
+                path: &path,
+                names: &names,
+                depth: node.depth + 1,
+            };
+            let whole = member.data.as_deref().or_else(|| {
+                (member.head.len() as u64 == member.size).then_some(member.head.as_slice())
+            });
+            match whole {
+                Some(_) if inner.depth > self.settings.limits.max_depth => {
+                    self.too_deep("a saved message", &inner);
+                }
+                Some(all) => self.saved_message(all, &inner),
+                None => self.problem(
+                    &inner,
+                    "a saved message by its name, not read whole: its attachments not examined"
+                        .to_string(),
+                ),
+            }
+        }
         if let Some(data) = &member.data {
             if self.settings.macros && office::is_candidate(data) {
                 self.office(data, node.parent, &path);
@@ -578,11 +652,19 @@ impl Walk<'_> {
                 names: &names,
                 depth: node.depth + 1,
             };
-            if tnef::is_msg_candidate(data) && inner.depth <= self.settings.limits.max_depth {
-                self.msg(data, &inner);
+            if tnef::is_msg_candidate(data) {
+                if inner.depth <= self.settings.limits.max_depth {
+                    self.msg(data, &inner);
+                } else {
+                    self.too_deep("an Outlook message file", &inner);
+                }
             }
-            if super::saved_message(data) && inner.depth <= self.settings.limits.max_depth {
-                self.saved_message(data, &inner);
+            if super::saved_message(data) {
+                if inner.depth <= self.settings.limits.max_depth {
+                    self.saved_message(data, &inner);
+                } else {
+                    self.too_deep("a saved message", &inner);
+                }
             }
             // A winmail.dat kept in an archive: its attachments are what
             // Outlook (or a TNEF reader) shows once it is extracted.
@@ -590,11 +672,7 @@ impl Walk<'_> {
                 if inner.depth <= self.settings.limits.max_depth {
                     self.tnef(data, &inner);
                 } else {
-                    let detail = format!(
-                        "limit archives.max_depth exceeded: a TNEF stream nested deeper than {}",
-                        self.settings.limits.max_depth
-                    );
-                    self.problem(&inner, detail);
+                    self.too_deep("a TNEF stream", &inner);
                 }
             }
             if office::is_candidate(data)
@@ -649,6 +727,15 @@ impl Walk<'_> {
                 .push(inner(path, base_names(&alias), head.clone()));
         }
     }
+}
+
+/// True when `name` ends like a saved message that mail clients open as
+/// one (`.eml`: Outlook, Thunderbird, Apple Mail; `.mht`, `.mhtml`: MIME
+/// web archives), case ignored, trailing dots and blanks too (Windows
+/// drops them).
+fn message_name(name: &str) -> bool {
+    let name = name.trim_end_matches(['.', ' ']).to_ascii_lowercase();
+    [".eml", ".mht", ".mhtml"].iter().any(|e| name.ends_with(e))
 }
 
 /// The names a member at `path` is matched by: its base name (the last

@@ -166,10 +166,18 @@ impl Walk<'_, '_> {
         level: usize,
         visited: &mut HashSet<usize>,
     ) -> bool {
-        if level > MAX_LEVELS || !visited.insert(dir.extent) {
+        let path = paths[0];
+        if level > MAX_LEVELS {
+            // 7-Zip and bsdtar follow deeper trees: what is below is
+            // not examined.
+            self.listing.problems.push(Problem::Unreadable(format!(
+                "iso: directory {path}/ nested deeper than {MAX_LEVELS} levels, not listed"
+            )));
             return true;
         }
-        let path = paths[0];
+        if !visited.insert(dir.extent) {
+            return true;
+        }
         let start = dir.extent.saturating_mul(block);
         let Some(content) = self
             .bytes
@@ -247,6 +255,13 @@ impl Walk<'_, '_> {
         let end = start.saturating_add(r.size).min(self.bytes.len());
         let content = self.bytes.get(start..end).unwrap_or_default();
         let what = format!("iso file {}", paths[0]);
+        if content.len() != r.size {
+            // Its extent runs past the image: the rest is not there to
+            // examine.
+            self.listing
+                .problems
+                .push(Problem::Unreadable(format!("{what}: cut short")));
+        }
         let (head, data) = stored(content, self.budget, &what, &mut self.listing.problems);
         let mut member = Member {
             name,

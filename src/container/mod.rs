@@ -865,39 +865,59 @@ pub fn wants_data(head: &[u8]) -> bool {
 
 /// True when `content` begins like a saved message (an `.eml` or `.mht`
 /// file, which Outlook, Windows Mail and Thunderbird open with its
-/// attachments): a header of at least two fields (an mbox `From ` line
-/// may come first, folded lines continue a field), one of them
-/// `MIME-Version` or `Content-Type`, or two of them fields every message
-/// has ([`MESSAGE_FIELDS`]: a plain RFC 5322 message without MIME, whose
-/// uuencoded, yEnc or BinHex blocks the clients show as attachments), up
-/// to its empty line or to the end of the first [`PEEK`] bytes. Any line
-/// that is no field (RFC 5322 field name: printable ASCII but the colon)
-/// rules it out.
+/// attachments), read as leniently as those clients read a header, up to
+/// its empty line or to the end of the first [`PEEK`] bytes:
+///
+/// - a field is a line with a colon whose name (blanks before the colon
+///   dropped: `Subject : x`) is printable ASCII; an mbox `From ` line may
+///   come first, folded lines continue a field, and any other line is
+///   junk that the clients read past (Thunderbird's header parser skips a
+///   line without a colon);
+/// - it is a message when a field is `MIME-Version` or `Content-Type`
+///   (a single `Content-Type: multipart/mixed` is a message to the
+///   clients), or when two are fields every message has
+///   ([`MESSAGE_FIELDS`]: a plain RFC 5322 message without MIME, whose
+///   uuencoded, yEnc or BinHex blocks the clients show as attachments),
+///   or when the header fills the first [`PEEK`] bytes with at least two
+///   fields and more fields than junk lines (a header padded past the
+///   window with fields of any name: what tells it is a message comes
+///   later).
 pub(crate) fn saved_message(content: &[u8]) -> bool {
-    let content = content.get(..PEEK).unwrap_or(content);
-    let (mut fields, mut mime, mut usual) = (0usize, false, 0usize);
-    for (n, line) in content.split(|&b| b == b'\n').enumerate() {
+    let window = content.get(..PEEK).unwrap_or(content);
+    let (mut fields, mut junk, mut mime, mut usual) = (0usize, 0usize, false, 0usize);
+    let mut ended = false;
+    for (n, line) in window.split(|&b| b == b'\n').enumerate() {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if line.is_empty() {
+            ended = true;
             break;
         }
-        if (n == 0 && line.starts_with(b"From ")) || (fields > 0 && matches!(line[0], b' ' | b'\t'))
-        {
+        if (n == 0 && line.starts_with(b"From ")) || (n > 0 && matches!(line[0], b' ' | b'\t')) {
             continue;
         }
-        let Some(colon) = line.iter().position(|&b| b == b':') else {
-            return false;
+        let name = line
+            .iter()
+            .position(|&b| b == b':')
+            .and_then(|colon| line.get(..colon))
+            .map(|name| {
+                let end = name
+                    .iter()
+                    .rposition(|&b| b != b' ' && b != b'\t')
+                    .map_or(0, |last| last + 1);
+                name.get(..end).unwrap_or_default()
+            })
+            .filter(|name| !name.is_empty() && name.iter().all(|&b| (33..=126).contains(&b)));
+        let Some(name) = name else {
+            junk += 1;
+            continue;
         };
-        let name = line.get(..colon).unwrap_or_default();
-        if name.is_empty() || !name.iter().all(|&b| (33..=126).contains(&b)) {
-            return false;
-        }
         fields += 1;
         mime |= name.eq_ignore_ascii_case(b"MIME-Version")
             || name.eq_ignore_ascii_case(b"Content-Type");
         usual += usize::from(MESSAGE_FIELDS.iter().any(|f| name.eq_ignore_ascii_case(f)));
     }
-    fields >= 2 && (mime || usual >= 2)
+    let long = !ended && window.len() == PEEK && fields >= 2 && fields > junk;
+    fields >= 1 && (mime || usual >= 2 || long)
 }
 
 /// Header fields of mail (RFC 5322 §3.6, RFC 5321 §4.4) that a file
@@ -1298,13 +1318,34 @@ mod tests {
         ));
         // A plain message without MIME: two fields every message has.
         assert!(saved_message(b"From: a@example.org\r\nSubject: hi\r\n\r\n"));
-        // Fields of no message, one field only, or a line that is no field.
+        // Fields of no message, or one usual field only.
         assert!(!saved_message(b"Agenda: budget\r\nTime: ten\r\n\r\n"));
         assert!(!saved_message(b"From: a@example.org\r\nTime: ten\r\n\r\n"));
-        assert!(!saved_message(b"Content-Type: text/plain\r\n\r\n"));
-        assert!(!saved_message(
-            b"Content-Type: text/plain\r\nthis is text\r\nTo: b\r\n\r\n"
+        assert!(!saved_message(b"Dear all,\r\nthe budget is ten.\r\n\r\n"));
+    }
+
+    #[test]
+    fn a_saved_message_is_read_as_leniently_as_the_clients_read_it() {
+        // A single Content-Type, blanks before a colon, a junk line the
+        // clients read past: each a message to Thunderbird and Outlook.
+        assert!(saved_message(
+            b"Content-Type: multipart/mixed; boundary=b\r\n\r\n"
         ));
+        assert!(saved_message(
+            b"From: a@b.c\r\nSubject : x\r\nMIME-Version: 1.0\r\n\r\n"
+        ));
+        assert!(saved_message(
+            b"From: a@b.c\r\nhello\r\nMIME-Version: 1.0\r\n\r\n"
+        ));
+        // A header of fields of any name running past the window.
+        let mut long = Vec::new();
+        while long.len() <= PEEK {
+            long.extend_from_slice(b"X-Trace: 0123456789abcdef0123456789\r\n");
+        }
+        long.extend_from_slice(b"MIME-Version: 1.0\r\n\r\n");
+        assert!(saved_message(&long));
+        // The same lines ended before the window: no evidence.
+        assert!(!saved_message(b"X-Trace: 1\r\nX-Trace: 2\r\n\r\n"));
     }
 
     #[test]

@@ -226,7 +226,8 @@ fn file4(
         let data = bytes.get(start..end.min(bytes.len())).unwrap_or_default();
         let what = format!("rar member {}", String::from_utf8_lossy(&member.name));
         (member.head, member.data) = stored(data, budget, &what, &mut listing.problems);
-    } else if member.size > 0 {
+    } else if member.size > 0 || packed > 0 {
+        // A compressed member declaring no size still has data.
         listing
             .problems
             .push(not_decoded(&member.name, flags & 0x0001 != 0));
@@ -377,7 +378,9 @@ fn block5(
                     let data = bytes.get(end..next.min(bytes.len())).unwrap_or_default();
                     let what = format!("rar member {}", String::from_utf8_lossy(&member.name));
                     (member.head, member.data) = stored(data, budget, &what, &mut listing.problems);
-                } else if member.size > 0 {
+                } else if member.size > 0 || file_flags & 0x08 != 0 || next > end {
+                    // A compressed member whose size is unknown (file
+                    // flag 0x08) or declared 0 still has data.
                     listing
                         .problems
                         .push(not_decoded(&member.name, flags & 0x08 != 0));

@@ -13,8 +13,10 @@
 //! know (GNU tar: "Unknown file type; file extracted as normal file").
 //! A hard link's name is a new file with its target's content (the
 //! target's head is its head); a symbolic link is listed under its own
-//! name, without content. Directories, devices, FIFOs, volume labels and
-//! the extension headers are not files.
+//! name, without content unless its header declares data. Directories,
+//! devices, FIFOs, volume labels and GNU's `N` entries are files only
+//! when their header declares data (7-Zip extracts that data as a file
+//! under the entry's name); the extension headers are not files.
 
 use std::io::{Cursor, Read};
 
@@ -68,8 +70,10 @@ pub fn read(bytes: &[u8], budget: &mut Budget) -> Listing {
             // Hard and symbolic links, files and everything unknown.
             b'1' | b'2' => {}
             // Directories (GNU dump directories too), devices, FIFOs,
-            // volume labels, GNU's old long-name scripts.
-            b'3' | b'4' | b'5' | b'6' | b'D' | b'V' | b'N' => {
+            // volume labels, GNU's old long-name scripts, when they carry
+            // no data; with data, 7-Zip extracts them as files (bsdtar
+            // an `N` entry), so they are read as files below.
+            b'3' | b'4' | b'5' | b'6' | b'D' | b'V' | b'N' if entry.size() == 0 => {
                 solaris.clear();
                 continue;
             }
@@ -117,7 +121,9 @@ pub fn read(bytes: &[u8], budget: &mut Budget) -> Listing {
                     member.data = earlier.data.clone();
                 }
             }
-            _ if kind == b'2' => {}
+            // A symbolic link is its name; one whose header declares data
+            // is read as a file too.
+            _ if kind == b'2' && size == 0 => {}
             // Stored, not compressed: the ratio never applies.
             _ => {
                 (member.head, member.data) =
