@@ -606,6 +606,14 @@ impl Walk<'_> {
                 },
             );
         }
+        // The member as a node of its own, for what is found inside it.
+        let inner = Node {
+            parent: node.parent,
+            id: &id,
+            path: &path,
+            names: &names,
+            depth: node.depth + 1,
+        };
         // A member named like a saved message is opened as one by the
         // mail client that opens it, whatever its header looks like (a
         // plain text body's uuencoded block is an attachment there).
@@ -618,13 +626,6 @@ impl Walk<'_> {
             && !content.starts_with(&tnef::SIGNATURE)
             && !member.data.as_deref().is_some_and(super::saved_message)
         {
-            let inner = Node {
-                parent: node.parent,
-                id: &id,
-                path: &path,
-                names: &names,
-                depth: node.depth + 1,
-            };
             let whole = member.data.as_deref().or_else(|| {
                 (member.head.len() as u64 == member.size).then_some(member.head.as_slice())
             });
@@ -645,13 +646,6 @@ impl Walk<'_> {
                 self.office(data, node.parent, &path);
             }
             let nested = sniff(data);
-            let inner = Node {
-                parent: node.parent,
-                id: &id,
-                path: &path,
-                names: &names,
-                depth: node.depth + 1,
-            };
             if tnef::is_msg_candidate(data) {
                 if inner.depth <= self.settings.limits.max_depth {
                     self.msg(data, &inner);

@@ -47,7 +47,7 @@ impl Packaged {
 }
 
 /// `at` for a message: the document itself when empty.
-fn where_(at: &str) -> &str {
+fn document_at(at: &str) -> &str {
     if at.is_empty() { "the document" } else { at }
 }
 
@@ -70,14 +70,18 @@ fn compound(
 ) {
     let Ok(mut file) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
         out.cut_short(Unreadable::Malformed {
-            what: format!("{}: not a readable compound file", where_(at)),
+            what: format!("{}: not a readable compound file", document_at(at)),
         });
         return;
     };
     let entries: Vec<_> = file.walk().take(limits.max_entries + 1).collect();
     if entries.len() > limits.max_entries {
         out.cut_short(Unreadable::Limit {
-            what: format!("{}: more than {} entries", where_(at), limits.max_entries),
+            what: format!(
+                "{}: more than {} entries",
+                document_at(at),
+                limits.max_entries
+            ),
         });
     }
     let streams: Vec<(std::path::PathBuf, String)> = entries
