@@ -404,6 +404,19 @@ fn saved_message_inside_an_archive_shows_its_attachments() {
         names.contains(&"bare.zip/bare.eml/invoice.exe".to_string()),
         "{names:?}"
     );
+    // The subject of a saved message is what its client shows on opening
+    // it: the subject rules read it (here the default's ILOVEYOU, as an
+    // encoded word).
+    s.file(
+        "l/love.eml",
+        b"From: a@example.org\r\nSubject: =?utf-8?q?I=4COVEYOU?=\r\n\r\nkindly check\r\n",
+    );
+    let zip = s.make("zip", &["-qj", "love.zip", "l/love.eml"], "love.zip");
+    let raw = with_attachment("love.zip", &zip);
+    assert_eq!(
+        details(&findings(&raw), Condition::Subject),
+        vec!["love.zip/love.eml: ILOVEYOU"]
+    );
     // A message with text only, and text that merely has colons: clean.
     s.file(
         "c/hello.eml",

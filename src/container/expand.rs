@@ -87,6 +87,21 @@ pub struct MacroDocument {
     pub detail: String,
 }
 
+/// The subjects of a saved message found inside an attachment (an `.eml`
+/// in an archive, in TNEF, in a Packager object): what its mail client
+/// shows when the user opens it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedSubject {
+    /// The id of the MIME part concerned.
+    pub parent: String,
+    /// The saved message's path (`mail.zip/fwd.eml`).
+    pub path: String,
+    /// Every reading of its `Subject:` fields and of the subjects of the
+    /// messages attached to it ([`message::Message::header_readings`],
+    /// [`message::Message::attached_subject_readings`]).
+    pub readings: Vec<String>,
+}
+
 /// Everything found inside the attachments of one message.
 #[derive(Debug, Clone, Default)]
 pub struct Inside {
@@ -96,6 +111,9 @@ pub struct Inside {
     pub unexamined: Vec<Unexamined>,
     /// Office documents with macros.
     pub macros: Vec<MacroDocument>,
+    /// The subjects of saved messages inside attachments, in the order
+    /// met (bounded by the member allowance: each is a member's).
+    pub subjects: Vec<SavedSubject>,
 }
 
 /// Opens every part of `parts` that is a container of an allowed format
@@ -415,6 +433,24 @@ impl Walk<'_> {
     /// members count against the message's.
     fn saved_message(&mut self, content: &[u8], node: &Node<'_>) {
         let parsed = message::parse(content, &message::Limits::default());
+        let readings: Vec<String> = parsed
+            .header_readings("subject")
+            .into_iter()
+            .chain(
+                parsed
+                    .attached_subject_readings()
+                    .into_iter()
+                    .flat_map(|(_, readings)| readings),
+            )
+            .map(std::borrow::Cow::into_owned)
+            .collect();
+        if !readings.is_empty() {
+            self.inside.subjects.push(SavedSubject {
+                parent: node.parent.to_string(),
+                path: node.path.to_string(),
+                readings,
+            });
+        }
         // A cap the parser reached leaves parts unexamined, as it does
         // for the message itself.
         for anomaly in &parsed.anomalies {

@@ -42,7 +42,9 @@ mod tar;
 pub mod tnef;
 mod zip;
 
-pub use self::expand::{Inner, Inside, MacroDocument, Settings, Unexamined, decode_name, expand};
+pub use self::expand::{
+    Inner, Inside, MacroDocument, SavedSubject, Settings, Unexamined, decode_name, expand,
+};
 
 use std::fmt;
 use std::io::Read;

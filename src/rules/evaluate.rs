@@ -7,7 +7,7 @@ use super::{
     BodyRules, Conditions, ErrormailRules, FilenameRules, MAX_DETAIL, MAX_EXTENSION_DOTS,
     MimetypeRules, SubjectRules,
 };
-use crate::container::{self, Inside};
+use crate::container::{self, Inside, SavedSubject};
 use crate::envelope::Envelope;
 use crate::message::{self, Anomaly, Message, Part};
 use crate::verdict::{Condition, Finding};
@@ -57,6 +57,7 @@ pub fn evaluate_inside(
     }
     if let Some(rules) = &conditions.subject {
         subject(message, rules, &mut findings);
+        saved_subjects(&inside.subjects, rules, &mut findings);
     }
     if let Some(rules) = &conditions.body {
         for part in &message.parts {
@@ -209,6 +210,32 @@ fn subject(message: &Message, rules: &SubjectRules, out: &mut Vec<Finding>) {
                 detail: bounded(&format!("{}: {value}", rule.header)),
                 description: rule.description.clone(),
             });
+        }
+    }
+}
+
+/// The subject patterns against the subjects of saved messages inside
+/// attachments (`mail.zip/fwd.eml`), which the mail client shows when the
+/// user opens one: a finding per pattern a saved message meets, naming
+/// the part and the message's path.
+fn saved_subjects(saved: &[SavedSubject], rules: &SubjectRules, out: &mut Vec<Finding>) {
+    let Some(set) = &rules.patterns else {
+        return;
+    };
+    for message in saved {
+        let mut matched: Vec<usize> = Vec::new();
+        for reading in &message.readings {
+            for index in set.matches(reading) {
+                if !matched.contains(&index) {
+                    matched.push(index);
+                    out.push(Finding {
+                        condition: Condition::Subject,
+                        part: Some(message.parent.clone()),
+                        detail: bounded(&format!("{}: {reading}", message.path)),
+                        description: set.description(index),
+                    });
+                }
+            }
         }
     }
 }
