@@ -119,22 +119,12 @@ fn fnames(bytes: &[u8], most: usize) -> Vec<(usize, Vec<u8>)> {
 
 /// The member of the bzip2 stream `bytes` (no stored name).
 pub fn bzip2(bytes: &[u8], budget: &mut Budget) -> Listing {
-    let mut listing = Listing::default();
-    let decoder = bzip2::read::MultiBzDecoder::new(bytes);
-    let (head, data) = content(
-        decoder,
+    stream(
+        bzip2::read::MultiBzDecoder::new(bytes),
+        bytes,
         budget,
-        bytes.len() as u64,
         "bzip2",
-        &mut listing.problems,
-    );
-    listing.members.push(Member {
-        size: data.as_ref().map_or(head.len() as u64, |d| d.len() as u64),
-        head,
-        data,
-        ..Member::default()
-    });
-    listing
+    )
 }
 
 /// The member of the Zstandard stream `bytes` (no stored name): every

@@ -157,17 +157,7 @@ pub fn parse_shared(raw: &Bytes, limits: &Limits) -> Message {
         .iter()
         .map(|f| (f.name.clone(), f.value.clone()))
         .collect();
-    walker.message.raw_fields = head
-        .fields
-        .iter()
-        .map(|f| {
-            let span = f.offset..f.offset + f.raw.len();
-            match shared.get(span.clone()) {
-                Some(_) => shared.slice(span),
-                None => Bytes::new(),
-            }
-        })
-        .collect();
+    walker.message.raw_fields = head.fields.iter().map(|f| raw_field(shared, f)).collect();
     walker.message.subject = walker.message.header("subject").map(str::to_owned);
     let mut duplicated = Vec::new();
     for name in SINGLE_FIELDS {
@@ -737,16 +727,7 @@ impl Walker<'_> {
             );
             return;
         }
-        let raw_fields = subjects
-            .iter()
-            .map(|f| {
-                let span = f.offset..f.offset + f.raw.len();
-                match inner.get(span.clone()) {
-                    Some(_) => inner.slice(span),
-                    None => Bytes::new(),
-                }
-            })
-            .collect();
+        let raw_fields = subjects.iter().map(|f| raw_field(inner, f)).collect();
         self.message.attached.push(crate::message::AttachedHeader {
             part: id.to_string(),
             fields: subjects
@@ -1055,6 +1036,16 @@ pub(crate) fn decoded_one_line(raw_field: &[u8]) -> Option<String> {
         return None;
     }
     Some(field::value(field::unfolded(value).as_bytes()))
+}
+
+/// The field `f` as written, a slice of `buf` (the bytes its header was
+/// read from: no copy); empty if it lies outside them.
+fn raw_field(buf: &Bytes, f: &header::Field<'_>) -> Bytes {
+    let span = f.offset..f.offset + f.raw.len();
+    match buf.get(span.clone()) {
+        Some(_) => buf.slice(span),
+        None => Bytes::new(),
+    }
 }
 
 /// Whether `name` ends like a saved message that mail clients open as
